@@ -1,0 +1,55 @@
+"""Query helpers shared by the repositories: soft-delete filter, paging, time ranges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, Select, Table, func, select
+from sqlalchemy.orm import Session
+
+from core.shared.pagination import Page, PageRequest, TimeRange
+
+T = TypeVar("T")
+
+
+def live(table: Table) -> ColumnElement[bool]:
+    return table.c.is_deleted == 0
+
+
+def in_range(column: Any, rng: TimeRange) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = []
+    if rng.start is not None:
+        out.append(column >= rng.start)
+    if rng.end is not None:
+        out.append(column <= rng.end)
+    return out
+
+
+def contains(column: Any, text: str | None) -> list[ColumnElement[bool]]:
+    if not text:
+        return []
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return [column.like(f"%{escaped}%", escape="\\")]
+
+
+def paginate(
+    session: Session,
+    entity: type[T],
+    table: Table,
+    where: list[ColumnElement[bool]],
+    page: PageRequest,
+    sortable: Mapping[str, Any],
+    transform: Callable[[Select[Any]], Select[Any]] | None = None,
+) -> Page[T]:
+    """One count and one page query; sorting only by the columns the caller declares sortable."""
+    if page.sort not in sortable:
+        raise ValueError(f"cannot sort by {page.sort}")
+    column = sortable[page.sort]
+    order = [column.desc() if page.descending else column.asc(), table.c.id.desc()]
+    total = session.scalar(select(func.count()).select_from(table).where(live(table), *where)) or 0
+    query = select(entity).where(live(table), *where).order_by(*order)
+    if transform is not None:
+        query = transform(query)
+    items = list(session.scalars(query.offset(page.offset).limit(page.size)))
+    return Page(items, total, page.page, page.size)

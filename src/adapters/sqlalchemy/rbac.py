@@ -1,0 +1,283 @@
+"""SQLAlchemy repositories of the rbac module; they flush, never commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session
+
+from adapters.sqlalchemy import tables as t
+from adapters.sqlalchemy.base import contains, in_range, live, paginate
+from core.rbac.model import Menu, PermLabel, PermLabelRole, Role, RoleMenu, User, UserRole
+from core.rbac.ports import (
+    LabelFilter,
+    MenuRepository,
+    PermLabelRepository,
+    RoleFilter,
+    RoleRepository,
+    UserFilter,
+    UserRepository,
+)
+from core.shared.model import Entity
+from core.shared.pagination import Page, PageRequest
+
+L = TypeVar("L", bound=Entity)
+
+
+class _Links:
+    """Replaces the live set of links from one owner to many targets, soft-deleting the rest."""
+
+    def __init__(self, session: Session, entity: type[Any], table: Table, owner: str, target: str):
+        self._s = session
+        self._entity = entity
+        self._table = table
+        self._owner = owner
+        self._target = target
+
+    def targets(self, owner_id: int) -> frozenset[int]:
+        c = self._table.c
+        rows = self._s.execute(
+            select(c[self._target]).where(c[self._owner] == owner_id, live(self._table))
+        )
+        return frozenset(r[0] for r in rows)
+
+    def replace(
+        self, owner_id: int, wanted: frozenset[int], actor_id: int | None, now: datetime
+    ) -> None:
+        c = self._table.c
+        current = list(
+            self._s.scalars(
+                select(self._entity).where(c[self._owner] == owner_id, live(self._table))
+            )
+        )
+        have = {getattr(link, self._target) for link in current}
+        for link in current:
+            if getattr(link, self._target) not in wanted:
+                link.soft_delete(actor_id, now)
+        for target_id in sorted(wanted - have):
+            link = self._entity(**{self._owner: owner_id, self._target: target_id})
+            link.stamp_created(actor_id, now)
+            self._s.add(link)
+        self._s.flush()
+
+    def drop_target(self, target_id: int, actor_id: int | None, now: datetime) -> None:
+        c = self._table.c
+        for link in self._s.scalars(
+            select(self._entity).where(c[self._target] == target_id, live(self._table))
+        ):
+            link.soft_delete(actor_id, now)
+        self._s.flush()
+
+
+def _add(session: Session, entity: Entity) -> None:
+    session.add(entity)
+    session.flush()
+
+
+class SqlAlchemyUserRepository(UserRepository):
+    def __init__(self, session: Session) -> None:
+        self._s = session
+        self._links = _Links(session, UserRole, t.user_role, "user_id", "role_id")
+
+    def add(self, user: User) -> None:
+        _add(self._s, user)
+
+    def get(self, user_id: int) -> User | None:
+        return self._s.scalar(select(User).where(t.users.c.id == user_id, live(t.users)))
+
+    def get_by_username(self, username: str) -> User | None:
+        return self._s.scalar(select(User).where(t.users.c.username == username, live(t.users)))
+
+    def get_by_email(self, email: str) -> User | None:
+        return self._s.scalar(select(User).where(t.users.c.email == email, live(t.users)))
+
+    def search(self, flt: UserFilter, page: PageRequest) -> Page[User]:
+        c = t.users.c
+        where = [*contains(c.username, flt.username), *contains(c.nickname, flt.nickname)]
+        if flt.status is not None:
+            where.append(c.status == flt.status)
+        where += in_range(c.created_time, flt.created)
+        sortable = {"id": c.id, "created_time": c.created_time, "username": c.username}
+        return paginate(self._s, User, t.users, where, page, sortable)
+
+    def role_ids(self, user_id: int) -> frozenset[int]:
+        return self._links.targets(user_id)
+
+    def role_ids_of_many(self, user_ids: Iterable[int]) -> dict[int, frozenset[int]]:
+        ids = list(user_ids)
+        if not ids:
+            return {}
+        c = t.user_role.c
+        out: dict[int, set[int]] = {}
+        for user_id, role_id in self._s.execute(
+            select(c.user_id, c.role_id).where(c.user_id.in_(ids), live(t.user_role))
+        ):
+            out.setdefault(user_id, set()).add(role_id)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    def set_roles(
+        self, user_id: int, role_ids: frozenset[int], actor_id: int | None, now: datetime
+    ) -> None:
+        self._links.replace(user_id, role_ids, actor_id, now)
+
+
+class SqlAlchemyRoleRepository(RoleRepository):
+    def __init__(self, session: Session) -> None:
+        self._s = session
+        self._menus = _Links(session, RoleMenu, t.role_menu, "role_id", "menu_id")
+        self._labels = _Links(session, PermLabelRole, t.perm_label_role, "role_id", "label_id")
+        self._users = _Links(session, UserRole, t.user_role, "role_id", "user_id")
+
+    def add(self, role: Role) -> None:
+        _add(self._s, role)
+
+    def get(self, role_id: int) -> Role | None:
+        return self._s.scalar(select(Role).where(t.roles.c.id == role_id, live(t.roles)))
+
+    def get_by_code(self, code: str) -> Role | None:
+        return self._s.scalar(select(Role).where(t.roles.c.code == code, live(t.roles)))
+
+    def get_many(self, role_ids: Iterable[int]) -> list[Role]:
+        ids = list(role_ids)
+        if not ids:
+            return []
+        return list(self._s.scalars(select(Role).where(t.roles.c.id.in_(ids), live(t.roles))))
+
+    def search(self, flt: RoleFilter, page: PageRequest) -> Page[Role]:
+        c = t.roles.c
+        where = [*contains(c.name, flt.name), *contains(c.code, flt.code)]
+        if flt.status is not None:
+            where.append(c.status == flt.status)
+        where += in_range(c.created_time, flt.created)
+        sortable = {"id": c.id, "created_time": c.created_time, "sort": c.sort, "code": c.code}
+        return paginate(self._s, Role, t.roles, where, page, sortable)
+
+    def all_live(self) -> list[Role]:
+        return list(self._s.scalars(select(Role).where(live(t.roles)).order_by(t.roles.c.sort)))
+
+    def menu_ids(self, role_id: int) -> frozenset[int]:
+        return self._menus.targets(role_id)
+
+    def label_ids(self, role_id: int) -> frozenset[int]:
+        return self._labels.targets(role_id)
+
+    def menu_ids_of_roles(self, role_ids: Iterable[int]) -> frozenset[int]:
+        ids = list(role_ids)
+        if not ids:
+            return frozenset()
+        c = t.role_menu.c
+        rows = self._s.execute(select(c.menu_id).where(c.role_id.in_(ids), live(t.role_menu)))
+        return frozenset(r[0] for r in rows)
+
+    def set_menus(
+        self, role_id: int, menu_ids: frozenset[int], actor_id: int | None, now: datetime
+    ) -> None:
+        self._menus.replace(role_id, menu_ids, actor_id, now)
+
+    def set_labels(
+        self, role_id: int, label_ids: frozenset[int], actor_id: int | None, now: datetime
+    ) -> None:
+        self._labels.replace(role_id, label_ids, actor_id, now)
+
+    def unlink_all(self, role_id: int, actor_id: int | None, now: datetime) -> None:
+        for links in (self._menus, self._labels, self._users):
+            links.replace(role_id, frozenset(), actor_id, now)
+
+
+class SqlAlchemyMenuRepository(MenuRepository):
+    def __init__(self, session: Session) -> None:
+        self._s = session
+        self._roles = _Links(session, RoleMenu, t.role_menu, "role_id", "menu_id")
+
+    def add(self, menu: Menu) -> None:
+        _add(self._s, menu)
+
+    def get(self, menu_id: int) -> Menu | None:
+        return self._s.scalar(select(Menu).where(t.menus.c.id == menu_id, live(t.menus)))
+
+    def get_by_name(self, name: str) -> Menu | None:
+        return self._s.scalar(select(Menu).where(t.menus.c.name == name, live(t.menus)))
+
+    def all(self) -> list[Menu]:
+        c = t.menus.c
+        return list(self._s.scalars(select(Menu).where(live(t.menus)).order_by(c.sort, c.id)))
+
+    def existing_ids(self, menu_ids: Iterable[int]) -> frozenset[int]:
+        return _existing(self._s, t.menus, menu_ids)
+
+    def unlink_all(self, menu_id: int, actor_id: int | None, now: datetime) -> None:
+        self._roles.drop_target(menu_id, actor_id, now)
+
+
+class SqlAlchemyPermLabelRepository(PermLabelRepository):
+    def __init__(self, session: Session) -> None:
+        self._s = session
+        self._roles = _Links(session, PermLabelRole, t.perm_label_role, "label_id", "role_id")
+
+    def add(self, label: PermLabel) -> None:
+        _add(self._s, label)
+
+    def get(self, label_id: int) -> PermLabel | None:
+        return self._s.scalar(
+            select(PermLabel).where(t.perm_labels.c.id == label_id, live(t.perm_labels))
+        )
+
+    def get_by_label(self, label: str) -> PermLabel | None:
+        return self._s.scalar(
+            select(PermLabel).where(t.perm_labels.c.label == label, live(t.perm_labels))
+        )
+
+    def search(self, flt: LabelFilter, page: PageRequest) -> Page[PermLabel]:
+        c = t.perm_labels.c
+        where = [*contains(c.label, flt.label), *contains(c.name, flt.name)]
+        if flt.status is not None:
+            where.append(c.status == flt.status)
+        where += in_range(c.created_time, flt.created)
+        sortable = {"id": c.id, "created_time": c.created_time, "label": c.label}
+        return paginate(self._s, PermLabel, t.perm_labels, where, page, sortable)
+
+    def all(self) -> list[PermLabel]:
+        return list(
+            self._s.scalars(
+                select(PermLabel).where(live(t.perm_labels)).order_by(t.perm_labels.c.label)
+            )
+        )
+
+    def existing_ids(self, label_ids: Iterable[int]) -> frozenset[int]:
+        return _existing(self._s, t.perm_labels, label_ids)
+
+    def enabled_label_roles(self) -> dict[str, frozenset[int]]:
+        lab, link = t.perm_labels.c, t.perm_label_role.c
+        query = (
+            select(lab.label, link.role_id)
+            .select_from(
+                t.perm_labels.outerjoin(
+                    t.perm_label_role, (link.label_id == lab.id) & (link.is_deleted == 0)
+                )
+            )
+            .where(live(t.perm_labels), lab.status == 1)
+        )
+        out: dict[str, set[int]] = {}
+        for label, role_id in self._s.execute(query):
+            roles = out.setdefault(label, set())
+            if role_id is not None:
+                roles.add(role_id)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    def link(self, label_id: int, role_id: int, actor_id: int | None, now: datetime) -> None:
+        have = self._roles.targets(label_id)
+        self._roles.replace(label_id, have | {role_id}, actor_id, now)
+
+    def unlink_all(self, label_id: int, actor_id: int | None, now: datetime) -> None:
+        self._roles.replace(label_id, frozenset(), actor_id, now)
+
+
+def _existing(session: Session, table: Table, ids: Iterable[int]) -> frozenset[int]:
+    wanted = list(ids)
+    if not wanted:
+        return frozenset()
+    rows = session.execute(select(table.c.id).where(table.c.id.in_(wanted), live(table)))
+    return frozenset(r[0] for r in rows)

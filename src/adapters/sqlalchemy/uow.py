@@ -1,0 +1,127 @@
+"""The SQLAlchemy unit of work: one session, one transaction, rolled back unless committed."""
+
+from __future__ import annotations
+
+import contextlib
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from adapters.sqlalchemy.audit import SqlAlchemyLoginLogRepository, SqlAlchemyOperationLogRepository
+from adapters.sqlalchemy.mapping import start_mappers
+from adapters.sqlalchemy.rbac import (
+    SqlAlchemyMenuRepository,
+    SqlAlchemyPermLabelRepository,
+    SqlAlchemyRoleRepository,
+    SqlAlchemyUserRepository,
+)
+from core.rbac.ports import RbacUnitOfWork
+from core.shared.errors import Conflict, ServiceUnavailable
+from core.shared.health import Probe
+
+
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
+    """An engine that survives database restarts (pre-ping) and enforces foreign keys on SQLite."""
+    if url.startswith("sqlite"):
+        _ensure_sqlite_dir(url)
+        engine = create_engine(
+            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+        )
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    return create_engine(
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=10,
+        connect_args={
+            "connect_timeout": 5,
+            "read_timeout": 30,
+            "write_timeout": 30,
+            "charset": "utf8mb4",
+        },
+    )
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    from pathlib import Path
+
+    path = url.split(":///", 1)[-1]
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    start_mappers()
+    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+
+
+class SqlAlchemyProbe(Probe):
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def ok(self) -> bool:
+        try:
+            with self._engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except DBAPIError:
+            return False
+
+
+class SqlAlchemyUnitOfWork(RbacUnitOfWork):
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._factory = session_factory
+
+    def __enter__(self) -> Self:
+        self.session = self._factory()
+        self.users = SqlAlchemyUserRepository(self.session)
+        self.roles = SqlAlchemyRoleRepository(self.session)
+        self.menus = SqlAlchemyMenuRepository(self.session)
+        self.labels = SqlAlchemyPermLabelRepository(self.session)
+        self.login_logs = SqlAlchemyLoginLogRepository(self.session)
+        self.oper_logs = SqlAlchemyOperationLogRepository(self.session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        # close() rolls back what was not committed and detaches the entities without
+        # expiring them, so a use case may still read what it loaded.
+        with contextlib.suppress(DBAPIError):
+            self.session.close()
+        if isinstance(exc, IntegrityError):
+            # A concurrent writer took the natural key between our check and our insert.
+            raise Conflict("the row conflicts with an existing one", "conflict") from exc
+        if (isinstance(exc, DBAPIError) and exc.connection_invalidated) or _is_outage(exc):
+            raise ServiceUnavailable("the database is unavailable", "database_unavailable") from exc
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+def _is_outage(exc: BaseException | None) -> bool:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    return isinstance(exc, OperationalError | InterfaceError | PoolTimeout)

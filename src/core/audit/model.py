@@ -1,0 +1,31 @@
+"""Records of who did what: login attempts and writes through the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.shared.model import Entity
+
+LOGIN_SUCCESS = "success"
+LOGIN_FAILED = "failed"
+
+
+@dataclass(kw_only=True, eq=False)
+class LoginLog(Entity):
+    username: str
+    ip: str = ""
+    user_agent: str = ""
+    status: str = LOGIN_SUCCESS
+    message: str = ""
+
+
+@dataclass(kw_only=True, eq=False)
+class OperationLog(Entity):
+    user_id: int | None = None
+    username: str = ""
+    method: str
+    path: str
+    summary: str = ""
+    status_code: int
+    ip: str = ""
+    duration_ms: int = 0

@@ -1,0 +1,224 @@
+"""Users, roles, menus and permission labels, with the rules that belong to them."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from importlib import resources
+
+from core.shared.errors import InvalidInput
+from core.shared.model import Entity
+
+ADMIN_ROLE = "admin"
+# The token store keys each live token under this name (the contract fixes it).
+TOKEN_RECORD = "user_login_token_{user_id}:{jti}"  # noqa: S105 - a key pattern, not a secret
+ENABLED = 1
+DISABLED = 0
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
+ROLE_CODE_RE = re.compile(r"^[a-z][a-z0-9_-]{1,63}$")
+LABEL_RE = re.compile(r"^perm:[a-z0-9][a-z0-9_-]*(:[a-z0-9][a-z0-9_*-]*)+$")
+
+
+class MenuType(enum.StrEnum):
+    DIR = "dir"
+    MENU = "menu"
+    BUTTON = "button"
+
+
+@dataclass(kw_only=True, eq=False)
+class User(Entity):
+    username: str
+    password_hash: str
+    nickname: str = ""
+    email: str | None = None
+    phone: str | None = None
+    avatar: str | None = None
+    status: int = ENABLED
+
+    @property
+    def active(self) -> bool:
+        return self.status == ENABLED and not self.deleted
+
+
+@dataclass(kw_only=True, eq=False)
+class Role(Entity):
+    code: str
+    name: str
+    status: int = ENABLED
+    sort: int = 0
+    remark: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        """The admin role passes every check and may never lose that."""
+        return self.code == ADMIN_ROLE
+
+    @property
+    def live(self) -> bool:
+        return self.status == ENABLED and not self.deleted
+
+
+@dataclass(kw_only=True, eq=False)
+class Menu(Entity):
+    name: str
+    title: str
+    type: MenuType = MenuType.MENU
+    parent_id: int | None = None
+    title_en: str = ""
+    path: str = ""
+    component: str = ""
+    icon: str = ""
+    sort: int = 0
+    hidden: bool = False
+    status: int = ENABLED
+    perm: str = ""
+
+    def check_parent(self, parent: Menu | None) -> None:
+        """A button hangs under a menu; a menu or directory hangs under a directory or the root."""
+        if parent is None:
+            if self.type is MenuType.BUTTON:
+                raise InvalidInput(
+                    "a button needs a parent menu", "menu_parent_invalid", "parent_id"
+                )
+            return
+        if parent.id == self.id:
+            raise InvalidInput(
+                "a menu cannot be its own parent", "menu_parent_invalid", "parent_id"
+            )
+        allowed = {MenuType.BUTTON: {MenuType.MENU}}.get(self.type, {MenuType.DIR})
+        if parent.type not in allowed:
+            raise InvalidInput(
+                f"a {self.type.value} cannot hang under a {parent.type.value}",
+                "menu_parent_invalid",
+                "parent_id",
+            )
+
+
+@dataclass(kw_only=True, eq=False)
+class PermLabel(Entity):
+    label: str
+    name: str = ""
+    status: int = ENABLED
+    remark: str = ""
+
+
+@dataclass(kw_only=True, eq=False)
+class UserRole(Entity):
+    user_id: int
+    role_id: int
+
+
+@dataclass(kw_only=True, eq=False)
+class RoleMenu(Entity):
+    role_id: int
+    menu_id: int
+
+
+@dataclass(kw_only=True, eq=False)
+class PermLabelRole(Entity):
+    label_id: int
+    role_id: int
+
+
+@dataclass(frozen=True)
+class AccessTable:
+    """What authorisation needs, small enough to keep in memory.
+
+    `roles` maps the id of every live role to its code; `label_roles` maps every
+    enabled label to the ids of the roles linked to it by live links.
+    """
+
+    roles: dict[int, str]
+    label_roles: dict[str, frozenset[int]]
+
+    def role_codes(self, role_ids: frozenset[int]) -> frozenset[str]:
+        return frozenset(self.roles[r] for r in role_ids if r in self.roles)
+
+    def allows(self, role_ids: frozenset[int], required: tuple[str, ...]) -> bool:
+        """A caller passes when one of its live roles holds one of the labels; admin always passes."""
+        live = frozenset(r for r in role_ids if r in self.roles)
+        if ADMIN_ROLE in self.role_codes(live):
+            return True
+        return any(live & self.label_roles.get(label, frozenset()) for label in required)
+
+    def labels_of(self, role_ids: frozenset[int]) -> list[str]:
+        live = frozenset(r for r in role_ids if r in self.roles)
+        if ADMIN_ROLE in self.role_codes(live):
+            return sorted(self.label_roles)
+        return sorted(label for label, roles in self.label_roles.items() if live & roles)
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller of a request."""
+
+    user_id: int
+    jti: str
+    role_ids: frozenset[int] = field(default_factory=frozenset)
+    username: str = ""
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: int
+    jti: str
+    expires_at: datetime
+    username: str = ""
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    access_token: str
+    expires_in: int
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    text = resources.files("core.rbac").joinpath("common_passwords.txt").read_text("utf-8")
+    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip())
+
+
+def check_password_policy(password: str, *, username: str | None = None) -> None:
+    """8 to 128 characters, no composition rules, and not a well-known or trivial password."""
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise InvalidInput(
+            f"the password must be {PASSWORD_MIN} to {PASSWORD_MAX} characters long",
+            "password_length",
+            "password",
+        )
+    lowered = password.lower()
+    if lowered in _common_passwords() or len(set(password)) == 1:
+        raise InvalidInput("this password is too common", "password_too_common", "password")
+    if username and lowered == username.lower():
+        raise InvalidInput(
+            "the password must differ from the username", "password_is_username", "password"
+        )
+
+
+def check_username(username: str) -> None:
+    if not USERNAME_RE.fullmatch(username):
+        raise InvalidInput(
+            "a username is 3 to 64 letters, digits or . _ @ -", "username_invalid", "username"
+        )
+
+
+def check_role_code(code: str) -> None:
+    if not ROLE_CODE_RE.fullmatch(code):
+        raise InvalidInput(
+            "a role code starts with a lower-case letter: 2 to 64 of a-z 0-9 _ -",
+            "role_code_invalid",
+            "code",
+        )
+
+
+def check_label(label: str) -> None:
+    if not LABEL_RE.fullmatch(label):
+        raise InvalidInput(
+            "a permission label reads perm:{resource}:{verb}", "label_invalid", "label"
+        )

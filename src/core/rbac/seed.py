@@ -1,0 +1,346 @@
+"""Initial data: roles, labels, menus and demo accounts, added idempotently.
+
+Each module contributes a `SeedBundle`; the seed adds what is missing by natural
+key and links only what it creates in the same run, so an operator's later edits
+to links are never undone by seeding again.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from core.rbac.model import ADMIN_ROLE, Menu, MenuType, PermLabel, Role, User
+from core.rbac.ports import PasswordHasher, RbacUnitOfWork
+from core.shared.clock import Clock
+
+
+@dataclass(frozen=True)
+class SeedRole:
+    code: str
+    name: str
+    sort: int = 0
+    remark: str = ""
+
+
+@dataclass(frozen=True)
+class SeedLabel:
+    label: str
+    name: str
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SeedMenu:
+    name: str
+    title: str
+    title_en: str
+    type: MenuType
+    parent: str | None = None
+    path: str = ""
+    component: str = ""
+    icon: str = ""
+    sort: int = 0
+    perm: str = ""
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SeedUser:
+    username: str
+    password: str
+    nickname: str
+    roles: tuple[str, ...]
+    demo: bool = True
+
+
+@dataclass(frozen=True)
+class SeedBundle:
+    roles: tuple[SeedRole, ...] = ()
+    labels: tuple[SeedLabel, ...] = ()
+    menus: tuple[SeedMenu, ...] = ()
+    users: tuple[SeedUser, ...] = ()
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    generated_admin_password: str | None = None
+
+    def bump(self, kind: str) -> None:
+        self.created[kind] = self.created.get(kind, 0) + 1
+
+
+def crud_labels(
+    resource: str, title: str, read_roles: tuple[str, ...], write_roles: tuple[str, ...] = ()
+) -> tuple[SeedLabel, ...]:
+    verbs = {"get": "查询", "post": "新增", "put": "修改", "delete": "删除"}
+    return tuple(
+        SeedLabel(
+            f"perm:{resource}:{verb}",
+            f"{title}{word}",
+            read_roles if verb == "get" else write_roles,
+        )
+        for verb, word in verbs.items()
+    )
+
+
+def crud_buttons(
+    parent: str, resource: str, title: str, title_en: str, roles: tuple[str, ...] = ()
+) -> tuple[SeedMenu, ...]:
+    words = (("post", "新增", "Add"), ("put", "修改", "Edit"), ("delete", "删除", "Delete"))
+    return tuple(
+        SeedMenu(
+            f"{parent}:{verb}",
+            f"{title}{zh}",
+            f"{en} {title_en}",
+            MenuType.BUTTON,
+            parent=parent,
+            sort=i,
+            perm=f"perm:{resource}:{verb}",
+            roles=roles,
+        )
+        for i, (verb, zh, en) in enumerate(words, start=1)
+    )
+
+
+READERS = ("opt",)
+
+RBAC_SEED = SeedBundle(
+    roles=(
+        SeedRole(ADMIN_ROLE, "超级管理员", 1, "passes every permission check"),
+        SeedRole(
+            "opt", "运维人员", 2, "reads everything; writes configs, dictionaries, jobs, reg codes"
+        ),
+        SeedRole("user", "普通用户", 3, "own profile and reg-code read"),
+    ),
+    labels=(
+        *crud_labels("user", "用户", READERS),
+        *crud_labels("role", "角色", READERS),
+        *crud_labels("menu", "菜单", READERS),
+        *crud_labels("label", "权限标识", READERS),
+        SeedLabel("perm:log:get", "日志查询", READERS),
+    ),
+    menus=(
+        SeedMenu(
+            "permission",
+            "权限管理",
+            "Permissions",
+            MenuType.DIR,
+            path="/permission",
+            icon="Lock",
+            sort=10,
+            roles=READERS,
+        ),
+        SeedMenu(
+            "rbac_user",
+            "用户管理",
+            "Users",
+            MenuType.MENU,
+            "permission",
+            "user",
+            "rbac/user/index",
+            "User",
+            1,
+            "perm:user:get",
+            READERS,
+        ),
+        *crud_buttons("rbac_user", "user", "用户", "user"),
+        SeedMenu(
+            "rbac_role",
+            "角色管理",
+            "Roles",
+            MenuType.MENU,
+            "permission",
+            "role",
+            "rbac/role/index",
+            "UserFilled",
+            2,
+            "perm:role:get",
+            READERS,
+        ),
+        *crud_buttons("rbac_role", "role", "角色", "role"),
+        SeedMenu(
+            "rbac_menu",
+            "菜单管理",
+            "Menus",
+            MenuType.MENU,
+            "permission",
+            "menu",
+            "rbac/menu/index",
+            "Menu",
+            3,
+            "perm:menu:get",
+            READERS,
+        ),
+        *crud_buttons("rbac_menu", "menu", "菜单", "menu"),
+        SeedMenu(
+            "rbac_label",
+            "权限标识",
+            "Permission labels",
+            MenuType.MENU,
+            "permission",
+            "label",
+            "rbac/label/index",
+            "Key",
+            4,
+            "perm:label:get",
+            READERS,
+        ),
+        *crud_buttons("rbac_label", "label", "权限标识", "label"),
+        SeedMenu(
+            "log",
+            "日志管理",
+            "Logs",
+            MenuType.DIR,
+            path="/log",
+            icon="Document",
+            sort=90,
+            roles=READERS,
+        ),
+        SeedMenu(
+            "log_login",
+            "登录日志",
+            "Login log",
+            MenuType.MENU,
+            "log",
+            "login",
+            "log/login/index",
+            "Tickets",
+            1,
+            "perm:log:get",
+            READERS,
+        ),
+        SeedMenu(
+            "log_operation",
+            "操作日志",
+            "Operation log",
+            MenuType.MENU,
+            "log",
+            "operation",
+            "log/operation/index",
+            "Notebook",
+            2,
+            "perm:log:get",
+            READERS,
+        ),
+    ),
+    users=(
+        SeedUser("admin", "admin123", "管理员", (ADMIN_ROLE,), demo=False),
+        SeedUser("opt", "opt123", "运维", ("opt",)),
+        SeedUser("user", "123456", "用户", ("user",)),
+    ),
+)
+
+
+class SeedService:
+    """Adds the missing initial data; running it twice changes nothing the second time."""
+
+    def __init__(
+        self,
+        uow: Callable[[], RbacUnitOfWork],
+        hasher: PasswordHasher,
+        clock: Clock,
+        bundles: Iterable[SeedBundle],
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._clock = clock
+        self._bundles = tuple(bundles)
+
+    def run(self, *, production: bool = False) -> SeedReport:
+        """In production only `admin` is created, with a random password reported once."""
+        report = SeedReport()
+        now = self._clock.now()
+        with self._uow() as uow:
+            roles: dict[str, Role] = {}
+            new_roles: set[str] = set()
+            for bundle in self._bundles:
+                for r in bundle.roles:
+                    role = uow.roles.get_by_code(r.code)
+                    if role is None:
+                        role = Role(code=r.code, name=r.name, sort=r.sort, remark=r.remark)
+                        role.stamp_created(None, now)
+                        uow.roles.add(role)
+                        new_roles.add(r.code)
+                        report.bump("roles")
+                    roles[r.code] = role
+
+            def role_id(code: str) -> int | None:
+                role = roles.get(code) or uow.roles.get_by_code(code)
+                return role.id if role is not None else None
+
+            for bundle in self._bundles:
+                for lab in bundle.labels:
+                    label = uow.labels.get_by_label(lab.label)
+                    created = label is None
+                    if label is None:
+                        label = PermLabel(label=lab.label, name=lab.name)
+                        label.stamp_created(None, now)
+                        uow.labels.add(label)
+                        report.bump("labels")
+                    assert label.id is not None
+                    for code in lab.roles:
+                        rid = role_id(code)
+                        if rid is not None and (created or code in new_roles):
+                            uow.labels.link(label.id, rid, None, now)
+
+                for m in bundle.menus:
+                    menu = uow.menus.get_by_name(m.name)
+                    created = menu is None
+                    if menu is None:
+                        parent = uow.menus.get_by_name(m.parent) if m.parent else None
+                        menu = Menu(
+                            name=m.name,
+                            title=m.title,
+                            title_en=m.title_en,
+                            type=m.type,
+                            parent_id=parent.id if parent else None,
+                            path=m.path,
+                            component=m.component,
+                            icon=m.icon,
+                            sort=m.sort,
+                            perm=m.perm,
+                        )
+                        menu.stamp_created(None, now)
+                        uow.menus.add(menu)
+                        report.bump("menus")
+                    assert menu.id is not None
+                    for code in m.roles:
+                        rid = role_id(code)
+                        if rid is not None and (created or code in new_roles):
+                            granted = uow.roles.menu_ids(rid)
+                            uow.roles.set_menus(rid, granted | {menu.id}, None, now)
+
+                for u in bundle.users:
+                    if production and u.demo:
+                        continue
+                    if uow.users.get_by_username(u.username) is not None:
+                        continue
+                    password = u.password
+                    if production:
+                        password = secrets.token_urlsafe(12)
+                        report.generated_admin_password = password
+                    user = User(
+                        username=u.username,
+                        password_hash=self._hasher.hash(password),
+                        nickname=u.nickname,
+                    )
+                    user.stamp_created(None, now)
+                    uow.users.add(user)
+                    assert user.id is not None
+                    ids = frozenset(rid for code in u.roles if (rid := role_id(code)) is not None)
+                    uow.users.set_roles(user.id, ids, None, now)
+                    report.bump("users")
+            uow.commit()
+        return report
+
+    def admin_uses_demo_password(self) -> bool:
+        """Whether `admin` still signs in with the published demo password."""
+        demo = next((u for b in self._bundles for u in b.users if u.username == ADMIN_ROLE), None)
+        if demo is None:
+            return False
+        with self._uow() as uow:
+            admin = uow.users.get_by_username(demo.username)
+        return admin is not None and self._hasher.verify(admin.password_hash, demo.password)

@@ -1,0 +1,683 @@
+"""Use cases of the rbac module: sign-in, tokens, authorisation and management."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from core.audit.model import LOGIN_FAILED, LOGIN_SUCCESS, LoginLog
+from core.rbac.model import (
+    DISABLED,
+    ENABLED,
+    AccessTable,
+    IssuedToken,
+    Menu,
+    MenuType,
+    PermLabel,
+    Principal,
+    Role,
+    TokenClaims,
+    User,
+    check_label,
+    check_password_policy,
+    check_role_code,
+    check_username,
+)
+from core.rbac.ports import (
+    Cache,
+    LabelFilter,
+    PasswordHasher,
+    RateCounter,
+    RbacUnitOfWork,
+    RoleFilter,
+    TokenCodec,
+    TokenStore,
+    UserFilter,
+)
+from core.shared.clock import Clock
+from core.shared.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+)
+from core.shared.pagination import Page, PageRequest
+
+UowFactory = Callable[[], RbacUnitOfWork]
+T = TypeVar("T")
+
+ACCESS_KEY = "rbac:access"
+USER_ROLES_KEY = "rbac:user_roles:{}"
+LOGIN_FAIL_KEY = "login_fail:{}"
+BAD_CREDENTIALS = "incorrect username or password"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuthPolicy:
+    token_ttl_seconds: int = 8 * 3600
+    max_failed_logins: int = 5
+    failed_login_window_seconds: int = 15 * 60
+
+
+class AccessService:
+    """Keeps the access table and each user's role ids in the cache, and drops them on change."""
+
+    def __init__(self, uow: UowFactory, cache: Cache) -> None:
+        self._uow = uow
+        self._cache = cache
+
+    def table(self) -> AccessTable:
+        raw = self._cache.get_or_load(ACCESS_KEY, self._load_table)
+        return AccessTable(
+            roles={int(k): v for k, v in raw["roles"].items()},
+            label_roles={k: frozenset(v) for k, v in raw["labels"].items()},
+        )
+
+    def role_ids(self, user_id: int) -> frozenset[int]:
+        raw = self._cache.get_or_load(
+            USER_ROLES_KEY.format(user_id), lambda: self._load_roles(user_id)
+        )
+        return frozenset(raw)
+
+    def _load_table(self) -> dict[str, Any]:
+        with self._uow() as uow:
+            roles = {r.id: r.code for r in uow.roles.all_live() if r.id is not None and r.live}
+            label_roles = uow.labels.enabled_label_roles()
+        return {"roles": roles, "labels": {k: sorted(v) for k, v in label_roles.items()}}
+
+    def _load_roles(self, user_id: int) -> list[int]:
+        with self._uow() as uow:
+            return sorted(uow.users.role_ids(user_id))
+
+    def forget_table(self) -> None:
+        self._cache.delete(ACCESS_KEY)
+
+    def forget_users(self, *user_ids: int) -> None:
+        if user_ids:
+            self._cache.delete(*(USER_ROLES_KEY.format(u) for u in user_ids))
+
+
+class AuthService:
+    """Signs users in and out and decides what a caller may do."""
+
+    def __init__(
+        self,
+        uow: UowFactory,
+        hasher: PasswordHasher,
+        codec: TokenCodec,
+        tokens: TokenStore,
+        counter: RateCounter,
+        access: AccessService,
+        clock: Clock,
+        policy: AuthPolicy,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._codec = codec
+        self._tokens = tokens
+        self._counter = counter
+        self._access = access
+        self._clock = clock
+        self._policy = policy
+        self._dummy_hash: str | None = None
+
+    def login(
+        self, username: str, password: str, ip: str = "", user_agent: str = ""
+    ) -> IssuedToken:
+        """Five failures for a username within the window lock it until the window passes."""
+        fail_key = LOGIN_FAIL_KEY.format(username.strip().lower())
+        failures, retry_after = self._counter.count(fail_key)
+        if failures >= self._policy.max_failed_logins:
+            self._log_login(username, ip, user_agent, LOGIN_FAILED, "throttled")
+            raise TooManyRequests(
+                "too many failed logins, try again later", retry_after, "login_throttled"
+            )
+        with self._uow() as uow:
+            user = uow.users.get_by_username(username)
+        if user is None:
+            # Cost the same as a real check, so timing does not reveal which usernames exist.
+            self._hasher.verify(self._dummy(), password)
+            return self._fail(fail_key, username, ip, user_agent, "unknown user")
+        if not self._hasher.verify(user.password_hash, password):
+            return self._fail(fail_key, username, ip, user_agent, "wrong password")
+        if user.status != ENABLED:
+            self._log_login(username, ip, user_agent, LOGIN_FAILED, "disabled")
+            raise Forbidden("this account is disabled", "user_disabled")
+        assert user.id is not None
+        self._counter.reset(fail_key)
+        now = self._clock.now()
+        jti = secrets.token_hex(16)
+        ttl = self._policy.token_ttl_seconds
+        token = self._codec.encode(
+            TokenClaims(user.id, jti, now + timedelta(seconds=ttl), user.username)
+        )
+        self._tokens.add(user.id, jti, ttl)
+        with self._uow() as uow:
+            if self._hasher.needs_rehash(user.password_hash):
+                stored = uow.users.get(user.id)
+                if stored is not None:
+                    stored.password_hash = self._hasher.hash(password)
+            uow.login_logs.add(self._login_log(username, ip, user_agent, LOGIN_SUCCESS, ""))
+            uow.commit()
+        return IssuedToken(token, ttl)
+
+    def authenticate(self, token: str) -> Principal:
+        """A token is good while it verifies, has not expired, and its record is in the token store."""
+        claims = self._codec.decode(token)
+        if claims.expires_at <= self._clock.now():
+            raise Unauthorized("the token has expired", "token_expired")
+        if not self._tokens.exists(claims.user_id, claims.jti):
+            raise Unauthorized("the token has been revoked", "token_revoked")
+        return Principal(
+            claims.user_id, claims.jti, self._access.role_ids(claims.user_id), claims.username
+        )
+
+    def authorize(self, principal: Principal, labels: tuple[str, ...]) -> None:
+        """Pass when one of the caller's live roles holds one of the labels; admin always passes."""
+        if labels and not self._access.table().allows(principal.role_ids, labels):
+            raise Forbidden("you lack the permission for this action", "permission_denied")
+
+    def logout(self, principal: Principal) -> None:
+        self._tokens.revoke(principal.user_id, principal.jti)
+
+    def change_password(self, principal: Principal, old_password: str, new_password: str) -> None:
+        """Changing the password signs the user out everywhere."""
+        with self._uow() as uow:
+            user = _require(uow.users.get(principal.user_id), "user")
+            if not self._hasher.verify(user.password_hash, old_password):
+                raise InvalidInput(
+                    "the current password is wrong", "old_password_wrong", "old_password"
+                )
+            check_password_policy(new_password, username=user.username)
+            user.password_hash = self._hasher.hash(new_password)
+            user.stamp_modified(principal.user_id, self._clock.now())
+            uow.commit()
+        self._tokens.revoke_all(principal.user_id)
+
+    def _dummy(self) -> str:
+        if self._dummy_hash is None:
+            self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
+        return self._dummy_hash
+
+    def _fail(
+        self, fail_key: str, username: str, ip: str, user_agent: str, why: str
+    ) -> IssuedToken:
+        self._counter.hit(fail_key, self._policy.failed_login_window_seconds)
+        self._log_login(username, ip, user_agent, LOGIN_FAILED, why)
+        raise Unauthorized(BAD_CREDENTIALS, "bad_credentials")
+
+    def _login_log(self, username: str, ip: str, ua: str, status: str, message: str) -> LoginLog:
+        log = LoginLog(
+            username=username[:64], ip=ip[:64], user_agent=ua[:255], status=status, message=message
+        )
+        log.stamp_created(None, self._clock.now())
+        return log
+
+    def _log_login(self, username: str, ip: str, ua: str, status: str, message: str) -> None:
+        with self._uow() as uow:
+            uow.login_logs.add(self._login_log(username, ip, ua, status, message))
+            uow.commit()
+
+
+@dataclass(frozen=True)
+class Profile:
+    user: User
+    role_codes: list[str]
+
+
+@dataclass(frozen=True)
+class MenuNode:
+    menu: Menu
+    children: list[MenuNode] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Routers:
+    roles: list[str]
+    labels: list[str]
+    menus: list[MenuNode]
+
+
+def build_tree(menus: Iterable[Menu]) -> list[MenuNode]:
+    """Menus as a forest ordered by sort then id; orphans of a missing parent become roots."""
+    ordered = sorted(menus, key=lambda m: (m.sort, m.id or 0))
+    nodes = {m.id: MenuNode(m) for m in ordered}
+    roots: list[MenuNode] = []
+    for m in ordered:
+        parent = nodes.get(m.parent_id) if m.parent_id is not None else None
+        (parent.children if parent is not None else roots).append(nodes[m.id])
+    return roots
+
+
+class ProfileService:
+    """What a signed-in user sees and may change about themself."""
+
+    def __init__(self, uow: UowFactory, access: AccessService, clock: Clock) -> None:
+        self._uow = uow
+        self._access = access
+        self._clock = clock
+
+    def profile(self, principal: Principal) -> Profile:
+        with self._uow() as uow:
+            user = _require(uow.users.get(principal.user_id), "user")
+        codes = self._access.table().role_codes(principal.role_ids)
+        return Profile(user, sorted(codes))
+
+    def update(self, principal: Principal, changes: dict[str, Any]) -> Profile:
+        """A user edits their own contact fields only; roles and status are not theirs to change."""
+        allowed = {"nickname", "email", "phone", "avatar"}
+        if unknown := set(changes) - allowed:
+            raise InvalidInput(
+                f"not editable here: {', '.join(sorted(unknown))}", "field_not_editable"
+            )
+        with self._uow() as uow:
+            user = _require(uow.users.get(principal.user_id), "user")
+            _check_email_free(uow, changes.get("email"), user.id)
+            _apply(user, changes)
+            user.stamp_modified(principal.user_id, self._clock.now())
+            uow.commit()
+        return self.profile(principal)
+
+    def routers(self, principal: Principal) -> Routers:
+        """The sidebar of the caller's roles; a user with no live role has nothing to show."""
+        table = self._access.table()
+        codes = table.role_codes(principal.role_ids)
+        if not codes:
+            raise Forbidden("your account has no role yet; ask an administrator", "no_role")
+        with self._uow() as uow:
+            menus = [m for m in uow.menus.all() if m.status == ENABLED]
+            if "admin" not in codes:
+                live = [r for r in principal.role_ids if r in table.roles]
+                granted = uow.roles.menu_ids_of_roles(live)
+                menus = _with_ancestors(menus, granted)
+        return Routers(sorted(codes), table.labels_of(principal.role_ids), build_tree(menus))
+
+
+def _with_ancestors(menus: list[Menu], granted: frozenset[int]) -> list[Menu]:
+    by_id = {m.id: m for m in menus}
+    keep: set[int] = set()
+    for menu_id in granted:
+        current = by_id.get(menu_id)
+        while current is not None and current.id is not None and current.id not in keep:
+            keep.add(current.id)
+            current = by_id.get(current.parent_id) if current.parent_id is not None else None
+    return [m for m in menus if m.id in keep]
+
+
+class UserService:
+    """Administration of user accounts."""
+
+    def __init__(
+        self,
+        uow: UowFactory,
+        hasher: PasswordHasher,
+        tokens: TokenStore,
+        access: AccessService,
+        clock: Clock,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._tokens = tokens
+        self._access = access
+        self._clock = clock
+
+    def search(self, flt: UserFilter, page: PageRequest) -> Page[tuple[User, list[Role]]]:
+        """A page of users, each with its live roles (two queries in all, whatever the page size)."""
+        with self._uow() as uow:
+            users = uow.users.search(flt, page)
+            links = uow.users.role_ids_of_many(u.id for u in users.items if u.id is not None)
+            roles = {
+                r.id: r for r in uow.roles.get_many({r for ids in links.values() for r in ids})
+            }
+        items = [
+            (
+                u,
+                sorted(
+                    (roles[r] for r in links.get(u.id or 0, ()) if r in roles), key=lambda r: r.sort
+                ),
+            )
+            for u in users.items
+        ]
+        return Page(items, users.total, users.page, users.size)
+
+    def get(self, user_id: int) -> tuple[User, list[Role]]:
+        with self._uow() as uow:
+            user = _require(uow.users.get(user_id), "user")
+            roles = uow.roles.get_many(uow.users.role_ids(user_id))
+        return user, sorted(roles, key=lambda r: r.sort)
+
+    def create(
+        self, actor: int, data: dict[str, Any], password: str, role_ids: Iterable[int]
+    ) -> int:
+        """A username and an e-mail belong to one live account; the password obeys the policy."""
+        check_username(data["username"])
+        check_password_policy(password, username=data["username"])
+        now = self._clock.now()
+        with self._uow() as uow:
+            if uow.users.get_by_username(data["username"]) is not None:
+                raise Conflict("this username is taken", "user_exists")
+            _check_email_free(uow, data.get("email"), None)
+            roles = _existing_roles(uow, role_ids)
+            user = User(password_hash=self._hasher.hash(password), **data)
+            user.stamp_created(actor, now)
+            uow.users.add(user)
+            assert user.id is not None
+            uow.users.set_roles(user.id, roles, actor, now)
+            uow.commit()
+            return user.id
+
+    def update(self, actor: int, user_id: int, changes: dict[str, Any]) -> None:
+        with self._uow() as uow:
+            user = _require(uow.users.get(user_id), "user")
+            _check_email_free(uow, changes.get("email"), user.id)
+            _apply(user, changes)
+            user.stamp_modified(actor, self._clock.now())
+            uow.commit()
+
+    def set_status(self, actor: int, user_id: int, status: int) -> None:
+        """Disabling a user signs it out everywhere; nobody disables their own account."""
+        if status not in (ENABLED, DISABLED):
+            raise InvalidInput("status is 1 (enabled) or 0 (disabled)", "status_invalid", "status")
+        if status == DISABLED and user_id == actor:
+            raise Conflict("you cannot disable your own account", "cannot_disable_self")
+        with self._uow() as uow:
+            user = _require(uow.users.get(user_id), "user")
+            user.status = status
+            user.stamp_modified(actor, self._clock.now())
+            uow.commit()
+        if status == DISABLED:
+            self._tokens.revoke_all(user_id)
+
+    def reset_password(self, actor: int, user_id: int, new_password: str) -> None:
+        """An administrator sets a new password; the user is signed out everywhere."""
+        with self._uow() as uow:
+            user = _require(uow.users.get(user_id), "user")
+            check_password_policy(new_password, username=user.username)
+            user.password_hash = self._hasher.hash(new_password)
+            user.stamp_modified(actor, self._clock.now())
+            uow.commit()
+        self._tokens.revoke_all(user_id)
+
+    def set_roles(self, actor: int, user_id: int, role_ids: Iterable[int]) -> None:
+        """Nobody takes the admin role away from themself, so the product always keeps an admin."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            _require(uow.users.get(user_id), "user")
+            roles = _existing_roles(uow, role_ids)
+            if user_id == actor:
+                admin = uow.roles.get_by_code("admin")
+                had = admin is not None and admin.id in uow.users.role_ids(user_id)
+                if had and admin is not None and admin.id not in roles:
+                    raise Conflict(
+                        "you cannot remove the admin role from yourself", "cannot_demote_self"
+                    )
+            uow.users.set_roles(user_id, roles, actor, now)
+            uow.commit()
+        self._access.forget_users(user_id)
+
+    def delete(self, actor: int, user_id: int) -> None:
+        """A deleted user is signed out everywhere and frees its username and e-mail."""
+        if user_id == actor:
+            raise Conflict("you cannot delete your own account", "cannot_delete_self")
+        now = self._clock.now()
+        with self._uow() as uow:
+            user = _require(uow.users.get(user_id), "user")
+            uow.users.set_roles(user_id, frozenset(), actor, now)
+            user.soft_delete(actor, now)
+            uow.commit()
+        self._tokens.revoke_all(user_id)
+        self._access.forget_users(user_id)
+
+
+class RoleService:
+    """Administration of roles and what they grant."""
+
+    def __init__(self, uow: UowFactory, access: AccessService, clock: Clock) -> None:
+        self._uow = uow
+        self._access = access
+        self._clock = clock
+
+    def search(self, flt: RoleFilter, page: PageRequest) -> Page[Role]:
+        with self._uow() as uow:
+            return uow.roles.search(flt, page)
+
+    def get(self, role_id: int) -> tuple[Role, frozenset[int], frozenset[int]]:
+        with self._uow() as uow:
+            role = _require(uow.roles.get(role_id), "role")
+            return role, uow.roles.menu_ids(role_id), uow.roles.label_ids(role_id)
+
+    def create(self, actor: int, data: dict[str, Any]) -> int:
+        check_role_code(data["code"])
+        with self._uow() as uow:
+            if uow.roles.get_by_code(data["code"]) is not None:
+                raise Conflict("this role code is taken", "role_exists")
+            role = Role(**data)
+            role.stamp_created(actor, self._clock.now())
+            uow.roles.add(role)
+            uow.commit()
+            assert role.id is not None
+        self._access.forget_table()
+        return role.id
+
+    def update(self, actor: int, role_id: int, changes: dict[str, Any]) -> None:
+        """The admin role cannot be disabled."""
+        with self._uow() as uow:
+            role = _require(uow.roles.get(role_id), "role")
+            if role.is_admin and changes.get("status", ENABLED) != ENABLED:
+                raise Conflict("the admin role cannot be disabled", "admin_role_protected")
+            _apply(role, changes)
+            role.stamp_modified(actor, self._clock.now())
+            uow.commit()
+        self._access.forget_table()
+
+    def delete(self, actor: int, role_id: int) -> None:
+        """The admin role cannot be deleted; deleting a role ends its links."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            role = _require(uow.roles.get(role_id), "role")
+            if role.is_admin:
+                raise Conflict("the admin role cannot be deleted", "admin_role_protected")
+            uow.roles.unlink_all(role_id, actor, now)
+            role.soft_delete(actor, now)
+            uow.commit()
+        self._access.forget_table()
+
+    def set_menus(self, actor: int, role_id: int, menu_ids: Iterable[int]) -> None:
+        wanted = frozenset(menu_ids)
+        with self._uow() as uow:
+            _require(uow.roles.get(role_id), "role")
+            if missing := wanted - uow.menus.existing_ids(wanted):
+                raise InvalidInput(
+                    f"no such menus: {sorted(missing)}", "menu_not_found", "menu_ids"
+                )
+            uow.roles.set_menus(role_id, wanted, actor, self._clock.now())
+            uow.commit()
+
+    def set_labels(self, actor: int, role_id: int, label_ids: Iterable[int]) -> None:
+        wanted = frozenset(label_ids)
+        with self._uow() as uow:
+            _require(uow.roles.get(role_id), "role")
+            if missing := wanted - uow.labels.existing_ids(wanted):
+                raise InvalidInput(
+                    f"no such labels: {sorted(missing)}", "label_not_found", "label_ids"
+                )
+            uow.roles.set_labels(role_id, wanted, actor, self._clock.now())
+            uow.commit()
+        self._access.forget_table()
+
+
+class MenuService:
+    """Administration of the menu tree (directories, menus and buttons)."""
+
+    def __init__(self, uow: UowFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def tree(self) -> list[MenuNode]:
+        with self._uow() as uow:
+            return build_tree(uow.menus.all())
+
+    def get(self, menu_id: int) -> Menu:
+        with self._uow() as uow:
+            return _require(uow.menus.get(menu_id), "menu")
+
+    def create(self, actor: int, data: dict[str, Any]) -> int:
+        with self._uow() as uow:
+            if uow.menus.get_by_name(data["name"]) is not None:
+                raise Conflict("this menu name is taken", "menu_exists")
+            menu = Menu(**data)
+            menu.check_parent(_parent(uow, menu.parent_id))
+            menu.stamp_created(actor, self._clock.now())
+            uow.menus.add(menu)
+            uow.commit()
+            assert menu.id is not None
+            return menu.id
+
+    def update(self, actor: int, menu_id: int, changes: dict[str, Any]) -> None:
+        with self._uow() as uow:
+            menu = _require(uow.menus.get(menu_id), "menu")
+            renamed = changes.get("name", menu.name) != menu.name
+            if renamed and uow.menus.get_by_name(changes["name"]) is not None:
+                raise Conflict("this menu name is taken", "menu_exists")
+            _apply(menu, changes)
+            menu.check_parent(_parent(uow, menu.parent_id))
+            if _creates_cycle(uow.menus.all(), menu):
+                raise InvalidInput(
+                    "a menu cannot hang under its own descendant",
+                    "menu_parent_invalid",
+                    "parent_id",
+                )
+            menu.stamp_modified(actor, self._clock.now())
+            uow.commit()
+
+    def delete(self, actor: int, menu_id: int) -> None:
+        """A menu with children cannot be deleted; delete or move them first."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            menu = _require(uow.menus.get(menu_id), "menu")
+            if any(m.parent_id == menu_id for m in uow.menus.all()):
+                raise Conflict("this menu still has children", "menu_has_children")
+            uow.menus.unlink_all(menu_id, actor, now)
+            menu.soft_delete(actor, now)
+            uow.commit()
+
+
+class LabelService:
+    """Administration of permission labels."""
+
+    def __init__(self, uow: UowFactory, access: AccessService, clock: Clock) -> None:
+        self._uow = uow
+        self._access = access
+        self._clock = clock
+
+    def search(self, flt: LabelFilter, page: PageRequest) -> Page[PermLabel]:
+        with self._uow() as uow:
+            return uow.labels.search(flt, page)
+
+    def get(self, label_id: int) -> PermLabel:
+        with self._uow() as uow:
+            return _require(uow.labels.get(label_id), "permission label")
+
+    def create(self, actor: int, data: dict[str, Any]) -> int:
+        check_label(data["label"])
+        with self._uow() as uow:
+            if uow.labels.get_by_label(data["label"]) is not None:
+                raise Conflict("this permission label exists", "label_exists")
+            label = PermLabel(**data)
+            label.stamp_created(actor, self._clock.now())
+            uow.labels.add(label)
+            uow.commit()
+            assert label.id is not None
+        self._access.forget_table()
+        return label.id
+
+    def update(self, actor: int, label_id: int, changes: dict[str, Any]) -> None:
+        with self._uow() as uow:
+            label = _require(uow.labels.get(label_id), "permission label")
+            if "label" in changes and changes["label"] != label.label:
+                check_label(changes["label"])
+                if uow.labels.get_by_label(changes["label"]) is not None:
+                    raise Conflict("this permission label exists", "label_exists")
+            _apply(label, changes)
+            label.stamp_modified(actor, self._clock.now())
+            uow.commit()
+        self._access.forget_table()
+
+    def delete(self, actor: int, label_id: int) -> None:
+        now = self._clock.now()
+        with self._uow() as uow:
+            label = _require(uow.labels.get(label_id), "permission label")
+            uow.labels.unlink_all(label_id, actor, now)
+            label.soft_delete(actor, now)
+            uow.commit()
+        self._access.forget_table()
+
+
+def _require(row: T | None, what: str) -> T:
+    if row is None:
+        raise NotFound(f"no such {what}", f"{what.replace(' ', '_')}_not_found")
+    return row
+
+
+def _apply(entity: object, changes: dict[str, Any]) -> None:
+    names = {f.name for f in fields(entity)}  # type: ignore[arg-type]
+    for key, value in changes.items():
+        if key not in names:
+            raise InvalidInput(f"unknown field {key}", "field_unknown", key)
+        setattr(entity, key, value)
+
+
+def _check_email_free(uow: RbacUnitOfWork, email: str | None, owner_id: int | None) -> None:
+    if email:
+        holder = uow.users.get_by_email(email)
+        if holder is not None and holder.id != owner_id:
+            raise Conflict("this e-mail address is taken", "email_exists")
+
+
+def _existing_roles(uow: RbacUnitOfWork, role_ids: Iterable[int]) -> frozenset[int]:
+    wanted = frozenset(role_ids)
+    found = frozenset(r.id for r in uow.roles.get_many(wanted) if r.id is not None)
+    if missing := wanted - found:
+        raise InvalidInput(f"no such roles: {sorted(missing)}", "role_not_found", "role_ids")
+    return wanted
+
+
+def _parent(uow: RbacUnitOfWork, parent_id: int | None) -> Menu | None:
+    if parent_id is None or parent_id == 0:
+        return None
+    return _require(uow.menus.get(parent_id), "parent menu")
+
+
+def _creates_cycle(menus: list[Menu], menu: Menu) -> bool:
+    by_id = {m.id: m for m in menus}
+    seen: set[int | None] = set()
+    current = menu.parent_id
+    while current is not None and current not in seen:
+        if current == menu.id:
+            return True
+        seen.add(current)
+        parent = by_id.get(current)
+        current = parent.parent_id if parent is not None else None
+    return False
+
+
+__all__ = [
+    "AccessService",
+    "AuthPolicy",
+    "AuthService",
+    "LabelService",
+    "MenuNode",
+    "MenuService",
+    "MenuType",
+    "Profile",
+    "ProfileService",
+    "RoleService",
+    "Routers",
+    "UserService",
+    "build_tree",
+]

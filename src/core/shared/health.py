@@ -1,0 +1,24 @@
+"""Health of the backing services, for the health route and the operators' monitors."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Probe(Protocol):
+    """Answers whether one backing service responds right now."""
+
+    def ok(self) -> bool: ...
+
+
+class HealthService:
+    def __init__(self, database: Probe, cache: Probe) -> None:
+        self._database = database
+        self._cache = cache
+
+    def check(self) -> dict[str, str]:
+        """Each backing service as "ok" or "down"."""
+        return {
+            "database": "ok" if self._database.ok() else "down",
+            "cache": "ok" if self._cache.ok() else "down",
+        }

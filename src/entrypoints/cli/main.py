@@ -1,0 +1,89 @@
+"""The command line: serve, migrate, seed. Each command calls the same services the API uses."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from loguru import logger
+
+from bootstrap import Settings, build_container, configure_logging, downgrade, migrate
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    container = build_container(settings)
+    if not settings.embedded and container.seed().admin_uses_demo_password():
+        logger.warning("the account 'admin' still has its published demo password: change it now")
+    container.engine().dispose()
+    uvicorn.run(
+        "entrypoints.http.asgi:create",
+        factory=True,
+        host=args.host or settings.host,
+        port=args.port or settings.port,
+        workers=args.workers or settings.workers,
+        access_log=settings.access_log,
+        proxy_headers=False,  # the app decides which proxies to believe (APP_TRUSTED_PROXIES)
+        timeout_graceful_shutdown=20,
+    )
+    return 0
+
+
+def _seed(settings: Settings, _: argparse.Namespace) -> int:
+    report = build_container(settings).seed().run(production=settings.production)
+    added = (
+        ", ".join(f"{n} {k}" for k, n in sorted(report.created.items()))
+        or "nothing (already seeded)"
+    )
+    print(f"seed: added {added}")
+    if report.generated_admin_password:
+        # Printed once to the operator's terminal, never logged.
+        print(f"seed: 'admin' was created with the password: {report.generated_admin_password}")
+        print("seed: store it now; it is not shown again.")
+    return 0
+
+
+def _db(settings: Settings, args: argparse.Namespace) -> int:
+    if args.action == "upgrade":
+        migrate(settings, args.revision or "head")
+    elif args.action == "downgrade":
+        downgrade(settings, args.revision or "-1")
+    print(f"db: {args.action} done")
+    return 0
+
+
+def _init(settings: Settings, args: argparse.Namespace) -> int:
+    migrate(settings)
+    return _seed(settings, args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="fva", description="FastAPI Vue Admin")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the API (and the built dashboard)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int)
+    serve.set_defaults(handler=_serve)
+    sub.add_parser("seed", help="add the missing initial data (idempotent)").set_defaults(
+        handler=_seed
+    )
+    sub.add_parser("init", help="migrate to head, then seed").set_defaults(handler=_init)
+    db = sub.add_parser("db", help="schema migrations (Alembic)")
+    db.add_argument("action", choices=["upgrade", "downgrade"])
+    db.add_argument("revision", nargs="?")
+    db.set_defaults(handler=_db)
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings()
+    except ValueError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings)
+    return int(args.handler(settings, args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""create_app(container): the FastAPI application, its routes, errors and middleware."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse, Response
+from loguru import logger
+from starlette.concurrency import run_in_threadpool
+
+from entrypoints.http import errors
+from entrypoints.http.clientip import ClientIp
+from entrypoints.http.middleware import OperationLogMiddleware
+from entrypoints.http.routers import audit, rbac
+
+if TYPE_CHECKING:
+    from bootstrap import Container
+
+API = "/api/v1"
+
+
+def create_app(container: Container) -> FastAPI:
+    settings = container.settings()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(container.init_resources)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(container.shutdown_resources)
+
+    app = FastAPI(
+        title="FastAPI Vue Admin",
+        version="0.1.0",
+        description="Users, roles, menus, permission labels and the modules of a RuoYi-style back office.",
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url="/redoc",
+        openapi_url=f"{API}/openapi.json",
+    )
+    app.state.container = container
+    app.state.client_ip = ClientIp(settings.trusted_proxies)
+    errors.install(app)
+
+    app.include_router(rbac.me, prefix=API)
+    app.include_router(rbac.admin, prefix=API)
+    app.include_router(audit.router, prefix=API)
+
+    @app.get(f"{API}/health", tags=["health"], summary="liveness, database and cache status")
+    def health() -> JSONResponse:
+        status = container.health().check()
+        healthy = all(v == "ok" for v in status.values())
+        return JSONResponse(
+            {"status": "ok" if healthy else "degraded", **status},
+            status_code=200 if healthy else 503,
+        )
+
+    _serve_dashboard(app, Path(settings.frontend_dist))
+
+    app.add_middleware(
+        OperationLogMiddleware, audit=container.audit(), client_ip=app.state.client_ip
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["Retry-After", "Content-Disposition"],
+        )
+    return app
+
+
+def _serve_dashboard(app: FastAPI, dist: Path) -> None:
+    """Serve the built dashboard with history-mode fallback, when it has been built."""
+    index = dist / "index.html"
+    if not index.is_file():
+        logger.info("no built dashboard at {}; serving the API only", dist)
+        return
+    root = dist.resolve()
+
+    @app.get("/{path:path}", include_in_schema=False)
+    def dashboard(path: str, request: Request) -> Response:
+        if path.startswith(("api/", "docs", "redoc")):
+            return JSONResponse({"detail": "not found", "code": "not_found"}, status_code=404)
+        candidate = (root / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(root):
+            cache = (
+                "public, max-age=31536000, immutable" if "/assets/" in f"/{path}" else "no-cache"
+            )
+            return FileResponse(candidate, headers={"Cache-Control": cache})
+        return FileResponse(index, headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,69 @@
+"""Pure ASGI middleware: the operation log of every write, without a task per request."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from loguru import logger
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.audit.model import OperationLog
+from core.audit.service import AuditService
+from entrypoints.http.clientip import ClientIp
+
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+# Sign-in has its own log (t_login_log); the others carry secrets in their bodies only.
+NOT_LOGGED = ("/api/v1/user/login",)
+
+
+class OperationLogMiddleware:
+    def __init__(self, app: ASGIApp, audit: AuditService, client_ip: ClientIp) -> None:
+        self.app = app
+        self.audit = audit
+        self.client_ip = client_ip
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in WRITES
+            or not scope["path"].startswith("/api/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] in NOT_LOGGED:
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = {"code": 500}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            await self._record(scope, status["code"], started)
+
+    async def _record(self, scope: Scope, status_code: int, started: float) -> None:
+        state: dict[str, Any] = scope.get("state") or {}
+        principal = state.get("principal")
+        route = scope.get("route")
+        summary = getattr(route, "summary", None) or getattr(route, "name", "") or ""
+        log = OperationLog(
+            user_id=getattr(principal, "user_id", None),
+            username=getattr(principal, "username", ""),
+            method=scope["method"],
+            path=scope["path"][:255],
+            summary=str(summary)[:128],
+            status_code=status_code,
+            ip=self.client_ip.of(scope)[:64],
+            duration_ms=int((time.perf_counter() - started) * 1000),
+        )
+        try:
+            await run_in_threadpool(self.audit.record_operation, log)
+        except Exception as exc:  # noqa: BLE001 - the log must never break the answer already sent
+            logger.warning("operation log not written: {}", type(exc).__name__)

@@ -1,0 +1,72 @@
+"""Routes of the audit module: the login log and the operation log."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, ConfigDict
+
+from core.audit.ports import LoginLogFilter, OperationLogFilter
+from core.rbac.model import Principal
+from core.shared.pagination import PageRequest, TimeRange
+from entrypoints.http.deps import container_of, require
+from entrypoints.http.schemas.audit import LoginLogOut, OperationLogOut
+from entrypoints.http.schemas.common import Order, PageNo, PageOut, PageSize, RangeEnd, RangeStart
+
+router = APIRouter(prefix="/system/log", tags=["log"])
+CanRead = Annotated[Principal, Depends(require("perm:log:get"))]
+
+
+class LogQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    page: PageNo = 1
+    size: PageSize = 10
+    order: Order = "desc"
+    sort: Literal["id", "created_time"] = "id"
+    username: str | None = None
+    created_start: RangeStart = None
+    created_end: RangeEnd = None
+
+    def page_request(self) -> PageRequest:
+        return PageRequest(
+            page=self.page, size=self.size, sort=self.sort, descending=self.order == "desc"
+        )
+
+
+class LoginLogQuery(LogQuery):
+    status: Literal["success", "failed"] | None = None
+
+
+class OperationLogQuery(LogQuery):
+    method: Literal["POST", "PUT", "PATCH", "DELETE"] | None = None
+
+
+@router.get("/login", response_model=PageOut[LoginLogOut], summary="login log")
+def login_log(
+    request: Request, q: Annotated[LoginLogQuery, Query()], _: CanRead
+) -> PageOut[LoginLogOut]:
+    created = TimeRange(start=q.created_start, end=q.created_end)
+    flt = LoginLogFilter(username=q.username, status=q.status, created=created)
+    page = container_of(request).audit().login_logs(flt, q.page_request())
+    return PageOut(
+        items=[LoginLogOut.model_validate(x) for x in page.items],
+        total=page.total,
+        page=page.page,
+        size=page.size,
+    )
+
+
+@router.get("/operation", response_model=PageOut[OperationLogOut], summary="operation log")
+def operation_log(
+    request: Request, q: Annotated[OperationLogQuery, Query()], _: CanRead
+) -> PageOut[OperationLogOut]:
+    created = TimeRange(start=q.created_start, end=q.created_end)
+    flt = OperationLogFilter(username=q.username, method=q.method, created=created)
+    page = container_of(request).audit().operation_logs(flt, q.page_request())
+    return PageOut(
+        items=[OperationLogOut.model_validate(x) for x in page.items],
+        total=page.total,
+        page=page.page,
+        size=page.size,
+    )

@@ -1,0 +1,220 @@
+"""Request and response shapes of the rbac module."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, EmailStr, Field
+
+from entrypoints.http.schemas.common import Input, Output
+
+
+def _no_crlf(value: str | None) -> str | None:
+    if value is not None and ("\r" in value or "\n" in value):
+        raise ValueError("line breaks are not allowed here")
+    return value
+
+
+Line = Annotated[str, AfterValidator(_no_crlf)]
+Status = Literal[0, 1]
+Password = Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class TokenOut(Output):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type
+    expires_in: int
+
+
+class PasswordChange(Input):
+    old_password: Password
+    new_password: Password
+
+
+class PasswordReset(Input):
+    new_password: Password
+
+
+class ProfileUpdate(Input):
+    nickname: Annotated[Line, Field(max_length=64)] | None = None
+    email: EmailStr | None = None
+    phone: Annotated[Line, Field(max_length=32)] | None = None
+    avatar: Annotated[Line, Field(max_length=255)] | None = None
+
+
+class ProfileOut(Output):
+    id: int
+    username: str
+    nickname: str
+    email: str | None
+    phone: str | None
+    avatar: str | None
+    status: int
+    roles: list[str]
+    created_time: datetime | None
+
+
+class MenuOut(Output):
+    id: int
+    parent_id: int | None
+    type: str
+    name: str
+    title: str
+    title_en: str
+    path: str
+    component: str
+    icon: str
+    sort: int
+    hidden: bool
+    status: int
+    perm: str
+    children: list[MenuOut] = []
+
+
+class RoutersOut(Output):
+    roles: list[str]
+    labels: list[str]
+    menus: list[MenuOut]
+
+
+class RoleBrief(Output):
+    id: int
+    code: str
+    name: str
+
+
+class UserCreate(Input):
+    username: Annotated[str, Field(min_length=3, max_length=64)]
+    password: Password
+    nickname: Annotated[Line, Field(max_length=64)] = ""
+    email: EmailStr | None = None
+    phone: Annotated[Line, Field(max_length=32)] | None = None
+    avatar: Annotated[Line, Field(max_length=255)] | None = None
+    status: Status = 1
+    role_ids: list[int] = []
+
+
+class UserUpdate(ProfileUpdate):
+    pass
+
+
+class UserStatus(Input):
+    status: Status
+
+
+class RoleIds(Input):
+    role_ids: list[int]
+
+
+class UserOut(Output):
+    id: int
+    username: str
+    nickname: str
+    email: str | None
+    phone: str | None
+    avatar: str | None
+    status: int
+    roles: list[RoleBrief]
+    created_time: datetime | None
+    modified_time: datetime | None
+
+
+class RoleCreate(Input):
+    code: Annotated[str, Field(min_length=2, max_length=64)]
+    name: Annotated[Line, Field(min_length=1, max_length=64)]
+    status: Status = 1
+    sort: int = 0
+    remark: Annotated[Line, Field(max_length=255)] = ""
+
+
+class RoleUpdate(Input):
+    name: Annotated[Line, Field(min_length=1, max_length=64)] | None = None
+    status: Status | None = None
+    sort: int | None = None
+    remark: Annotated[Line, Field(max_length=255)] | None = None
+
+
+class RoleOut(Output):
+    id: int
+    code: str
+    name: str
+    status: int
+    sort: int
+    remark: str
+    created_time: datetime | None
+
+
+class RoleDetail(RoleOut):
+    menu_ids: list[int]
+    label_ids: list[int]
+
+
+class MenuIds(Input):
+    menu_ids: list[int]
+
+
+class LabelIds(Input):
+    label_ids: list[int]
+
+
+MenuKind = Literal["dir", "menu", "button"]
+
+
+class MenuCreate(Input):
+    parent_id: int | None = None
+    type: MenuKind
+    name: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_:.-]+$")]
+    title: Annotated[Line, Field(min_length=1, max_length=64)]
+    title_en: Annotated[Line, Field(max_length=64)] = ""
+    path: Annotated[Line, Field(max_length=255)] = ""
+    component: Annotated[Line, Field(max_length=255)] = ""
+    icon: Annotated[Line, Field(max_length=64)] = ""
+    sort: int = 0
+    hidden: bool = False
+    status: Status = 1
+    perm: Annotated[Line, Field(max_length=128)] = ""
+
+
+class MenuUpdate(Input):
+    parent_id: int | None = None
+    type: MenuKind | None = None
+    name: (
+        Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_:.-]+$")] | None
+    ) = None
+    title: Annotated[Line, Field(min_length=1, max_length=64)] | None = None
+    title_en: Annotated[Line, Field(max_length=64)] | None = None
+    path: Annotated[Line, Field(max_length=255)] | None = None
+    component: Annotated[Line, Field(max_length=255)] | None = None
+    icon: Annotated[Line, Field(max_length=64)] | None = None
+    sort: int | None = None
+    hidden: bool | None = None
+    status: Status | None = None
+    perm: Annotated[Line, Field(max_length=128)] | None = None
+
+
+class LabelCreate(Input):
+    label: Annotated[str, Field(min_length=6, max_length=128)]
+    name: Annotated[Line, Field(max_length=64)] = ""
+    status: Status = 1
+    remark: Annotated[Line, Field(max_length=255)] = ""
+
+
+class LabelUpdate(Input):
+    label: Annotated[str, Field(min_length=6, max_length=128)] | None = None
+    name: Annotated[Line, Field(max_length=64)] | None = None
+    status: Status | None = None
+    remark: Annotated[Line, Field(max_length=255)] | None = None
+
+
+class LabelOut(Output):
+    id: int
+    label: str
+    name: str
+    status: int
+    remark: str
+    created_time: datetime | None
+
+
+class Created(Output):
+    id: int
