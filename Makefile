@@ -1,0 +1,55 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step of theirs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FRONTEND := frontend
+FRONT_STAMP := $(FRONTEND)/node_modules/.installed
+
+.PHONY: run test install lint test-unit test-integration dashboard test-frontend e2e bench clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+install: $(STAMP)
+
+$(FRONT_STAMP): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Build the dashboard when it is missing or older than its sources.
+dashboard: $(FRONT_STAMP)
+	@if [ ! -f $(FRONTEND)/dist/index.html ] || [ -n "$$(find $(FRONTEND)/src $(FRONTEND)/index.html $(FRONTEND)/vite.config.js $(FRONTEND)/package.json -newer $(FRONTEND)/dist/index.html 2>/dev/null | head -1)" ]; then \
+		echo "building the dashboard"; cd $(FRONTEND) && npm run build --silent; \
+	fi
+
+run: install dashboard
+	$(BIN)/fva init
+	$(BIN)/fva serve
+
+lint: install
+	$(BIN)/ruff check src tests migrations
+	$(BIN)/ruff format --check src tests migrations
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test-unit: install
+	$(BIN)/pytest -q tests/unit
+
+test-integration: install
+	$(BIN)/pytest -q tests/integration
+
+test-frontend: $(FRONT_STAMP)
+	cd $(FRONTEND) && npm test --silent
+
+test: lint test-unit test-integration test-frontend
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache $(FRONTEND)/node_modules $(FRONTEND)/dist

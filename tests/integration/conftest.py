@@ -1,0 +1,156 @@
+"""Fixtures of the integration suite: a database of our own on the real server, Redis, apps."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bootstrap import Container, Settings, build_container, migrate
+from entrypoints.http.app import create_app
+from tests.integration.services import database_server, missing, redis_server, server_part
+
+SECRET = "integration-test-secret-" + "0" * 16
+
+
+@pytest.fixture(scope="session")
+def db_server() -> Iterator[str]:
+    with database_server() as url:
+        if url is None:
+            missing("MariaDB/MySQL")
+        yield server_part(url)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def make_database(db_server: str) -> Iterator[Callable[[], str]]:
+    """Creates `app_test_<random>` databases and drops exactly those at the end."""
+    created: list[str] = []
+    admin = create_engine(db_server, isolation_level="AUTOCOMMIT")
+
+    def make() -> str:
+        name = f"app_test_{secrets.token_hex(6)}"
+        with admin.connect() as conn:
+            conn.execute(
+                text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+            )
+        created.append(name)
+        return make_url(db_server).set(database=name).render_as_string(hide_password=False)
+
+    yield make
+    with admin.connect() as conn:
+        for name in created:
+            conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    with redis_server() as url:
+        if url is None:
+            missing("Redis")
+        yield url  # type: ignore[misc]
+
+
+@pytest.fixture(scope="session")
+def redis_prefix(redis_url: str) -> Iterator[str]:
+    """Keys of this run live under a random prefix and are removed at the end."""
+    import redis
+
+    prefix = f"test:{secrets.token_hex(4)}:"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=prefix + "*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+def settings_for(
+    database_url: str, redis_url: str | None, prefix: str = "", **extra: Any
+) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        env="test",
+        database_url=database_url,
+        redis_url=redis_url,
+        redis_prefix=prefix,
+        secret_key=SECRET,
+        frontend_dist="/nonexistent",
+        **extra,
+    )
+
+
+@pytest.fixture(scope="session")
+def db_url(make_database: Callable[[], str]) -> str:
+    """The suite's shared database: migrated to head and seeded once."""
+    url = make_database()
+    settings = settings_for(url, None)
+    migrate(settings)
+    container = build_container(settings)
+    container.seed().run()
+    container.engine().dispose()
+    return url
+
+
+class App:
+    """An app instance with its own container, as a separate server process would have."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.container: Container = build_container(settings)
+        self.app = create_app(self.container)
+        self.client = TestClient(self.app, raise_server_exceptions=False)
+
+    def __enter__(self) -> App:
+        self.client.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.__exit__(*exc)
+        self.container.engine().dispose()
+
+    def login(self, username: str, password: str) -> dict[str, str]:
+        r = self.client.post(
+            "/api/v1/user/login", data={"username": username, "password": password}
+        )
+        assert r.status_code == 200, r.text
+        return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+@pytest.fixture(scope="session")
+def make_app(db_url: str, redis_url: str, redis_prefix: str) -> Iterator[Callable[..., App]]:
+    apps: list[App] = []
+
+    def make(**extra: Any) -> App:
+        extra.setdefault("database_url", db_url)
+        extra.setdefault("redis_url", redis_url)
+        extra.setdefault("prefix", redis_prefix)
+        settings = settings_for(
+            extra.pop("database_url"), extra.pop("redis_url"), extra.pop("prefix"), **extra
+        )
+        app = App(settings).__enter__()
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def api(make_app: Callable[..., App]) -> App:
+    """One app on MariaDB + Redis, shared by the tests that only need one."""
+    return make_app()
+
+
+@pytest.fixture(scope="session")
+def admin(api: App) -> dict[str, str]:
+    return api.login("admin", "admin123")
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{secrets.token_hex(4)}"

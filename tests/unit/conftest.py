@@ -1,0 +1,45 @@
+"""Unit tests run the core through the real container with its I/O ports overridden by fakes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from dependency_injector import providers
+
+from adapters.memory.stores import InMemoryRateCounter, InMemoryTokenStore
+from bootstrap import Container, Settings, build_container
+from tests.unit.fakes import FakeClock, FakePasswordHasher, FakeTokenCodec, FakeUnitOfWork, Store
+
+
+@pytest.fixture
+def store() -> Store:
+    return Store()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def container(store: Store, clock: FakeClock) -> Iterator[Container]:
+    c = build_container(
+        Settings(_env_file=None, database_url="sqlite://", redis_url=None, env="test")
+    )
+    c.uow.override(providers.Factory(FakeUnitOfWork, store))
+    c.clock.override(providers.Object(clock))
+    c.hasher.override(providers.Singleton(FakePasswordHasher))
+    c.token_codec.override(providers.Singleton(FakeTokenCodec))
+    # Windows and expiries follow the fake clock, so tests move time instead of sleeping.
+    ticks = lambda: clock.now().timestamp()  # noqa: E731
+    c.token_store.override(providers.Singleton(InMemoryTokenStore, ticks))
+    c.rate_counter.override(providers.Singleton(InMemoryRateCounter, ticks))
+    yield c
+    c.unwire()
+
+
+@pytest.fixture
+def seeded(container: Container) -> Container:
+    container.seed().run()
+    return container

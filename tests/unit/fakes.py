@@ -1,0 +1,252 @@
+"""In-memory fakes of core's ports, for unit tests of the rules (no I/O)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any, Self
+
+from core.audit.model import LoginLog, OperationLog
+from core.rbac.model import Menu, PermLabel, Role, TokenClaims, User
+from core.shared.errors import Unauthorized
+from core.shared.model import Entity
+from core.shared.pagination import Page, PageRequest
+
+
+class FakeClock:
+    def __init__(self, now: datetime | None = None) -> None:
+        self.current = now or datetime(2026, 1, 1, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.current
+
+    def advance(self, **kwargs: float) -> None:
+        self.current += timedelta(**kwargs)
+
+
+class FakePasswordHasher:
+    """Reversible on purpose: unit tests check rules, not cryptography."""
+
+    def hash(self, password: str) -> str:
+        return f"fake${password}"
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        return password_hash == f"fake${password}"
+
+    def needs_rehash(self, password_hash: str) -> bool:
+        return False
+
+
+class FakeTokenCodec:
+    def encode(self, claims: TokenClaims) -> str:
+        return f"{claims.user_id}|{claims.jti}|{claims.expires_at.isoformat()}|{claims.username}"
+
+    def decode(self, token: str) -> TokenClaims:
+        try:
+            uid, jti, exp, name = token.split("|")
+            return TokenClaims(int(uid), jti, datetime.fromisoformat(exp), name)
+        except ValueError as exc:
+            raise Unauthorized("the token is invalid", "token_invalid") from exc
+
+
+@dataclass
+class Store:
+    """The state all fake repositories share, like one database."""
+
+    rows: dict[type, dict[int, Entity]] = field(default_factory=dict)
+    links: dict[str, set[tuple[int, int]]] = field(
+        default_factory=lambda: {"user_role": set(), "role_menu": set(), "label_role": set()}
+    )
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    commits: int = 0
+
+    def table(self, kind: type) -> dict[int, Any]:
+        return self.rows.setdefault(kind, {})
+
+    def add(self, entity: Entity) -> None:
+        entity.id = next(self.ids)
+        self.table(type(entity))[entity.id] = entity
+
+    def live(self, kind: type) -> list[Any]:
+        return [e for e in self.table(kind).values() if not e.deleted]
+
+
+def _page(items: list[Any], page: PageRequest) -> Page[Any]:
+    ordered = sorted(items, key=lambda e: getattr(e, page.sort) or 0, reverse=page.descending)
+    return Page(ordered[page.offset : page.offset + page.size], len(items), page.page, page.size)
+
+
+class _Repo:
+    kind: type
+
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    def add(self, entity: Any) -> None:
+        self.s.add(entity)
+
+    def get(self, entity_id: int) -> Any:
+        e = self.s.table(self.kind).get(entity_id)
+        return None if e is None or e.deleted else e
+
+    def _by(self, attr: str, value: Any) -> Any:
+        return next((e for e in self.s.live(self.kind) if getattr(e, attr) == value), None)
+
+    def existing_ids(self, ids: Iterable[int]) -> frozenset[int]:
+        return frozenset(i for i in ids if self.get(i) is not None)
+
+
+def _targets(links: set[tuple[int, int]], owner: int) -> frozenset[int]:
+    return frozenset(t for o, t in links if o == owner)
+
+
+def _replace(links: set[tuple[int, int]], owner: int, wanted: frozenset[int]) -> None:
+    links.difference_update({(o, t) for o, t in links if o == owner})
+    links.update((owner, t) for t in wanted)
+
+
+class FakeUserRepository(_Repo):
+    kind = User
+
+    def get_by_username(self, username: str) -> User | None:
+        return self._by("username", username)
+
+    def get_by_email(self, email: str) -> User | None:
+        return self._by("email", email)
+
+    def search(self, flt: Any, page: PageRequest) -> Page[User]:
+        items = [u for u in self.s.live(User) if not flt.username or flt.username in u.username]
+        return _page(items, page)
+
+    def role_ids(self, user_id: int) -> frozenset[int]:
+        return _targets(self.s.links["user_role"], user_id)
+
+    def role_ids_of_many(self, user_ids: Iterable[int]) -> dict[int, frozenset[int]]:
+        return {u: self.role_ids(u) for u in user_ids}
+
+    def set_roles(self, user_id: int, role_ids: frozenset[int], actor_id: Any, now: Any) -> None:
+        _replace(self.s.links["user_role"], user_id, role_ids)
+
+
+class FakeRoleRepository(_Repo):
+    kind = Role
+
+    def get_by_code(self, code: str) -> Role | None:
+        return self._by("code", code)
+
+    def get_many(self, ids: Iterable[int]) -> list[Role]:
+        return [r for i in ids if (r := self.get(i)) is not None]
+
+    def search(self, flt: Any, page: PageRequest) -> Page[Role]:
+        return _page(self.s.live(Role), page)
+
+    def all_live(self) -> list[Role]:
+        return self.s.live(Role)
+
+    def menu_ids(self, role_id: int) -> frozenset[int]:
+        return _targets(self.s.links["role_menu"], role_id)
+
+    def label_ids(self, role_id: int) -> frozenset[int]:
+        return frozenset(lab for lab, r in self.s.links["label_role"] if r == role_id)
+
+    def menu_ids_of_roles(self, role_ids: Iterable[int]) -> frozenset[int]:
+        return frozenset(m for r in role_ids for m in self.menu_ids(r))
+
+    def set_menus(self, role_id: int, ids: frozenset[int], actor_id: Any, now: Any) -> None:
+        _replace(self.s.links["role_menu"], role_id, ids)
+
+    def set_labels(self, role_id: int, ids: frozenset[int], actor_id: Any, now: Any) -> None:
+        links = self.s.links["label_role"]
+        links.difference_update({(lab, r) for lab, r in links if r == role_id})
+        links.update((lab, role_id) for lab in ids)
+
+    def unlink_all(self, role_id: int, actor_id: Any, now: Any) -> None:
+        for name in ("user_role", "label_role"):
+            self.s.links[name] = {(a, b) for a, b in self.s.links[name] if b != role_id}
+        self.s.links["role_menu"] = {(a, b) for a, b in self.s.links["role_menu"] if a != role_id}
+
+
+class FakeMenuRepository(_Repo):
+    kind = Menu
+
+    def get_by_name(self, name: str) -> Menu | None:
+        return self._by("name", name)
+
+    def all(self) -> list[Menu]:
+        return sorted(self.s.live(Menu), key=lambda m: (m.sort, m.id))
+
+    def unlink_all(self, menu_id: int, actor_id: Any, now: Any) -> None:
+        self.s.links["role_menu"] = {(r, m) for r, m in self.s.links["role_menu"] if m != menu_id}
+
+
+class FakePermLabelRepository(_Repo):
+    kind = PermLabel
+
+    def get_by_label(self, label: str) -> PermLabel | None:
+        return self._by("label", label)
+
+    def search(self, flt: Any, page: PageRequest) -> Page[PermLabel]:
+        return _page(self.s.live(PermLabel), page)
+
+    def all(self) -> list[PermLabel]:
+        return self.s.live(PermLabel)
+
+    def enabled_label_roles(self) -> dict[str, frozenset[int]]:
+        out: dict[str, frozenset[int]] = {}
+        for lab in self.s.live(PermLabel):
+            if lab.status == 1:
+                out[lab.label] = frozenset(
+                    r for l_id, r in self.s.links["label_role"] if l_id == lab.id
+                )
+        return out
+
+    def link(self, label_id: int, role_id: int, actor_id: Any, now: Any) -> None:
+        self.s.links["label_role"].add((label_id, role_id))
+
+    def unlink_all(self, label_id: int, actor_id: Any, now: Any) -> None:
+        self.s.links["label_role"] = {
+            (lab, r) for lab, r in self.s.links["label_role"] if lab != label_id
+        }
+
+
+class FakeLogRepository(_Repo):
+    def search(self, flt: Any, page: PageRequest) -> Page[Any]:
+        return _page(self.s.live(self.kind), page)
+
+
+class FakeLoginLogRepository(FakeLogRepository):
+    kind = LoginLog
+
+
+class FakeOperationLogRepository(FakeLogRepository):
+    kind = OperationLog
+
+
+class FakeUnitOfWork:
+    """Shares one Store; changes are visible at once, and `commits` counts explicit commits."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> Self:
+        self.users = FakeUserRepository(self.store)
+        self.roles = FakeRoleRepository(self.store)
+        self.menus = FakeMenuRepository(self.store)
+        self.labels = FakePermLabelRepository(self.store)
+        self.login_logs = FakeLoginLogRepository(self.store)
+        self.oper_logs = FakeOperationLogRepository(self.store)
+        return self
+
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
+
+    def commit(self) -> None:
+        self.store.commits += 1
+
+    def rollback(self) -> None:
+        return None

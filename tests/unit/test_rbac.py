@@ -1,0 +1,204 @@
+"""Authorisation and the administration rules, against fakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bootstrap import Container
+from core.rbac.model import AccessTable, Menu, MenuType, check_password_policy
+from core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from tests.unit.fakes import Store
+
+
+def _login(c: Container, username: str, password: str):  # type: ignore[no-untyped-def]
+    auth = c.auth()
+    return auth.authenticate(auth.login(username, password).access_token)
+
+
+def test_access_table_rule() -> None:
+    table = AccessTable(
+        roles={1: "admin", 2: "opt"},
+        label_roles={"perm:x:get": frozenset({2}), "perm:x:put": frozenset()},
+    )
+    assert table.allows(frozenset({1}), ("perm:anything:delete",))  # admin passes everything
+    assert table.allows(frozenset({2}), ("perm:x:put", "perm:x:get"))  # any of the labels
+    assert not table.allows(frozenset({2}), ("perm:x:put",))
+    assert not table.allows(frozenset({3}), ("perm:x:get",))  # role 3 is not live
+    assert not table.allows(frozenset(), ("perm:x:get",))
+    assert table.labels_of(frozenset({2})) == ["perm:x:get"]
+
+
+def test_opt_reads_but_does_not_write_users(seeded: Container) -> None:
+    opt = _login(seeded, "opt", "opt123")
+    seeded.auth().authorize(opt, ("perm:user:get",))
+    with pytest.raises(Forbidden):
+        seeded.auth().authorize(opt, ("perm:user:post",))
+
+
+def test_revoking_a_label_is_refused_on_the_next_check(seeded: Container) -> None:
+    admin = _login(seeded, "admin", "admin123")
+    opt = _login(seeded, "opt", "opt123")
+    seeded.auth().authorize(opt, ("perm:log:get",))  # warms the cache
+    role, _, label_ids = seeded.roles().get(next(iter(opt.role_ids)))
+    with seeded.uow() as uow:
+        log_label = uow.labels.get_by_label("perm:log:get")
+    seeded.roles().set_labels(admin.user_id, role.id, label_ids - {log_label.id})
+    with pytest.raises(Forbidden):
+        seeded.auth().authorize(opt, ("perm:log:get",))
+
+
+def test_disabling_a_label_takes_it_away(seeded: Container) -> None:
+    admin = _login(seeded, "admin", "admin123")
+    opt = _login(seeded, "opt", "opt123")
+    seeded.auth().authorize(opt, ("perm:role:get",))
+    with seeded.uow() as uow:
+        label_id = uow.labels.get_by_label("perm:role:get").id
+    seeded.labels().update(admin.user_id, label_id, {"status": 0})
+    with pytest.raises(Forbidden):
+        seeded.auth().authorize(opt, ("perm:role:get",))
+
+
+def test_new_role_assignment_applies_at_once(seeded: Container) -> None:
+    admin = _login(seeded, "admin", "admin123")
+    user = _login(seeded, "user", "123456")
+    with pytest.raises(Forbidden):
+        seeded.auth().authorize(user, ("perm:user:get",))
+    with seeded.uow() as uow:
+        opt_role = uow.roles.get_by_code("opt")
+    seeded.users().set_roles(admin.user_id, user.user_id, [opt_role.id])
+    again = seeded.auth().authenticate(seeded.auth().login("user", "123456").access_token)
+    seeded.auth().authorize(again, ("perm:user:get",))
+
+
+def test_admin_role_is_protected(seeded: Container) -> None:
+    admin = _login(seeded, "admin", "admin123")
+    with seeded.uow() as uow:
+        admin_role = uow.roles.get_by_code("admin")
+    with pytest.raises(Conflict) as deleted:
+        seeded.roles().delete(admin.user_id, admin_role.id)
+    assert deleted.value.code == "admin_role_protected"
+    with pytest.raises(Conflict):
+        seeded.roles().update(admin.user_id, admin_role.id, {"status": 0})
+    with pytest.raises(Conflict) as demote:
+        seeded.users().set_roles(admin.user_id, admin.user_id, [])
+    assert demote.value.code == "cannot_demote_self"
+    with pytest.raises(Conflict):
+        seeded.users().delete(admin.user_id, admin.user_id)
+
+
+def test_usernames_are_unique_among_live_users_only(seeded: Container) -> None:
+    admin = _login(seeded, "admin", "admin123")
+    users = seeded.users()
+    uid = users.create(admin.user_id, {"username": "alice"}, "correct horse battery", [])
+    with pytest.raises(Conflict) as dup:
+        users.create(admin.user_id, {"username": "alice"}, "correct horse battery", [])
+    assert dup.value.code == "user_exists"
+    users.delete(admin.user_id, uid)
+    again = users.create(admin.user_id, {"username": "alice"}, "correct horse battery", [])
+    assert again != uid
+    with pytest.raises(NotFound):
+        users.get(uid)
+
+
+def test_user_create_checks_roles_and_policy(seeded: Container) -> None:
+    admin = _login(seeded, "admin", "admin123")
+    with pytest.raises(InvalidInput) as roles:
+        seeded.users().create(admin.user_id, {"username": "bob"}, "correct horse battery", [9999])
+    assert roles.value.code == "role_not_found"
+    with pytest.raises(InvalidInput) as weak:
+        seeded.users().create(admin.user_id, {"username": "bob"}, "password123", [])
+    assert weak.value.code == "password_too_common"
+
+
+@pytest.mark.parametrize(
+    ("password", "code"),
+    [
+        ("short", "password_length"),
+        ("x" * 129, "password_length"),
+        ("12345678", "password_too_common"),
+        ("aaaaaaaaaa", "password_too_common"),
+        ("Password1", "password_too_common"),
+        ("carol-smith", "password_is_username"),
+    ],
+)
+def test_password_policy_refuses(password: str, code: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        check_password_policy(password, username="carol-smith")
+    assert exc.value.code == code
+
+
+def test_password_policy_accepts_long_plain_passphrases() -> None:
+    check_password_policy("correct horse battery staple")
+    check_password_policy("x" * 7 + "y")
+    check_password_policy("密码是一首很长的诗句")
+
+
+def test_profile_update_refuses_roles_and_status(seeded: Container) -> None:
+    user = _login(seeded, "user", "123456")
+    with pytest.raises(InvalidInput):
+        seeded.profiles().update(user, {"status": 0})
+    profile = seeded.profiles().update(user, {"nickname": "Someone"})
+    assert profile.user.nickname == "Someone"
+    assert profile.role_codes == ["user"]
+
+
+def test_user_with_no_role_gets_no_role(seeded: Container) -> None:
+    admin = _login(seeded, "admin", "admin123")
+    seeded.users().create(admin.user_id, {"username": "lonely"}, "correct horse battery", [])
+    lonely = _login(seeded, "lonely", "correct horse battery")
+    with pytest.raises(Forbidden) as exc:
+        seeded.profiles().routers(lonely)
+    assert exc.value.code == "no_role"
+
+
+def test_routers_show_the_roles_menus_with_their_ancestors(seeded: Container) -> None:
+    opt = seeded.profiles().routers(_login(seeded, "opt", "opt123"))
+    names = {n.menu.name: [c.menu.name for c in n.children] for n in opt.menus}
+    assert names["permission"] == ["rbac_user", "rbac_role", "rbac_menu", "rbac_label"]
+    assert "perm:user:get" in opt.labels and "perm:user:post" not in opt.labels
+    admin = seeded.profiles().routers(_login(seeded, "admin", "admin123"))
+    user_menu = next(n for n in admin.menus if n.menu.name == "permission").children[0]
+    assert [b.menu.type for b in user_menu.children] == [MenuType.BUTTON] * 3
+
+
+def test_menu_parent_rules(seeded: Container) -> None:
+    button = Menu(name="b", title="b", type=MenuType.BUTTON)
+    with pytest.raises(InvalidInput):
+        button.check_parent(None)
+    with pytest.raises(InvalidInput):
+        button.check_parent(Menu(id=1, name="d", title="d", type=MenuType.DIR))
+    Menu(name="m", title="m", type=MenuType.MENU).check_parent(
+        Menu(id=1, name="d", title="d", type=MenuType.DIR)
+    )
+    admin = _login(seeded, "admin", "admin123")
+    with seeded.uow() as uow:
+        perm = uow.menus.get_by_name("permission")
+        child = uow.menus.get_by_name("rbac_user")
+    with pytest.raises(Conflict):
+        seeded.menus().delete(admin.user_id, perm.id)
+    with pytest.raises(InvalidInput):
+        seeded.menus().update(admin.user_id, perm.id, {"parent_id": child.id})
+
+
+def test_seed_is_idempotent_and_respects_operator_edits(seeded: Container, store: Store) -> None:
+    admin = _login(seeded, "admin", "admin123")
+    with seeded.uow() as uow:
+        opt = uow.roles.get_by_code("opt")
+    seeded.roles().set_labels(admin.user_id, opt.id, [])
+    before = {k: len(v) for k, v in store.rows.items()}, {k: set(v) for k, v in store.links.items()}
+    report = seeded.seed().run()
+    assert report.created == {}
+    after = {k: len(v) for k, v in store.rows.items()}, {k: set(v) for k, v in store.links.items()}
+    assert after == before
+
+
+def test_production_seed_creates_only_admin_with_a_random_password(
+    container: Container, store: Store
+) -> None:
+    from core.rbac.model import User
+
+    report = container.seed().run(production=True)
+    assert [u.username for u in store.live(User)] == ["admin"]
+    secret = report.generated_admin_password
+    assert secret and secret != "admin123" and len(secret) >= 16
+    assert container.auth().login("admin", secret).access_token
