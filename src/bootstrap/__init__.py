@@ -212,7 +212,7 @@ def build_container(settings: Settings | None = None) -> Container:
 __all__ = ["Container", "ServiceUnavailable", "Settings", "build_container"]
 
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def alembic_config(url: str) -> AlembicConfig:
