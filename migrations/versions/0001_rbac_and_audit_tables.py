@@ -254,44 +254,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("t_user_role", schema=None) as batch_op:
-        batch_op.drop_index("ix_t_user_role_role_id")
-        batch_op.drop_index(batch_op.f("ix_t_user_role_created_time"))
-
-    op.drop_table("t_user_role")
-    with op.batch_alter_table("t_role_menu", schema=None) as batch_op:
-        batch_op.drop_index("ix_t_role_menu_menu_id")
-        batch_op.drop_index(batch_op.f("ix_t_role_menu_created_time"))
-
-    op.drop_table("t_role_menu")
-    with op.batch_alter_table("t_perm_label_role", schema=None) as batch_op:
-        batch_op.drop_index("ix_t_perm_label_role_role_id")
-        batch_op.drop_index(batch_op.f("ix_t_perm_label_role_created_time"))
-
-    op.drop_table("t_perm_label_role")
-    with op.batch_alter_table("t_users", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_t_users_created_time"))
-
-    op.drop_table("t_users")
-    with op.batch_alter_table("t_roles", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_t_roles_created_time"))
-
-    op.drop_table("t_roles")
-    with op.batch_alter_table("t_perm_label", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_t_perm_label_created_time"))
-
-    op.drop_table("t_perm_label")
-    with op.batch_alter_table("t_oper_log", schema=None) as batch_op:
-        batch_op.drop_index("ix_t_oper_log_user_id")
-        batch_op.drop_index(batch_op.f("ix_t_oper_log_created_time"))
-
-    op.drop_table("t_oper_log")
-    with op.batch_alter_table("t_menus", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_t_menus_created_time"))
-
-    op.drop_table("t_menus")
-    with op.batch_alter_table("t_login_log", schema=None) as batch_op:
-        batch_op.drop_index("ix_t_login_log_username")
-        batch_op.drop_index(batch_op.f("ix_t_login_log_created_time"))
-
-    op.drop_table("t_login_log")
+    # Dropping a table drops its indexes; link tables go first for their foreign keys.
+    for table in (
+        "t_perm_label_role",
+        "t_role_menu",
+        "t_user_role",
+        "t_perm_label",
+        "t_menus",
+        "t_roles",
+        "t_users",
+        "t_oper_log",
+        "t_login_log",
+    ):
+        op.drop_table(table)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict
 
 from core.audit.ports import LoginLogFilter, OperationLogFilter
@@ -15,7 +15,7 @@ from entrypoints.http.schemas.audit import LoginLogOut, OperationLogOut
 from entrypoints.http.schemas.common import Order, PageNo, PageOut, PageSize, RangeEnd, RangeStart
 
 router = APIRouter(prefix="/system/log", tags=["log"])
-CanRead = Annotated[Principal, Depends(require("perm:log:get"))]
+CanRead = Annotated[Principal, require("perm:log:get")]
 
 
 class LogQuery(BaseModel):

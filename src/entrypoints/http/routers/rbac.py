@@ -13,7 +13,15 @@ from core.rbac.ports import LabelFilter, RoleFilter, UserFilter
 from core.rbac.service import MenuNode
 from core.shared.pagination import PageRequest, TimeRange
 from entrypoints.http.deps import Caller, container_of, require
-from entrypoints.http.schemas.common import Order, PageNo, PageOut, PageSize, RangeEnd, RangeStart
+from entrypoints.http.schemas.common import (
+    Order,
+    PageNo,
+    PageOut,
+    PageSize,
+    RangeEnd,
+    RangeStart,
+    StatusFilter,
+)
 from entrypoints.http.schemas.rbac import (
     Created,
     LabelCreate,
@@ -111,7 +119,7 @@ class ListQuery(BaseModel):
 class UserQuery(ListQuery):
     username: str | None = None
     nickname: str | None = None
-    status: Literal[0, 1] | None = None
+    status: StatusFilter = None
     sort: Literal["id", "created_time", "username"] = "id"
 
 
@@ -119,7 +127,7 @@ class UserQuery(ListQuery):
 def list_users(
     request: Request,
     q: Annotated[UserQuery, Query()],
-    _: Annotated[Principal, Depends(require("perm:user:get"))],
+    _: Annotated[Principal, require("perm:user:get")],
 ) -> PageOut[UserOut]:
     flt = UserFilter(username=q.username, nickname=q.nickname, status=q.status, created=q.created())
     page = container_of(request).users().search(flt, q.page_request(q.sort))
@@ -131,7 +139,7 @@ def list_users(
 def create_user(
     request: Request,
     body: UserCreate,
-    caller: Annotated[Principal, Depends(require("perm:user:post"))],
+    caller: Annotated[Principal, require("perm:user:post")],
 ) -> Created:
     data = body.model_dump(exclude={"password", "role_ids"})
     return Created(
@@ -141,7 +149,7 @@ def create_user(
 
 @admin.get("/user/{user_id}", response_model=UserOut, summary="read a user")
 def get_user(
-    request: Request, user_id: int, _: Annotated[Principal, Depends(require("perm:user:get"))]
+    request: Request, user_id: int, _: Annotated[Principal, require("perm:user:get")]
 ) -> UserOut:
     return _user(*container_of(request).users().get(user_id))
 
@@ -151,7 +159,7 @@ def update_user(
     request: Request,
     user_id: int,
     body: UserUpdate,
-    caller: Annotated[Principal, Depends(require("perm:user:put"))],
+    caller: Annotated[Principal, require("perm:user:put")],
 ) -> None:
     container_of(request).users().update(
         caller.user_id, user_id, body.model_dump(exclude_unset=True)
@@ -162,7 +170,7 @@ def update_user(
 def delete_user(
     request: Request,
     user_id: int,
-    caller: Annotated[Principal, Depends(require("perm:user:delete"))],
+    caller: Annotated[Principal, require("perm:user:delete")],
 ) -> None:
     container_of(request).users().delete(caller.user_id, user_id)
 
@@ -172,7 +180,7 @@ def set_user_status(
     request: Request,
     user_id: int,
     body: UserStatus,
-    caller: Annotated[Principal, Depends(require("perm:user:put"))],
+    caller: Annotated[Principal, require("perm:user:put")],
 ) -> None:
     container_of(request).users().set_status(caller.user_id, user_id, body.status)
 
@@ -182,7 +190,7 @@ def reset_password(
     request: Request,
     user_id: int,
     body: PasswordReset,
-    caller: Annotated[Principal, Depends(require("perm:user:put"))],
+    caller: Annotated[Principal, require("perm:user:put")],
 ) -> None:
     container_of(request).users().reset_password(caller.user_id, user_id, body.new_password)
 
@@ -192,7 +200,7 @@ def set_user_roles(
     request: Request,
     user_id: int,
     body: RoleIds,
-    caller: Annotated[Principal, Depends(require("perm:user:put"))],
+    caller: Annotated[Principal, require("perm:user:put")],
 ) -> None:
     container_of(request).users().set_roles(caller.user_id, user_id, body.role_ids)
 
@@ -208,7 +216,7 @@ def _user(user: User, roles: list[Role]) -> UserOut:
 class RoleQuery(ListQuery):
     name: str | None = None
     code: str | None = None
-    status: Literal[0, 1] | None = None
+    status: StatusFilter = None
     sort: Literal["id", "created_time", "sort", "code"] = "sort"
     order: Order = "asc"
 
@@ -217,7 +225,7 @@ class RoleQuery(ListQuery):
 def list_roles(
     request: Request,
     q: Annotated[RoleQuery, Query()],
-    _: Annotated[Principal, Depends(require("perm:role:get"))],
+    _: Annotated[Principal, require("perm:role:get")],
 ) -> PageOut[RoleOut]:
     flt = RoleFilter(name=q.name, code=q.code, status=q.status, created=q.created())
     page = container_of(request).roles().search(flt, q.page_request(q.sort))
@@ -233,14 +241,14 @@ def list_roles(
 def create_role(
     request: Request,
     body: RoleCreate,
-    caller: Annotated[Principal, Depends(require("perm:role:post"))],
+    caller: Annotated[Principal, require("perm:role:post")],
 ) -> Created:
     return Created(id=container_of(request).roles().create(caller.user_id, body.model_dump()))
 
 
 @admin.get("/role/{role_id}", response_model=RoleDetail, summary="read a role")
 def get_role(
-    request: Request, role_id: int, _: Annotated[Principal, Depends(require("perm:role:get"))]
+    request: Request, role_id: int, _: Annotated[Principal, require("perm:role:get")]
 ) -> RoleDetail:
     role, menu_ids, label_ids = container_of(request).roles().get(role_id)
     return RoleDetail.model_validate(
@@ -253,7 +261,7 @@ def update_role(
     request: Request,
     role_id: int,
     body: RoleUpdate,
-    caller: Annotated[Principal, Depends(require("perm:role:put"))],
+    caller: Annotated[Principal, require("perm:role:put")],
 ) -> None:
     container_of(request).roles().update(
         caller.user_id, role_id, body.model_dump(exclude_unset=True)
@@ -264,7 +272,7 @@ def update_role(
 def delete_role(
     request: Request,
     role_id: int,
-    caller: Annotated[Principal, Depends(require("perm:role:delete"))],
+    caller: Annotated[Principal, require("perm:role:delete")],
 ) -> None:
     container_of(request).roles().delete(caller.user_id, role_id)
 
@@ -274,7 +282,7 @@ def set_role_menus(
     request: Request,
     role_id: int,
     body: MenuIds,
-    caller: Annotated[Principal, Depends(require("perm:role:put"))],
+    caller: Annotated[Principal, require("perm:role:put")],
 ) -> None:
     container_of(request).roles().set_menus(caller.user_id, role_id, body.menu_ids)
 
@@ -286,7 +294,7 @@ def set_role_labels(
     request: Request,
     role_id: int,
     body: LabelIds,
-    caller: Annotated[Principal, Depends(require("perm:role:put"))],
+    caller: Annotated[Principal, require("perm:role:put")],
 ) -> None:
     container_of(request).roles().set_labels(caller.user_id, role_id, body.label_ids)
 
@@ -295,9 +303,7 @@ def set_role_labels(
 
 
 @admin.get("/menu", response_model=list[MenuOut], summary="the menu tree")
-def menu_tree(
-    request: Request, _: Annotated[Principal, Depends(require("perm:menu:get"))]
-) -> list[MenuOut]:
+def menu_tree(request: Request, _: Annotated[Principal, require("perm:menu:get")]) -> list[MenuOut]:
     return [_menu_node(n) for n in container_of(request).menus().tree()]
 
 
@@ -305,7 +311,7 @@ def menu_tree(
 def create_menu(
     request: Request,
     body: MenuCreate,
-    caller: Annotated[Principal, Depends(require("perm:menu:post"))],
+    caller: Annotated[Principal, require("perm:menu:post")],
 ) -> Created:
     return Created(
         id=container_of(request).menus().create(caller.user_id, _menu_data(body.model_dump()))
@@ -314,7 +320,7 @@ def create_menu(
 
 @admin.get("/menu/{menu_id}", response_model=MenuOut, summary="read a menu")
 def get_menu(
-    request: Request, menu_id: int, _: Annotated[Principal, Depends(require("perm:menu:get"))]
+    request: Request, menu_id: int, _: Annotated[Principal, require("perm:menu:get")]
 ) -> MenuOut:
     return MenuOut.model_validate(_fields(container_of(request).menus().get(menu_id)))
 
@@ -324,7 +330,7 @@ def update_menu(
     request: Request,
     menu_id: int,
     body: MenuUpdate,
-    caller: Annotated[Principal, Depends(require("perm:menu:put"))],
+    caller: Annotated[Principal, require("perm:menu:put")],
 ) -> None:
     container_of(request).menus().update(
         caller.user_id, menu_id, _menu_data(body.model_dump(exclude_unset=True))
@@ -335,7 +341,7 @@ def update_menu(
 def delete_menu(
     request: Request,
     menu_id: int,
-    caller: Annotated[Principal, Depends(require("perm:menu:delete"))],
+    caller: Annotated[Principal, require("perm:menu:delete")],
 ) -> None:
     container_of(request).menus().delete(caller.user_id, menu_id)
 
@@ -362,7 +368,7 @@ def _menu_node(node: MenuNode) -> MenuOut:
 class LabelQuery(ListQuery):
     label: str | None = None
     name: str | None = None
-    status: Literal[0, 1] | None = None
+    status: StatusFilter = None
     sort: Literal["id", "created_time", "label"] = "label"
     order: Order = "asc"
 
@@ -371,7 +377,7 @@ class LabelQuery(ListQuery):
 def list_labels(
     request: Request,
     q: Annotated[LabelQuery, Query()],
-    _: Annotated[Principal, Depends(require("perm:label:get"))],
+    _: Annotated[Principal, require("perm:label:get")],
 ) -> PageOut[LabelOut]:
     flt = LabelFilter(label=q.label, name=q.name, status=q.status, created=q.created())
     page = container_of(request).labels().search(flt, q.page_request(q.sort))
@@ -389,14 +395,14 @@ def list_labels(
 def create_label(
     request: Request,
     body: LabelCreate,
-    caller: Annotated[Principal, Depends(require("perm:label:post"))],
+    caller: Annotated[Principal, require("perm:label:post")],
 ) -> Created:
     return Created(id=container_of(request).labels().create(caller.user_id, body.model_dump()))
 
 
 @admin.get("/perm-label/{label_id}", response_model=LabelOut, summary="read a permission label")
 def get_label(
-    request: Request, label_id: int, _: Annotated[Principal, Depends(require("perm:label:get"))]
+    request: Request, label_id: int, _: Annotated[Principal, require("perm:label:get")]
 ) -> LabelOut:
     return LabelOut.model_validate(container_of(request).labels().get(label_id))
 
@@ -406,7 +412,7 @@ def update_label(
     request: Request,
     label_id: int,
     body: LabelUpdate,
-    caller: Annotated[Principal, Depends(require("perm:label:put"))],
+    caller: Annotated[Principal, require("perm:label:put")],
 ) -> None:
     container_of(request).labels().update(
         caller.user_id, label_id, body.model_dump(exclude_unset=True)
@@ -417,7 +423,7 @@ def update_label(
 def delete_label(
     request: Request,
     label_id: int,
-    caller: Annotated[Principal, Depends(require("perm:label:delete"))],
+    caller: Annotated[Principal, require("perm:label:delete")],
 ) -> None:
     container_of(request).labels().delete(caller.user_id, label_id)
 

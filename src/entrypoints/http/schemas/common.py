@@ -66,3 +66,5 @@ RangeEnd = Annotated[datetime | None, BeforeValidator(lambda v: _instant(v, end=
 Order = Literal["asc", "desc"]
 PageNo = Annotated[int, Field(ge=1)]
 PageSize = Annotated[int, Field(ge=1, le=100)]
+# Query strings carry text: a status filter is parsed as an int, then bounded.
+StatusFilter = Annotated[int | None, Field(ge=0, le=1)]

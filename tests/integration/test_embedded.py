@@ -1,0 +1,139 @@
+"""The embedded profile: SQLite file, in-process cache and tokens, the CLI, production rules."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bootstrap import Settings, build_container, migrate
+from entrypoints.http.app import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _cli(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("APP_")}
+    environ.update({"APP_DATABASE_URL": f"sqlite:///{tmp_path}/app.db", **env})
+    return subprocess.run(
+        [sys.executable, "-m", "entrypoints.cli", *args],
+        cwd=tmp_path,
+        env={**environ, "PYTHONPATH": str(ROOT / "src")},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_cli_init_is_idempotent_and_the_app_serves(tmp_path: Path) -> None:
+    first = _cli(tmp_path, "init")
+    assert first.returncode == 0, first.stderr
+    assert "3 users" in first.stdout
+    second = _cli(tmp_path, "seed")
+    assert second.returncode == 0 and "nothing (already seeded)" in second.stdout
+
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path}/app.db",
+        frontend_dist=str(tmp_path / "none"),
+    )  # type: ignore[call-arg]
+    container = build_container(settings)
+    with TestClient(create_app(container)) as client:
+        assert client.get("/api/v1/health").json() == {
+            "status": "ok",
+            "database": "ok",
+            "cache": "ok",
+        }
+        for username, password, roles in (
+            ("admin", "admin123", ["admin"]),
+            ("opt", "opt123", ["opt"]),
+            ("user", "123456", ["user"]),
+        ):
+            r = client.post("/api/v1/user/login", data={"username": username, "password": password})
+            headers = {"Authorization": f"Bearer {r.json()['access_token']}"}
+            assert client.get("/api/v1/user/info", headers=headers).json()["roles"] == roles
+        created = client.post(
+            "/api/v1/permission/user",
+            headers=headers_of(client, "admin", "admin123"),
+            json={"username": "embedded", "password": "a fine passphrase"},
+        )
+        assert created.status_code == 201
+        client.post("/api/v1/user/logout", headers=headers)
+        assert client.get("/api/v1/user/info", headers=headers).status_code == 401
+    container.engine().dispose()
+
+
+def headers_of(client: TestClient, username: str, password: str) -> dict[str, str]:
+    r = client.post("/api/v1/user/login", data={"username": username, "password": password})
+    return {"Authorization": f"Bearer {r.json()['access_token']}"}
+
+
+def test_production_refuses_the_default_secret(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="APP_SECRET_KEY"):
+        Settings(_env_file=None, env="production")  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="APP_SECRET_KEY"):
+        Settings(_env_file=None, env="production", secret_key="")  # type: ignore[call-arg]
+    r = _cli(tmp_path, "init", APP_ENV="production")
+    assert r.returncode == 2 and "APP_SECRET_KEY" in r.stderr
+
+
+def test_production_seed_creates_only_admin_with_a_printed_password(tmp_path: Path) -> None:
+    secret = "x" * 40
+    r = _cli(tmp_path, "init", APP_ENV="production", APP_SECRET_KEY=secret)
+    assert r.returncode == 0, r.stderr
+    line = next(x for x in r.stdout.splitlines() if "created with the password" in x)
+    password = line.rsplit(": ", 1)[1]
+    assert password not in r.stderr  # printed for the operator, never logged
+    settings = Settings(
+        _env_file=None,
+        env="production",
+        secret_key=secret,
+        database_url=f"sqlite:///{tmp_path}/app.db",
+    )  # type: ignore[call-arg]
+    container = build_container(settings)
+    with TestClient(create_app(container)) as client:
+        assert (
+            client.post(
+                "/api/v1/user/login", data={"username": "admin", "password": "admin123"}
+            ).status_code
+            == 401
+        )
+        assert (
+            client.post(
+                "/api/v1/user/login", data={"username": "opt", "password": "opt123"}
+            ).status_code
+            == 401
+        )
+        assert (
+            client.post(
+                "/api/v1/user/login", data={"username": "admin", "password": password}
+            ).status_code
+            == 200
+        )
+    again = _cli(tmp_path, "seed", APP_ENV="production", APP_SECRET_KEY=secret)
+    assert "created with the password" not in again.stdout
+    container.engine().dispose()
+
+
+def test_client_ip_trusts_forwarded_for_only_from_trusted_proxies(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/app.db"
+    settings = Settings(
+        _env_file=None, database_url=url, trusted_proxies=["testclient", "10.0.0.0/8"]
+    )  # type: ignore[call-arg]
+    migrate(settings)
+    container = build_container(settings)
+    container.seed().run()
+    from entrypoints.http.clientip import ClientIp
+
+    ips = ClientIp(["127.0.0.1", "10.0.0.0/8"])
+    forwarded = [(b"x-forwarded-for", b"203.0.113.9, 10.1.2.3")]
+    assert ips.of({"client": ("127.0.0.1", 1), "headers": forwarded}) == "203.0.113.9"
+    assert ips.of({"client": ("198.51.100.7", 1), "headers": forwarded}) == "198.51.100.7"
+    spoofed = [(b"x-forwarded-for", b"1.1.1.1, 203.0.113.9")]
+    assert ips.of({"client": ("127.0.0.1", 1), "headers": spoofed}) == "203.0.113.9"
+    container.engine().dispose()

@@ -1,0 +1,124 @@
+"""Fail closed: with Redis configured but down, authenticated requests get 503, then recover."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+import redis
+
+from tests.integration.conftest import App
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class OwnRedis:
+    """A redis-server of this test's own, so stopping it disturbs nobody else."""
+
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        assert binary is not None
+        self.proc = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port)
+        for _ in range(100):
+            try:
+                if client.ping():
+                    return
+            except redis.RedisError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None
+
+
+@pytest.fixture
+def own_redis() -> Iterator[OwnRedis]:
+    if shutil.which("redis-server") is None:
+        from tests.integration.services import missing
+
+        missing("the redis-server binary")
+    server = OwnRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_redis_down_fails_closed_and_recovers(
+    own_redis: OwnRedis, make_app: Callable[..., App]
+) -> None:
+    app = make_app(redis_url=own_redis.url, prefix="")
+    headers = app.login("admin", "admin123")
+    assert app.client.get("/api/v1/user/info", headers=headers).status_code == 200
+
+    own_redis.stop()
+    started = time.monotonic()
+    r = app.client.get("/api/v1/user/info", headers=headers)
+    assert r.status_code == 503 and r.json()["code"] == "cache_unavailable"
+    assert time.monotonic() - started < 10, "an outage must be a quick answer, not a hang"
+    assert app.client.get("/api/v1/permission/user", headers=headers).status_code == 503
+    health = app.client.get("/api/v1/health")
+    assert health.status_code == 503 and health.json()["cache"] == "down"
+    login = app.client.post(
+        "/api/v1/user/login", data={"username": "admin", "password": "admin123"}
+    )
+    assert login.status_code == 503
+
+    # Redis is back, empty (it keeps nothing on disk): old tokens are gone, new ones work.
+    own_redis.start()
+    assert app.client.get("/api/v1/health").status_code == 200
+    assert app.client.get("/api/v1/user/info", headers=headers).status_code == 401
+    fresh = app.login("admin", "admin123")
+    assert app.client.get("/api/v1/user/info", headers=fresh).status_code == 200
+
+
+def test_unhandled_error_is_a_generic_500(api: App) -> None:
+    from loguru import logger
+
+    def boom() -> None:
+        raise RuntimeError("SELECT secret FROM somewhere")
+
+    logged: list[str] = []
+    sink = logger.add(logged.append, level="ERROR", backtrace=False, diagnose=False)
+
+    api.app.add_api_route("/api/v1/test-boom", boom, methods=["GET"])
+    r = api.client.get("/api/v1/test-boom")
+    assert r.status_code == 500
+    assert r.json() == {"detail": "internal server error", "code": "internal_error"}
+    assert "SELECT" not in r.text and "Traceback" not in r.text
+    logger.remove(sink)
+    assert any(
+        "RuntimeError" in line and "/api/v1/test-boom" in line for line in logged
+    )  # the traceback went to the log
