@@ -8,7 +8,10 @@ from sqlalchemy.orm import registry
 
 from adapters.sqlalchemy import tables
 from core.audit.model import LoginLog, OperationLog
+from core.config.model import ConfigSetting
+from core.dictionary.model import DictItem, DictType
 from core.rbac.model import Menu, PermLabel, PermLabelRole, Role, RoleMenu, User, UserRole
+from core.regcode.model import RegCode
 
 mapper_registry = registry(metadata=tables.metadata)
 _lock = threading.Lock()
@@ -31,6 +34,10 @@ def start_mappers() -> None:
             (PermLabelRole, tables.perm_label_role),
             (LoginLog, tables.login_logs),
             (OperationLog, tables.oper_logs),
+            (ConfigSetting, tables.config_settings),
+            (DictType, tables.dict_types),
+            (DictItem, tables.dict_items),
+            (RegCode, tables.reg_codes),
         ):
             mapper_registry.map_imperatively(entity, table)
         _mapped = True

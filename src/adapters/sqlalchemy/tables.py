@@ -14,6 +14,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    Text,
     UniqueConstraint,
 )
 
@@ -160,4 +161,55 @@ oper_logs = Table(
     Column("ip", String(64), nullable=False, server_default=""),
     Column("duration_ms", Integer, nullable=False, server_default="0"),
     Index("ix_t_oper_log_user_id", "user_id"),
+)
+
+config_settings = Table(
+    "t_config_settings",
+    metadata,
+    *_audit(),
+    Column("name", String(100), nullable=False),
+    Column("key", String(100), nullable=False),
+    Column("value", Text, nullable=False),
+    Column("remark", String(500), nullable=False, server_default=""),
+    Column("sort", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("key", "is_deleted"),
+)
+
+dict_types = Table(
+    "t_dict_type",
+    metadata,
+    *_audit(),
+    Column("code", String(100), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("status", SmallInteger, nullable=False, server_default="1"),
+    Column("remark", String(500), nullable=False, server_default=""),
+    UniqueConstraint("code", "is_deleted"),
+)
+
+dict_items = Table(
+    "t_dict_item",
+    metadata,
+    *_audit(),
+    Column("type_code", String(100), nullable=False),
+    Column("label", String(100), nullable=False),
+    Column("value", String(100), nullable=False),
+    Column("sort", Integer, nullable=False, server_default="0"),
+    Column("status", SmallInteger, nullable=False, server_default="1"),
+    Column("css_class", String(32), nullable=False, server_default=""),
+    Column("remark", String(500), nullable=False, server_default=""),
+    UniqueConstraint("type_code", "value", "is_deleted"),
+)
+
+reg_codes = Table(
+    "t_reg_code",
+    metadata,
+    *_audit(),
+    Column("code", String(32), nullable=False),
+    Column("reg_times", Integer, nullable=False),
+    Column("first_active_time", UtcDateTime(), nullable=True),
+    Column("deadline", UtcDateTime(), nullable=True, index=True),
+    Column("state", SmallInteger, nullable=False, server_default="0"),
+    Column("remark", String(255), nullable=False, server_default=""),
+    UniqueConstraint("code", "is_deleted"),
+    Index("ix_t_reg_code_creator_id", "creator_id"),
 )

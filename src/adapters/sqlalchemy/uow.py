@@ -11,6 +11,11 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.sqlalchemy.audit import SqlAlchemyLoginLogRepository, SqlAlchemyOperationLogRepository
+from adapters.sqlalchemy.config import (
+    SqlAlchemyConfigRepository,
+    SqlAlchemyDictItemRepository,
+    SqlAlchemyDictTypeRepository,
+)
 from adapters.sqlalchemy.mapping import start_mappers
 from adapters.sqlalchemy.rbac import (
     SqlAlchemyMenuRepository,
@@ -18,7 +23,11 @@ from adapters.sqlalchemy.rbac import (
     SqlAlchemyRoleRepository,
     SqlAlchemyUserRepository,
 )
+from adapters.sqlalchemy.regcode import SqlAlchemyRegCodeRepository
+from core.config.ports import ConfigUnitOfWork
+from core.dictionary.ports import DictUnitOfWork
 from core.rbac.ports import RbacUnitOfWork
+from core.regcode.ports import RegCodeUnitOfWork
 from core.shared.errors import Conflict, ServiceUnavailable
 from core.shared.health import Probe
 
@@ -83,7 +92,7 @@ class SqlAlchemyProbe(Probe):
             return False
 
 
-class SqlAlchemyUnitOfWork(RbacUnitOfWork):
+class SqlAlchemyUnitOfWork(RbacUnitOfWork, ConfigUnitOfWork, DictUnitOfWork, RegCodeUnitOfWork):
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
 
@@ -95,6 +104,10 @@ class SqlAlchemyUnitOfWork(RbacUnitOfWork):
         self.labels = SqlAlchemyPermLabelRepository(self.session)
         self.login_logs = SqlAlchemyLoginLogRepository(self.session)
         self.oper_logs = SqlAlchemyOperationLogRepository(self.session)
+        self.configs = SqlAlchemyConfigRepository(self.session)
+        self.dict_types = SqlAlchemyDictTypeRepository(self.session)
+        self.dict_items = SqlAlchemyDictItemRepository(self.session)
+        self.reg_codes = SqlAlchemyRegCodeRepository(self.session)
         return self
 
     def __exit__(

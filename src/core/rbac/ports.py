@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from core.audit.ports import LoginLogRepository, OperationLogRepository
 from core.rbac.model import Menu, PermLabel, Role, TokenClaims, User
+from core.shared.cache import Cache, RateCounter
 from core.shared.pagination import Page, PageRequest, TimeRange
 from core.shared.uow import UnitOfWork
 
@@ -134,28 +135,6 @@ class TokenStore(Protocol):
     def revoke_all(self, user_id: int) -> int: ...
 
 
-class Cache(Protocol):
-    """A read-through cache of JSON-able values shared by all instances.
-
-    `delete` reaches every instance within a second. When the backing store is
-    down, reads fall through to the loader: the cache never serves a stale value.
-    """
-
-    def get_or_load(
-        self, key: str, loader: Callable[[], Any], ttl_seconds: int | None = None
-    ) -> Any: ...
-    def delete(self, *keys: str) -> None: ...
-
-
-class RateCounter(Protocol):
-    """Counts events in a fixed window per key, shared by all instances."""
-
-    def hit(self, key: str, window_seconds: int) -> int: ...
-    def count(self, key: str) -> tuple[int, int]:
-        """The count and the seconds left in the window (0 when no window is open)."""
-        ...
-
-    def reset(self, key: str) -> None: ...
-
-
 JsonMap = Mapping[str, Any]
+
+__all__ = ["Cache", "RateCounter"]  # re-exported: they live in core.shared.cache

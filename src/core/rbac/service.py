@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -38,11 +38,11 @@ from core.rbac.ports import (
     UserFilter,
 )
 from core.shared.clock import Clock
+from core.shared.entity import apply_changes, require
 from core.shared.errors import (
     Conflict,
     Forbidden,
     InvalidInput,
-    NotFound,
     TooManyRequests,
     Unauthorized,
 )
@@ -188,7 +188,7 @@ class AuthService:
     def change_password(self, principal: Principal, old_password: str, new_password: str) -> None:
         """Changing the password signs the user out everywhere."""
         with self._uow() as uow:
-            user = _require(uow.users.get(principal.user_id), "user")
+            user = require(uow.users.get(principal.user_id), "user")
             if not self._hasher.verify(user.password_hash, old_password):
                 raise InvalidInput(
                     "the current password is wrong", "old_password_wrong", "old_password"
@@ -264,7 +264,7 @@ class ProfileService:
 
     def profile(self, principal: Principal) -> Profile:
         with self._uow() as uow:
-            user = _require(uow.users.get(principal.user_id), "user")
+            user = require(uow.users.get(principal.user_id), "user")
         codes = self._access.table().role_codes(principal.role_ids)
         return Profile(user, sorted(codes))
 
@@ -276,9 +276,9 @@ class ProfileService:
                 f"not editable here: {', '.join(sorted(unknown))}", "field_not_editable"
             )
         with self._uow() as uow:
-            user = _require(uow.users.get(principal.user_id), "user")
+            user = require(uow.users.get(principal.user_id), "user")
             _check_email_free(uow, changes.get("email"), user.id)
-            _apply(user, changes)
+            apply_changes(user, changes)
             user.stamp_modified(principal.user_id, self._clock.now())
             uow.commit()
         return self.profile(principal)
@@ -347,7 +347,7 @@ class UserService:
 
     def get(self, user_id: int) -> tuple[User, list[Role]]:
         with self._uow() as uow:
-            user = _require(uow.users.get(user_id), "user")
+            user = require(uow.users.get(user_id), "user")
             roles = uow.roles.get_many(uow.users.role_ids(user_id))
         return user, sorted(roles, key=lambda r: r.sort)
 
@@ -373,9 +373,9 @@ class UserService:
 
     def update(self, actor: int, user_id: int, changes: dict[str, Any]) -> None:
         with self._uow() as uow:
-            user = _require(uow.users.get(user_id), "user")
+            user = require(uow.users.get(user_id), "user")
             _check_email_free(uow, changes.get("email"), user.id)
-            _apply(user, changes)
+            apply_changes(user, changes)
             user.stamp_modified(actor, self._clock.now())
             uow.commit()
 
@@ -386,7 +386,7 @@ class UserService:
         if status == DISABLED and user_id == actor:
             raise Conflict("you cannot disable your own account", "cannot_disable_self")
         with self._uow() as uow:
-            user = _require(uow.users.get(user_id), "user")
+            user = require(uow.users.get(user_id), "user")
             user.status = status
             user.stamp_modified(actor, self._clock.now())
             uow.commit()
@@ -396,7 +396,7 @@ class UserService:
     def reset_password(self, actor: int, user_id: int, new_password: str) -> None:
         """An administrator sets a new password; the user is signed out everywhere."""
         with self._uow() as uow:
-            user = _require(uow.users.get(user_id), "user")
+            user = require(uow.users.get(user_id), "user")
             check_password_policy(new_password, username=user.username)
             user.password_hash = self._hasher.hash(new_password)
             user.stamp_modified(actor, self._clock.now())
@@ -407,7 +407,7 @@ class UserService:
         """Nobody takes the admin role away from themself, so the product always keeps an admin."""
         now = self._clock.now()
         with self._uow() as uow:
-            _require(uow.users.get(user_id), "user")
+            require(uow.users.get(user_id), "user")
             roles = _existing_roles(uow, role_ids)
             if user_id == actor:
                 admin = uow.roles.get_by_code("admin")
@@ -426,7 +426,7 @@ class UserService:
             raise Conflict("you cannot delete your own account", "cannot_delete_self")
         now = self._clock.now()
         with self._uow() as uow:
-            user = _require(uow.users.get(user_id), "user")
+            user = require(uow.users.get(user_id), "user")
             uow.users.set_roles(user_id, frozenset(), actor, now)
             user.soft_delete(actor, now)
             uow.commit()
@@ -448,7 +448,7 @@ class RoleService:
 
     def get(self, role_id: int) -> tuple[Role, frozenset[int], frozenset[int]]:
         with self._uow() as uow:
-            role = _require(uow.roles.get(role_id), "role")
+            role = require(uow.roles.get(role_id), "role")
             return role, uow.roles.menu_ids(role_id), uow.roles.label_ids(role_id)
 
     def create(self, actor: int, data: dict[str, Any]) -> int:
@@ -467,10 +467,10 @@ class RoleService:
     def update(self, actor: int, role_id: int, changes: dict[str, Any]) -> None:
         """The admin role cannot be disabled."""
         with self._uow() as uow:
-            role = _require(uow.roles.get(role_id), "role")
+            role = require(uow.roles.get(role_id), "role")
             if role.is_admin and changes.get("status", ENABLED) != ENABLED:
                 raise Conflict("the admin role cannot be disabled", "admin_role_protected")
-            _apply(role, changes)
+            apply_changes(role, changes)
             role.stamp_modified(actor, self._clock.now())
             uow.commit()
         self._access.forget_table()
@@ -479,7 +479,7 @@ class RoleService:
         """The admin role cannot be deleted; deleting a role ends its links."""
         now = self._clock.now()
         with self._uow() as uow:
-            role = _require(uow.roles.get(role_id), "role")
+            role = require(uow.roles.get(role_id), "role")
             if role.is_admin:
                 raise Conflict("the admin role cannot be deleted", "admin_role_protected")
             uow.roles.unlink_all(role_id, actor, now)
@@ -490,7 +490,7 @@ class RoleService:
     def set_menus(self, actor: int, role_id: int, menu_ids: Iterable[int]) -> None:
         wanted = frozenset(menu_ids)
         with self._uow() as uow:
-            _require(uow.roles.get(role_id), "role")
+            require(uow.roles.get(role_id), "role")
             if missing := wanted - uow.menus.existing_ids(wanted):
                 raise InvalidInput(
                     f"no such menus: {sorted(missing)}", "menu_not_found", "menu_ids"
@@ -501,7 +501,7 @@ class RoleService:
     def set_labels(self, actor: int, role_id: int, label_ids: Iterable[int]) -> None:
         wanted = frozenset(label_ids)
         with self._uow() as uow:
-            _require(uow.roles.get(role_id), "role")
+            require(uow.roles.get(role_id), "role")
             if missing := wanted - uow.labels.existing_ids(wanted):
                 raise InvalidInput(
                     f"no such labels: {sorted(missing)}", "label_not_found", "label_ids"
@@ -524,7 +524,7 @@ class MenuService:
 
     def get(self, menu_id: int) -> Menu:
         with self._uow() as uow:
-            return _require(uow.menus.get(menu_id), "menu")
+            return require(uow.menus.get(menu_id), "menu")
 
     def create(self, actor: int, data: dict[str, Any]) -> int:
         with self._uow() as uow:
@@ -540,11 +540,11 @@ class MenuService:
 
     def update(self, actor: int, menu_id: int, changes: dict[str, Any]) -> None:
         with self._uow() as uow:
-            menu = _require(uow.menus.get(menu_id), "menu")
+            menu = require(uow.menus.get(menu_id), "menu")
             renamed = changes.get("name", menu.name) != menu.name
             if renamed and uow.menus.get_by_name(changes["name"]) is not None:
                 raise Conflict("this menu name is taken", "menu_exists")
-            _apply(menu, changes)
+            apply_changes(menu, changes)
             menu.check_parent(_parent(uow, menu.parent_id))
             if _creates_cycle(uow.menus.all(), menu):
                 raise InvalidInput(
@@ -559,7 +559,7 @@ class MenuService:
         """A menu with children cannot be deleted; delete or move them first."""
         now = self._clock.now()
         with self._uow() as uow:
-            menu = _require(uow.menus.get(menu_id), "menu")
+            menu = require(uow.menus.get(menu_id), "menu")
             if any(m.parent_id == menu_id for m in uow.menus.all()):
                 raise Conflict("this menu still has children", "menu_has_children")
             uow.menus.unlink_all(menu_id, actor, now)
@@ -581,7 +581,7 @@ class LabelService:
 
     def get(self, label_id: int) -> PermLabel:
         with self._uow() as uow:
-            return _require(uow.labels.get(label_id), "permission label")
+            return require(uow.labels.get(label_id), "permission label")
 
     def create(self, actor: int, data: dict[str, Any]) -> int:
         check_label(data["label"])
@@ -598,12 +598,12 @@ class LabelService:
 
     def update(self, actor: int, label_id: int, changes: dict[str, Any]) -> None:
         with self._uow() as uow:
-            label = _require(uow.labels.get(label_id), "permission label")
+            label = require(uow.labels.get(label_id), "permission label")
             if "label" in changes and changes["label"] != label.label:
                 check_label(changes["label"])
                 if uow.labels.get_by_label(changes["label"]) is not None:
                     raise Conflict("this permission label exists", "label_exists")
-            _apply(label, changes)
+            apply_changes(label, changes)
             label.stamp_modified(actor, self._clock.now())
             uow.commit()
         self._access.forget_table()
@@ -611,25 +611,11 @@ class LabelService:
     def delete(self, actor: int, label_id: int) -> None:
         now = self._clock.now()
         with self._uow() as uow:
-            label = _require(uow.labels.get(label_id), "permission label")
+            label = require(uow.labels.get(label_id), "permission label")
             uow.labels.unlink_all(label_id, actor, now)
             label.soft_delete(actor, now)
             uow.commit()
         self._access.forget_table()
-
-
-def _require(row: T | None, what: str) -> T:
-    if row is None:
-        raise NotFound(f"no such {what}", f"{what.replace(' ', '_')}_not_found")
-    return row
-
-
-def _apply(entity: object, changes: dict[str, Any]) -> None:
-    names = {f.name for f in fields(entity)}  # type: ignore[arg-type]
-    for key, value in changes.items():
-        if key not in names:
-            raise InvalidInput(f"unknown field {key}", "field_unknown", key)
-        setattr(entity, key, value)
 
 
 def _check_email_free(uow: RbacUnitOfWork, email: str | None, owner_id: int | None) -> None:
@@ -650,7 +636,7 @@ def _existing_roles(uow: RbacUnitOfWork, role_ids: Iterable[int]) -> frozenset[i
 def _parent(uow: RbacUnitOfWork, parent_id: int | None) -> Menu | None:
     if parent_id is None or parent_id == 0:
         return None
-    return _require(uow.menus.get(parent_id), "parent menu")
+    return require(uow.menus.get(parent_id), "parent menu")
 
 
 def _creates_cycle(menus: list[Menu], menu: Menu) -> bool:

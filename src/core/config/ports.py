@@ -1,0 +1,30 @@
+"""Ports of the config-parameter module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from core.config.model import ConfigSetting
+from core.shared.pagination import Page, PageRequest, TimeRange
+from core.shared.uow import UnitOfWork
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfigFilter:
+    name: str | None = None
+    key: str | None = None
+    created: TimeRange = TimeRange()
+
+
+class ConfigRepository(Protocol):
+    """Live config parameters."""
+
+    def add(self, setting: ConfigSetting) -> None: ...
+    def get(self, setting_id: int) -> ConfigSetting | None: ...
+    def get_by_key(self, key: str) -> ConfigSetting | None: ...
+    def search(self, flt: ConfigFilter, page: PageRequest) -> Page[ConfigSetting]: ...
+
+
+class ConfigUnitOfWork(UnitOfWork, Protocol):
+    configs: ConfigRepository

@@ -1,0 +1,111 @@
+"""Use cases of the config-parameter module; reads go through the shared cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from core.config.model import DEFAULT_ROLE, REGISTRATION_OPEN, ConfigSetting, as_flag, check_key
+from core.config.ports import ConfigFilter, ConfigUnitOfWork
+from core.shared.cache import Cache
+from core.shared.clock import Clock
+from core.shared.entity import apply_changes, require
+from core.shared.errors import Conflict
+from core.shared.pagination import Page, PageRequest
+
+KEY = "config:{}"
+_MISSING = {"missing": True}
+
+
+class ConfigService:
+    def __init__(self, uow: Callable[[], ConfigUnitOfWork], cache: Cache, clock: Clock) -> None:
+        self._uow = uow
+        self._cache = cache
+        self._clock = clock
+
+    def search(self, flt: ConfigFilter, page: PageRequest) -> Page[ConfigSetting]:
+        with self._uow() as uow:
+            return uow.configs.search(flt, page)
+
+    def get(self, setting_id: int) -> ConfigSetting:
+        with self._uow() as uow:
+            return require(uow.configs.get(setting_id), "config setting")
+
+    def value(self, key: str) -> str | None:
+        """The current value of a key, from the cache; None when no live parameter has it."""
+        cached = self._cache.get_or_load(KEY.format(key), lambda: self._load(key))
+        return None if cached == _MISSING else str(cached["value"])
+
+    def by_key(self, key: str) -> dict[str, Any]:
+        """What readers of `GET /key/{key}` get: the key, its value and its name."""
+        cached = self._cache.get_or_load(KEY.format(key), lambda: self._load(key))
+        if cached == _MISSING:
+            require(None, "config setting")
+        return dict(cached)
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.value(key)
+        return default if value is None else as_flag(value)
+
+    def text(self, key: str, default: str) -> str:
+        value = self.value(key)
+        return default if value is None or not value.strip() else value.strip()
+
+    def create(self, actor: int, data: dict[str, Any]) -> int:
+        """Keys are unique among live parameters."""
+        check_key(data["key"])
+        with self._uow() as uow:
+            if uow.configs.get_by_key(data["key"]) is not None:
+                raise Conflict("this key exists", "config_key_exists")
+            setting = ConfigSetting(**data)
+            setting.stamp_created(actor, self._clock.now())
+            uow.configs.add(setting)
+            uow.commit()
+            assert setting.id is not None
+        self._cache.delete(KEY.format(data["key"]))
+        return setting.id
+
+    def update(self, actor: int, setting_id: int, changes: dict[str, Any]) -> None:
+        with self._uow() as uow:
+            setting = require(uow.configs.get(setting_id), "config setting")
+            old_key = setting.key
+            new_key = changes.get("key", old_key)
+            if new_key != old_key:
+                check_key(new_key)
+                if uow.configs.get_by_key(new_key) is not None:
+                    raise Conflict("this key exists", "config_key_exists")
+            apply_changes(setting, changes)
+            setting.stamp_modified(actor, self._clock.now())
+            uow.commit()
+        self._cache.delete(KEY.format(old_key), KEY.format(new_key))
+
+    def delete(self, actor: int, setting_id: int) -> None:
+        with self._uow() as uow:
+            setting = require(uow.configs.get(setting_id), "config setting")
+            setting.soft_delete(actor, self._clock.now())
+            uow.commit()
+        self._cache.delete(KEY.format(setting.key))
+
+    def _load(self, key: str) -> dict[str, Any]:
+        with self._uow() as uow:
+            setting = uow.configs.get_by_key(key)
+        if setting is None:
+            return _MISSING
+        return {"key": setting.key, "value": setting.value, "name": setting.name}
+
+
+class ConfigRegistrationPolicy:
+    """Registration reads whether it is open and the new user's role from config parameters."""
+
+    def __init__(
+        self, configs: ConfigService, open_by_default: bool = True, default_role: str = "user"
+    ) -> None:
+        self._configs = configs
+        self._open = open_by_default
+        self._role = default_role
+
+    def is_open(self) -> bool:
+        return self._configs.flag(REGISTRATION_OPEN, self._open)
+
+    def default_role(self) -> str:
+        return self._configs.text(DEFAULT_ROLE, self._role)

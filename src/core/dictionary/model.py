@@ -1,0 +1,59 @@
+"""Global dictionaries: typed lists of label/value pairs every select and status tag reads."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.shared.errors import InvalidInput
+from core.shared.model import Entity
+
+ENABLED = 1
+CODE_RE = re.compile(r"^[a-z][a-z0-9_]{1,99}$")
+CSS_CLASSES = {"", "default", "primary", "success", "info", "warning", "danger"}
+
+
+@dataclass(kw_only=True, eq=False)
+class DictType(Entity):
+    code: str
+    name: str
+    status: int = ENABLED
+    remark: str = ""
+
+
+@dataclass(kw_only=True, eq=False)
+class DictItem(Entity):
+    type_code: str
+    label: str
+    value: str
+    sort: int = 0
+    status: int = ENABLED
+    css_class: str = ""
+    remark: str = ""
+
+    def public(self) -> dict[str, str | int]:
+        """What a dashboard select or tag needs of an item."""
+        return {
+            "label": self.label,
+            "value": self.value,
+            "css_class": self.css_class,
+            "sort": self.sort,
+        }
+
+
+def check_type_code(code: str) -> None:
+    if not CODE_RE.fullmatch(code):
+        raise InvalidInput(
+            "a dictionary code starts with a lower-case letter: 2 to 100 of a-z 0-9 _",
+            "dict_code_invalid",
+            "code",
+        )
+
+
+def check_css_class(css_class: str) -> None:
+    if css_class not in CSS_CLASSES:
+        raise InvalidInput(
+            f"css_class is one of {', '.join(sorted(c for c in CSS_CLASSES if c))} or empty",
+            "dict_css_class_invalid",
+            "css_class",
+        )

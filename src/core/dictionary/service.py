@@ -1,0 +1,137 @@
+"""Use cases of the dictionary module; the items of a type are read through the cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from core.dictionary.model import ENABLED, DictItem, DictType, check_css_class, check_type_code
+from core.dictionary.ports import DictItemFilter, DictTypeFilter, DictUnitOfWork
+from core.shared.cache import Cache
+from core.shared.clock import Clock
+from core.shared.entity import apply_changes, require
+from core.shared.errors import Conflict, InvalidInput
+from core.shared.pagination import Page, PageRequest
+
+KEY = "dict:{}"
+
+
+class DictionaryService:
+    def __init__(self, uow: Callable[[], DictUnitOfWork], cache: Cache, clock: Clock) -> None:
+        self._uow = uow
+        self._cache = cache
+        self._clock = clock
+
+    # reading -------------------------------------------------------------------------
+    def items_of(self, type_code: str) -> list[dict[str, Any]]:
+        """The enabled items of an enabled type, in sort order; empty for an unknown type."""
+        return list(self._cache.get_or_load(KEY.format(type_code), lambda: self._load(type_code)))
+
+    def _load(self, type_code: str) -> list[dict[str, Any]]:
+        with self._uow() as uow:
+            dict_type = uow.dict_types.get_by_code(type_code)
+            if dict_type is None or dict_type.status != ENABLED:
+                return []
+            items = [i for i in uow.dict_items.of_type(type_code) if i.status == ENABLED]
+        return [i.public() for i in sorted(items, key=lambda i: (i.sort, i.id or 0))]
+
+    # types ---------------------------------------------------------------------------
+    def search_types(self, flt: DictTypeFilter, page: PageRequest) -> Page[DictType]:
+        with self._uow() as uow:
+            return uow.dict_types.search(flt, page)
+
+    def get_type(self, type_id: int) -> DictType:
+        with self._uow() as uow:
+            return require(uow.dict_types.get(type_id), "dictionary type")
+
+    def create_type(self, actor: int, data: dict[str, Any]) -> int:
+        check_type_code(data["code"])
+        with self._uow() as uow:
+            if uow.dict_types.get_by_code(data["code"]) is not None:
+                raise Conflict("this dictionary code exists", "dict_type_exists")
+            dict_type = DictType(**data)
+            dict_type.stamp_created(actor, self._clock.now())
+            uow.dict_types.add(dict_type)
+            uow.commit()
+            assert dict_type.id is not None
+        self._cache.delete(KEY.format(data["code"]))
+        return dict_type.id
+
+    def update_type(self, actor: int, type_id: int, changes: dict[str, Any]) -> None:
+        """Renaming a type's code carries its items along."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            dict_type = require(uow.dict_types.get(type_id), "dictionary type")
+            old = dict_type.code
+            new = changes.get("code", old)
+            if new != old:
+                check_type_code(new)
+                if uow.dict_types.get_by_code(new) is not None:
+                    raise Conflict("this dictionary code exists", "dict_type_exists")
+                for item in uow.dict_items.of_type(old):
+                    item.type_code = new
+                    item.stamp_modified(actor, now)
+            apply_changes(dict_type, changes)
+            dict_type.stamp_modified(actor, now)
+            uow.commit()
+        self._cache.delete(KEY.format(old), KEY.format(new))
+
+    def delete_type(self, actor: int, type_id: int) -> None:
+        """A type that still has items cannot be deleted; delete its items first."""
+        with self._uow() as uow:
+            dict_type = require(uow.dict_types.get(type_id), "dictionary type")
+            if uow.dict_items.of_type(dict_type.code):
+                raise Conflict("this dictionary still has items", "dict_type_has_items")
+            dict_type.soft_delete(actor, self._clock.now())
+            uow.commit()
+        self._cache.delete(KEY.format(dict_type.code))
+
+    # items ---------------------------------------------------------------------------
+    def search_items(self, flt: DictItemFilter, page: PageRequest) -> Page[DictItem]:
+        with self._uow() as uow:
+            return uow.dict_items.search(flt, page)
+
+    def get_item(self, item_id: int) -> DictItem:
+        with self._uow() as uow:
+            return require(uow.dict_items.get(item_id), "dictionary item")
+
+    def create_item(self, actor: int, data: dict[str, Any]) -> int:
+        """An item names an existing type; values are unique within a type."""
+        check_css_class(data.get("css_class", ""))
+        with self._uow() as uow:
+            if uow.dict_types.get_by_code(data["type_code"]) is None:
+                raise InvalidInput("no such dictionary type", "dict_type_not_found", "type_code")
+            if uow.dict_items.get_by_value(data["type_code"], data["value"]) is not None:
+                raise Conflict("this value exists in the dictionary", "dict_item_exists")
+            item = DictItem(**data)
+            item.stamp_created(actor, self._clock.now())
+            uow.dict_items.add(item)
+            uow.commit()
+            assert item.id is not None
+        self._cache.delete(KEY.format(data["type_code"]))
+        return item.id
+
+    def update_item(self, actor: int, item_id: int, changes: dict[str, Any]) -> None:
+        if "css_class" in changes:
+            check_css_class(changes["css_class"])
+        with self._uow() as uow:
+            item = require(uow.dict_items.get(item_id), "dictionary item")
+            old_type = item.type_code
+            new_type = changes.get("type_code", old_type)
+            new_value = changes.get("value", item.value)
+            if new_type != old_type and uow.dict_types.get_by_code(new_type) is None:
+                raise InvalidInput("no such dictionary type", "dict_type_not_found", "type_code")
+            moved = (new_type, new_value) != (old_type, item.value)
+            if moved and uow.dict_items.get_by_value(new_type, new_value) is not None:
+                raise Conflict("this value exists in the dictionary", "dict_item_exists")
+            apply_changes(item, changes)
+            item.stamp_modified(actor, self._clock.now())
+            uow.commit()
+        self._cache.delete(KEY.format(old_type), KEY.format(new_type))
+
+    def delete_item(self, actor: int, item_id: int) -> None:
+        with self._uow() as uow:
+            item = require(uow.dict_items.get(item_id), "dictionary item")
+            item.soft_delete(actor, self._clock.now())
+            uow.commit()
+        self._cache.delete(KEY.format(item.type_code))

@@ -1,0 +1,44 @@
+"""Ports of the reg-code module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from core.regcode.model import RegCode, RegCodeState
+from core.shared.pagination import Page, PageRequest, TimeRange
+from core.shared.uow import UnitOfWork
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegCodeFilter:
+    """`state` means the state at `now` as RegCode.state_at defines it; ranges are inclusive."""
+
+    code: str | None = None
+    state: RegCodeState | None = None
+    creator_id: int | None = None
+    deadline: TimeRange = TimeRange()
+    created: TimeRange = TimeRange()
+
+
+@dataclass(frozen=True)
+class RegCodeRow:
+    """A code as a list shows it: with its creator's username."""
+
+    reg_code: RegCode
+    creator: str | None
+
+
+class RegCodeRepository(Protocol):
+    """Live registration codes."""
+
+    def add_many(self, codes: Iterable[RegCode]) -> None: ...
+    def get(self, code_id: int) -> RegCode | None: ...
+    def existing_codes(self, codes: Iterable[str]) -> frozenset[str]: ...
+    def search(self, flt: RegCodeFilter, page: PageRequest, now: datetime) -> Page[RegCodeRow]: ...
+
+
+class RegCodeUnitOfWork(UnitOfWork, Protocol):
+    reg_codes: RegCodeRepository

@@ -1,0 +1,89 @@
+"""Use cases of the reg-code module."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from core.regcode.model import MAX_BATCH, RegCode, RegCodeState, check_reg_times, new_code
+from core.regcode.ports import RegCodeFilter, RegCodeUnitOfWork
+from core.shared.clock import Clock
+from core.shared.entity import require
+from core.shared.errors import InvalidInput
+from core.shared.pagination import Page, PageRequest
+
+
+@dataclass(frozen=True)
+class RegCodeView:
+    reg_code: RegCode
+    creator: str | None
+    state: RegCodeState
+
+
+class RegCodeService:
+    def __init__(self, uow: Callable[[], RegCodeUnitOfWork], clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    def search(self, flt: RegCodeFilter, page: PageRequest) -> Page[RegCodeView]:
+        """A page of codes with their creators' usernames and their state now."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            rows = uow.reg_codes.search(flt, page, now)
+        items = [RegCodeView(r.reg_code, r.creator, r.reg_code.state_at(now)) for r in rows.items]
+        return Page(items, rows.total, rows.page, rows.size)
+
+    def get(self, code_id: int) -> RegCodeView:
+        with self._uow() as uow:
+            row = require(uow.reg_codes.get(code_id), "reg code")
+        return self._view(row)
+
+    def _view(self, row: RegCode) -> RegCodeView:
+        return RegCodeView(row, None, row.state_at(self._clock.now()))
+
+    def generate(
+        self, actor: int | None, count: int, reg_times: int, remark: str = ""
+    ) -> list[RegCode]:
+        """A batch of fresh random codes, all new, in one transaction."""
+        if not 1 <= count <= MAX_BATCH:
+            raise InvalidInput(f"count is 1 to {MAX_BATCH}", "reg_code_count_invalid", "count")
+        check_reg_times(reg_times)
+        now = self._clock.now()
+        with self._uow() as uow:
+            codes: set[str] = set()
+            while len(codes) < count:
+                fresh = {new_code() for _ in range(count - len(codes))}
+                codes |= fresh - uow.reg_codes.existing_codes(fresh)
+            rows = [RegCode(code=c, reg_times=reg_times, remark=remark) for c in sorted(codes)]
+            for row in rows:
+                row.stamp_created(actor, now)
+            uow.reg_codes.add_many(rows)
+            uow.commit()
+        return rows
+
+    def update(self, actor: int, code_id: int, changes: dict[str, Any]) -> None:
+        with self._uow() as uow:
+            row = require(uow.reg_codes.get(code_id), "reg code")
+            if "reg_times" in changes and changes["reg_times"] != row.reg_times:
+                row.change_validity(changes["reg_times"])
+            if "remark" in changes:
+                row.remark = changes["remark"]
+            row.stamp_modified(actor, self._clock.now())
+            uow.commit()
+
+    def activate(self, actor: int, code_id: int) -> RegCodeView:
+        """Activating twice is refused; the deadline counts from the first activation."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            row = require(uow.reg_codes.get(code_id), "reg code")
+            row.activate(now)
+            row.stamp_modified(actor, now)
+            uow.commit()
+        return self._view(row)
+
+    def delete(self, actor: int, code_id: int) -> None:
+        with self._uow() as uow:
+            row = require(uow.reg_codes.get(code_id), "reg code")
+            row.soft_delete(actor, self._clock.now())
+            uow.commit()
