@@ -54,6 +54,7 @@ def upgrade() -> None:
         sa.Column("is_deleted", sa.BigInteger(), server_default="0", nullable=False),
         sa.Column("type_code", sa.String(length=100), nullable=False),
         sa.Column("label", sa.String(length=100), nullable=False),
+        sa.Column("label_en", sa.String(length=100), server_default="", nullable=False),
         sa.Column("value", sa.String(length=100), nullable=False),
         sa.Column("sort", sa.Integer(), server_default="0", nullable=False),
         sa.Column("status", sa.SmallInteger(), server_default="1", nullable=False),

@@ -11,15 +11,18 @@ from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from dependency_injector import containers, providers
 from loguru import logger
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from adapters.memory.registration import InMemoryVerificationTokens
 from adapters.memory.stores import (
     InMemoryCache,
     InMemoryProbe,
     InMemoryRateCounter,
     InMemoryTokenStore,
 )
+from adapters.outbox.mailer import OutboxMailer
+from adapters.redis.registration import RedisVerificationTokens
 from adapters.redis.stores import (
     RedisProbe,
     RedisRateCounter,
@@ -29,6 +32,7 @@ from adapters.redis.stores import (
 )
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenCodec
+from adapters.smtp.mailer import SmtpMailer
 from adapters.sqlalchemy.uow import (
     SqlAlchemyProbe,
     SqlAlchemyUnitOfWork,
@@ -36,6 +40,10 @@ from adapters.sqlalchemy.uow import (
     make_session_factory,
 )
 from core.audit.service import AuditService
+from core.config.seed import CONFIG_SEED
+from core.config.service import ConfigRegistrationPolicy, ConfigService
+from core.dictionary.seed import DICT_SEED
+from core.dictionary.service import DictionaryService
 from core.rbac.seed import RBAC_SEED, SeedService
 from core.rbac.service import (
     AccessService,
@@ -46,6 +54,13 @@ from core.rbac.service import (
     ProfileService,
     RoleService,
     UserService,
+)
+from core.regcode.seed import REGCODE_SEED
+from core.regcode.service import RegCodeService
+from core.registration.service import (
+    PasswordRecoveryService,
+    RegistrationConfig,
+    RegistrationService,
 )
 from core.shared.clock import SystemClock
 from core.shared.errors import ServiceUnavailable
@@ -66,7 +81,7 @@ class Settings(BaseSettings):
     port: int = 8888
     workers: int = 1
     database_url: str = "sqlite:///var/app.db"
-    db_pool_size: int = 10
+    db_pool_size: int = 20
     redis_url: str | None = None
     redis_prefix: str = ""
     secret_key: str = DEV_SECRET
@@ -84,6 +99,36 @@ class Settings(BaseSettings):
     sql_echo: bool = False
     argon2_memory_kib: int = Field(default=19456, ge=8192)
     argon2_time_cost: int = Field(default=2, ge=1)
+    # --- registration ---
+    registration_open: bool = True
+    registration_default_role: str = "user"
+    mail_link_ttl_minutes: int = Field(default=30, ge=1)
+    mail_requests_window_minutes: int = Field(default=60, ge=1)
+    mail_requests_per_ip: int = Field(default=20, ge=1)
+    mail_requests_per_email: int = Field(default=5, ge=1)
+    availability_checks_per_ip: int = Field(default=120, ge=1)
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: Literal["starttls", "ssl", "none"] = "starttls"
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0)
+    mail_from: str = "FastAPI Vue Admin <noreply@localhost>"
+    outbox_dir: str = "var/outbox"
+
+    @field_validator("registration_default_role")
+    @classmethod
+    def _never_admin_by_signup(cls, value: str) -> str:
+        if value.strip() == "admin":
+            raise ValueError("APP_REGISTRATION_DEFAULT_ROLE must not be admin")
+        return value.strip()
+
+    @field_validator("mail_from")
+    @classmethod
+    def _one_line_sender(cls, value: str) -> str:
+        if "\r" in value or "\n" in value:
+            raise ValueError("APP_MAIL_FROM must be one line")
+        return value
 
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:
@@ -189,9 +234,19 @@ class Container(containers.DeclarativeContainer):
     menus = providers.Singleton(MenuService, uow.provider, clock)
     labels = providers.Singleton(LabelService, uow.provider, access, clock)
     audit = providers.Singleton(AuditService, uow.provider, clock)
-    seed = providers.Factory(
-        SeedService, uow.provider, hasher, clock, providers.List(providers.Object(RBAC_SEED))
+    # --- config parameters, dictionaries, reg codes ---
+    configs = providers.Singleton(ConfigService, uow.provider, cache, clock)
+    dictionaries = providers.Singleton(DictionaryService, uow.provider, cache, clock)
+    reg_codes = providers.Singleton(RegCodeService, uow.provider, clock)
+
+    # Each module contributes its roles, labels, menus and data; order matters only for parents.
+    seed_bundles = providers.List(
+        providers.Object(RBAC_SEED),
+        providers.Object(CONFIG_SEED),
+        providers.Object(DICT_SEED),
+        providers.Object(REGCODE_SEED),
     )
+    seed = providers.Factory(SeedService, uow.provider, hasher, clock, seed_bundles)
 
     cache_probe = providers.Selector(
         backend,
@@ -200,6 +255,75 @@ class Container(containers.DeclarativeContainer):
     )
     health = providers.Singleton(
         HealthService, providers.Singleton(SqlAlchemyProbe, engine), cache_probe
+    )
+
+    # --- registration ---
+    verification_tokens = providers.Selector(
+        backend,
+        redis=providers.Singleton(RedisVerificationTokens, redis, settings.provided.redis_prefix),
+        memory=providers.Singleton(InMemoryVerificationTokens),
+    )
+    # SMTP when a host is configured; otherwise each mail becomes a file in the outbox.
+    mail_backend = providers.Callable(lambda s: "smtp" if s.smtp_host else "outbox", settings)
+    mailer = providers.Selector(
+        mail_backend,
+        smtp=providers.Singleton(
+            lambda s: SmtpMailer(
+                s.smtp_host,
+                s.smtp_port,
+                s.mail_from,
+                tls=s.smtp_tls,
+                user=s.smtp_user,
+                password=s.smtp_password.get_secret_value() if s.smtp_password else None,
+                timeout=s.smtp_timeout_seconds,
+            ),
+            settings,
+        ),
+        outbox=providers.Singleton(
+            OutboxMailer, settings.provided.outbox_dir, settings.provided.mail_from
+        ),
+    )
+    # Operators switch these in the config parameters; the settings are the fallback when a
+    # parameter is missing.
+    registration_policy = providers.Singleton(
+        ConfigRegistrationPolicy,
+        configs,
+        settings.provided.registration_open,
+        settings.provided.registration_default_role,
+    )
+    registration_config = providers.Singleton(
+        lambda s: RegistrationConfig(
+            frontend_url=s.frontend_url,
+            link_ttl_seconds=s.mail_link_ttl_minutes * 60,
+            window_seconds=s.mail_requests_window_minutes * 60,
+            requests_per_ip=s.mail_requests_per_ip,
+            requests_per_email=s.mail_requests_per_email,
+            checks_per_ip=s.availability_checks_per_ip,
+        ),
+        settings,
+    )
+    registration = providers.Singleton(
+        RegistrationService,
+        uow.provider,
+        hasher,
+        verification_tokens,
+        rate_counter,
+        mailer,
+        registration_policy,
+        access,
+        clock,
+        registration_config,
+    )
+    recovery = providers.Singleton(
+        PasswordRecoveryService,
+        uow.provider,
+        hasher,
+        verification_tokens,
+        rate_counter,
+        mailer,
+        token_store,
+        clock,
+        registration_config,
     )
 
 

@@ -9,7 +9,17 @@ import pytest
 
 from tests.integration.conftest import App, unique
 
-PUBLIC = {("POST", "/api/v1/user/login"), ("GET", "/api/v1/health")}
+PUBLIC = {
+    ("POST", "/api/v1/user/login"),
+    ("GET", "/api/v1/health"),
+    # registration: the caller has no account yet
+    ("POST", "/api/v1/user/register"),
+    ("GET", "/api/v1/user/register/{token}"),
+    ("PUT", "/api/v1/user/register/{token}"),
+    ("POST", "/api/v1/user/forget-password"),
+    ("PUT", "/api/v1/user/forget-password/{token}"),
+    ("POST", "/api/v1/user/check/{field}/availability"),
+}
 
 
 def _routes(app: App) -> list[tuple[str, str, tuple[str, ...] | None]]:

@@ -10,7 +10,10 @@ from types import TracebackType
 from typing import Any, Self
 
 from core.audit.model import LoginLog, OperationLog
+from core.config.model import ConfigSetting
+from core.dictionary.model import DictItem, DictType
 from core.rbac.model import Menu, PermLabel, Role, TokenClaims, User
+from core.regcode.model import RegCode
 from core.shared.errors import Unauthorized
 from core.shared.model import Entity
 from core.shared.pagination import Page, PageRequest
@@ -225,6 +228,65 @@ class FakeOperationLogRepository(FakeLogRepository):
     kind = OperationLog
 
 
+class FakeConfigRepository(_Repo):
+    kind = ConfigSetting
+
+    def get_by_key(self, key: str) -> ConfigSetting | None:
+        return self._by("key", key)
+
+    def search(self, flt: Any, page: PageRequest) -> Page[ConfigSetting]:
+        return _page(self.s.live(ConfigSetting), page)
+
+
+class FakeDictTypeRepository(_Repo):
+    kind = DictType
+
+    def get_by_code(self, code: str) -> DictType | None:
+        return self._by("code", code)
+
+    def search(self, flt: Any, page: PageRequest) -> Page[DictType]:
+        return _page(self.s.live(DictType), page)
+
+
+class FakeDictItemRepository(_Repo):
+    kind = DictItem
+
+    def get_by_value(self, type_code: str, value: str) -> DictItem | None:
+        return next((i for i in self.of_type(type_code) if i.value == value), None)
+
+    def of_type(self, type_code: str) -> list[DictItem]:
+        return sorted(
+            (i for i in self.s.live(DictItem) if i.type_code == type_code),
+            key=lambda i: (i.sort, i.id),
+        )
+
+    def search(self, flt: Any, page: PageRequest) -> Page[DictItem]:
+        return _page(self.s.live(DictItem), page)
+
+
+class FakeRegCodeRepository(_Repo):
+    kind = RegCode
+
+    def add_many(self, codes: Iterable[RegCode]) -> None:
+        for code in codes:
+            self.s.add(code)
+
+    def existing_codes(self, codes: Iterable[str]) -> frozenset[str]:
+        live = {c.code for c in self.s.live(RegCode)}
+        return frozenset(c for c in codes if c in live)
+
+    def search(self, flt: Any, page: PageRequest, now: datetime) -> Page[Any]:
+        from core.regcode.ports import RegCodeRow
+
+        rows = [
+            c for c in self.s.live(RegCode) if flt.state is None or c.state_at(now) == flt.state
+        ]
+        result = _page(rows, page)
+        return Page(
+            [RegCodeRow(c, None) for c in result.items], result.total, result.page, result.size
+        )
+
+
 class FakeUnitOfWork:
     """Shares one Store; changes are visible at once, and `commits` counts explicit commits."""
 
@@ -238,6 +300,10 @@ class FakeUnitOfWork:
         self.labels = FakePermLabelRepository(self.store)
         self.login_logs = FakeLoginLogRepository(self.store)
         self.oper_logs = FakeOperationLogRepository(self.store)
+        self.configs = FakeConfigRepository(self.store)
+        self.dict_types = FakeDictTypeRepository(self.store)
+        self.dict_items = FakeDictItemRepository(self.store)
+        self.reg_codes = FakeRegCodeRepository(self.store)
         return self
 
     def __exit__(

@@ -192,6 +192,7 @@ dict_items = Table(
     *_audit(),
     Column("type_code", String(100), nullable=False),
     Column("label", String(100), nullable=False),
+    Column("label_en", String(100), nullable=False, server_default=""),
     Column("value", String(100), nullable=False),
     Column("sort", Integer, nullable=False, server_default="0"),
     Column("status", SmallInteger, nullable=False, server_default="1"),

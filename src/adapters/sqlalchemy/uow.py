@@ -92,7 +92,12 @@ class SqlAlchemyProbe(Probe):
             return False
 
 
-class SqlAlchemyUnitOfWork(RbacUnitOfWork, ConfigUnitOfWork, DictUnitOfWork, RegCodeUnitOfWork):
+class SqlAlchemyUnitOfWork(
+    RbacUnitOfWork,
+    ConfigUnitOfWork,
+    DictUnitOfWork,
+    RegCodeUnitOfWork,
+):
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
 

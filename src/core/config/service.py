@@ -7,6 +7,7 @@ from typing import Any
 
 from core.config.model import DEFAULT_ROLE, REGISTRATION_OPEN, ConfigSetting, as_flag, check_key
 from core.config.ports import ConfigFilter, ConfigUnitOfWork
+from core.registration.ports import RegistrationPolicy
 from core.shared.cache import Cache
 from core.shared.clock import Clock
 from core.shared.entity import apply_changes, require
@@ -94,7 +95,7 @@ class ConfigService:
         return {"key": setting.key, "value": setting.value, "name": setting.name}
 
 
-class ConfigRegistrationPolicy:
+class ConfigRegistrationPolicy(RegistrationPolicy):
     """Registration reads whether it is open and the new user's role from config parameters."""
 
     def __init__(

@@ -26,6 +26,7 @@ class DictItem(Entity):
     type_code: str
     label: str
     value: str
+    label_en: str = ""
     sort: int = 0
     status: int = ENABLED
     css_class: str = ""
@@ -35,6 +36,7 @@ class DictItem(Entity):
         """What a dashboard select or tag needs of an item."""
         return {
             "label": self.label,
+            "label_en": self.label_en or self.label,
             "value": self.value,
             "css_class": self.css_class,
             "sort": self.sort,

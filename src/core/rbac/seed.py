@@ -10,6 +10,8 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
 from core.rbac.model import ADMIN_ROLE, Menu, MenuType, PermLabel, Role, User
 from core.rbac.ports import PasswordHasher, RbacUnitOfWork
@@ -55,12 +57,18 @@ class SeedUser:
     demo: bool = True
 
 
+# A module's own data (config parameters, dictionaries, jobs...): given the unit of work
+# and the instant, it adds what is missing by natural key and returns counts of what it added.
+Seeder = Callable[[Any, datetime], dict[str, int]]
+
+
 @dataclass(frozen=True)
 class SeedBundle:
     roles: tuple[SeedRole, ...] = ()
     labels: tuple[SeedLabel, ...] = ()
     menus: tuple[SeedMenu, ...] = ()
     users: tuple[SeedUser, ...] = ()
+    seeders: tuple[Seeder, ...] = ()
 
 
 @dataclass
@@ -68,8 +76,9 @@ class SeedReport:
     created: dict[str, int] = field(default_factory=dict)
     generated_admin_password: str | None = None
 
-    def bump(self, kind: str) -> None:
-        self.created[kind] = self.created.get(kind, 0) + 1
+    def bump(self, kind: str, n: int = 1) -> None:
+        if n:
+            self.created[kind] = self.created.get(kind, 0) + n
 
 
 def crud_labels(
@@ -333,6 +342,10 @@ class SeedService:
                     ids = frozenset(rid for code in u.roles if (rid := role_id(code)) is not None)
                     uow.users.set_roles(user.id, ids, None, now)
                     report.bump("users")
+            for bundle in self._bundles:
+                for seeder in bundle.seeders:
+                    for kind, n in seeder(uow, now).items():
+                        report.bump(kind, n)
             uow.commit()
         return report
 

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from entrypoints.http import errors
 from entrypoints.http.clientip import ClientIp
 from entrypoints.http.middleware import OperationLogMiddleware
-from entrypoints.http.routers import audit, rbac
+from entrypoints.http.routers import audit, config, dictionary, rbac, regcode, registration
 
 if TYPE_CHECKING:
     from bootstrap import Container
@@ -51,6 +51,10 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(rbac.me, prefix=API)
     app.include_router(rbac.admin, prefix=API)
     app.include_router(audit.router, prefix=API)
+    app.include_router(config.router, prefix=API)
+    app.include_router(dictionary.router, prefix=API)
+    app.include_router(regcode.router, prefix=API)
+    app.include_router(registration.router, prefix=API)
 
     @app.get(f"{API}/health", tags=["health"], summary="liveness, database and cache status")
     def health() -> JSONResponse:

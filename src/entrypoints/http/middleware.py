@@ -57,7 +57,7 @@ class OperationLogMiddleware:
             user_id=getattr(principal, "user_id", None),
             username=getattr(principal, "username", ""),
             method=scope["method"],
-            path=scope["path"][:255],
+            path=_loggable_path(scope)[:255],
             summary=str(summary)[:128],
             status_code=status_code,
             ip=self.client_ip.of(scope)[:64],
@@ -67,3 +67,10 @@ class OperationLogMiddleware:
             await run_in_threadpool(self.audit.record_operation, log)
         except Exception as exc:  # noqa: BLE001 - the log must never break the answer already sent
             logger.warning("operation log not written: {}", type(exc).__name__)
+
+
+def _loggable_path(scope: Scope) -> str:
+    """The path, with the token of a one-time link (registration, reset) replaced by `{token}`."""
+    path = str(scope["path"])
+    token = (scope.get("path_params") or {}).get("token")
+    return path.replace(str(token), "{token}") if token else path

@@ -6,21 +6,17 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.security import OAuth2PasswordRequestForm
-from pydantic import BaseModel, ConfigDict
 
 from core.rbac.model import Menu, Principal, Role, User
 from core.rbac.ports import LabelFilter, RoleFilter, UserFilter
 from core.rbac.service import MenuNode
-from core.shared.pagination import PageRequest, TimeRange
 from entrypoints.http.deps import Caller, container_of, require
 from entrypoints.http.schemas.common import (
+    ListQuery,
     Order,
-    PageNo,
     PageOut,
-    PageSize,
-    RangeEnd,
-    RangeStart,
     StatusFilter,
+    fields_of,
 )
 from entrypoints.http.schemas.rbac import (
     Created,
@@ -97,23 +93,6 @@ def _profile(p: Any) -> ProfileOut:
 
 
 # --- users -----------------------------------------------------------------------------
-
-
-class ListQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    page: PageNo = 1
-    size: PageSize = 10
-    order: Order = "desc"
-    created_start: RangeStart = None
-    created_end: RangeEnd = None
-
-    def page_request(self, sort: str) -> PageRequest:
-        return PageRequest(
-            page=self.page, size=self.size, sort=sort, descending=self.order == "desc"
-        )
-
-    def created(self) -> TimeRange:
-        return TimeRange(start=self.created_start, end=self.created_end)
 
 
 class UserQuery(ListQuery):
@@ -429,7 +408,7 @@ def delete_label(
 
 
 def _fields(entity: object) -> dict[str, Any]:
-    data = {k: v for k, v in vars(entity).items() if not k.startswith("_")}
+    data = fields_of(entity)
     if isinstance(entity, Menu):
         data["type"] = entity.type.value
     return data

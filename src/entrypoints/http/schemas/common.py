@@ -7,6 +7,8 @@ from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from core.shared.pagination import PageRequest, TimeRange
+
 T = TypeVar("T")
 
 
@@ -64,7 +66,32 @@ def _is_number(text: str) -> bool:
 RangeStart = Annotated[datetime | None, BeforeValidator(lambda v: _instant(v, end=False))]
 RangeEnd = Annotated[datetime | None, BeforeValidator(lambda v: _instant(v, end=True))]
 Order = Literal["asc", "desc"]
+Status = Literal[0, 1]
 PageNo = Annotated[int, Field(ge=1)]
 PageSize = Annotated[int, Field(ge=1, le=100)]
 # Query strings carry text: a status filter is parsed as an int, then bounded.
 StatusFilter = Annotated[int | None, Field(ge=0, le=1)]
+
+
+def fields_of(entity: object) -> dict[str, object]:
+    """An entity's own fields, for building an output schema (never serialised directly)."""
+    return {k: v for k, v in vars(entity).items() if not k.startswith("_")}
+
+
+class ListQuery(BaseModel):
+    """Paging, ordering and the created-time range every list accepts."""
+
+    model_config = ConfigDict(extra="forbid")
+    page: PageNo = 1
+    size: PageSize = 10
+    order: Order = "desc"
+    created_start: RangeStart = None
+    created_end: RangeEnd = None
+
+    def page_request(self, sort: str) -> PageRequest:
+        return PageRequest(
+            page=self.page, size=self.size, sort=sort, descending=self.order == "desc"
+        )
+
+    def created(self) -> TimeRange:
+        return TimeRange(start=self.created_start, end=self.created_end)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, EmailStr, Field
 
-from entrypoints.http.schemas.common import Input, Output
+from entrypoints.http.schemas.common import Input, Output, Status
 
 
 def _no_crlf(value: str | None) -> str | None:
@@ -17,7 +17,6 @@ def _no_crlf(value: str | None) -> str | None:
 
 
 Line = Annotated[str, AfterValidator(_no_crlf)]
-Status = Literal[0, 1]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
 
 

@@ -1,0 +1,59 @@
+"""Initial data of the config-parameter module: its labels, menu, and the parameters the product reads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.config.model import DEFAULT_ROLE, REGISTRATION_OPEN, ConfigSetting
+from core.config.ports import ConfigUnitOfWork
+from core.rbac.model import MenuType
+from core.rbac.seed import SeedBundle, SeedMenu, crud_buttons, crud_labels
+
+OPT = ("opt",)
+SYSTEM_DIR = SeedMenu(
+    "system", "系统管理", "System", MenuType.DIR, path="/system", icon="Setting", sort=20, roles=OPT
+)
+
+PARAMETERS = (
+    (
+        "开放自助注册",
+        REGISTRATION_OPEN,
+        "true",
+        "true: anyone may register with an e-mail address; false: 403",
+    ),
+    ("新用户默认角色", DEFAULT_ROLE, "user", "role code given to a self-registered user"),
+)
+
+
+def seed_parameters(uow: ConfigUnitOfWork, now: datetime) -> dict[str, int]:
+    added = 0
+    for sort, (name, key, value, remark) in enumerate(PARAMETERS, start=1):
+        if uow.configs.get_by_key(key) is None:
+            setting = ConfigSetting(name=name, key=key, value=value, remark=remark, sort=sort)
+            setting.stamp_created(None, now)
+            uow.configs.add(setting)
+            added += 1
+    return {"config parameters": added}
+
+
+CONFIG_SEED = SeedBundle(
+    labels=crud_labels("config", "参数", OPT, OPT),
+    menus=(
+        SYSTEM_DIR,
+        SeedMenu(
+            "system_config",
+            "参数设置",
+            "Parameters",
+            MenuType.MENU,
+            "system",
+            "config",
+            "system/config/index",
+            "Tools",
+            1,
+            "perm:config:get",
+            OPT,
+        ),
+        *crud_buttons("system_config", "config", "参数", "parameter", OPT),
+    ),
+    seeders=(seed_parameters,),
+)

@@ -1,0 +1,129 @@
+"""Initial data of the dictionary module: its labels, menu, and the dictionaries the product uses."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.config.seed import OPT, SYSTEM_DIR
+from core.dictionary.model import DictItem, DictType
+from core.dictionary.ports import DictUnitOfWork
+from core.rbac.model import MenuType
+from core.rbac.seed import SeedBundle, SeedMenu, crud_buttons, crud_labels
+
+# code, name, [(value, label, label_en, css_class)]
+DICTIONARIES: tuple[tuple[str, str, tuple[tuple[str, str, str, str], ...]], ...] = (
+    (
+        "sys_user_status",
+        "用户状态",
+        (("1", "正常", "Enabled", "success"), ("0", "停用", "Disabled", "danger")),
+    ),
+    (
+        "sys_common_status",
+        "通用状态",
+        (("1", "正常", "Enabled", "success"), ("0", "停用", "Disabled", "danger")),
+    ),
+    (
+        "sys_menu_type",
+        "菜单类型",
+        (
+            ("dir", "目录", "Directory", "warning"),
+            ("menu", "菜单", "Menu", "success"),
+            ("button", "按钮", "Button", "info"),
+        ),
+    ),
+    ("sys_yes_no", "是否", (("1", "是", "Yes", "primary"), ("0", "否", "No", "info"))),
+    (
+        "sys_login_status",
+        "登录状态",
+        (("success", "成功", "Success", "success"), ("failed", "失败", "Failed", "danger")),
+    ),
+    (
+        "sys_job_status",
+        "任务状态",
+        (("running", "运行中", "Running", "success"), ("paused", "暂停", "Paused", "warning")),
+    ),
+    (
+        "sys_misfire_policy",
+        "错过执行策略",
+        (
+            ("run_now", "全部补执行", "Run every missed fire", "primary"),
+            ("run_once", "补执行一次", "Run once", "success"),
+            ("skip", "放弃执行", "Skip", "info"),
+        ),
+    ),
+    (
+        "sys_job_notify",
+        "任务通知",
+        (
+            ("none", "不通知", "None", "info"),
+            ("failure", "失败时通知", "On failure", "warning"),
+            ("always", "总是通知", "Always", "primary"),
+        ),
+    ),
+    (
+        "sys_job_log_status",
+        "执行结果",
+        (
+            ("success", "成功", "Success", "success"),
+            ("failed", "失败", "Failed", "danger"),
+            ("skipped", "跳过", "Skipped", "info"),
+            ("running", "执行中", "Running", "primary"),
+        ),
+    ),
+    (
+        "sys_reg_code_state",
+        "注册码状态",
+        (
+            ("0", "未激活", "Inactive", "info"),
+            ("1", "已激活", "Active", "success"),
+            ("2", "已过期", "Expired", "danger"),
+        ),
+    ),
+)
+
+
+def seed_dictionaries(uow: DictUnitOfWork, now: datetime) -> dict[str, int]:
+    types = items = 0
+    for code, name, entries in DICTIONARIES:
+        if uow.dict_types.get_by_code(code) is None:
+            dict_type = DictType(code=code, name=name)
+            dict_type.stamp_created(None, now)
+            uow.dict_types.add(dict_type)
+            types += 1
+        for sort, (value, label, label_en, css) in enumerate(entries, start=1):
+            if uow.dict_items.get_by_value(code, value) is None:
+                item = DictItem(
+                    type_code=code,
+                    value=value,
+                    label=label,
+                    label_en=label_en,
+                    css_class=css,
+                    sort=sort,
+                )
+                item.stamp_created(None, now)
+                uow.dict_items.add(item)
+                items += 1
+    return {"dictionary types": types, "dictionary items": items}
+
+
+DICT_SEED = SeedBundle(
+    labels=crud_labels("dict", "字典", OPT, OPT),
+    menus=(
+        SYSTEM_DIR,
+        SeedMenu(
+            "system_dict",
+            "字典管理",
+            "Dictionaries",
+            MenuType.MENU,
+            "system",
+            "dict",
+            "system/dict/index",
+            "Collection",
+            2,
+            "perm:dict:get",
+            OPT,
+        ),
+        *crud_buttons("system_dict", "dict", "字典", "dictionary", OPT),
+    ),
+    seeders=(seed_dictionaries,),
+)

@@ -1,0 +1,351 @@
+"""Use cases of the registration module: sign-up confirmed by e-mail, and password recovery."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from core.rbac.model import User, check_password_policy, check_username
+from core.rbac.ports import PasswordHasher, RateCounter, RbacUnitOfWork, TokenStore
+from core.rbac.service import LOGIN_FAIL_KEY, AccessService
+from core.registration import mails
+from core.registration.model import (
+    AvailabilityField,
+    LinkKind,
+    NewAccount,
+    PasswordReset,
+    PendingRegistration,
+    Signup,
+    check_email,
+    deadline,
+    email_key,
+    fingerprint,
+    grantable_by_signup,
+    new_token,
+    open_ticket,
+    token_digest,
+    well_formed,
+)
+from core.registration.ports import RegistrationPolicy, VerificationTokens
+from core.shared.clock import Clock
+from core.shared.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    ServiceUnavailable,
+    TooManyRequests,
+)
+from core.shared.mail import Mailer
+
+UowFactory = Callable[[], RbacUnitOfWork]
+
+# How long the store remembers a link past its deadline, so a used or expired link is told
+# apart from a forged one (token_used / token_expired rather than token_invalid).
+GRACE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True, kw_only=True)
+class RegistrationConfig:
+    frontend_url: str = "http://127.0.0.1:8888"
+    link_ttl_seconds: int = 30 * 60
+    window_seconds: int = 3600
+    requests_per_ip: int = 20
+    requests_per_email: int = 5
+    checks_per_ip: int = 120
+
+
+class _Throttle:
+    """Fixed-window limits per client IP and per e-mail address, shared by every instance."""
+
+    def __init__(self, counter: RateCounter, config: RegistrationConfig) -> None:
+        self._counter = counter
+        self._config = config
+
+    def admit(self, action: str, ip: str, email: str | None = None) -> None:
+        """Counts one request; past a limit it is refused until that window ends."""
+        c = self._config
+        per_ip = c.checks_per_ip if action == "availability" else c.requests_per_ip
+        limits = [(f"{action}:ip:{ip}", per_ip)]
+        if email is not None:
+            limits.append((f"{action}:email:{email_key(email)}", c.requests_per_email))
+        for key, limit in limits:
+            if self._counter.hit(key, c.window_seconds) > limit:
+                _, retry_after = self._counter.count(key)
+                raise TooManyRequests(
+                    "too many requests, try again later",
+                    retry_after or c.window_seconds,
+                    "rate_limited",
+                )
+
+
+class _Links:
+    """Issues and opens one-time links; the store sees only the digest of a token."""
+
+    def __init__(
+        self, tokens: VerificationTokens, clock: Clock, config: RegistrationConfig
+    ) -> None:
+        self._tokens = tokens
+        self._clock = clock
+        self._config = config
+
+    def issue(self, kind: LinkKind, payload: Mapping[str, str]) -> str:
+        token = new_token()
+        ttl = self._config.link_ttl_seconds + GRACE_SECONDS
+        self._tokens.put(kind, token_digest(token), payload, ttl)
+        return token
+
+    def url(self, page: str, token: str) -> str:
+        return f"{self._config.frontend_url.rstrip('/')}/{page}/{token}"
+
+    def open(self, kind: LinkKind, token: str) -> tuple[str, Mapping[str, str]]:
+        """The digest and payload of a live link; BadRequest with the reason otherwise."""
+        if not well_formed(token):
+            raise BadRequest("this link is not valid", "token_invalid")
+        digest = token_digest(token)
+        return digest, open_ticket(self._tokens.peek(kind, digest), self._clock.now())
+
+    def consume(self, kind: LinkKind, digest: str) -> Mapping[str, str]:
+        payload = self._tokens.consume(kind, digest)
+        if payload is None:  # another request used it between our look and now
+            raise BadRequest("this link has already been used", "token_used")
+        return payload
+
+    def restore(self, kind: LinkKind, digest: str, payload: Mapping[str, str]) -> None:
+        """Gives a consumed link back when its use failed, so the user can try again."""
+        # When the store is down the link is lost, and the user asks for a new one.
+        with contextlib.suppress(ServiceUnavailable):
+            self._tokens.put(kind, digest, payload, self._config.link_ttl_seconds + GRACE_SECONDS)
+
+    @property
+    def minutes(self) -> str:
+        return str(max(1, self._config.link_ttl_seconds // 60))
+
+
+class RegistrationService:
+    """Sign-up by e-mail: nothing is created until the mailed single-use link is opened."""
+
+    def __init__(
+        self,
+        uow: UowFactory,
+        hasher: PasswordHasher,
+        tokens: VerificationTokens,
+        counter: RateCounter,
+        mailer: Mailer,
+        policy: RegistrationPolicy,
+        access: AccessService,
+        clock: Clock,
+        config: RegistrationConfig,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._mailer = mailer
+        self._policy = policy
+        self._access = access
+        self._clock = clock
+        self._config = config
+        self._throttle = _Throttle(counter, config)
+        self._links = _Links(tokens, clock, config)
+
+    def availability(self, field: str, value: str, ip: str) -> bool:
+        """Whether no live account holds this username or e-mail address (pending sign-ups don't)."""
+        if field not in tuple(AvailabilityField):
+            raise NotFound(
+                "availability is checked for username and email only", "field_not_checkable"
+            )
+        self._throttle.admit("availability", ip)
+        value = value.strip()
+        by_name = field == AvailabilityField.USERNAME
+        if by_name:
+            check_username(value)
+        else:
+            check_email(value)
+        with self._uow() as uow:
+            holder = uow.users.get_by_username(value) if by_name else uow.users.get_by_email(value)
+        return holder is None
+
+    def register(self, signup: Signup, ip: str, lang: str) -> int:
+        """Stores the sign-up with its password already hashed and mails the link; its lifetime in seconds.
+
+        Registering again with the same data mails a new link; the first one confirmed wins.
+        """
+        self._require_open()
+        signup.check()
+        self._throttle.admit("register", ip, signup.email)
+        with self._uow() as uow:
+            _check_free(uow, signup.username, signup.email)
+        now = self._clock.now()
+        pending = PendingRegistration(
+            username=signup.username,
+            email=signup.email,
+            nickname=signup.nickname or signup.username,
+            password_hash=self._hasher.hash(signup.password),
+            expires_at=deadline(now, self._config.link_ttl_seconds),
+        )
+        # Stored before sending: when the mail fails (503) a link that did get out still works.
+        token = self._links.issue(LinkKind.REGISTER, pending.to_payload())
+        values = {
+            "name": pending.nickname,
+            "username": pending.username,
+            "link": self._links.url("register", token),
+            "minutes": self._links.minutes,
+        }
+        self._mailer.send(mails.compose(LinkKind.REGISTER, lang, pending.email, values))
+        return self._config.link_ttl_seconds
+
+    def pending(self, token: str) -> PendingRegistration:
+        """What a live registration link would create, for the confirmation page."""
+        self._require_open()
+        _, payload = self._links.open(LinkKind.REGISTER, token)
+        return PendingRegistration.from_payload(payload)
+
+    def confirm(self, token: str) -> NewAccount:
+        """Creates the account with its default role in one transaction; the link then is used."""
+        self._require_open()
+        digest, payload = self._links.open(LinkKind.REGISTER, token)
+        pending = PendingRegistration.from_payload(payload)
+        role_code = self._policy.default_role()
+        consumed: Mapping[str, str] | None = None
+        try:
+            with self._uow() as uow:
+                _check_free(uow, pending.username, pending.email)
+                role_ids = _default_roles(uow, role_code)
+                consumed = self._links.consume(LinkKind.REGISTER, digest)
+                now = self._clock.now()
+                user = User(
+                    username=pending.username,
+                    password_hash=pending.password_hash,
+                    nickname=pending.nickname,
+                    email=pending.email,
+                )
+                user.stamp_created(None, now)
+                uow.users.add(user)
+                assert user.id is not None
+                uow.users.set_roles(user.id, role_ids, None, now)
+                uow.commit()
+        except Exception:
+            if consumed is not None:
+                self._links.restore(LinkKind.REGISTER, digest, consumed)
+            raise
+        self._access.forget_users(user.id)
+        return NewAccount(user.id, user.username)
+
+    def _require_open(self) -> None:
+        if not self._policy.is_open():
+            raise Forbidden("registration is closed", "registration_closed")
+
+
+class PasswordRecoveryService:
+    """Password recovery by a mailed single-use link; the answer never tells who has an account."""
+
+    def __init__(
+        self,
+        uow: UowFactory,
+        hasher: PasswordHasher,
+        tokens: VerificationTokens,
+        counter: RateCounter,
+        mailer: Mailer,
+        login_tokens: TokenStore,
+        clock: Clock,
+        config: RegistrationConfig,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._counter = counter
+        self._mailer = mailer
+        self._login_tokens = login_tokens
+        self._clock = clock
+        self._throttle = _Throttle(counter, config)
+        self._links = _Links(tokens, clock, config)
+        self._config = config
+
+    def request_reset(self, email: str, ip: str, lang: str) -> Callable[[], None]:
+        """Admits the request (or raises 429) and returns the work to do after answering.
+
+        The caller answers first and runs the work afterwards, so neither the answer nor its
+        timing depends on whether the address belongs to an account.
+        """
+        email = email.strip()
+        check_email(email)
+        self._throttle.admit("reset", ip, email)
+        return lambda: self._mail_reset_link(email, lang)
+
+    def _mail_reset_link(self, email: str, lang: str) -> None:
+        with self._uow() as uow:
+            user = uow.users.get_by_email(email)
+        if user is None or user.id is None or not user.active or not user.email:
+            return
+        now = self._clock.now()
+        reset = PasswordReset(
+            user_id=user.id,
+            fingerprint=fingerprint(user.password_hash),
+            expires_at=deadline(now, self._config.link_ttl_seconds),
+        )
+        token = self._links.issue(LinkKind.RESET, reset.to_payload())
+        values = {
+            "name": user.nickname or user.username,
+            "username": user.username,
+            "link": self._links.url("reset-password", token),
+            "minutes": self._links.minutes,
+        }
+        try:
+            self._mailer.send(mails.compose(LinkKind.RESET, lang, user.email, values))
+        except ServiceUnavailable:
+            # The mailer has logged it; telling the caller would tell who has an account.
+            return
+
+    def reset(self, token: str, new_password: str) -> None:
+        """Sets the new password (policy applies) and signs the user out everywhere.
+
+        A reset link dies when used, when it expires, and when the password changes by any
+        other way after it was mailed.
+        """
+        digest, payload = self._links.open(LinkKind.RESET, token)
+        reset = PasswordReset.from_payload(payload)
+        consumed: Mapping[str, str] | None = None
+        try:
+            with self._uow() as uow:
+                user = uow.users.get(reset.user_id)
+                if (
+                    user is None
+                    or not user.active
+                    or fingerprint(user.password_hash) != reset.fingerprint
+                ):
+                    raise BadRequest("this link is not valid", "token_invalid")
+                # Checked before the link is used, so a refused password leaves it usable.
+                check_password_policy(new_password, username=user.username)
+                consumed = self._links.consume(LinkKind.RESET, digest)
+                user.password_hash = self._hasher.hash(new_password)
+                user.stamp_modified(user.id, self._clock.now())
+                uow.commit()
+        except Exception:
+            if consumed is not None:
+                self._links.restore(LinkKind.RESET, digest, consumed)
+            raise
+        self._login_tokens.revoke_all(reset.user_id)
+        # Whoever locked the account by failed logins may sign in with the new password at once.
+        self._counter.reset(LOGIN_FAIL_KEY.format(user.username.strip().lower()))
+
+
+def _check_free(uow: RbacUnitOfWork, username: str, email: str) -> None:
+    if uow.users.get_by_username(username) is not None:
+        raise Conflict("this username is taken", "user_exists")
+    if uow.users.get_by_email(email) is not None:
+        raise Conflict("this e-mail address is taken", "email_exists")
+
+
+def _default_roles(uow: RbacUnitOfWork, code: str) -> frozenset[int]:
+    """The configured role, which must exist, be live and not be admin; "" means no role."""
+    if not code:
+        return frozenset()
+    role = uow.roles.get_by_code(code)
+    if role is None or role.id is None or not role.live or not grantable_by_signup(code):
+        raise ServiceUnavailable(
+            "registration is misconfigured: its default role does not exist",
+            "registration_misconfigured",
+        )
+    return frozenset({role.id})
+
+
+__all__ = ["PasswordRecoveryService", "RegistrationConfig", "RegistrationService"]

@@ -1,0 +1,107 @@
+"""Routes of the reg-code module (`/business/reg-code`): the worked example of a business module."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import Field
+
+from core.rbac.model import Principal
+from core.regcode.model import RegCodeState
+from core.regcode.ports import RegCodeFilter
+from core.regcode.service import RegCodeView
+from core.shared.pagination import TimeRange
+from entrypoints.http.deps import container_of, require
+from entrypoints.http.schemas.common import ListQuery, PageOut, RangeEnd, RangeStart, fields_of
+from entrypoints.http.schemas.regcode import (
+    RegCodeBatch,
+    RegCodeGenerate,
+    RegCodeOut,
+    RegCodeUpdate,
+)
+
+router = APIRouter(prefix="/business/reg-code", tags=["reg-code"])
+CanRead = Annotated[Principal, require("perm:regcode:get")]
+
+
+class RegCodeQuery(ListQuery):
+    code: str | None = None
+    state: Annotated[int | None, Field(ge=0, le=2)] = None
+    creator_id: int | None = None
+    deadline_start: RangeStart = None
+    deadline_end: RangeEnd = None
+    sort: Literal["created_time", "deadline", "state", "id"] = "created_time"
+
+    def filter(self) -> RegCodeFilter:
+        return RegCodeFilter(
+            code=self.code,
+            state=None if self.state is None else RegCodeState(self.state),
+            creator_id=self.creator_id,
+            deadline=TimeRange(start=self.deadline_start, end=self.deadline_end),
+            created=self.created(),
+        )
+
+
+def _out(view: RegCodeView) -> RegCodeOut:
+    return RegCodeOut.model_validate(
+        {**fields_of(view.reg_code), "state": int(view.state), "creator": view.creator}
+    )
+
+
+@router.get("", response_model=PageOut[RegCodeOut], summary="list reg codes")
+def list_codes(
+    request: Request, q: Annotated[RegCodeQuery, Query()], _: CanRead
+) -> PageOut[RegCodeOut]:
+    page = container_of(request).reg_codes().search(q.filter(), q.page_request(q.sort))
+    return PageOut(
+        items=[_out(v) for v in page.items], total=page.total, page=page.page, size=page.size
+    )
+
+
+@router.post(
+    "", response_model=RegCodeBatch, status_code=201, summary="generate a batch of reg codes"
+)
+def generate(
+    request: Request,
+    body: RegCodeGenerate,
+    caller: Annotated[Principal, require("perm:regcode:post")],
+) -> RegCodeBatch:
+    rows = (
+        container_of(request)
+        .reg_codes()
+        .generate(caller.user_id, body.count, body.reg_times, body.remark)
+    )
+    items = [_out(RegCodeView(r, caller.username, RegCodeState.INACTIVE)) for r in rows]
+    return RegCodeBatch(count=len(items), items=items)
+
+
+@router.get("/{code_id}", response_model=RegCodeOut, summary="read a reg code")
+def get_code(request: Request, code_id: int, _: CanRead) -> RegCodeOut:
+    return _out(container_of(request).reg_codes().get(code_id))
+
+
+@router.put("/{code_id}", status_code=204, summary="update a reg code")
+def update_code(
+    request: Request,
+    code_id: int,
+    body: RegCodeUpdate,
+    caller: Annotated[Principal, require("perm:regcode:put")],
+) -> None:
+    container_of(request).reg_codes().update(
+        caller.user_id, code_id, body.model_dump(exclude_unset=True)
+    )
+
+
+@router.put("/{code_id}/activate", response_model=RegCodeOut, summary="activate a reg code")
+def activate(
+    request: Request, code_id: int, caller: Annotated[Principal, require("perm:regcode:put")]
+) -> RegCodeOut:
+    return _out(container_of(request).reg_codes().activate(caller.user_id, code_id))
+
+
+@router.delete("/{code_id}", status_code=204, summary="delete a reg code")
+def delete_code(
+    request: Request, code_id: int, caller: Annotated[Principal, require("perm:regcode:delete")]
+) -> None:
+    container_of(request).reg_codes().delete(caller.user_id, code_id)

@@ -1,0 +1,131 @@
+"""Routes of self-registration and password recovery (public: the caller has no account yet).
+
+Link errors are 400 with `code` token_invalid (unknown or forged), token_used (already used)
+or token_expired (past its deadline).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from loguru import logger
+
+from core.registration.model import Signup, negotiate_language
+from core.shared.errors import DomainError
+from entrypoints.http.deps import container_of
+from entrypoints.http.schemas.common import ErrorOut
+from entrypoints.http.schemas.rbac import PasswordReset
+from entrypoints.http.schemas.registration import (
+    Accepted,
+    AvailabilityIn,
+    AvailabilityOut,
+    ForgetPasswordIn,
+    PendingOut,
+    RegisterAccepted,
+    RegisteredOut,
+    RegisterIn,
+)
+
+router = APIRouter(prefix="/user", tags=["registration"])
+
+REGISTER_ACCEPTED = "a confirmation link has been sent to the e-mail address"
+RESET_ACCEPTED = "if an account has this e-mail address, a reset link has been sent to it"
+LINK_ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"model": ErrorOut, "description": "token_invalid, token_used or token_expired"}
+}
+
+
+def _ip(request: Request) -> str:
+    return str(request.app.state.client_ip.of(request.scope))
+
+
+def _lang(request: Request) -> str:
+    return negotiate_language(request.headers.get("accept-language"))
+
+
+@router.post(
+    "/check/{field}/availability",
+    response_model=AvailabilityOut,
+    summary="whether a username or e-mail address is free",
+    responses={404: {"model": ErrorOut, "description": "field_not_checkable"}},
+)
+def check_availability(request: Request, field: str, body: AvailabilityIn) -> AvailabilityOut:
+    free = container_of(request).registration().availability(field, body.value, _ip(request))
+    return AvailabilityOut(available=free)
+
+
+@router.post(
+    "/register",
+    response_model=RegisterAccepted,
+    status_code=202,
+    summary="register; a confirmation link is mailed",
+    responses={
+        403: {"model": ErrorOut, "description": "registration_closed"},
+        409: {"model": ErrorOut, "description": "user_exists or email_exists"},
+        429: {"model": ErrorOut, "description": "rate_limited (see Retry-After)"},
+        503: {"model": ErrorOut, "description": "mail_unavailable"},
+    },
+)
+def register(request: Request, body: RegisterIn) -> RegisterAccepted:
+    signup = Signup(**body.model_dump())
+    ttl = container_of(request).registration().register(signup, _ip(request), _lang(request))
+    return RegisterAccepted(detail=REGISTER_ACCEPTED, expires_in=ttl)
+
+
+@router.get(
+    "/register/{token}",
+    response_model=PendingOut,
+    summary="check a registration link",
+    responses=LINK_ERRORS,
+)
+def registration_link(request: Request, token: str) -> PendingOut:
+    p = container_of(request).registration().pending(token)
+    return PendingOut(
+        username=p.username, email=p.email, nickname=p.nickname, expires_at=p.expires_at
+    )
+
+
+@router.put(
+    "/register/{token}",
+    response_model=RegisteredOut,
+    status_code=201,
+    summary="confirm a registration: the account is created",
+    responses={**LINK_ERRORS, 409: {"model": ErrorOut, "description": "taken meanwhile"}},
+)
+def confirm_registration(request: Request, token: str) -> RegisteredOut:
+    account = container_of(request).registration().confirm(token)
+    return RegisteredOut(id=account.user_id, username=account.username)
+
+
+@router.post(
+    "/forget-password",
+    response_model=Accepted,
+    status_code=202,
+    summary="ask for a password reset link (same answer whether the address is known or not)",
+    responses={429: {"model": ErrorOut, "description": "rate_limited (see Retry-After)"}},
+)
+def forget_password(
+    request: Request, body: ForgetPasswordIn, background: BackgroundTasks
+) -> Accepted:
+    work = container_of(request).recovery().request_reset(body.email, _ip(request), _lang(request))
+    # After the answer, so its timing does not tell whether the address has an account.
+    background.add_task(_quietly, work)
+    return Accepted(detail=RESET_ACCEPTED)
+
+
+@router.put(
+    "/forget-password/{token}",
+    status_code=204,
+    summary="set a new password with a reset link; signs the user out everywhere",
+    responses=LINK_ERRORS,
+)
+def reset_password(request: Request, token: str, body: PasswordReset) -> None:
+    container_of(request).recovery().reset(token, body.new_password)
+
+
+def _quietly(work: Callable[[], None]) -> None:
+    try:
+        work()
+    except DomainError as exc:
+        logger.warning("password reset mail not sent: {}", exc.code)

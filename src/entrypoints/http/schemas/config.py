@@ -1,0 +1,110 @@
+"""Request and response shapes of config parameters and dictionaries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field
+
+from entrypoints.http.schemas.common import Input, Output, Status
+from entrypoints.http.schemas.rbac import Line
+
+
+class ConfigCreate(Input):
+    name: Annotated[Line, Field(min_length=1, max_length=100)]
+    key: Annotated[str, Field(min_length=1, max_length=100)]
+    value: Annotated[str, Field(max_length=10_000)] = ""
+    remark: Annotated[Line, Field(max_length=500)] = ""
+    sort: int = 0
+
+
+class ConfigUpdate(Input):
+    name: Annotated[Line, Field(min_length=1, max_length=100)] | None = None
+    key: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    value: Annotated[str, Field(max_length=10_000)] | None = None
+    remark: Annotated[Line, Field(max_length=500)] | None = None
+    sort: int | None = None
+
+
+class ConfigOut(Output):
+    id: int
+    name: str
+    key: str
+    value: str
+    remark: str
+    sort: int
+    created_time: datetime | None
+    modified_time: datetime | None
+
+
+class ConfigValueOut(Output):
+    key: str
+    value: str
+    name: str
+
+
+class DictTypeCreate(Input):
+    code: Annotated[str, Field(min_length=2, max_length=100)]
+    name: Annotated[Line, Field(min_length=1, max_length=100)]
+    status: Status = 1
+    remark: Annotated[Line, Field(max_length=500)] = ""
+
+
+class DictTypeUpdate(Input):
+    code: Annotated[str, Field(min_length=2, max_length=100)] | None = None
+    name: Annotated[Line, Field(min_length=1, max_length=100)] | None = None
+    status: Status | None = None
+    remark: Annotated[Line, Field(max_length=500)] | None = None
+
+
+class DictTypeOut(Output):
+    id: int
+    code: str
+    name: str
+    status: int
+    remark: str
+    created_time: datetime | None
+
+
+class DictItemCreate(Input):
+    type_code: Annotated[str, Field(min_length=2, max_length=100)]
+    label: Annotated[Line, Field(min_length=1, max_length=100)]
+    label_en: Annotated[Line, Field(max_length=100)] = ""
+    value: Annotated[Line, Field(min_length=1, max_length=100)]
+    sort: int = 0
+    status: Status = 1
+    css_class: Annotated[str, Field(max_length=32)] = ""
+    remark: Annotated[Line, Field(max_length=500)] = ""
+
+
+class DictItemUpdate(Input):
+    type_code: Annotated[str, Field(min_length=2, max_length=100)] | None = None
+    label: Annotated[Line, Field(min_length=1, max_length=100)] | None = None
+    label_en: Annotated[Line, Field(max_length=100)] | None = None
+    value: Annotated[Line, Field(min_length=1, max_length=100)] | None = None
+    sort: int | None = None
+    status: Status | None = None
+    css_class: Annotated[str, Field(max_length=32)] | None = None
+    remark: Annotated[Line, Field(max_length=500)] | None = None
+
+
+class DictItemOut(Output):
+    id: int
+    type_code: str
+    label: str
+    label_en: str
+    value: str
+    sort: int
+    status: int
+    css_class: str
+    remark: str
+    created_time: datetime | None
+
+
+class DictOption(Output):
+    label: str
+    label_en: str
+    value: str
+    css_class: str
+    sort: int
