@@ -1,0 +1,53 @@
+import { reactive, ref } from 'vue'
+import { cleanParams } from '@/utils/format'
+
+/**
+ * State of a server-paginated list page.
+ * `fetcher(params)` answers `{items, total, page, size}`; `toParams(query)` turns the search
+ * form into API filters (date ranges, sorting), defaulting to the query minus empty values.
+ */
+export function useTable(fetcher, { defaults = {}, toParams, immediate = true } = {}) {
+  const initial = () => ({ page: 1, size: 10, ...JSON.parse(JSON.stringify(defaults)) })
+  const query = reactive(initial())
+  const list = ref([])
+  const total = ref(0)
+  const loading = ref(false)
+  let seq = 0
+
+  async function getList() {
+    const mine = ++seq
+    loading.value = true
+    try {
+      const params = cleanParams(toParams ? toParams({ ...query }) : { ...query })
+      const res = await fetcher(params)
+      if (mine !== seq) return // a newer request is on its way
+      list.value = (res && res.items) || []
+      total.value = (res && res.total) || 0
+      // Deleting the last row of the last page: step back to a page that has rows.
+      if (!list.value.length && total.value > 0 && query.page > 1) {
+        query.page = Math.max(1, Math.ceil(total.value / query.size))
+        return getList()
+      }
+    } catch {
+      if (mine === seq) list.value = []
+    } finally {
+      if (mine === seq) loading.value = false
+    }
+  }
+
+  function handleQuery() {
+    query.page = 1
+    return getList()
+  }
+
+  function resetQuery() {
+    const fresh = initial()
+    for (const key of Object.keys(query)) if (!(key in fresh)) delete query[key]
+    Object.assign(query, fresh, { size: query.size })
+    return getList()
+  }
+
+  if (immediate) getList()
+
+  return { query, list, total, loading, getList, handleQuery, resetQuery }
+}

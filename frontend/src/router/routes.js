@@ -1,0 +1,66 @@
+// Routes that exist for everyone; the menu routes are added after sign-in (see permission store).
+const Layout = () => import('@/layout/index.vue')
+
+export const constantRoutes = [
+  {
+    path: '/login',
+    name: 'Login',
+    component: () => import('@/views/login/index.vue'),
+    meta: { titleKey: 'route.login', hidden: true }
+  },
+  {
+    path: '/register',
+    name: 'Register',
+    component: () => import('@/views/register/index.vue'),
+    meta: { titleKey: 'route.register', hidden: true }
+  },
+  {
+    path: '/register/:token',
+    name: 'RegisterConfirm',
+    component: () => import('@/views/register/confirm.vue'),
+    meta: { titleKey: 'route.registerConfirm', hidden: true }
+  },
+  {
+    path: '/forget-password',
+    name: 'ForgetPassword',
+    component: () => import('@/views/forget-password/index.vue'),
+    meta: { titleKey: 'route.forgetPassword', hidden: true }
+  },
+  {
+    path: '/reset-password/:token',
+    name: 'ResetPassword',
+    component: () => import('@/views/reset-password/index.vue'),
+    meta: { titleKey: 'route.resetPassword', hidden: true }
+  },
+  {
+    path: '/no-role',
+    name: 'NoRole',
+    component: () => import('@/views/error/no-role.vue'),
+    meta: { titleKey: 'route.noRole', hidden: true }
+  },
+  {
+    path: '/',
+    component: Layout,
+    redirect: '/index',
+    children: [
+      {
+        path: 'index',
+        name: 'Dashboard',
+        component: () => import('@/views/dashboard/index.vue'),
+        meta: { titleKey: 'route.dashboard', icon: 'HomeFilled', affix: true }
+      },
+      {
+        path: 'profile',
+        name: 'Profile',
+        component: () => import('@/views/profile/index.vue'),
+        meta: { titleKey: 'route.profile', hidden: true }
+      }
+    ]
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'NotFound',
+    component: () => import('@/views/error/404.vue'),
+    meta: { titleKey: 'route.notFound', hidden: true }
+  }
+]

@@ -1,0 +1,37 @@
+import { defineStore } from 'pinia'
+import { getItem, setItem } from '@/utils/storage'
+import { getLocale, setLocale } from '@/locales'
+
+const SIDEBAR_KEY = 'sidebarStatus'
+export const MOBILE_WIDTH = 992
+
+export const useAppStore = defineStore('app', {
+  state: () => ({
+    // Desktop: expanded unless the user collapsed it last time. Mobile: a closed drawer.
+    sidebarOpened: getItem(SIDEBAR_KEY, '1') !== '0',
+    device: 'desktop',
+    language: getLocale()
+  }),
+  getters: {
+    isMobile: (state) => state.device === 'mobile'
+  },
+  actions: {
+    toggleSidebar() {
+      this.sidebarOpened = !this.sidebarOpened
+      if (!this.isMobile) setItem(SIDEBAR_KEY, this.sidebarOpened ? '1' : '0')
+    },
+    closeSidebar() {
+      this.sidebarOpened = false
+    },
+    setDevice(device) {
+      if (this.device === device) return
+      this.device = device
+      if (device === 'mobile') this.sidebarOpened = false
+      else this.sidebarOpened = getItem(SIDEBAR_KEY, '1') !== '0'
+    },
+    setLanguage(lang) {
+      setLocale(lang)
+      this.language = getLocale()
+    }
+  }
+})

@@ -1,0 +1,136 @@
+import axios from 'axios'
+import { ElMessage } from 'element-plus'
+import router from '@/router'
+import { getToken, removeToken } from '@/utils/auth'
+import { t } from '@/locales'
+
+/** Pages reachable without a token; a 401 there is shown, not turned into a redirect. */
+export const WHITE_LIST = ['/login', '/register', '/forget-password']
+export const WHITE_LIST_PREFIXES = ['/register/', '/reset-password/']
+
+export function isWhiteListed(path) {
+  return WHITE_LIST.includes(path) || WHITE_LIST_PREFIXES.some((prefix) => path.startsWith(prefix))
+}
+
+const service = axios.create({
+  baseURL: import.meta.env.VITE_APP_BASE_API || '/api/v1',
+  timeout: 20000
+})
+
+service.interceptors.request.use((config) => {
+  const token = getToken()
+  if (token && config.headers && !config.headers.Authorization) {
+    config.headers.Authorization = `Bearer ${token}`
+  }
+  return config
+})
+
+/** Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); null when absent. */
+export function parseRetryAfter(value, now = Date.now()) {
+  if (value === undefined || value === null || value === '') return null
+  const text = String(value).trim()
+  if (/^\d+$/.test(text)) return Number(text)
+  const date = Date.parse(text)
+  if (Number.isNaN(date)) return null
+  return Math.max(0, Math.ceil((date - now) / 1000))
+}
+
+function fieldOf(loc) {
+  if (!Array.isArray(loc)) return ''
+  // ["body", "email"] → "email"; the first element only says where the value came from.
+  const parts = loc.filter((p) => !['body', 'query', 'path', 'header', 'cookie'].includes(p))
+  return parts.join('.')
+}
+
+/** Turn the API's `detail` (a string, or FastAPI's list of validation errors) into one line. */
+export function formatDetail(detail, max = 3) {
+  if (detail === undefined || detail === null || detail === '') return ''
+  if (typeof detail === 'string') return detail
+  if (Array.isArray(detail)) {
+    const lines = detail.slice(0, max).map((item) => {
+      if (typeof item === 'string') return item
+      const field = fieldOf(item && item.loc)
+      const msg = (item && item.msg) || ''
+      return field ? `${field}: ${msg}` : msg
+    })
+    const more = detail.length > max ? ` (+${detail.length - max})` : ''
+    return lines.filter(Boolean).join('; ') + more
+  }
+  if (typeof detail === 'object' && detail.msg) return String(detail.msg)
+  try {
+    return JSON.stringify(detail)
+  } catch {
+    return String(detail)
+  }
+}
+
+function currentFullPath() {
+  const route = router.currentRoute && router.currentRoute.value
+  if (route && route.matched && route.matched.length) return route.fullPath
+  // Before the first navigation has finished (a page load whose guard is still fetching the
+  // user) the router has no current route yet: the address bar holds the page being opened.
+  const { pathname, search, hash } = window.location
+  return `${pathname}${search}${hash}`
+}
+
+function showError(message) {
+  ElMessage({ type: 'error', message, grouping: true, duration: 5000, showClose: true })
+}
+
+function handleUnauthorized(data, config) {
+  const hadToken = !!getToken()
+  removeToken()
+  const path = currentFullPath()
+  const pathname = path.split('?')[0]
+  if (isWhiteListed(pathname)) {
+    // e.g. wrong credentials on the login form: say so, there is nowhere to redirect to.
+    if (!config.silent) showError(formatDetail(data && data.detail) || t('request.sessionExpired'))
+    return
+  }
+  if (!config.silent && hadToken) showError(t('request.sessionExpired'))
+  router.replace({ path: '/login', query: { redirect: path } })
+}
+
+service.interceptors.response.use(
+  (response) => response.data,
+  (error) => {
+    if (axios.isCancel(error)) return Promise.reject(error)
+    const config = error.config || {}
+    const response = error.response
+    if (!response) {
+      if (!config.silent) {
+        const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT'
+        showError(timedOut ? t('request.timeout') : t('request.networkError'))
+      }
+      return Promise.reject(error)
+    }
+    const { status, data } = response
+    const code = data && data.code
+    const detail = formatDetail(data && data.detail)
+    if (status === 401) {
+      handleUnauthorized(data, config)
+    } else if (status === 403) {
+      // A signed-in user without any role gets a dedicated page, not an error toast per request.
+      if (code !== 'no_role' && !config.silent) showError(detail || t('request.forbidden'))
+    } else if (status === 429) {
+      if (!config.silent) {
+        const seconds = parseRetryAfter(response.headers && response.headers['retry-after'])
+        showError(seconds === null ? t('request.tooManyNoWait') : t('request.tooMany', { seconds }))
+      }
+    } else if (!config.silent) {
+      let message = detail
+      if (!message) {
+        if (status === 404) message = t('request.notFound')
+        else if (status === 422) message = t('request.validation')
+        else message = t('request.serverError', { status })
+      }
+      showError(message)
+    }
+    error.status = status
+    error.apiCode = code
+    error.detail = detail
+    return Promise.reject(error)
+  }
+)
+
+export default service
