@@ -32,21 +32,21 @@ run: install dashboard
 	$(BIN)/fva serve
 
 lint: install
-	$(BIN)/ruff check src tests migrations
-	$(BIN)/ruff format --check src tests migrations
+	$(BIN)/ruff check src tests migrations bench
+	$(BIN)/ruff format --check src tests migrations bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 test-unit: install
 	$(BIN)/pytest -q tests/unit
 
-test-integration: install
+test-integration: install dashboard
 	$(BIN)/pytest -q tests/integration
 
 test-frontend: $(FRONT_STAMP)
 	cd $(FRONTEND) && npm test --silent
 
-test: lint test-unit test-integration test-frontend
+test: lint test-unit test-frontend test-integration
 
 bench: install
 	$(BIN)/python bench/run.py

@@ -20,6 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 # Naive UTC with microseconds on MySQL/MariaDB (the adapter's UtcDateTime); SQLite ids must be INTEGER.
 DT = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+# MySQL/MariaDB: Unicode tables whatever the database's default character set is.
+TABLE_OPTIONS = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
@@ -38,6 +40,7 @@ def upgrade() -> None:
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("message", sa.String(length=255), server_default="", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_t_login_log")),
+        **TABLE_OPTIONS,
     )
     with op.batch_alter_table("t_login_log", schema=None) as batch_op:
         batch_op.create_index(
@@ -71,6 +74,7 @@ def upgrade() -> None:
         sa.Column("perm", sa.String(length=128), server_default="", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_t_menus")),
         sa.UniqueConstraint("name", "is_deleted", name=op.f("uq_t_menus_name_is_deleted")),
+        **TABLE_OPTIONS,
     )
     with op.batch_alter_table("t_menus", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_t_menus_created_time"), ["created_time"], unique=False)
@@ -92,6 +96,7 @@ def upgrade() -> None:
         sa.Column("ip", sa.String(length=64), server_default="", nullable=False),
         sa.Column("duration_ms", sa.Integer(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_t_oper_log")),
+        **TABLE_OPTIONS,
     )
     with op.batch_alter_table("t_oper_log", schema=None) as batch_op:
         batch_op.create_index(
@@ -113,6 +118,7 @@ def upgrade() -> None:
         sa.Column("remark", sa.String(length=255), server_default="", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_t_perm_label")),
         sa.UniqueConstraint("label", "is_deleted", name=op.f("uq_t_perm_label_label_is_deleted")),
+        **TABLE_OPTIONS,
     )
     with op.batch_alter_table("t_perm_label", schema=None) as batch_op:
         batch_op.create_index(
@@ -134,6 +140,7 @@ def upgrade() -> None:
         sa.Column("remark", sa.String(length=255), server_default="", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_t_roles")),
         sa.UniqueConstraint("code", "is_deleted", name=op.f("uq_t_roles_code_is_deleted")),
+        **TABLE_OPTIONS,
     )
     with op.batch_alter_table("t_roles", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_t_roles_created_time"), ["created_time"], unique=False)
@@ -156,6 +163,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_t_users")),
         sa.UniqueConstraint("email", "is_deleted", name=op.f("uq_t_users_email_is_deleted")),
         sa.UniqueConstraint("username", "is_deleted", name=op.f("uq_t_users_username_is_deleted")),
+        **TABLE_OPTIONS,
     )
     with op.batch_alter_table("t_users", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_t_users_created_time"), ["created_time"], unique=False)
@@ -185,6 +193,7 @@ def upgrade() -> None:
             "is_deleted",
             name=op.f("uq_t_perm_label_role_label_id_role_id_is_deleted"),
         ),
+        **TABLE_OPTIONS,
     )
     with op.batch_alter_table("t_perm_label_role", schema=None) as batch_op:
         batch_op.create_index(
@@ -215,6 +224,7 @@ def upgrade() -> None:
             "is_deleted",
             name=op.f("uq_t_role_menu_role_id_menu_id_is_deleted"),
         ),
+        **TABLE_OPTIONS,
     )
     with op.batch_alter_table("t_role_menu", schema=None) as batch_op:
         batch_op.create_index(
@@ -245,6 +255,7 @@ def upgrade() -> None:
             "is_deleted",
             name=op.f("uq_t_user_role_user_id_role_id_is_deleted"),
         ),
+        **TABLE_OPTIONS,
     )
     with op.batch_alter_table("t_user_role", schema=None) as batch_op:
         batch_op.create_index(

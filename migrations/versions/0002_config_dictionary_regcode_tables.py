@@ -19,6 +19,8 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 DT = sa.DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
+# MySQL/MariaDB: Unicode tables whatever the database's default character set is.
+TABLE_OPTIONS = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"}
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
@@ -38,6 +40,7 @@ def upgrade() -> None:
         sa.Column("sort", sa.Integer(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_t_config_settings")),
         sa.UniqueConstraint("key", "is_deleted", name=op.f("uq_t_config_settings_key_is_deleted")),
+        **TABLE_OPTIONS,
     )
     with op.batch_alter_table("t_config_settings", schema=None) as batch_op:
         batch_op.create_index(
@@ -67,6 +70,7 @@ def upgrade() -> None:
             "is_deleted",
             name=op.f("uq_t_dict_item_type_code_value_is_deleted"),
         ),
+        **TABLE_OPTIONS,
     )
     with op.batch_alter_table("t_dict_item", schema=None) as batch_op:
         batch_op.create_index(
@@ -87,6 +91,7 @@ def upgrade() -> None:
         sa.Column("remark", sa.String(length=500), server_default="", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_t_dict_type")),
         sa.UniqueConstraint("code", "is_deleted", name=op.f("uq_t_dict_type_code_is_deleted")),
+        **TABLE_OPTIONS,
     )
     with op.batch_alter_table("t_dict_type", schema=None) as batch_op:
         batch_op.create_index(
@@ -109,6 +114,7 @@ def upgrade() -> None:
         sa.Column("remark", sa.String(length=255), server_default="", nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_t_reg_code")),
         sa.UniqueConstraint("code", "is_deleted", name=op.f("uq_t_reg_code_code_is_deleted")),
+        **TABLE_OPTIONS,
     )
     with op.batch_alter_table("t_reg_code", schema=None) as batch_op:
         batch_op.create_index(

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
 import sys
 from collections.abc import Iterator
+from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
@@ -14,16 +19,23 @@ from loguru import logger
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from adapters.apscheduler.scheduler import ApschedulerJobScheduler
+from adapters.excel.reader import OpenpyxlSpreadsheetReader, SheetLimits
+from adapters.excel.writer import OpenpyxlSpreadsheetWriter
+from adapters.memory.jobs import InMemoryRunLock, LocalLeaderLease
 from adapters.memory.registration import InMemoryVerificationTokens
 from adapters.memory.stores import (
+    InMemoryAsyncTokenStore,
     InMemoryCache,
     InMemoryProbe,
     InMemoryRateCounter,
     InMemoryTokenStore,
 )
 from adapters.outbox.mailer import OutboxMailer
+from adapters.redis.jobs import RedisLeaderLease, RedisRunLock
 from adapters.redis.registration import RedisVerificationTokens
 from adapters.redis.stores import (
+    RedisAsyncTokenStore,
     RedisProbe,
     RedisRateCounter,
     RedisTokenStore,
@@ -33,6 +45,7 @@ from adapters.redis.stores import (
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenCodec
 from adapters.smtp.mailer import SmtpMailer
+from adapters.sqlalchemy.backup import SqlAlchemyDatabaseSnapshot
 from adapters.sqlalchemy.uow import (
     SqlAlchemyProbe,
     SqlAlchemyUnitOfWork,
@@ -40,10 +53,17 @@ from adapters.sqlalchemy.uow import (
     make_session_factory,
 )
 from core.audit.service import AuditService
+from core.backup.seed import BACKUP_SEED
+from core.backup.service import BackupService
 from core.config.seed import CONFIG_SEED
 from core.config.service import ConfigRegistrationPolicy, ConfigService
 from core.dictionary.seed import DICT_SEED
 from core.dictionary.service import DictionaryService
+from core.jobs.registry import ScriptRegistry
+from core.jobs.runner import JobRunner, RunnerConfig
+from core.jobs.scripts import HousekeepingScripts, demo
+from core.jobs.seed import JOBS_SEED
+from core.jobs.service import JobService
 from core.rbac.seed import RBAC_SEED, SeedService
 from core.rbac.service import (
     AccessService,
@@ -62,6 +82,8 @@ from core.registration.service import (
     RegistrationConfig,
     RegistrationService,
 )
+from core.reports.seed import REPORTS_SEED
+from core.reports.service import ReportService
 from core.shared.clock import SystemClock
 from core.shared.errors import ServiceUnavailable
 from core.shared.health import HealthService
@@ -115,6 +137,21 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=10.0, gt=0)
     mail_from: str = "FastAPI Vue Admin <noreply@localhost>"
     outbox_dir: str = "var/outbox"
+    # --- jobs ---
+    scheduler_enabled: bool = True
+    scheduler_timezone: str = "UTC"
+    scheduler_threads: int = Field(default=10, ge=1, le=200)
+    scheduler_lease_seconds: float = Field(default=15.0, ge=1)
+    scheduler_sync_seconds: float = Field(default=2.0, gt=0)
+    scheduler_misfire_grace_seconds: float = Field(default=60.0, ge=1)
+    # --- reports and backup ---
+    import_max_file_mib: int = Field(default=10, ge=1)
+    import_max_rows: int = Field(default=10_000, ge=1)
+    import_max_zip_entries: int = Field(default=200, ge=10)
+    import_max_unzipped_mib: int = Field(default=50, ge=1)
+    import_max_compression_ratio: int = Field(default=100, ge=10)
+    restore_max_file_mib: int = Field(default=1024, ge=1)
+    backup_dir: str = "var/backups"
 
     @field_validator("registration_default_role")
     @classmethod
@@ -129,6 +166,29 @@ class Settings(BaseSettings):
         if "\r" in value or "\n" in value:
             raise ValueError("APP_MAIL_FROM must be one line")
         return value
+
+    @field_validator("scheduler_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            _zone(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"APP_SCHEDULER_TIMEZONE {value!r} is not an IANA timezone") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _hand_over_within_grace(self) -> Settings:
+        # The lease is extended every sync tick, and a fire delayed by a hand-over (at most
+        # lease + tick) must still count as on time, or the hand-over would lose it.
+        if self.scheduler_sync_seconds * 3 > self.scheduler_lease_seconds:
+            raise ValueError("APP_SCHEDULER_SYNC_SECONDS must be at most a third of the lease")
+        if self.scheduler_misfire_grace_seconds <= (
+            self.scheduler_lease_seconds + self.scheduler_sync_seconds
+        ):
+            raise ValueError(
+                "APP_SCHEDULER_MISFIRE_GRACE_SECONDS must exceed the lease plus one sync tick"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_weak_secret_in_production(self) -> Settings:
@@ -147,6 +207,26 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+
+def _zone(name: str) -> tzinfo:
+    """UTC needs no timezone database (a slim image may lack one); other zones do."""
+    return UTC if name.upper() in ("UTC", "Z") else ZoneInfo(name)
+
+
+def _instance_name() -> str:
+    """Names this process in job logs and holds the scheduler lease: host, pid, a random tag."""
+    return f"{socket.gethostname()[:64]}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def _job_scheduler(
+    settings: Settings, scheduler: ApschedulerJobScheduler, service: JobService, runner: JobRunner
+) -> Iterator[ApschedulerJobScheduler]:
+    """Competes for the schedule for the app's lifetime; hands it over at shutdown."""
+    if settings.scheduler_enabled:
+        scheduler.start(service, runner)
+    yield scheduler
+    scheduler.stop()
 
 
 def _cache_listener(cache: Any) -> Iterator[Any]:
@@ -181,6 +261,13 @@ class Container(containers.DeclarativeContainer):
         backend,
         redis=providers.Singleton(RedisTokenStore, redis, settings.provided.redis_prefix),
         memory=providers.Singleton(InMemoryTokenStore),
+    )
+    async_token_store = providers.Selector(
+        backend,
+        redis=providers.Singleton(
+            RedisAsyncTokenStore, settings.provided.redis_url, settings.provided.redis_prefix
+        ),
+        memory=providers.Singleton(InMemoryAsyncTokenStore, token_store),
     )
     rate_counter = providers.Selector(
         backend,
@@ -227,6 +314,7 @@ class Container(containers.DeclarativeContainer):
         access,
         clock,
         auth_policy,
+        async_token_store,
     )
     profiles = providers.Singleton(ProfileService, uow.provider, access, clock)
     users = providers.Singleton(UserService, uow.provider, hasher, token_store, access, clock)
@@ -245,6 +333,9 @@ class Container(containers.DeclarativeContainer):
         providers.Object(CONFIG_SEED),
         providers.Object(DICT_SEED),
         providers.Object(REGCODE_SEED),
+        providers.Object(JOBS_SEED),
+        providers.Object(REPORTS_SEED),
+        providers.Object(BACKUP_SEED),
     )
     seed = providers.Factory(SeedService, uow.provider, hasher, clock, seed_bundles)
 
@@ -326,6 +417,90 @@ class Container(containers.DeclarativeContainer):
         registration_config,
     )
 
+    # --- jobs ---
+    job_instance = providers.Singleton(_instance_name)
+    job_timezone = providers.Singleton(_zone, settings.provided.scheduler_timezone)
+    # The scripts a job may run. Add your module's scripts object (or function) to this list.
+    job_scripts = providers.Singleton(
+        ScriptRegistry,
+        providers.List(
+            providers.Singleton(HousekeepingScripts, uow.provider, clock),
+            providers.Object(demo),
+        ),
+    )
+    job_lease = providers.Selector(
+        backend,
+        redis=providers.Singleton(
+            RedisLeaderLease,
+            redis,
+            settings.provided.redis_prefix,
+            job_instance,
+            settings.provided.scheduler_lease_seconds,
+        ),
+        memory=providers.Singleton(LocalLeaderLease),
+    )
+    job_run_lock = providers.Selector(
+        backend,
+        redis=providers.Singleton(
+            RedisRunLock,
+            redis,
+            settings.provided.redis_prefix,
+            settings.provided.scheduler_lease_seconds,
+        ),
+        memory=providers.Singleton(InMemoryRunLock),
+    )
+    job_scheduler = providers.Singleton(
+        ApschedulerJobScheduler,
+        job_lease,
+        timezone=job_timezone,
+        threads=settings.provided.scheduler_threads,
+        tick_seconds=settings.provided.scheduler_sync_seconds,
+    )
+    job_runner = providers.Singleton(
+        JobRunner,
+        uow.provider,
+        job_scripts,
+        job_run_lock,
+        mailer,
+        clock,
+        providers.Singleton(
+            lambda s, tz, instance: RunnerConfig(
+                timezone=tz,
+                misfire_grace=timedelta(seconds=s.scheduler_misfire_grace_seconds),
+                instance=instance,
+            ),
+            settings,
+            job_timezone,
+            job_instance,
+        ),
+    )
+    jobs = providers.Singleton(
+        JobService, uow.provider, job_scheduler, job_runner, job_scripts, clock, job_timezone
+    )
+    job_scheduler_runtime = providers.Resource(
+        _job_scheduler, settings, job_scheduler, jobs, job_runner
+    )
+
+    # --- reports and backup ---
+    spreadsheet_limits = providers.Singleton(
+        lambda s: SheetLimits(
+            max_entries=s.import_max_zip_entries,
+            max_uncompressed=s.import_max_unzipped_mib << 20,
+            max_ratio=s.import_max_compression_ratio,
+            max_rows=s.import_max_rows,
+        ),
+        settings,
+    )
+    reports = providers.Singleton(
+        ReportService,
+        providers.Singleton(OpenpyxlSpreadsheetWriter),
+        providers.Singleton(OpenpyxlSpreadsheetReader, spreadsheet_limits),
+        dictionaries,
+    )
+    database_snapshot = providers.Singleton(SqlAlchemyDatabaseSnapshot, engine)
+    # A restore drops every cache and revokes every token: the rows behind them are replaced.
+    backup = providers.Singleton(BackupService, database_snapshot, cache, token_store, clock)
+
 
 def build_container(settings: Settings | None = None) -> Container:
     """Wire adapters to ports for these settings; nothing connects until first use."""
@@ -349,6 +524,25 @@ def alembic_config(url: str) -> AlembicConfig:
 def migrate(settings: Settings, revision: str = "head") -> None:
     """Bring the schema to `revision` (Alembic upgrade)."""
     alembic_command.upgrade(alembic_config(settings.database_url), revision)
+
+
+def wait_for_database(settings: Settings, timeout_seconds: float = 60.0) -> bool:
+    """Whether the database answered within the timeout (retrying every second)."""
+    import time
+
+    engine = make_engine(settings.database_url)
+    probe = SqlAlchemyProbe(engine)
+    deadline = time.monotonic() + timeout_seconds
+    try:
+        while True:
+            if probe.ok():
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            logger.info("waiting for the database")
+            time.sleep(1)
+    finally:
+        engine.dispose()
 
 
 def downgrade(settings: Settings, revision: str) -> None:

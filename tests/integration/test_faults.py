@@ -104,7 +104,8 @@ def test_redis_down_fails_closed_and_recovers(
     assert app.client.get("/api/v1/user/info", headers=fresh).status_code == 200
 
 
-def test_unhandled_error_is_a_generic_500(api: App) -> None:
+def test_unhandled_error_is_a_generic_500(make_app: Callable[..., App]) -> None:
+    api = make_app()  # its own app: the extra route must not reach the shared one
     from loguru import logger
 
     def boom() -> None:

@@ -9,7 +9,8 @@ from dependency_injector import providers
 
 from adapters.memory.stores import InMemoryRateCounter, InMemoryTokenStore
 from bootstrap import Container, Settings, build_container
-from tests.unit.fakes import FakeClock, FakePasswordHasher, FakeTokenCodec, FakeUnitOfWork, Store
+from tests.unit.fakes import FakeClock, FakePasswordHasher, FakeTokenCodec, Store
+from tests.unit.fakes_jobs import FakeJobsUnitOfWork
 
 
 @pytest.fixture
@@ -27,7 +28,8 @@ def container(store: Store, clock: FakeClock) -> Iterator[Container]:
     c = build_container(
         Settings(_env_file=None, database_url="sqlite://", redis_url=None, env="test")
     )
-    c.uow.override(providers.Factory(FakeUnitOfWork, store))
+    # FakeUnitOfWork plus the jobs module's repositories (the seed adds jobs too).
+    c.uow.override(providers.Factory(FakeJobsUnitOfWork, store))
     c.clock.override(providers.Object(clock))
     c.hasher.override(providers.Singleton(FakePasswordHasher))
     c.token_codec.override(providers.Singleton(FakeTokenCodec))

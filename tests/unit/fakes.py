@@ -91,7 +91,7 @@ class _Repo:
     def add(self, entity: Any) -> None:
         self.s.add(entity)
 
-    def get(self, entity_id: int) -> Any:
+    def get(self, entity_id: int, *, lock: bool = False) -> Any:
         e = self.s.table(self.kind).get(entity_id)
         return None if e is None or e.deleted else e
 
@@ -237,6 +237,10 @@ class FakeConfigRepository(_Repo):
     def search(self, flt: Any, page: PageRequest) -> Page[ConfigSetting]:
         return _page(self.s.live(ConfigSetting), page)
 
+    def existing_keys(self, keys: Iterable[str]) -> frozenset[str]:
+        live = {c.key for c in self.s.live(ConfigSetting)}
+        return frozenset(k for k in keys if k in live)
+
 
 class FakeDictTypeRepository(_Repo):
     kind = DictType
@@ -285,6 +289,19 @@ class FakeRegCodeRepository(_Repo):
         return Page(
             [RegCodeRow(c, None) for c in result.items], result.total, result.page, result.size
         )
+
+    def after(self, flt: Any, after_id: int, limit: int, now: datetime) -> list[Any]:
+        from core.regcode.ports import RegCodeRow
+
+        rows = sorted(
+            (
+                c
+                for c in self.s.live(RegCode)
+                if c.id > after_id and (flt.state is None or c.state_at(now) == flt.state)
+            ),
+            key=lambda c: c.id,
+        )
+        return [RegCodeRow(c, None) for c in rows[:limit]]
 
 
 class FakeUnitOfWork:

@@ -10,7 +10,7 @@ from typing import Any
 from cachetools import TTLCache
 
 from core.rbac.model import TOKEN_RECORD
-from core.rbac.ports import Cache, RateCounter, TokenStore
+from core.rbac.ports import AsyncTokenStore, Cache, RateCounter, TokenStore
 from core.shared.health import Probe
 
 
@@ -63,6 +63,10 @@ class InMemoryTokenStore(TokenStore):
 
     def revoke_all(self, user_id: int) -> int:
         return self._data.pop_prefix(TOKEN_RECORD.format(user_id=user_id, jti=""))
+
+    def revoke_everyone(self) -> int:
+        """Every token of every user (after a restore: the rows they were issued for are gone)."""
+        return self._data.pop_prefix(TOKEN_RECORD.split("{", 1)[0])
 
 
 class InMemoryRateCounter(RateCounter):
@@ -118,9 +122,29 @@ class InMemoryCache(Cache):
             for key in keys:
                 self._local.pop(key, None)
 
+    def peek(self, key: str) -> Any | None:
+        with self._lock:
+            return self._local.get(key)
+
+    def clear(self) -> None:
+        """Drops every value (after a restore, when any of them may be stale)."""
+        with self._lock:
+            self._generation += 1
+            self._local.clear()
+
 
 class InMemoryProbe(Probe):
     """The in-process cache is up whenever the process is."""
 
     def ok(self) -> bool:
         return True
+
+
+class InMemoryAsyncTokenStore(AsyncTokenStore):
+    """The in-process token store seen from the event loop: a dictionary look-up never blocks."""
+
+    def __init__(self, store: InMemoryTokenStore) -> None:
+        self._store = store
+
+    async def exists(self, user_id: int, jti: str) -> bool:
+        return self._store.exists(user_id, jti)

@@ -10,11 +10,12 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
+import redis.asyncio
 from cachetools import TTLCache
 from loguru import logger
 
 from core.rbac.model import TOKEN_RECORD
-from core.rbac.ports import Cache, RateCounter, TokenStore
+from core.rbac.ports import AsyncTokenStore, Cache, RateCounter, TokenStore
 from core.shared.errors import ServiceUnavailable
 from core.shared.health import Probe
 
@@ -80,6 +81,14 @@ class RedisTokenStore(TokenStore):
         except redis.RedisError as exc:
             raise _unavailable(exc) from exc
 
+    def revoke_everyone(self) -> int:
+        """Every token of every user (after a restore: the rows they were issued for are gone)."""
+        pattern = _glob_escape(self._prefix + TOKEN_RECORD.split("{", 1)[0]) + "*"
+        try:
+            return _delete_matching(self._r, pattern)
+        except redis.RedisError as exc:
+            raise _unavailable(exc) from exc
+
 
 class RedisRateCounter(RateCounter):
     def __init__(self, client: redis.Redis, prefix: str = "") -> None:
@@ -125,6 +134,25 @@ end
 return 0
 """
 _VERSION_TTL = 86400
+# Published in place of a key list member: every instance drops its whole local level.
+CLEAR_ALL = "*"
+
+
+def _glob_escape(text: str) -> str:
+    return "".join("\\" + ch if ch in "*?[]\\" else ch for ch in text)
+
+
+def _delete_matching(client: redis.Redis, pattern: str) -> int:
+    deleted = 0
+    batch: list[str] = []
+    for key in client.scan_iter(match=pattern, count=1000):
+        batch.append(key)
+        if len(batch) >= 1000:
+            deleted += int(client.delete(*batch))
+            batch = []
+    if batch:
+        deleted += int(client.delete(*batch))
+    return deleted
 
 
 class RedisTwoLevelCache(Cache):
@@ -206,6 +234,12 @@ class RedisTwoLevelCache(Cache):
                 self._local[key] = value
         return value
 
+    def peek(self, key: str) -> Any | None:
+        if not self._subscribed.is_set():
+            return None  # not hearing invalidations: the local copy is not to be trusted
+        with self._lock:
+            return self._local.get(key)
+
     def delete(self, *keys: str) -> None:
         with self._lock:
             self._generation += 1
@@ -216,6 +250,26 @@ class RedisTwoLevelCache(Cache):
             self._flush_pending()
         except redis.RedisError as exc:
             logger.warning("cache invalidation deferred, redis unavailable: {}", type(exc).__name__)
+
+    def clear(self) -> None:
+        """Drops every value on every instance (after a restore, when any may be stale).
+
+        Every key found in Redis is deleted as `delete` does (its version bumped, so a
+        load in flight does not store its old value), then every instance is told to
+        drop its whole in-process level.
+        """
+        self._drop_local()
+        try:
+            keys: set[str] = set()
+            for raw in self._r.scan_iter(match=_glob_escape(self._prefix) + "*", count=1000):
+                name = raw[len(self._prefix) :]
+                keys.add(name[2:] if name.startswith("v:") else name)
+            if keys:
+                self.delete(*sorted(keys))
+            self._r.publish(self._channel, json.dumps([CLEAR_ALL]))
+        except redis.RedisError as exc:
+            # Instances that lost Redis too bypass and purge on reconnect (see _listen).
+            logger.warning("cache clear incomplete, redis unavailable: {}", type(exc).__name__)
 
     # internals -----------------------------------------------------------------
     def _flush_pending(self) -> None:
@@ -236,6 +290,8 @@ class RedisTwoLevelCache(Cache):
     def _evict(self, keys: list[str]) -> None:
         with self._lock:
             self._generation += 1
+            if CLEAR_ALL in keys:
+                self._local.clear()
             for key in keys:
                 self._local.pop(key, None)
 
@@ -285,3 +341,24 @@ class RedisTwoLevelCache(Cache):
             finally:
                 with contextlib.suppress(redis.RedisError, OSError):
                     pubsub.close()
+
+
+class RedisAsyncTokenStore(AsyncTokenStore):
+    """The token check on the event loop (redis.asyncio): no thread-pool hop per request."""
+
+    def __init__(self, url: str, prefix: str = "") -> None:
+        self._r = redis.asyncio.Redis.from_url(
+            url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2
+        )
+        self._prefix = prefix
+
+    async def exists(self, user_id: int, jti: str) -> bool:
+        try:
+            return bool(
+                await self._r.exists(self._prefix + TOKEN_RECORD.format(user_id=user_id, jti=jti))
+            )
+        except (redis.RedisError, OSError) as exc:
+            raise _unavailable(exc) from exc
+
+    async def aclose(self) -> None:
+        await self._r.aclose()

@@ -11,10 +11,16 @@ from sqlalchemy.orm import Session
 from core.shared.pagination import Page, PageRequest, TimeRange
 
 T = TypeVar("T")
+Q = TypeVar("Q", bound=Select[Any])
 
 
 def live(table: Table) -> ColumnElement[bool]:
     return table.c.is_deleted == 0
+
+
+def locked(query: Q, lock: bool) -> Q:
+    """SELECT ... FOR UPDATE when the caller will change the row: a concurrent writer waits."""
+    return query.with_for_update() if lock else query
 
 
 def in_range(column: Any, rng: TimeRange) -> list[ColumnElement[bool]]:

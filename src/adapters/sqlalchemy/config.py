@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from adapters.sqlalchemy import tables as t
-from adapters.sqlalchemy.base import contains, in_range, live, paginate
+from adapters.sqlalchemy.base import contains, in_range, live, locked, paginate
 from core.config.model import ConfigSetting
 from core.config.ports import ConfigFilter, ConfigRepository
 from core.dictionary.model import DictItem, DictType
@@ -27,10 +29,10 @@ class SqlAlchemyConfigRepository(ConfigRepository):
         self._s.add(setting)
         self._s.flush()
 
-    def get(self, setting_id: int) -> ConfigSetting | None:
+    def get(self, setting_id: int, *, lock: bool = False) -> ConfigSetting | None:
         c = t.config_settings.c
         return self._s.scalar(
-            select(ConfigSetting).where(c.id == setting_id, live(t.config_settings))
+            locked(select(ConfigSetting).where(c.id == setting_id, live(t.config_settings)), lock)
         )
 
     def get_by_key(self, key: str) -> ConfigSetting | None:
@@ -47,6 +49,17 @@ class SqlAlchemyConfigRepository(ConfigRepository):
         sortable = {"id": c.id, "created_time": c.created_time, "sort": c.sort, "key": c.key}
         return paginate(self._s, ConfigSetting, t.config_settings, where, page, sortable)
 
+    def existing_keys(self, keys: Iterable[str]) -> frozenset[str]:
+        c = t.config_settings.c
+        wanted = sorted(set(keys))
+        found: set[str] = set()
+        for i in range(0, len(wanted), 500):  # well below every database's parameter limit
+            chunk = wanted[i : i + 500]
+            found.update(
+                self._s.scalars(select(c.key).where(c.key.in_(chunk), live(t.config_settings)))
+            )
+        return frozenset(found)
+
 
 class SqlAlchemyDictTypeRepository(DictTypeRepository):
     def __init__(self, session: Session) -> None:
@@ -56,9 +69,9 @@ class SqlAlchemyDictTypeRepository(DictTypeRepository):
         self._s.add(dict_type)
         self._s.flush()
 
-    def get(self, type_id: int) -> DictType | None:
+    def get(self, type_id: int, *, lock: bool = False) -> DictType | None:
         return self._s.scalar(
-            select(DictType).where(t.dict_types.c.id == type_id, live(t.dict_types))
+            locked(select(DictType).where(t.dict_types.c.id == type_id, live(t.dict_types)), lock)
         )
 
     def get_by_code(self, code: str) -> DictType | None:
@@ -87,9 +100,9 @@ class SqlAlchemyDictItemRepository(DictItemRepository):
         self._s.add(item)
         self._s.flush()
 
-    def get(self, item_id: int) -> DictItem | None:
+    def get(self, item_id: int, *, lock: bool = False) -> DictItem | None:
         return self._s.scalar(
-            select(DictItem).where(t.dict_items.c.id == item_id, live(t.dict_items))
+            locked(select(DictItem).where(t.dict_items.c.id == item_id, live(t.dict_items)), lock)
         )
 
     def get_by_value(self, type_code: str, value: str) -> DictItem | None:

@@ -10,6 +10,7 @@ from adapters.sqlalchemy import tables
 from core.audit.model import LoginLog, OperationLog
 from core.config.model import ConfigSetting
 from core.dictionary.model import DictItem, DictType
+from core.jobs.model import Job, JobLog
 from core.rbac.model import Menu, PermLabel, PermLabelRole, Role, RoleMenu, User, UserRole
 from core.regcode.model import RegCode
 
@@ -38,6 +39,8 @@ def start_mappers() -> None:
             (DictType, tables.dict_types),
             (DictItem, tables.dict_items),
             (RegCode, tables.reg_codes),
+            (Job, tables.jobs),
+            (JobLog, tables.job_logs),
         ):
             mapper_registry.map_imperatively(entity, table)
         _mapped = True

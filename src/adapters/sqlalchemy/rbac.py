@@ -10,7 +10,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from adapters.sqlalchemy import tables as t
-from adapters.sqlalchemy.base import contains, in_range, live, paginate
+from adapters.sqlalchemy.base import contains, in_range, live, locked, paginate
 from core.rbac.model import Menu, PermLabel, PermLabelRole, Role, RoleMenu, User, UserRole
 from core.rbac.ports import (
     LabelFilter,
@@ -85,8 +85,10 @@ class SqlAlchemyUserRepository(UserRepository):
     def add(self, user: User) -> None:
         _add(self._s, user)
 
-    def get(self, user_id: int) -> User | None:
-        return self._s.scalar(select(User).where(t.users.c.id == user_id, live(t.users)))
+    def get(self, user_id: int, *, lock: bool = False) -> User | None:
+        return self._s.scalar(
+            locked(select(User).where(t.users.c.id == user_id, live(t.users)), lock)
+        )
 
     def get_by_username(self, username: str) -> User | None:
         return self._s.scalar(select(User).where(t.users.c.username == username, live(t.users)))
@@ -134,8 +136,10 @@ class SqlAlchemyRoleRepository(RoleRepository):
     def add(self, role: Role) -> None:
         _add(self._s, role)
 
-    def get(self, role_id: int) -> Role | None:
-        return self._s.scalar(select(Role).where(t.roles.c.id == role_id, live(t.roles)))
+    def get(self, role_id: int, *, lock: bool = False) -> Role | None:
+        return self._s.scalar(
+            locked(select(Role).where(t.roles.c.id == role_id, live(t.roles)), lock)
+        )
 
     def get_by_code(self, code: str) -> Role | None:
         return self._s.scalar(select(Role).where(t.roles.c.code == code, live(t.roles)))
@@ -195,8 +199,10 @@ class SqlAlchemyMenuRepository(MenuRepository):
     def add(self, menu: Menu) -> None:
         _add(self._s, menu)
 
-    def get(self, menu_id: int) -> Menu | None:
-        return self._s.scalar(select(Menu).where(t.menus.c.id == menu_id, live(t.menus)))
+    def get(self, menu_id: int, *, lock: bool = False) -> Menu | None:
+        return self._s.scalar(
+            locked(select(Menu).where(t.menus.c.id == menu_id, live(t.menus)), lock)
+        )
 
     def get_by_name(self, name: str) -> Menu | None:
         return self._s.scalar(select(Menu).where(t.menus.c.name == name, live(t.menus)))
@@ -220,9 +226,11 @@ class SqlAlchemyPermLabelRepository(PermLabelRepository):
     def add(self, label: PermLabel) -> None:
         _add(self._s, label)
 
-    def get(self, label_id: int) -> PermLabel | None:
+    def get(self, label_id: int, *, lock: bool = False) -> PermLabel | None:
         return self._s.scalar(
-            select(PermLabel).where(t.perm_labels.c.id == label_id, live(t.perm_labels))
+            locked(
+                select(PermLabel).where(t.perm_labels.c.id == label_id, live(t.perm_labels)), lock
+            )
         )
 
     def get_by_label(self, label: str) -> PermLabel | None:

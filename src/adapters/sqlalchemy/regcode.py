@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from adapters.sqlalchemy import tables as t
-from adapters.sqlalchemy.base import contains, in_range, live
+from adapters.sqlalchemy.base import contains, in_range, live, locked
 from core.regcode.model import RegCode, RegCodeState
 from core.regcode.ports import RegCodeFilter, RegCodeRepository, RegCodeRow
 from core.shared.pagination import Page, PageRequest
@@ -34,8 +34,10 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
         self._s.add_all(list(codes))
         self._s.flush()
 
-    def get(self, code_id: int) -> RegCode | None:
-        return self._s.scalar(select(RegCode).where(t.reg_codes.c.id == code_id, live(t.reg_codes)))
+    def get(self, code_id: int, *, lock: bool = False) -> RegCode | None:
+        return self._s.scalar(
+            locked(select(RegCode).where(t.reg_codes.c.id == code_id, live(t.reg_codes)), lock)
+        )
 
     def existing_codes(self, codes: Iterable[str]) -> frozenset[str]:
         wanted = list(codes)
@@ -76,3 +78,28 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
         )
         items = [RegCodeRow(code, username) for code, username in self._s.execute(query)]
         return Page(items, total, page.page, page.size)
+
+    # --- reports: keyset batches --------------------------------------------------------
+    def after(
+        self, flt: RegCodeFilter, after_id: int, limit: int, now: datetime
+    ) -> list[RegCodeRow]:
+        c, u = t.reg_codes.c, t.users.c
+        query = (
+            select(RegCode, u.username)
+            .outerjoin(t.users, u.id == c.creator_id)
+            .where(*_filter_clauses(flt, now), c.id > after_id)
+            .order_by(c.id)
+            .limit(limit)
+        )
+        return [RegCodeRow(code, username) for code, username in self._s.execute(query)]
+
+
+def _filter_clauses(flt: RegCodeFilter, now: datetime) -> list[ColumnElement[bool]]:
+    """The WHERE of a RegCodeFilter, the same as `search` applies (kept in step by a test)."""
+    c = t.reg_codes.c
+    where: list[ColumnElement[bool]] = [live(t.reg_codes), *contains(c.code, flt.code)]
+    if flt.state is not None:
+        where.append(_state_at(now) == int(flt.state))
+    if flt.creator_id is not None:
+        where.append(c.creator_id == flt.creator_id)
+    return where + in_range(c.deadline, flt.deadline) + in_range(c.created_time, flt.created)

@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from adapters.sqlalchemy.types import Id, UtcDateTime
+from adapters.sqlalchemy.types import Id, JsonText, UtcDateTime
 from core.rbac.model import MenuType
 
 metadata = MetaData(
@@ -213,4 +213,45 @@ reg_codes = Table(
     Column("remark", String(255), nullable=False, server_default=""),
     UniqueConstraint("code", "is_deleted"),
     Index("ix_t_reg_code_creator_id", "creator_id"),
+)
+
+# --- jobs ---
+jobs = Table(
+    "t_jobs",
+    metadata,
+    *_audit(),
+    Column("name", String(64), nullable=False),
+    Column("script", String(64), nullable=False),
+    Column("args", JsonText(), nullable=False),
+    Column("kwargs", JsonText(), nullable=False),
+    Column("cron", String(120), nullable=False),
+    Column("misfire_policy", String(16), nullable=False, server_default="run_once"),
+    Column("concurrent", Boolean, nullable=False, server_default="0"),
+    Column("status", String(16), nullable=False, server_default="paused"),
+    Column("notify", String(16), nullable=False, server_default="none"),
+    Column("notify_emails", JsonText(), nullable=False),
+    Column("remark", String(500), nullable=False, server_default=""),
+    # The first fire not yet handed to a run; NULL while paused.
+    Column("next_fire_time", UtcDateTime(), nullable=True),
+    UniqueConstraint("name", "is_deleted"),
+)
+
+job_logs = Table(
+    "t_job_logs",
+    metadata,
+    *_audit(),
+    Column("job_id", BigInteger, ForeignKey("t_jobs.id"), nullable=False),
+    Column("job_name", String(64), nullable=False),
+    Column("script", String(64), nullable=False),
+    Column("trigger", String(16), nullable=False),
+    Column("scheduled_time", UtcDateTime(), nullable=True),
+    Column("start_time", UtcDateTime(), nullable=False, index=True),
+    Column("end_time", UtcDateTime(), nullable=True),
+    Column("duration_ms", Integer, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("output", Text, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("instance", String(128), nullable=False, server_default=""),
+    # The claim on a fire: one log per (job, scheduled fire time); manual runs have NULL.
+    UniqueConstraint("job_id", "scheduled_time", "is_deleted"),
 )

@@ -16,6 +16,11 @@ from adapters.sqlalchemy.config import (
     SqlAlchemyDictItemRepository,
     SqlAlchemyDictTypeRepository,
 )
+from adapters.sqlalchemy.jobs import (
+    SqlAlchemyHousekeeping,
+    SqlAlchemyJobLogRepository,
+    SqlAlchemyJobRepository,
+)
 from adapters.sqlalchemy.mapping import start_mappers
 from adapters.sqlalchemy.rbac import (
     SqlAlchemyMenuRepository,
@@ -26,6 +31,7 @@ from adapters.sqlalchemy.rbac import (
 from adapters.sqlalchemy.regcode import SqlAlchemyRegCodeRepository
 from core.config.ports import ConfigUnitOfWork
 from core.dictionary.ports import DictUnitOfWork
+from core.jobs.ports import HousekeepingUnitOfWork, JobsUnitOfWork
 from core.rbac.ports import RbacUnitOfWork
 from core.regcode.ports import RegCodeUnitOfWork
 from core.shared.errors import Conflict, ServiceUnavailable
@@ -97,6 +103,8 @@ class SqlAlchemyUnitOfWork(
     ConfigUnitOfWork,
     DictUnitOfWork,
     RegCodeUnitOfWork,
+    JobsUnitOfWork,
+    HousekeepingUnitOfWork,
 ):
     def __init__(self, session_factory: sessionmaker[Session]) -> None:
         self._factory = session_factory
@@ -113,6 +121,9 @@ class SqlAlchemyUnitOfWork(
         self.dict_types = SqlAlchemyDictTypeRepository(self.session)
         self.dict_items = SqlAlchemyDictItemRepository(self.session)
         self.reg_codes = SqlAlchemyRegCodeRepository(self.session)
+        self.jobs = SqlAlchemyJobRepository(self.session)
+        self.job_logs = SqlAlchemyJobLogRepository(self.session)
+        self.housekeeping = SqlAlchemyHousekeeping(self.session)
         return self
 
     def __exit__(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -21,9 +22,12 @@ class ConfigRepository(Protocol):
     """Live config parameters."""
 
     def add(self, setting: ConfigSetting) -> None: ...
-    def get(self, setting_id: int) -> ConfigSetting | None: ...
+    def get(self, setting_id: int, *, lock: bool = False) -> ConfigSetting | None: ...
     def get_by_key(self, key: str) -> ConfigSetting | None: ...
     def search(self, flt: ConfigFilter, page: PageRequest) -> Page[ConfigSetting]: ...
+    def existing_keys(self, keys: Iterable[str]) -> frozenset[str]:
+        """Which of these keys live parameters have."""
+        ...
 
 
 class ConfigUnitOfWork(UnitOfWork, Protocol):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from core.config.model import DEFAULT_ROLE, REGISTRATION_OPEN, ConfigSetting, as_flag, check_key
 from core.config.ports import ConfigFilter, ConfigUnitOfWork
 from core.registration.ports import RegistrationPolicy
+from core.reports.model import ImportRow, RowError, RowErrors
 from core.shared.cache import Cache
 from core.shared.clock import Clock
 from core.shared.entity import apply_changes, require
@@ -44,6 +45,15 @@ class ConfigService:
             require(None, "config setting")
         return dict(cached)
 
+    def peek_by_key(self, key: str) -> dict[str, Any] | None:
+        """`by_key` answered from this process's memory, or None when that needs I/O."""
+        cached = self._cache.peek(KEY.format(key))
+        if cached is None:
+            return None
+        if cached == _MISSING:
+            require(None, "config setting")
+        return dict(cached)
+
     def flag(self, key: str, default: bool) -> bool:
         value = self.value(key)
         return default if value is None else as_flag(value)
@@ -68,7 +78,7 @@ class ConfigService:
 
     def update(self, actor: int, setting_id: int, changes: dict[str, Any]) -> None:
         with self._uow() as uow:
-            setting = require(uow.configs.get(setting_id), "config setting")
+            setting = require(uow.configs.get(setting_id, lock=True), "config setting")
             old_key = setting.key
             new_key = changes.get("key", old_key)
             if new_key != old_key:
@@ -82,7 +92,7 @@ class ConfigService:
 
     def delete(self, actor: int, setting_id: int) -> None:
         with self._uow() as uow:
-            setting = require(uow.configs.get(setting_id), "config setting")
+            setting = require(uow.configs.get(setting_id, lock=True), "config setting")
             setting.soft_delete(actor, self._clock.now())
             uow.commit()
         self._cache.delete(KEY.format(setting.key))
@@ -93,6 +103,40 @@ class ConfigService:
         if setting is None:
             return _MISSING
         return {"key": setting.key, "value": setting.value, "name": setting.name}
+
+    # --- reports: import all or nothing ------------------------------------------------
+    def create_many(
+        self, actor: int | None, rows: Sequence[ImportRow], earlier: Iterable[RowError] = ()
+    ) -> int:
+        """Parameters from a file: keys well-formed and new, in the file and among live ones; all or none.
+
+        `earlier` are errors the caller found in other rows of the same file: they
+        fail the batch too and are reported with these.
+        """
+        errors = RowErrors()
+        errors.extend(earlier)
+        first: dict[str, int] = {}
+        for row in rows:
+            key = str(row.values.get("key", ""))
+            with errors.at(row.number, "key"):
+                check_key(key)
+            if key in first:
+                errors.add(row.number, "key", f"the same key is on row {first[key]}")
+            else:
+                first[key] = row.number
+        now = self._clock.now()
+        with self._uow() as uow:
+            for key in uow.configs.existing_keys(first):
+                errors.add(first[key], "key", "this key exists")
+            errors.raise_if_any()
+            for row in rows:
+                setting = ConfigSetting(**row.values)
+                setting.stamp_created(actor, now)
+                uow.configs.add(setting)
+            uow.commit()
+        # A key read before it existed is cached as missing: drop it with the rest.
+        self._cache.delete(*(KEY.format(key) for key in first))
+        return len(rows)
 
 
 class ConfigRegistrationPolicy(RegistrationPolicy):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from core.dictionary.model import ENABLED, DictItem, DictType, check_css_class, check_type_code
 from core.dictionary.ports import DictItemFilter, DictTypeFilter, DictUnitOfWork
+from core.reports.model import ImportRow, RowError, RowErrors
 from core.shared.cache import Cache
 from core.shared.clock import Clock
 from core.shared.entity import apply_changes, require
@@ -26,6 +27,11 @@ class DictionaryService:
     def items_of(self, type_code: str) -> list[dict[str, Any]]:
         """The enabled items of an enabled type, in sort order; empty for an unknown type."""
         return list(self._cache.get_or_load(KEY.format(type_code), lambda: self._load(type_code)))
+
+    def peek_items(self, type_code: str) -> list[dict[str, Any]] | None:
+        """`items_of` answered from this process's memory, or None when that needs I/O."""
+        cached = self._cache.peek(KEY.format(type_code))
+        return None if cached is None else list(cached)
 
     def _load(self, type_code: str) -> list[dict[str, Any]]:
         with self._uow() as uow:
@@ -61,7 +67,7 @@ class DictionaryService:
         """Renaming a type's code carries its items along."""
         now = self._clock.now()
         with self._uow() as uow:
-            dict_type = require(uow.dict_types.get(type_id), "dictionary type")
+            dict_type = require(uow.dict_types.get(type_id, lock=True), "dictionary type")
             old = dict_type.code
             new = changes.get("code", old)
             if new != old:
@@ -79,7 +85,7 @@ class DictionaryService:
     def delete_type(self, actor: int, type_id: int) -> None:
         """A type that still has items cannot be deleted; delete its items first."""
         with self._uow() as uow:
-            dict_type = require(uow.dict_types.get(type_id), "dictionary type")
+            dict_type = require(uow.dict_types.get(type_id, lock=True), "dictionary type")
             if uow.dict_items.of_type(dict_type.code):
                 raise Conflict("this dictionary still has items", "dict_type_has_items")
             dict_type.soft_delete(actor, self._clock.now())
@@ -115,7 +121,7 @@ class DictionaryService:
         if "css_class" in changes:
             check_css_class(changes["css_class"])
         with self._uow() as uow:
-            item = require(uow.dict_items.get(item_id), "dictionary item")
+            item = require(uow.dict_items.get(item_id, lock=True), "dictionary item")
             old_type = item.type_code
             new_type = changes.get("type_code", old_type)
             new_value = changes.get("value", item.value)
@@ -131,7 +137,46 @@ class DictionaryService:
 
     def delete_item(self, actor: int, item_id: int) -> None:
         with self._uow() as uow:
-            item = require(uow.dict_items.get(item_id), "dictionary item")
+            item = require(uow.dict_items.get(item_id, lock=True), "dictionary item")
             item.soft_delete(actor, self._clock.now())
             uow.commit()
         self._cache.delete(KEY.format(item.type_code))
+
+    # --- reports: import all or nothing ------------------------------------------------
+    def create_items(
+        self, actor: int | None, rows: Sequence[ImportRow], earlier: Iterable[RowError] = ()
+    ) -> int:
+        """Items from a file: each of an existing type, its value new in that type; all or none.
+
+        Values are unique per type in the file and among live items. `earlier` are
+        errors the caller found in other rows: they fail the batch too.
+        """
+        errors = RowErrors()
+        errors.extend(earlier)
+        first: dict[tuple[str, str], int] = {}
+        for row in rows:
+            with errors.at(row.number, "css_class"):
+                check_css_class(str(row.values.get("css_class") or ""))
+            pair = (str(row.values.get("type_code", "")), str(row.values.get("value", "")))
+            if pair in first:
+                errors.add(row.number, "value", f"the same value is on row {first[pair]}")
+            else:
+                first[pair] = row.number
+        types = sorted({type_code for type_code, _ in first})
+        now = self._clock.now()
+        with self._uow() as uow:
+            known = {code for code in types if uow.dict_types.get_by_code(code) is not None}
+            taken = {(code, i.value) for code in known for i in uow.dict_items.of_type(code)}
+            for (code, value), number in first.items():
+                if code not in known:
+                    errors.add(number, "type_code", "no such dictionary type")
+                elif (code, value) in taken:
+                    errors.add(number, "value", "this value exists in the dictionary")
+            errors.raise_if_any()
+            for row in rows:
+                item = DictItem(**row.values)
+                item.stamp_created(actor, now)
+                uow.dict_items.add(item)
+            uow.commit()
+        self._cache.delete(*(KEY.format(code) for code in types))
+        return len(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from core.rbac.model import (
     check_username,
 )
 from core.rbac.ports import (
+    AsyncTokenStore,
     Cache,
     LabelFilter,
     PasswordHasher,
@@ -53,6 +55,7 @@ T = TypeVar("T")
 
 ACCESS_KEY = "rbac:access"
 USER_ROLES_KEY = "rbac:user_roles:{}"
+PROFILE_KEY = "rbac:profile:{}"
 LOGIN_FAIL_KEY = "login_fail:{}"
 BAD_CREDENTIALS = "incorrect username or password"
 
@@ -70,19 +73,37 @@ class AccessService:
     def __init__(self, uow: UowFactory, cache: Cache) -> None:
         self._uow = uow
         self._cache = cache
+        self._parsed: tuple[dict[str, Any], AccessTable] | None = None
 
     def table(self) -> AccessTable:
-        raw = self._cache.get_or_load(ACCESS_KEY, self._load_table)
-        return AccessTable(
-            roles={int(k): v for k, v in raw["roles"].items()},
-            label_roles={k: frozenset(v) for k, v in raw["labels"].items()},
-        )
+        return self._parse(self._cache.get_or_load(ACCESS_KEY, self._load_table))
 
     def role_ids(self, user_id: int) -> frozenset[int]:
         raw = self._cache.get_or_load(
             USER_ROLES_KEY.format(user_id), lambda: self._load_roles(user_id)
         )
         return frozenset(raw)
+
+    def peek_table(self) -> AccessTable | None:
+        """The table if this process holds it in memory (no I/O), else None."""
+        raw = self._cache.peek(ACCESS_KEY)
+        return None if raw is None else self._parse(raw)
+
+    def peek_role_ids(self, user_id: int) -> frozenset[int] | None:
+        raw = self._cache.peek(USER_ROLES_KEY.format(user_id))
+        return None if raw is None else frozenset(raw)
+
+    def _parse(self, raw: dict[str, Any]) -> AccessTable:
+        # The in-process cache hands back the same object until it changes: parse it once.
+        parsed = self._parsed
+        if parsed is not None and parsed[0] is raw:
+            return parsed[1]
+        table = AccessTable(
+            roles={int(k): v for k, v in raw["roles"].items()},
+            label_roles={k: frozenset(v) for k, v in raw["labels"].items()},
+        )
+        self._parsed = (raw, table)
+        return table
 
     def _load_table(self) -> dict[str, Any]:
         with self._uow() as uow:
@@ -98,8 +119,14 @@ class AccessService:
         self._cache.delete(ACCESS_KEY)
 
     def forget_users(self, *user_ids: int) -> None:
-        if user_ids:
-            self._cache.delete(*(USER_ROLES_KEY.format(u) for u in user_ids))
+        """Drop what is cached about these users: their role ids and their profile."""
+        keys = [k.format(u) for u in user_ids for k in (USER_ROLES_KEY, PROFILE_KEY)]
+        if keys:
+            self._cache.delete(*keys)
+
+    @property
+    def cache(self) -> Cache:
+        return self._cache
 
 
 class AuthService:
@@ -115,11 +142,13 @@ class AuthService:
         access: AccessService,
         clock: Clock,
         policy: AuthPolicy,
+        async_tokens: AsyncTokenStore | None = None,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._codec = codec
         self._tokens = tokens
+        self._async_tokens = async_tokens
         self._counter = counter
         self._access = access
         self._clock = clock
@@ -159,7 +188,7 @@ class AuthService:
         self._tokens.add(user.id, jti, ttl)
         with self._uow() as uow:
             if self._hasher.needs_rehash(user.password_hash):
-                stored = uow.users.get(user.id)
+                stored = uow.users.get(user.id, lock=True)
                 if stored is not None:
                     stored.password_hash = self._hasher.hash(password)
             uow.login_logs.add(self._login_log(username, ip, user_agent, LOGIN_SUCCESS, ""))
@@ -168,14 +197,43 @@ class AuthService:
 
     def authenticate(self, token: str) -> Principal:
         """A token is good while it verifies, has not expired, and its record is in the token store."""
-        claims = self._codec.decode(token)
-        if claims.expires_at <= self._clock.now():
-            raise Unauthorized("the token has expired", "token_expired")
+        claims = self._claims(token)
         if not self._tokens.exists(claims.user_id, claims.jti):
             raise Unauthorized("the token has been revoked", "token_revoked")
         return Principal(
             claims.user_id, claims.jti, self._access.role_ids(claims.user_id), claims.username
         )
+
+    async def authenticate_async(self, token: str) -> Principal:
+        """The same rule from the event loop: one awaited token-store look-up, roles from memory."""
+        claims = self._claims(token)
+        store = self._async_tokens
+        alive = (
+            await store.exists(claims.user_id, claims.jti)
+            if store is not None
+            else (await asyncio.to_thread(self._tokens.exists, claims.user_id, claims.jti))
+        )
+        if not alive:
+            raise Unauthorized("the token has been revoked", "token_revoked")
+        role_ids = self._access.peek_role_ids(claims.user_id)
+        if role_ids is None:
+            role_ids = await asyncio.to_thread(self._access.role_ids, claims.user_id)
+        return Principal(claims.user_id, claims.jti, role_ids, claims.username)
+
+    async def authorize_async(self, principal: Principal, labels: tuple[str, ...]) -> None:
+        if not labels:
+            return
+        table = self._access.peek_table()
+        if table is None:
+            table = await asyncio.to_thread(self._access.table)
+        if not table.allows(principal.role_ids, labels):
+            raise Forbidden("you lack the permission for this action", "permission_denied")
+
+    def _claims(self, token: str) -> TokenClaims:
+        claims = self._codec.decode(token)
+        if claims.expires_at <= self._clock.now():
+            raise Unauthorized("the token has expired", "token_expired")
+        return claims
 
     def authorize(self, principal: Principal, labels: tuple[str, ...]) -> None:
         """Pass when one of the caller's live roles holds one of the labels; admin always passes."""
@@ -188,7 +246,7 @@ class AuthService:
     def change_password(self, principal: Principal, old_password: str, new_password: str) -> None:
         """Changing the password signs the user out everywhere."""
         with self._uow() as uow:
-            user = require(uow.users.get(principal.user_id), "user")
+            user = require(uow.users.get(principal.user_id, lock=True), "user")
             if not self._hasher.verify(user.password_hash, old_password):
                 raise InvalidInput(
                     "the current password is wrong", "old_password_wrong", "old_password"
@@ -226,7 +284,9 @@ class AuthService:
 
 @dataclass(frozen=True)
 class Profile:
-    user: User
+    """The caller's own account as the dashboard shows it (never the password hash)."""
+
+    fields: dict[str, Any]
     role_codes: list[str]
 
 
@@ -263,10 +323,33 @@ class ProfileService:
         self._clock = clock
 
     def profile(self, principal: Principal) -> Profile:
+        """From the cache: asked on every page load, changed rarely."""
+        uid = principal.user_id
+        fields = self._access.cache.get_or_load(PROFILE_KEY.format(uid), lambda: self._load(uid))
+        return Profile(fields, sorted(self._access.table().role_codes(principal.role_ids)))
+
+    def peek(self, principal: Principal) -> Profile | None:
+        """The profile if this process holds it and the access table in memory (no I/O)."""
+        fields = self._access.cache.peek(PROFILE_KEY.format(principal.user_id))
+        table = self._access.peek_table()
+        if fields is None or table is None:
+            return None
+        return Profile(fields, sorted(table.role_codes(principal.role_ids)))
+
+    def _load(self, user_id: int) -> dict[str, Any]:
         with self._uow() as uow:
-            user = require(uow.users.get(principal.user_id), "user")
-        codes = self._access.table().role_codes(principal.role_ids)
-        return Profile(user, sorted(codes))
+            user = require(uow.users.get(user_id), "user")
+        created = user.created_time.isoformat() if user.created_time else None
+        return {
+            "id": user.id,
+            "username": user.username,
+            "nickname": user.nickname,
+            "email": user.email,
+            "phone": user.phone,
+            "avatar": user.avatar,
+            "status": user.status,
+            "created_time": created,
+        }
 
     def update(self, principal: Principal, changes: dict[str, Any]) -> Profile:
         """A user edits their own contact fields only; roles and status are not theirs to change."""
@@ -276,11 +359,12 @@ class ProfileService:
                 f"not editable here: {', '.join(sorted(unknown))}", "field_not_editable"
             )
         with self._uow() as uow:
-            user = require(uow.users.get(principal.user_id), "user")
+            user = require(uow.users.get(principal.user_id, lock=True), "user")
             _check_email_free(uow, changes.get("email"), user.id)
             apply_changes(user, changes)
             user.stamp_modified(principal.user_id, self._clock.now())
             uow.commit()
+        self._access.forget_users(principal.user_id)
         return self.profile(principal)
 
     def routers(self, principal: Principal) -> Routers:
@@ -373,11 +457,12 @@ class UserService:
 
     def update(self, actor: int, user_id: int, changes: dict[str, Any]) -> None:
         with self._uow() as uow:
-            user = require(uow.users.get(user_id), "user")
+            user = require(uow.users.get(user_id, lock=True), "user")
             _check_email_free(uow, changes.get("email"), user.id)
             apply_changes(user, changes)
             user.stamp_modified(actor, self._clock.now())
             uow.commit()
+        self._access.forget_users(user_id)
 
     def set_status(self, actor: int, user_id: int, status: int) -> None:
         """Disabling a user signs it out everywhere; nobody disables their own account."""
@@ -386,17 +471,18 @@ class UserService:
         if status == DISABLED and user_id == actor:
             raise Conflict("you cannot disable your own account", "cannot_disable_self")
         with self._uow() as uow:
-            user = require(uow.users.get(user_id), "user")
+            user = require(uow.users.get(user_id, lock=True), "user")
             user.status = status
             user.stamp_modified(actor, self._clock.now())
             uow.commit()
+        self._access.forget_users(user_id)
         if status == DISABLED:
             self._tokens.revoke_all(user_id)
 
     def reset_password(self, actor: int, user_id: int, new_password: str) -> None:
         """An administrator sets a new password; the user is signed out everywhere."""
         with self._uow() as uow:
-            user = require(uow.users.get(user_id), "user")
+            user = require(uow.users.get(user_id, lock=True), "user")
             check_password_policy(new_password, username=user.username)
             user.password_hash = self._hasher.hash(new_password)
             user.stamp_modified(actor, self._clock.now())
@@ -407,7 +493,7 @@ class UserService:
         """Nobody takes the admin role away from themself, so the product always keeps an admin."""
         now = self._clock.now()
         with self._uow() as uow:
-            require(uow.users.get(user_id), "user")
+            require(uow.users.get(user_id, lock=True), "user")
             roles = _existing_roles(uow, role_ids)
             if user_id == actor:
                 admin = uow.roles.get_by_code("admin")
@@ -426,7 +512,7 @@ class UserService:
             raise Conflict("you cannot delete your own account", "cannot_delete_self")
         now = self._clock.now()
         with self._uow() as uow:
-            user = require(uow.users.get(user_id), "user")
+            user = require(uow.users.get(user_id, lock=True), "user")
             uow.users.set_roles(user_id, frozenset(), actor, now)
             user.soft_delete(actor, now)
             uow.commit()
@@ -467,7 +553,7 @@ class RoleService:
     def update(self, actor: int, role_id: int, changes: dict[str, Any]) -> None:
         """The admin role cannot be disabled."""
         with self._uow() as uow:
-            role = require(uow.roles.get(role_id), "role")
+            role = require(uow.roles.get(role_id, lock=True), "role")
             if role.is_admin and changes.get("status", ENABLED) != ENABLED:
                 raise Conflict("the admin role cannot be disabled", "admin_role_protected")
             apply_changes(role, changes)
@@ -479,7 +565,7 @@ class RoleService:
         """The admin role cannot be deleted; deleting a role ends its links."""
         now = self._clock.now()
         with self._uow() as uow:
-            role = require(uow.roles.get(role_id), "role")
+            role = require(uow.roles.get(role_id, lock=True), "role")
             if role.is_admin:
                 raise Conflict("the admin role cannot be deleted", "admin_role_protected")
             uow.roles.unlink_all(role_id, actor, now)
@@ -490,7 +576,7 @@ class RoleService:
     def set_menus(self, actor: int, role_id: int, menu_ids: Iterable[int]) -> None:
         wanted = frozenset(menu_ids)
         with self._uow() as uow:
-            require(uow.roles.get(role_id), "role")
+            require(uow.roles.get(role_id, lock=True), "role")
             if missing := wanted - uow.menus.existing_ids(wanted):
                 raise InvalidInput(
                     f"no such menus: {sorted(missing)}", "menu_not_found", "menu_ids"
@@ -501,7 +587,7 @@ class RoleService:
     def set_labels(self, actor: int, role_id: int, label_ids: Iterable[int]) -> None:
         wanted = frozenset(label_ids)
         with self._uow() as uow:
-            require(uow.roles.get(role_id), "role")
+            require(uow.roles.get(role_id, lock=True), "role")
             if missing := wanted - uow.labels.existing_ids(wanted):
                 raise InvalidInput(
                     f"no such labels: {sorted(missing)}", "label_not_found", "label_ids"
@@ -540,7 +626,7 @@ class MenuService:
 
     def update(self, actor: int, menu_id: int, changes: dict[str, Any]) -> None:
         with self._uow() as uow:
-            menu = require(uow.menus.get(menu_id), "menu")
+            menu = require(uow.menus.get(menu_id, lock=True), "menu")
             renamed = changes.get("name", menu.name) != menu.name
             if renamed and uow.menus.get_by_name(changes["name"]) is not None:
                 raise Conflict("this menu name is taken", "menu_exists")
@@ -559,7 +645,7 @@ class MenuService:
         """A menu with children cannot be deleted; delete or move them first."""
         now = self._clock.now()
         with self._uow() as uow:
-            menu = require(uow.menus.get(menu_id), "menu")
+            menu = require(uow.menus.get(menu_id, lock=True), "menu")
             if any(m.parent_id == menu_id for m in uow.menus.all()):
                 raise Conflict("this menu still has children", "menu_has_children")
             uow.menus.unlink_all(menu_id, actor, now)
@@ -598,7 +684,7 @@ class LabelService:
 
     def update(self, actor: int, label_id: int, changes: dict[str, Any]) -> None:
         with self._uow() as uow:
-            label = require(uow.labels.get(label_id), "permission label")
+            label = require(uow.labels.get(label_id, lock=True), "permission label")
             if "label" in changes and changes["label"] != label.label:
                 check_label(changes["label"])
                 if uow.labels.get_by_label(changes["label"]) is not None:
@@ -611,7 +697,7 @@ class LabelService:
     def delete(self, actor: int, label_id: int) -> None:
         now = self._clock.now()
         with self._uow() as uow:
-            label = require(uow.labels.get(label_id), "permission label")
+            label = require(uow.labels.get(label_id, lock=True), "permission label")
             uow.labels.unlink_all(label_id, actor, now)
             label.soft_delete(actor, now)
             uow.commit()

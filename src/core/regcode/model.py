@@ -9,6 +9,7 @@ at any moment, so no database trigger or sweeper is needed for it to be right.
 from __future__ import annotations
 
 import enum
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -73,3 +74,16 @@ def new_code() -> str:
     """A random, unguessable code, grouped in fives for reading: XXXXX-XXXXX-XXXXX-XXXXX."""
     raw = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     return "-".join(raw[i : i + 5] for i in range(0, CODE_LENGTH, 5))
+
+
+IMPORTED_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{3,31}$")
+
+
+def check_code(code: str) -> None:
+    """A code brought in from elsewhere (import): 4 to 32 letters, digits, - or _."""
+    if not IMPORTED_CODE_RE.fullmatch(code):
+        raise InvalidInput(
+            "a code is 4 to 32 letters, digits, - or _, starting with a letter or digit",
+            "reg_code_invalid",
+            "code",
+        )

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.regcode.model import MAX_BATCH, RegCode, RegCodeState, check_reg_times, new_code
+from core.regcode.model import (
+    MAX_BATCH,
+    RegCode,
+    RegCodeState,
+    check_code,
+    check_reg_times,
+    new_code,
+)
 from core.regcode.ports import RegCodeFilter, RegCodeUnitOfWork
+from core.reports.model import ImportRow, RowError, RowErrors
 from core.shared.clock import Clock
 from core.shared.entity import require
 from core.shared.errors import InvalidInput
 from core.shared.pagination import Page, PageRequest
+
+_CHUNK = 500  # codes per IN (...) lookup: well below every database's limit on parameters
 
 
 @dataclass(frozen=True)
@@ -64,7 +74,7 @@ class RegCodeService:
 
     def update(self, actor: int, code_id: int, changes: dict[str, Any]) -> None:
         with self._uow() as uow:
-            row = require(uow.reg_codes.get(code_id), "reg code")
+            row = require(uow.reg_codes.get(code_id, lock=True), "reg code")
             if "reg_times" in changes and changes["reg_times"] != row.reg_times:
                 row.change_validity(changes["reg_times"])
             if "remark" in changes:
@@ -76,7 +86,7 @@ class RegCodeService:
         """Activating twice is refused; the deadline counts from the first activation."""
         now = self._clock.now()
         with self._uow() as uow:
-            row = require(uow.reg_codes.get(code_id), "reg code")
+            row = require(uow.reg_codes.get(code_id, lock=True), "reg code")
             row.activate(now)
             row.stamp_modified(actor, now)
             uow.commit()
@@ -84,6 +94,66 @@ class RegCodeService:
 
     def delete(self, actor: int, code_id: int) -> None:
         with self._uow() as uow:
-            row = require(uow.reg_codes.get(code_id), "reg code")
+            row = require(uow.reg_codes.get(code_id, lock=True), "reg code")
             row.soft_delete(actor, self._clock.now())
             uow.commit()
+
+    # --- reports: export in id batches, import all or nothing ---------------------------
+    def iterate(self, flt: RegCodeFilter, batch_size: int = 1000) -> Iterator[RegCodeView]:
+        """Every code the filter selects, in id order, fetched by id ranges (never by offset).
+
+        Each batch is read in its own short unit of work; the state is judged at one
+        instant for the whole run, so a code does not change state halfway through.
+        """
+        now = self._clock.now()
+        last = 0
+        while True:
+            with self._uow() as uow:
+                rows = uow.reg_codes.after(flt, last, batch_size, now)
+            for r in rows:
+                yield RegCodeView(r.reg_code, r.creator, r.reg_code.state_at(now))
+            if len(rows) < batch_size or rows[-1].reg_code.id is None:
+                return
+            last = rows[-1].reg_code.id
+
+    def import_codes(
+        self, actor: int | None, rows: Sequence[ImportRow], earlier: Iterable[RowError] = ()
+    ) -> int:
+        """Codes from a file: each well-formed and new, in the file and among live codes; all or none.
+
+        `earlier` are errors the caller found in other rows of the same file: they
+        fail the batch too and are reported with these.
+        """
+        errors = RowErrors()
+        errors.extend(earlier)
+        first: dict[str, int] = {}
+        for row in rows:
+            code = str(row.values.get("code", ""))
+            with errors.at(row.number, "code"):
+                check_code(code)
+            with errors.at(row.number, "reg_times"):
+                check_reg_times(int(row.values.get("reg_times", 0)))
+            if code in first:
+                errors.add(row.number, "code", f"the same code is on row {first[code]}")
+            else:
+                first[code] = row.number
+        now = self._clock.now()
+        with self._uow() as uow:
+            codes = sorted(first)
+            for i in range(0, len(codes), _CHUNK):
+                for taken in uow.reg_codes.existing_codes(codes[i : i + _CHUNK]):
+                    errors.add(first[taken], "code", "this code exists")
+            errors.raise_if_any()
+            created = [
+                RegCode(
+                    code=str(row.values["code"]),
+                    reg_times=int(row.values["reg_times"]),
+                    remark=str(row.values.get("remark") or ""),
+                )
+                for row in rows
+            ]
+            for new in created:
+                new.stamp_created(actor, now)
+            uow.reg_codes.add_many(created)
+            uow.commit()
+        return len(created)

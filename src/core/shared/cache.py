@@ -17,6 +17,12 @@ class Cache(Protocol):
         self, key: str, loader: Callable[[], Any], ttl_seconds: int | None = None
     ) -> Any: ...
     def delete(self, *keys: str) -> None: ...
+    def peek(self, key: str) -> Any | None:
+        """The value if this process holds a trusted copy right now; never does I/O.
+
+        Lets a request on the event loop skip the thread pool when the answer is in memory.
+        """
+        ...
 
 
 class RateCounter(Protocol):

@@ -8,7 +8,15 @@ from collections.abc import Sequence
 
 from loguru import logger
 
-from bootstrap import Settings, build_container, configure_logging, downgrade, migrate
+from bootstrap import (
+    Settings,
+    build_container,
+    configure_logging,
+    downgrade,
+    migrate,
+    wait_for_database,
+)
+from entrypoints.cli import backup as backup_commands
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -59,6 +67,19 @@ def _init(settings: Settings, args: argparse.Namespace) -> int:
     return _seed(settings, args)
 
 
+def _prestart(settings: Settings, args: argparse.Namespace) -> int:
+    """What a container runs before serving: wait for the database, migrate, seed."""
+    if not wait_for_database(settings, timeout_seconds=float(getattr(args, "wait", 60))):
+        print("prestart: the database did not answer in time", file=sys.stderr)
+        return 1
+    return _init(settings, args)
+
+
+def _prestart_and_serve(settings: Settings, args: argparse.Namespace) -> int:
+    code = _prestart(settings, args)
+    return code if code else _serve(settings, args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="fva", description="FastAPI Vue Admin")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -71,6 +92,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler=_seed
     )
     sub.add_parser("init", help="migrate to head, then seed").set_defaults(handler=_init)
+    prestart = sub.add_parser("prestart", help="wait for the database, migrate, seed")
+    prestart.add_argument("--wait", type=float, default=60, help="seconds to wait for the database")
+    prestart.set_defaults(handler=_prestart)
+    both = sub.add_parser(
+        "prestart-and-serve", help="prestart, then serve (the container's command)"
+    )
+    both.add_argument("--wait", type=float, default=60)
+    both.add_argument("--host")
+    both.add_argument("--port", type=int)
+    both.add_argument("--workers", type=int)
+    both.set_defaults(handler=_prestart_and_serve)
+    backup_commands.add_commands(sub)  # backup, restore
     db = sub.add_parser("db", help="schema migrations (Alembic)")
     db.add_argument("action", choices=["upgrade", "downgrade"])
     db.add_argument("revision", nargs="?")

@@ -16,7 +16,18 @@ from starlette.concurrency import run_in_threadpool
 from entrypoints.http import errors
 from entrypoints.http.clientip import ClientIp
 from entrypoints.http.middleware import OperationLogMiddleware
-from entrypoints.http.routers import audit, config, dictionary, rbac, regcode, registration
+from entrypoints.http.reports import discover as discover_reports
+from entrypoints.http.routers import (
+    audit,
+    backup,
+    config,
+    dictionary,
+    jobs,
+    rbac,
+    regcode,
+    registration,
+    report,
+)
 
 if TYPE_CHECKING:
     from bootstrap import Container
@@ -55,6 +66,11 @@ def create_app(container: Container) -> FastAPI:
     app.include_router(dictionary.router, prefix=API)
     app.include_router(regcode.router, prefix=API)
     app.include_router(registration.router, prefix=API)
+    app.include_router(jobs.router, prefix=API)
+    # --- reports and backup ---
+    app.state.reports = discover_reports()  # every module of entrypoints/http/reports
+    app.include_router(report.router, prefix=API)
+    app.include_router(backup.router, prefix=API)
 
     @app.get(f"{API}/health", tags=["health"], summary="liveness, database and cache status")
     def health() -> JSONResponse:

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from loguru import logger
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from core.reports.model import ImportRejected
 from core.shared.errors import (
     BadRequest,
     Conflict,
@@ -62,6 +63,10 @@ async def domain_error(_: Request, exc: Exception) -> JSONResponse:
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(exc, InvalidInput) and exc.field:
         content["detail"] = [{"loc": ["body", exc.field], "msg": exc.detail, "type": exc.code}]
+    if isinstance(exc, ImportRejected):
+        content["detail"] = [
+            {"row": e.row, "column": e.column, "message": e.message} for e in exc.errors
+        ]
     return JSONResponse(content, status_code=status, headers=headers)
 
 

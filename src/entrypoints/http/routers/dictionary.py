@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from core.dictionary.ports import DictItemFilter, DictTypeFilter
 from core.rbac.model import Principal
@@ -45,12 +46,14 @@ class DictItemQuery(ListQuery):
     response_model=list[DictOption],
     summary="the enabled items of a type (cached)",
 )
-def dict_items_of(request: Request, type_code: str, _: Caller) -> list[DictOption]:
-    # Every page's selects and tags read this, so any signed-in user may.
-    return [
-        DictOption.model_validate(x)
-        for x in container_of(request).dictionaries().items_of(type_code)
-    ]
+async def dict_items_of(request: Request, type_code: str, _: Caller) -> list[DictOption]:
+    # Every page's selects and tags read this, so any signed-in user may; from memory when
+    # possible, without a thread hop.
+    dictionaries = container_of(request).dictionaries()
+    items = dictionaries.peek_items(type_code)
+    if items is None:
+        items = await run_in_threadpool(dictionaries.items_of, type_code)
+    return [DictOption.model_validate(x) for x in items]
 
 
 @router.get("/dict-type", response_model=PageOut[DictTypeOut], summary="list dictionary types")

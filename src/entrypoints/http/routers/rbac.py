@@ -6,10 +6,11 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.security import OAuth2PasswordRequestForm
+from starlette.concurrency import run_in_threadpool
 
 from core.rbac.model import Menu, Principal, Role, User
 from core.rbac.ports import LabelFilter, RoleFilter, UserFilter
-from core.rbac.service import MenuNode
+from core.rbac.service import MenuNode, Profile
 from entrypoints.http.deps import Caller, container_of, require
 from entrypoints.http.schemas.common import (
     ListQuery,
@@ -67,8 +68,13 @@ def logout(request: Request, caller: Caller) -> None:
 
 
 @me.get("/info", response_model=ProfileOut, summary="my profile")
-def info(request: Request, caller: Caller) -> ProfileOut:
-    return _profile(container_of(request).profiles().profile(caller))
+async def info(request: Request, caller: Caller) -> ProfileOut:
+    # Asked on every page load: answered from memory when it can be, without a thread hop.
+    profiles = container_of(request).profiles()
+    found = profiles.peek(caller)
+    if found is None:
+        found = await run_in_threadpool(profiles.profile, caller)
+    return _profile(found)
 
 
 @me.put("/info", response_model=ProfileOut, summary="update my profile")
@@ -88,8 +94,8 @@ def routers(request: Request, caller: Caller) -> RoutersOut:
     return RoutersOut(roles=r.roles, labels=r.labels, menus=[_menu_node(n) for n in r.menus])
 
 
-def _profile(p: Any) -> ProfileOut:
-    return ProfileOut.model_validate({**_fields(p.user), "roles": p.role_codes})
+def _profile(p: Profile) -> ProfileOut:
+    return ProfileOut.model_validate({**p.fields, "roles": p.role_codes})
 
 
 # --- users -----------------------------------------------------------------------------

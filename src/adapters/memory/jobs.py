@@ -1,0 +1,40 @@
+"""Scheduler coordination for the embedded profile: one process, so it always leads."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+
+from core.jobs.ports import LeaderLease, RunLock
+
+
+class LocalLeaderLease(LeaderLease):
+    """The only process is always the leader."""
+
+    def acquire(self) -> bool:
+        return True
+
+    def renew(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        return None
+
+
+class InMemoryRunLock(RunLock):
+    def __init__(self) -> None:
+        self._held: dict[int, str] = {}
+        self._lock = threading.Lock()
+
+    def acquire(self, job_id: int) -> str | None:
+        with self._lock:
+            if job_id in self._held:
+                return None
+            token = secrets.token_hex(8)
+            self._held[job_id] = token
+            return token
+
+    def release(self, job_id: int, token: str) -> None:
+        with self._lock:
+            if self._held.get(job_id) == token:
+                del self._held[job_id]

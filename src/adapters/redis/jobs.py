@@ -1,0 +1,123 @@
+"""Redis coordination of the scheduler: the leader lease and the run lock of non-concurrent jobs."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+
+import redis
+from loguru import logger
+
+from core.jobs.ports import LeaderLease, RunLock
+from core.shared.errors import ServiceUnavailable
+
+# Only the holder (the value) may extend or drop a lease: compare and act in one step.
+_EXTEND = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0
+"""
+_DROP = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+"""
+
+
+class RedisLeaderLease(LeaderLease):
+    """`{prefix}jobs:leader` holds the holder's name for `ttl_seconds`, extended while it lives."""
+
+    def __init__(self, client: redis.Redis, prefix: str, holder: str, ttl_seconds: float) -> None:
+        self._r = client
+        self._key = prefix + "jobs:leader"
+        self._holder = holder
+        self._ttl_ms = max(1, int(ttl_seconds * 1000))
+        self._extend = client.register_script(_EXTEND)
+        self._drop = client.register_script(_DROP)
+
+    def acquire(self) -> bool:
+        try:
+            if self._r.set(self._key, self._holder, nx=True, px=self._ttl_ms):
+                return True
+            return bool(self._extend(keys=[self._key], args=[self._holder, self._ttl_ms]))
+        except redis.RedisError as exc:
+            logger.warning("scheduler lease: redis unavailable ({})", type(exc).__name__)
+            return False
+
+    def renew(self) -> bool:
+        try:
+            return bool(self._extend(keys=[self._key], args=[self._holder, self._ttl_ms]))
+        except redis.RedisError as exc:
+            logger.warning(
+                "scheduler lease not renewed: redis unavailable ({})", type(exc).__name__
+            )
+            return False
+
+    def release(self) -> None:
+        try:
+            self._drop(keys=[self._key], args=[self._holder])
+        except redis.RedisError as exc:
+            logger.warning("scheduler lease not released ({}); it expires", type(exc).__name__)
+
+
+class RedisRunLock(RunLock):
+    """`{prefix}jobs:run:{job_id}` while a run of a non-concurrent job goes on, on any instance.
+
+    The key expires after `ttl_seconds` unless its holder extends it, which a thread does
+    every third of that while this process holds any lock: a crashed holder frees the job.
+    """
+
+    def __init__(self, client: redis.Redis, prefix: str, ttl_seconds: float) -> None:
+        self._r = client
+        self._prefix = prefix + "jobs:run:"
+        self._ttl_ms = max(1, int(ttl_seconds * 1000))
+        self._extend = client.register_script(_EXTEND)
+        self._drop = client.register_script(_DROP)
+        self._held: dict[str, str] = {}
+        self._guard = threading.Lock()
+        self._wake = threading.Condition(self._guard)
+        self._thread: threading.Thread | None = None
+
+    def acquire(self, job_id: int) -> str | None:
+        key, token = f"{self._prefix}{job_id}", secrets.token_hex(8)
+        try:
+            if not self._r.set(key, token, nx=True, px=self._ttl_ms):
+                return None
+        except redis.RedisError as exc:
+            raise ServiceUnavailable("the cache is unavailable", "cache_unavailable") from exc
+        with self._guard:
+            self._held[key] = token
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._keep_alive, name="job-run-locks", daemon=True
+                )
+                self._thread.start()
+        return token
+
+    def release(self, job_id: int, token: str) -> None:
+        key = f"{self._prefix}{job_id}"
+        with self._guard:
+            if self._held.get(key) == token:
+                del self._held[key]
+        try:
+            self._drop(keys=[key], args=[token])
+        except redis.RedisError as exc:
+            logger.warning(
+                "run lock of job {} not released ({}); it expires", job_id, type(exc).__name__
+            )
+
+    def _keep_alive(self) -> None:
+        while True:
+            with self._guard:
+                self._wake.wait(self._ttl_ms / 3000)
+                if not self._held:
+                    self._thread = None
+                    return
+                held = list(self._held.items())
+            for key, token in held:
+                try:
+                    self._extend(keys=[key], args=[token, self._ttl_ms])
+                except redis.RedisError as exc:
+                    logger.warning("run lock not extended ({})", type(exc).__name__)

@@ -1,0 +1,231 @@
+"""Scheduled jobs and their run logs, with the rules that decide what runs when.
+
+A job names a script from the registry, the arguments to call it with, a cron expression and
+what to do with fires that were missed. `status` says whether the scheduler holds it right
+now (`running`) or not (`paused`); `next_fire_time` is the first fire not yet handed to a
+run, which is how a scheduler that takes over knows what was missed.
+
+A run writes one `JobLog`. For a scheduled fire the log row IS the claim on that fire: the
+table is unique on (job_id, scheduled_time), so whichever instance inserts it first runs it,
+and no fire can run twice however many schedulers believe they are in charge.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+from core.jobs.cron import CronExpr
+from core.shared.errors import Conflict, InvalidInput
+from core.shared.model import Entity
+
+NAME_MAX = 64
+EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+MAX_RECIPIENTS = 20
+# A long outage must not turn into thousands of catch-up runs: `run_now` runs the latest ones.
+MAX_CATCH_UP = 100
+# Output and error text kept per run (characters); longer text keeps its end.
+TEXT_LIMIT = 16_000
+
+
+class JobStatus(enum.StrEnum):
+    RUNNING = "running"
+    PAUSED = "paused"
+
+
+class MisfirePolicy(enum.StrEnum):
+    RUN_NOW = "run_now"  # run every missed fire
+    RUN_ONCE = "run_once"  # run one catch-up for all of them
+    SKIP = "skip"  # run none
+
+
+class Notify(enum.StrEnum):
+    NONE = "none"
+    FAILURE = "failure"
+    ALWAYS = "always"
+
+
+class Trigger(enum.StrEnum):
+    SCHEDULE = "schedule"
+    MANUAL = "manual"
+    CATCH_UP = "catch-up"
+
+
+class RunStatus(enum.StrEnum):
+    RUNNING = "running"
+    SUCCESS = "success"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # a non-concurrent job was still running
+
+
+@dataclass(kw_only=True, eq=False)
+class Job(Entity):
+    name: str
+    script: str
+    args: list[Any] = field(default_factory=list)
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    cron: str
+    misfire_policy: str = MisfirePolicy.RUN_ONCE
+    concurrent: bool = False
+    status: str = JobStatus.PAUSED
+    notify: str = Notify.NONE
+    notify_emails: list[str] = field(default_factory=list)
+    remark: str = ""
+    next_fire_time: datetime | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.status == JobStatus.RUNNING
+
+    @property
+    def version(self) -> datetime | None:
+        """Changes with every edit of the row; a scheduler reschedules when it differs."""
+        return self.modified_time
+
+    def expr(self) -> CronExpr:
+        return CronExpr.parse(self.cron)
+
+    def check(self) -> None:
+        """The rules a job must keep whatever its script: name, cron, enums, recipients."""
+        if not self.name.strip() or len(self.name) > NAME_MAX:
+            raise InvalidInput(
+                f"the name has 1 to {NAME_MAX} characters", "job_name_invalid", "name"
+            )
+        self.expr()
+        for value, allowed, name in (
+            (self.misfire_policy, _values(MisfirePolicy), "misfire_policy"),
+            (self.status, _values(JobStatus), "status"),
+            (self.notify, _values(Notify), "notify"),
+        ):
+            if value not in allowed:
+                raise InvalidInput(
+                    f"{name} {value!r} is not one of its values", "job_invalid", name
+                )
+        if not isinstance(self.args, list):
+            raise InvalidInput("args is a JSON list", "job_args_invalid", "args")
+        if not isinstance(self.kwargs, dict):
+            raise InvalidInput("kwargs is a JSON object", "job_args_invalid", "kwargs")
+        if len(self.notify_emails) > MAX_RECIPIENTS:
+            raise InvalidInput(
+                f"at most {MAX_RECIPIENTS} recipients", "job_notify_invalid", "notify_emails"
+            )
+        for address in self.notify_emails:
+            if not EMAIL.match(address):
+                raise InvalidInput(
+                    f"{address!r} is not an e-mail address", "job_notify_invalid", "notify_emails"
+                )
+        if self.notify != Notify.NONE and not self.notify_emails:
+            raise InvalidInput(
+                "a job that notifies needs at least one recipient",
+                "job_notify_invalid",
+                "notify_emails",
+            )
+
+    def start(self, now: datetime, tz: tzinfo) -> None:
+        """Running from now on: the first fire is the first one after `now`."""
+        self.status = JobStatus.RUNNING
+        self.next_fire_time = self.expr().next_after(now, tz)
+
+    def pause(self) -> None:
+        self.status = JobStatus.PAUSED
+        self.next_fire_time = None
+
+    def wants_notice(self, status: str) -> bool:
+        if status == RunStatus.SKIPPED:
+            return False
+        return self.notify == Notify.ALWAYS or (
+            self.notify == Notify.FAILURE and status == RunStatus.FAILED
+        )
+
+
+@dataclass(kw_only=True, eq=False)
+class JobLog(Entity):
+    job_id: int
+    job_name: str
+    script: str
+    trigger: str
+    scheduled_time: datetime | None = None
+    start_time: datetime
+    end_time: datetime | None = None
+    duration_ms: int | None = None
+    status: str = RunStatus.RUNNING
+    output: str = ""
+    error: str = ""
+    instance: str = ""
+
+    @classmethod
+    def claim(
+        cls, job: Job, trigger: Trigger, scheduled: datetime | None, now: datetime, instance: str
+    ) -> JobLog:
+        assert job.id is not None
+        log = cls(
+            job_id=job.id,
+            job_name=job.name,
+            script=job.script,
+            trigger=trigger,
+            scheduled_time=scheduled,
+            start_time=now,
+            instance=instance,
+        )
+        log.stamp_created(None, now)
+        return log
+
+    @property
+    def finished(self) -> bool:
+        return self.status != RunStatus.RUNNING
+
+    def begin(self, now: datetime, instance: str) -> None:
+        """A claimed run starts: the start time is when it really starts."""
+        if self.finished:
+            raise Conflict("this run has already ended", "job_log_finished")
+        self.start_time = now
+        self.instance = instance
+
+    def finish(self, status: RunStatus, now: datetime, output: str = "", error: str = "") -> None:
+        self.status = status
+        self.end_time = now
+        self.duration_ms = max(0, int((now - self.start_time) / timedelta(milliseconds=1)))
+        self.output = clip(output)
+        self.error = clip(error)
+        self.stamp_modified(None, now)
+
+
+def _values(kind: type[enum.StrEnum]) -> frozenset[str]:
+    return frozenset(m.value for m in kind)
+
+
+def clip(text: str, limit: int = TEXT_LIMIT) -> str:
+    """Keeps the end of a long text, where the outcome and the exception are."""
+    if len(text) <= limit:
+        return text
+    marker = "[... earlier output cut ...]\n"
+    return marker + text[-(limit - len(marker)) :]
+
+
+@dataclass(frozen=True)
+class Fire:
+    time: datetime
+    trigger: Trigger
+
+
+def plan_fires(policy: str, due: list[datetime], now: datetime, grace: timedelta) -> list[Fire]:
+    """Which of the due fire times run, and as what.
+
+    A fire at most `grace` late is an ordinary scheduled fire (a busy pool or a scheduler
+    hand-over made it late, nothing was missed). Older ones were missed and follow the
+    job's misfire policy: `run_now` runs each of them (the latest MAX_CATCH_UP), `run_once`
+    runs one catch-up for them all (the latest), `skip` runs none.
+    """
+    ordered = sorted(set(due))
+    missed = [t for t in ordered if now - t > grace]
+    on_time = [Fire(t, Trigger.SCHEDULE) for t in ordered if now - t <= grace]
+    if policy == MisfirePolicy.RUN_NOW:
+        caught = [Fire(t, Trigger.CATCH_UP) for t in missed[-MAX_CATCH_UP:]]
+    elif policy == MisfirePolicy.RUN_ONCE and missed:
+        caught = [Fire(missed[-1], Trigger.CATCH_UP)]
+    else:
+        caught = []
+    return caught + on_time

@@ -1,0 +1,114 @@
+"""Ports of the jobs module."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from core.jobs.model import Job, JobLog
+from core.shared.pagination import Page, PageRequest, TimeRange
+from core.shared.uow import UnitOfWork
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobFilter:
+    name: str | None = None
+    script: str | None = None
+    status: str | None = None
+    created: TimeRange = TimeRange()
+
+
+@dataclass(frozen=True, kw_only=True)
+class JobLogFilter:
+    job_id: int | None = None
+    job_name: str | None = None
+    status: str | None = None
+    trigger: str | None = None
+    started: TimeRange = TimeRange()
+
+
+class JobRepository(Protocol):
+    """Live jobs."""
+
+    def add(self, job: Job) -> None: ...
+    def get(self, job_id: int) -> Job | None: ...
+    def get_by_name(self, name: str) -> Job | None: ...
+    def all_live(self) -> list[Job]: ...
+    def search(self, flt: JobFilter, page: PageRequest) -> Page[Job]: ...
+    def advance(self, job_id: int, version: datetime | None, next_fire_time: datetime) -> bool:
+        """Moves `next_fire_time` forward, only if the row is still running at `version`."""
+        ...
+
+
+class JobLogRepository(Protocol):
+    """Run logs; a second log for the same (job, scheduled time) is refused with Conflict."""
+
+    def add(self, log: JobLog) -> None: ...
+    def get(self, log_id: int) -> JobLog | None: ...
+    def search(self, flt: JobLogFilter, page: PageRequest) -> Page[JobLog]: ...
+    def purge(self, before: datetime, limit: int) -> int:
+        """Deletes up to `limit` finished logs that started before `before`; how many."""
+        ...
+
+
+class Housekeeping(Protocol):
+    """Bulk chores of other modules' tables that maintenance scripts run."""
+
+    def purge_login_logs(self, before: datetime, limit: int) -> int: ...
+    def purge_operation_logs(self, before: datetime, limit: int) -> int: ...
+    def expire_reg_codes(self, now: datetime, limit: int) -> int:
+        """Sets state EXPIRED on activated codes whose deadline has passed (RegCode.state_at)."""
+        ...
+
+
+class JobsUnitOfWork(UnitOfWork, Protocol):
+    jobs: JobRepository
+    job_logs: JobLogRepository
+
+
+class HousekeepingUnitOfWork(UnitOfWork, Protocol):
+    job_logs: JobLogRepository
+    housekeeping: Housekeeping
+
+
+class JobScheduler(Protocol):
+    """Holds the schedule of running jobs and runs work in the background.
+
+    `schedule` adds a job or replaces its schedule, so a job is never scheduled twice;
+    its first fire is `job.next_fire_time`. Each fire reaches `JobRunner.dispatch`.
+    With several instances only the one holding the schedule acts on schedule/unschedule;
+    the others' calls are no-ops, and the holder picks the change up from the table.
+    """
+
+    def schedule(self, job: Job) -> None: ...
+    def unschedule(self, job_id: int) -> None: ...
+    def scheduled(self) -> Mapping[int, datetime | None]:
+        """Scheduled job ids, each with the version of the row it was scheduled from."""
+        ...
+
+    def submit(self, task: Callable[[], None]) -> None:
+        """Runs `task` in a background thread; never blocks the caller."""
+        ...
+
+
+class RunLock(Protocol):
+    """Keeps a non-concurrent job from overlapping itself on any instance."""
+
+    def acquire(self, job_id: int) -> str | None:
+        """A token when the job was free (it is now held), None when another run holds it."""
+        ...
+
+    def release(self, job_id: int, token: str) -> None: ...
+
+
+class LeaderLease(Protocol):
+    """One instance at a time holds the schedule; the lease expires if its holder vanishes."""
+
+    def acquire(self) -> bool: ...
+    def renew(self) -> bool:
+        """False when the lease was lost (expired and maybe taken by another instance)."""
+        ...
+
+    def release(self) -> None: ...

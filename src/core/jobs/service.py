@@ -1,0 +1,215 @@
+"""Use cases of the jobs module: the job table, its schedule, runs on demand and the run logs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from functools import partial
+from typing import Any
+
+from core.jobs.cron import CronExpr
+from core.jobs.model import Job, JobLog
+from core.jobs.ports import JobFilter, JobLogFilter, JobScheduler, JobsUnitOfWork
+from core.jobs.registry import Script, ScriptRegistry
+from core.jobs.runner import JobRunner
+from core.shared.clock import Clock
+from core.shared.entity import apply_changes, require
+from core.shared.errors import Conflict, InvalidInput
+from core.shared.pagination import Page, PageRequest
+
+log = logging.getLogger(__name__)
+
+PREVIEW_COUNT = 5
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class JobView:
+    job: Job
+    next_fire_times: list[datetime]
+
+
+class JobService:
+    def __init__(
+        self,
+        uow: Callable[[], JobsUnitOfWork],
+        scheduler: JobScheduler,
+        runner: JobRunner,
+        registry: ScriptRegistry,
+        clock: Clock,
+        timezone: tzinfo,
+    ) -> None:
+        self._uow = uow
+        self._scheduler = scheduler
+        self._runner = runner
+        self._registry = registry
+        self._clock = clock
+        self._tz = timezone
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def search(self, flt: JobFilter, page: PageRequest) -> Page[Job]:
+        with self._uow() as uow:
+            return uow.jobs.search(flt, page)
+
+    def get(self, job_id: int) -> JobView:
+        """A job with its next five fire times (from now, whether or not it is running)."""
+        with self._uow() as uow:
+            job = require(uow.jobs.get(job_id), "job")
+        return JobView(job, job.expr().next_fires(self._clock.now(), self._tz, PREVIEW_COUNT))
+
+    def preview(self, cron: str, count: int = PREVIEW_COUNT) -> list[datetime]:
+        """The next fire times of an expression not saved yet; InvalidInput when it is invalid."""
+        return CronExpr.parse(cron).next_fires(self._clock.now(), self._tz, count)
+
+    def scripts(self) -> list[Script]:
+        return self._registry.all()
+
+    def logs(self, flt: JobLogFilter, page: PageRequest) -> Page[JobLog]:
+        with self._uow() as uow:
+            return uow.job_logs.search(flt, page)
+
+    def log(self, log_id: int) -> JobLog:
+        with self._uow() as uow:
+            return require(uow.job_logs.get(log_id), "job log")
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def _check(self, job: Job) -> None:
+        """Cron, enums and recipients valid; the script declared; its arguments fit it."""
+        job.check()
+        self._registry.get(job.script).check(job.args, job.kwargs)
+
+    def create(self, actor: int | None, data: dict[str, Any]) -> int:
+        """Names are unique among live jobs; a job created running is scheduled at once."""
+        job = Job(**data)
+        self._check(job)
+        now = self._clock.now()
+        with self._uow() as uow:
+            if uow.jobs.get_by_name(job.name) is not None:
+                raise Conflict("a job has this name", "job_name_exists")
+            if job.running:
+                job.start(now, self._tz)
+            else:
+                job.pause()
+            job.stamp_created(actor, now)
+            uow.jobs.add(job)
+            uow.commit()
+        assert job.id is not None
+        self._follow(job)
+        return job.id
+
+    def update(self, actor: int | None, job_id: int, changes: dict[str, Any]) -> None:
+        """An edited running job keeps its place unless its cron changed or it was resumed."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            job = require(uow.jobs.get(job_id), "job")
+            name = changes.get("name", job.name)
+            if name != job.name and uow.jobs.get_by_name(name) is not None:
+                raise Conflict("a job has this name", "job_name_exists")
+            was_running, old_cron = job.running, job.cron
+            apply_changes(job, changes)
+            self._check(job)
+            if not job.running:
+                job.pause()
+            elif not was_running or job.cron != old_cron or job.next_fire_time is None:
+                job.start(now, self._tz)
+            job.stamp_modified(actor, now)
+            uow.commit()
+        self._follow(job)
+
+    def delete(self, actor: int | None, job_id: int) -> None:
+        with self._uow() as uow:
+            job = require(uow.jobs.get(job_id), "job")
+            job.pause()
+            job.soft_delete(actor, self._clock.now())
+            uow.commit()
+        self._scheduler.unschedule(job_id)
+
+    def pause(self, actor: int | None, job_id: int) -> None:
+        """Takes the job off the schedule at once; pausing a paused job changes nothing."""
+        with self._uow() as uow:
+            job = require(uow.jobs.get(job_id), "job")
+            if job.running:
+                job.pause()
+                job.stamp_modified(actor, self._clock.now())
+                uow.commit()
+        self._scheduler.unschedule(job_id)
+
+    def resume(self, actor: int | None, job_id: int) -> None:
+        """Puts the job on the schedule from now on; a running job stays as it is (never twice)."""
+        now = self._clock.now()
+        with self._uow() as uow:
+            job = require(uow.jobs.get(job_id), "job")
+            if not job.running:
+                self._check(job)
+                job.start(now, self._tz)
+                job.stamp_modified(actor, now)
+                uow.commit()
+        self._follow(job)
+
+    def run_now(self, actor: int | None, job_id: int) -> int:
+        """Runs the job once in the background, paused or not; returns the id of its log at once."""
+        with self._uow() as uow:
+            job = require(uow.jobs.get(job_id), "job")
+            self._registry.get(job.script)
+            entry = self._runner.manual(job)
+            entry.creator_id = actor
+            uow.job_logs.add(entry)
+            uow.commit()
+        assert entry.id is not None
+        self._scheduler.submit(partial(self._runner.execute, entry.id))
+        return entry.id
+
+    def _follow(self, job: Job) -> None:
+        assert job.id is not None
+        if job.running:
+            self._scheduler.schedule(job)
+        else:
+            self._scheduler.unschedule(job.id)
+
+    # --- the scheduler's side --------------------------------------------------------------
+
+    def reconcile(self) -> None:
+        """At start, or when this instance takes the schedule over: table and scheduler agree.
+
+        Every job is paused except the enabled ones (status running) that can run: script
+        declared, arguments fitting, cron valid. Those are scheduled and stay running; the
+        fires they missed meanwhile are run, or not, as their misfire policy says.
+        """
+        now = self._clock.now()
+        startable: list[Job] = []
+        with self._uow() as uow:
+            for job in uow.jobs.all_live():
+                if not job.running:
+                    continue
+                try:
+                    self._check(job)
+                except InvalidInput as exc:
+                    log.warning("job %s (%s) paused at start: %s", job.id, job.name, exc.detail)
+                    job.pause()
+                    job.stamp_modified(None, now)
+                    continue
+                startable.append(job)
+            uow.commit()
+        keep = {job.id for job in startable}
+        for job_id in set(self._scheduler.scheduled()) - keep:
+            self._scheduler.unschedule(job_id)
+        for job in startable:
+            work = self._runner.catch_up(job, now)
+            self._scheduler.schedule(job)
+            if work is not None:
+                self._scheduler.submit(work)
+
+    def sync(self) -> None:
+        """Brings the schedule in line with the table: edits made through any instance land here."""
+        with self._uow() as uow:
+            wanted = {j.id: j for j in uow.jobs.all_live() if j.running and j.id is not None}
+        current = dict(self._scheduler.scheduled())
+        for job_id in current.keys() - wanted.keys():
+            self._scheduler.unschedule(job_id)
+        for job_id, job in wanted.items():
+            if current.get(job_id, _MISSING) != job.version:
+                self._scheduler.schedule(job)

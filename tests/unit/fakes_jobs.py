@@ -1,0 +1,140 @@
+"""In-memory fakes of the jobs module's ports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import Any, Self
+
+from core.audit.model import LoginLog, OperationLog
+from core.jobs.model import Job, JobLog, JobStatus, RunStatus
+from core.regcode.model import RegCode, RegCodeState
+from core.shared.errors import Conflict
+from core.shared.mail import MailMessage
+from core.shared.pagination import Page, PageRequest
+from tests.unit.fakes import FakeUnitOfWork, Store, _page, _Repo
+
+
+class FakeJobRepository(_Repo):
+    kind = Job
+
+    def get_by_name(self, name: str) -> Job | None:
+        return self._by("name", name)
+
+    def all_live(self) -> list[Job]:
+        return sorted(self.s.live(Job), key=lambda j: j.id)
+
+    def search(self, flt: Any, page: PageRequest) -> Page[Job]:
+        rows = [j for j in self.s.live(Job) if not flt.status or j.status == flt.status]
+        return _page(rows, page)
+
+    def advance(self, job_id: int, version: datetime | None, next_fire_time: datetime) -> bool:
+        job = self.get(job_id)
+        if job is None or job.status != JobStatus.RUNNING or job.modified_time != version:
+            return False
+        if job.next_fire_time is not None and job.next_fire_time >= next_fire_time:
+            return False
+        job.next_fire_time = next_fire_time
+        return True
+
+
+class FakeJobLogRepository(_Repo):
+    kind = JobLog
+
+    def add(self, log: JobLog) -> None:
+        # The unique key (job_id, scheduled_time) of the real table: the claim on a fire.
+        if log.scheduled_time is not None and any(
+            x.job_id == log.job_id and x.scheduled_time == log.scheduled_time
+            for x in self.s.live(JobLog)
+        ):
+            raise Conflict("the row conflicts with an existing one", "conflict")
+        self.s.add(log)
+
+    def search(self, flt: Any, page: PageRequest) -> Page[JobLog]:
+        rows = [x for x in self.s.live(JobLog) if flt.job_id is None or x.job_id == flt.job_id]
+        return _page(rows, page)
+
+    def purge(self, before: datetime, limit: int) -> int:
+        doomed = [
+            x
+            for x in self.s.live(JobLog)
+            if x.start_time < before and x.status != RunStatus.RUNNING
+        ][:limit]
+        for x in doomed:
+            del self.s.table(JobLog)[x.id]
+        return len(doomed)
+
+
+class FakeHousekeeping:
+    def __init__(self, store: Store) -> None:
+        self.s = store
+
+    def _purge(self, kind: type, before: datetime, limit: int) -> int:
+        doomed = [x for x in self.s.live(kind) if x.created_time < before][:limit]
+        for x in doomed:
+            del self.s.table(kind)[x.id]
+        return len(doomed)
+
+    def purge_login_logs(self, before: datetime, limit: int) -> int:
+        return self._purge(LoginLog, before, limit)
+
+    def purge_operation_logs(self, before: datetime, limit: int) -> int:
+        return self._purge(OperationLog, before, limit)
+
+    def expire_reg_codes(self, now: datetime, limit: int) -> int:
+        due = [
+            c
+            for c in self.s.live(RegCode)
+            if c.state_at(now) == RegCodeState.EXPIRED and c.state != RegCodeState.EXPIRED
+        ][:limit]
+        for c in due:
+            c.state = RegCodeState.EXPIRED
+        return len(due)
+
+
+class FakeJobsUnitOfWork(FakeUnitOfWork):
+    def __enter__(self) -> Self:
+        super().__enter__()
+        self.jobs = FakeJobRepository(self.store)
+        self.job_logs = FakeJobLogRepository(self.store)
+        self.housekeeping = FakeHousekeeping(self.store)
+        return self
+
+
+class FakeJobScheduler:
+    """Records the schedule; background work waits in `pending` until the test runs it."""
+
+    def __init__(self) -> None:
+        self.jobs: dict[int, Job] = {}
+        self.versions: dict[int, datetime | None] = {}
+        self.pending: list[Callable[[], None]] = []
+
+    def schedule(self, job: Job) -> None:
+        assert job.id is not None
+        self.jobs[job.id] = job
+        self.versions[job.id] = job.version
+
+    def unschedule(self, job_id: int) -> None:
+        self.jobs.pop(job_id, None)
+        self.versions.pop(job_id, None)
+
+    def scheduled(self) -> Mapping[int, datetime | None]:
+        return dict(self.versions)
+
+    def submit(self, task: Callable[[], None]) -> None:
+        self.pending.append(task)
+
+    def run_pending(self) -> None:
+        while self.pending:
+            self.pending.pop(0)()
+
+
+class FakeMailer:
+    def __init__(self) -> None:
+        self.sent: list[MailMessage] = []
+        self.fail_with: Exception | None = None
+
+    def send(self, message: MailMessage) -> None:
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.sent.append(message)

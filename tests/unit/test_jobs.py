@@ -1,0 +1,592 @@
+"""Rules of the jobs module, through the container with fake ports and the fake clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from dependency_injector import providers
+
+from adapters.memory.jobs import InMemoryRunLock
+from bootstrap import Container
+from core.audit.model import LoginLog
+from core.jobs.cron import CronExpr
+from core.jobs.model import MAX_CATCH_UP, JobLog, Trigger, plan_fires
+from core.jobs.ports import JobFilter, JobLogFilter
+from core.jobs.registry import ScriptRegistry, job_script
+from core.jobs.runner import JobRunner
+from core.jobs.seed import SEED_JOBS, seed_jobs
+from core.jobs.service import JobService
+from core.regcode.model import RegCode, RegCodeState
+from core.shared.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
+from core.shared.pagination import PageRequest
+from tests.unit.fakes import FakeClock, Store
+from tests.unit.fakes_jobs import FakeJobScheduler, FakeJobsUnitOfWork, FakeMailer
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)  # the fake clock's start: a Thursday
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+# --- cron ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expr", "message"),
+    [
+        ("* * * *", "5 fields"),
+        ("* * * * * * *", "5 fields"),
+        ("60 * * * *", "minute: 60 is out of 0-59"),
+        ("* 24 * * *", "hour: 24 is out of 0-23"),
+        ("* * 0 * *", "day of month: 0 is out of 1-31"),
+        ("* * * 13 *", "month: 13 is out of 1-12"),
+        ("* * * * 8", "day of week: 8 is out of 0-7"),
+        ("* * * * FOO", "not a number"),
+        ("5-1 * * * *", "runs backwards"),
+        ("*/0 * * * *", "step"),
+        ("1,,2 * * * *", "empty list item"),
+        ("? * * * *", "only in the day fields"),
+        ("0 0 30 2 *", "never fires"),
+        ("0 0 L * *", "not a number"),
+    ],
+)
+def test_invalid_cron_is_refused_naming_the_problem(expr: str, message: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        CronExpr.parse(expr)
+    assert err.value.code == "cron_invalid" and err.value.field == "cron"
+    assert message in err.value.detail
+
+
+def test_five_fields_fire_on_whole_minutes() -> None:
+    fires = CronExpr.parse("*/15 * * * *").next_fires(at("2026-01-01T10:07:30"), UTC, 3)
+    assert fires == [at("2026-01-01T10:15"), at("2026-01-01T10:30"), at("2026-01-01T10:45")]
+
+
+def test_six_fields_lead_with_seconds() -> None:
+    fires = CronExpr.parse("*/20 * * * * *").next_fires(at("2026-01-01T10:00:00"), UTC, 4)
+    assert fires == [
+        at("2026-01-01T10:00:20"),
+        at("2026-01-01T10:00:40"),
+        at("2026-01-01T10:01:00"),
+        at("2026-01-01T10:01:20"),
+    ]
+
+
+def test_next_after_is_strictly_after() -> None:
+    expr = CronExpr.parse("0 3 * * *")
+    assert expr.next_after(at("2026-01-01T03:00"), UTC) == at("2026-01-02T03:00")
+    assert expr.next_after(at("2026-01-01T02:59:59.5"), UTC) == at("2026-01-01T03:00")
+
+
+def test_names_lists_ranges_and_sunday_as_0_or_7() -> None:
+    expr = CronExpr.parse("0 9 * jan,MAR mon-fri")
+    assert expr.next_after(at("2026-01-30T10:00"), UTC) == at("2026-03-02T09:00")  # Jan 31 is Sat
+    sundays = CronExpr.parse("0 0 * * 7").next_fires(T0, UTC, 2)
+    assert sundays == CronExpr.parse("0 0 * * SUN").next_fires(T0, UTC, 2)
+    assert [d.isoweekday() for d in sundays] == [7, 7]
+
+
+def test_day_of_month_or_day_of_week_when_both_are_restricted() -> None:
+    # Like Vixie cron: the 1st of the month OR any Monday.
+    fires = CronExpr.parse("0 0 1 * MON").next_fires(at("2026-01-01T00:00"), UTC, 3)
+    assert fires == [at("2026-01-05"), at("2026-01-12"), at("2026-01-19")]
+    fires = CronExpr.parse("0 0 1 * MON").next_fires(at("2026-01-26T01:00"), UTC, 2)
+    assert fires == [at("2026-02-01"), at("2026-02-02")]
+    # A step starting with * is unrestricted: only the weekday counts... and both must match.
+    assert CronExpr.parse("0 0 */1 * MON").next_after(T0, UTC) == at("2026-01-05")
+
+
+def test_29th_of_february_waits_for_a_leap_year() -> None:
+    assert CronExpr.parse("0 0 29 2 *").next_after(T0, UTC) == at("2028-02-29")
+
+
+def test_wall_clock_of_the_timezone() -> None:
+    shanghai = ZoneInfo("Asia/Shanghai")
+    assert CronExpr.parse("0 3 * * *").next_after(T0, shanghai) == at("2026-01-01T19:00")
+
+
+def test_a_wall_time_skipped_by_daylight_saving_does_not_fire() -> None:
+    new_york = ZoneInfo("America/New_York")  # 2026-03-08 02:00 -> 03:00
+    fires = CronExpr.parse("30 2 * * *").next_fires(at("2026-03-06T12:00"), new_york, 2)
+    assert [f.astimezone(new_york).day for f in fires] == [7, 9]
+
+
+def test_matches_and_fires_between() -> None:
+    expr = CronExpr.parse("*/10 * * * * *")
+    assert expr.matches(at("2026-01-01T00:00:30"), UTC)
+    assert not expr.matches(at("2026-01-01T00:00:31"), UTC)
+    between = expr.fires_between(at("2026-01-01T00:00:10"), at("2026-01-01T00:01:00"), UTC, 3)
+    assert between == [at("2026-01-01T00:00:40"), at("2026-01-01T00:00:50"), at("2026-01-01T00:01")]
+
+
+# --- misfires ------------------------------------------------------------------------------
+
+GRACE = timedelta(seconds=60)
+NOW = at("2026-01-01T12:00")
+
+
+def _due(minutes: int) -> list[datetime]:
+    return [NOW - timedelta(minutes=m) for m in range(minutes, -1, -1)]
+
+
+def test_late_within_grace_is_an_ordinary_fire_whatever_the_policy() -> None:
+    for policy in ("run_now", "run_once", "skip"):
+        fires = plan_fires(policy, [NOW - timedelta(seconds=30), NOW], NOW, GRACE)
+        assert [f.trigger for f in fires] == [Trigger.SCHEDULE, Trigger.SCHEDULE]
+
+
+def test_run_now_runs_every_missed_fire_in_order() -> None:
+    fires = plan_fires("run_now", _due(5), NOW, GRACE)
+    assert [f.trigger for f in fires] == [Trigger.CATCH_UP] * 4 + [Trigger.SCHEDULE] * 2
+    assert [f.time for f in fires] == sorted(f.time for f in fires)
+
+
+def test_run_now_is_capped_to_the_latest() -> None:
+    fires = plan_fires("run_now", _due(500), NOW, GRACE)
+    caught = [f.time for f in fires if f.trigger == Trigger.CATCH_UP]
+    assert len(caught) == MAX_CATCH_UP and caught[-1] == NOW - timedelta(minutes=2)
+
+
+def test_run_once_runs_one_catch_up_for_all_missed() -> None:
+    fires = plan_fires("run_once", _due(5), NOW, GRACE)
+    assert [(f.time, f.trigger) for f in fires] == [
+        (NOW - timedelta(minutes=2), Trigger.CATCH_UP),
+        (NOW - timedelta(minutes=1), Trigger.SCHEDULE),
+        (NOW, Trigger.SCHEDULE),
+    ]
+
+
+def test_skip_runs_no_missed_fire() -> None:
+    fires = plan_fires("skip", _due(5), NOW, GRACE)
+    assert [f.trigger for f in fires] == [Trigger.SCHEDULE, Trigger.SCHEDULE]
+
+
+# --- the module through the container ------------------------------------------------------
+
+
+@dataclass
+class Env:
+    service: JobService
+    runner: JobRunner
+    scheduler: FakeJobScheduler
+    mailer: FakeMailer
+    store: Store
+    clock: FakeClock
+    container: Container
+
+    def create(self, **data: Any) -> int:
+        body = {"name": "job", "script": "demo", "kwargs": {"seconds": 0}, "cron": "* * * * *"}
+        return self.service.create(1, {**body, **data})
+
+    def logs(self, job_id: int | None = None) -> list[JobLog]:
+        rows = self.store.live(JobLog)
+        return sorted((x for x in rows if job_id is None or x.job_id == job_id), key=lambda x: x.id)
+
+    def job(self, job_id: int) -> Any:
+        return self.service.get(job_id).job
+
+
+@pytest.fixture
+def env(container: Container, store: Store, clock: FakeClock) -> Env:
+    scheduler, mailer = FakeJobScheduler(), FakeMailer()
+    container.uow.override(providers.Factory(FakeJobsUnitOfWork, store))
+    container.job_scheduler.override(providers.Object(scheduler))
+    container.job_run_lock.override(providers.Singleton(InMemoryRunLock))
+    container.mailer.override(providers.Object(mailer))
+    container.job_instance.override(providers.Object("unit-1"))
+    return Env(container.jobs(), container.job_runner(), scheduler, mailer, store, clock, container)
+
+
+def test_a_job_created_running_is_scheduled_from_its_next_fire(env: Env) -> None:
+    env.clock.current = at("2026-01-01T10:00:30")
+    job_id = env.create(status="running", cron="*/5 * * * *")
+    job = env.job(job_id)
+    assert job.status == "running" and job.next_fire_time == at("2026-01-01T10:05")
+    assert list(env.scheduler.jobs) == [job_id]
+
+
+def test_a_job_created_paused_is_not_scheduled(env: Env) -> None:
+    job_id = env.create()
+    assert env.job(job_id).status == "paused" and env.job(job_id).next_fire_time is None
+    assert env.scheduler.jobs == {}
+
+
+def test_the_detail_shows_the_next_five_fires_and_a_preview_needs_no_job(env: Env) -> None:
+    job_id = env.create(cron="0 3 * * *")
+    view = env.service.get(job_id)
+    assert view.next_fire_times == [at(f"2026-01-0{d}T03:00") for d in range(1, 6)]
+    assert env.service.preview("0 0 * * * *")[:2] == [
+        at("2026-01-01T01:00"),
+        at("2026-01-01T02:00"),
+    ]
+    with pytest.raises(InvalidInput):
+        env.service.preview("nonsense")
+
+
+def test_names_are_unique_among_live_jobs(env: Env) -> None:
+    job_id = env.create(name="nightly")
+    with pytest.raises(Conflict) as err:
+        env.create(name="nightly")
+    assert err.value.code == "job_name_exists"
+    env.service.delete(1, job_id)
+    env.create(name="nightly")
+
+
+def test_only_declared_scripts_are_accepted(env: Env) -> None:
+    with pytest.raises(InvalidInput) as err:
+        env.create(script="os.system")
+    assert (err.value.code, err.value.field) == ("job_script_unknown", "script")
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "field", "words"),
+    [
+        ([], {"seconds": "2"}, "kwargs", "seconds of demo must be float"),
+        ([], {"fail": 1}, "kwargs", "fail of demo must be bool"),
+        ([], {"sleep": 1}, "kwargs", "unexpected keyword argument 'sleep'"),
+        (["a", 1, True, "extra"], {}, "args", "too many positional arguments"),
+        ([1], {}, "args", "message of demo must be str"),
+        (["hi"], {"message": "twice"}, "args", "multiple values for argument 'message'"),
+        ([], {"ctx": 1}, "kwargs", "given by the scheduler"),
+    ],
+)
+def test_arguments_are_checked_against_the_signature_when_saved(
+    env: Env, args: list[Any], kwargs: dict[str, Any], field: str, words: str
+) -> None:
+    with pytest.raises(InvalidInput) as err:
+        env.create(args=args, kwargs=kwargs)
+    assert err.value.code == "job_args_invalid" and err.value.field == field
+    assert words in err.value.detail
+
+
+def test_a_missing_required_argument_is_named(env: Env) -> None:
+    registry = ScriptRegistry()
+
+    @job_script("greet", "greets")
+    def greet(name: str, times: int = 1) -> None: ...
+
+    registry.register(greet)
+    with pytest.raises(InvalidInput) as err:
+        registry.get("greet").check([], {})
+    assert "missing a required argument: 'name'" in err.value.detail
+    registry.get("greet").check(["ann"], {"times": 2})
+
+
+def test_the_registry_lists_each_script_with_its_signature(env: Env) -> None:
+    scripts = {s.name: s for s in env.service.scripts()}
+    assert set(scripts) == {
+        "clean_job_logs",
+        "clean_login_logs",
+        "clean_operation_logs",
+        "expire_reg_codes",
+        "demo",
+    }
+    demo = scripts["demo"]
+    assert demo.text == "(message: str = 'hello', seconds: float = 1.0, fail: bool = False)"
+    assert [(p.name, p.annotation, p.required, p.default) for p in demo.params] == [
+        ("message", "str", False, "hello"),
+        ("seconds", "float", False, 1.0),
+        ("fail", "bool", False, False),
+    ]
+
+
+def test_rules_of_the_row(env: Env) -> None:
+    cases = [
+        ({"cron": "61 * * * *"}, "cron_invalid"),
+        ({"misfire_policy": "sometimes"}, "job_invalid"),
+        ({"notify": "failure"}, "job_notify_invalid"),
+        ({"notify": "always", "notify_emails": ["not-an-address"]}, "job_notify_invalid"),
+        ({"name": " "}, "job_name_invalid"),
+    ]
+    for data, code in cases:
+        with pytest.raises(InvalidInput) as err:
+            env.create(**data)
+        assert err.value.code == code, data
+
+
+def test_pause_and_resume_change_the_schedule_and_never_schedule_twice(env: Env) -> None:
+    job_id = env.create(status="running")
+    env.service.pause(1, job_id)
+    assert env.scheduler.jobs == {} and env.job(job_id).next_fire_time is None
+    env.service.pause(1, job_id)  # again: nothing changes
+    env.clock.advance(minutes=10, seconds=5)
+    env.service.resume(1, job_id)
+    assert env.job(job_id).next_fire_time == at("2026-01-01T00:11")
+    version = env.scheduler.versions[job_id]
+    env.clock.advance(seconds=1)
+    env.service.resume(1, job_id)  # already running: left as it is
+    assert list(env.scheduler.jobs) == [job_id] and env.scheduler.versions[job_id] == version
+
+
+def test_an_edited_cron_moves_the_next_fire_and_reschedules(env: Env) -> None:
+    job_id = env.create(status="running", cron="0 3 * * *")
+    env.service.update(1, job_id, {"cron": "30 * * * *"})
+    assert env.job(job_id).next_fire_time == at("2026-01-01T00:30")
+    assert env.scheduler.jobs[job_id].cron == "30 * * * *"
+    env.service.update(1, job_id, {"status": "paused"})
+    assert env.scheduler.jobs == {}
+
+
+def test_run_now_returns_the_log_at_once_and_runs_in_the_background(env: Env) -> None:
+    job_id = env.create(kwargs={"message": "now", "seconds": 0})
+    log_id = env.service.run_now(1, job_id)
+    pending = env.service.log(log_id)
+    assert (pending.status, pending.trigger, pending.scheduled_time) == ("running", "manual", None)
+    env.scheduler.run_pending()
+    done = env.service.log(log_id)
+    assert done.status == "success" and done.end_time is not None
+    assert done.output == "job: now\nslept 0 s" and done.instance == "unit-1"
+
+
+def test_run_now_of_a_missing_job_is_not_found(env: Env) -> None:
+    with pytest.raises(NotFound):
+        env.service.run_now(1, 999)
+
+
+def test_a_failing_run_records_its_exception_and_notifies(env: Env) -> None:
+    job_id = env.create(
+        kwargs={"seconds": 0, "fail": True, "message": "boom"},
+        notify="failure",
+        notify_emails=["ops@example.com"],
+    )
+    log_id = env.service.run_now(1, job_id)
+    env.scheduler.run_pending()
+    log = env.service.log(log_id)
+    assert log.status == "failed"
+    assert "RuntimeError: demo failure as asked: boom" in log.error
+    assert log.output == "job: boom"
+    [mail] = env.mailer.sent
+    assert mail.to == ("ops@example.com",) and mail.subject == "[failed] job job"
+    assert "RuntimeError" in mail.text
+
+
+def test_notification_policies(env: Env) -> None:
+    quiet = env.create(name="quiet", notify="failure", notify_emails=["a@example.com"])
+    chatty = env.create(name="chatty", notify="always", notify_emails=["b@example.com"])
+    env.service.run_now(1, quiet)
+    env.service.run_now(1, chatty)
+    env.scheduler.run_pending()
+    assert [m.to for m in env.mailer.sent] == [("b@example.com",)]
+
+
+def test_a_lost_notice_does_not_change_the_outcome(env: Env) -> None:
+    env.mailer.fail_with = ServiceUnavailable("down", "mail_unavailable")
+    job_id = env.create(notify="always", notify_emails=["a@example.com"])
+    log_id = env.service.run_now(1, job_id)
+    env.scheduler.run_pending()
+    log = env.service.log(log_id)
+    assert log.status == "success" and "[notification not sent: mail_unavailable]" in log.output
+
+
+def test_a_non_concurrent_job_is_skipped_while_a_run_holds_it(env: Env) -> None:
+    job_id = env.create(concurrent=False)
+    lock = env.container.job_run_lock()
+    token = lock.acquire(job_id)
+    assert token is not None
+    log_id = env.service.run_now(1, job_id)
+    env.scheduler.run_pending()
+    assert env.service.log(log_id).status == "skipped"
+    lock.release(job_id, token)
+    again = env.service.run_now(1, job_id)
+    env.scheduler.run_pending()
+    assert env.service.log(again).status == "success"
+
+
+def test_a_concurrent_job_runs_alongside_itself(env: Env) -> None:
+    job_id = env.create(concurrent=True)
+    token = env.container.job_run_lock().acquire(job_id)
+    assert token is not None
+    log_id = env.service.run_now(1, job_id)
+    env.scheduler.run_pending()
+    assert env.service.log(log_id).status == "success"
+
+
+def test_a_fire_is_claimed_once_however_many_schedulers_dispatch_it(env: Env) -> None:
+    env.clock.current = at("2026-01-01T00:00:30")
+    job_id = env.create(status="running", cron="* * * * *")
+    fire = at("2026-01-01T00:01")
+    env.clock.current = fire
+    work = env.runner.dispatch(job_id, [fire])
+    twin = env.runner.dispatch(job_id, [fire])  # another instance, same fire
+    assert work is not None and twin is None
+    work()
+    [log] = env.logs(job_id)
+    assert (log.status, log.trigger, log.scheduled_time) == ("success", "schedule", fire)
+    assert env.job(job_id).next_fire_time == at("2026-01-01T00:02")
+
+
+def test_fires_of_a_paused_job_or_of_an_old_cron_do_not_run(env: Env) -> None:
+    job_id = env.create(status="running", cron="* * * * *")
+    fire = at("2026-01-01T00:01")
+    env.clock.current = fire
+    env.service.update(1, job_id, {"cron": "0 5 * * *"})
+    assert env.runner.dispatch(job_id, [fire]) is None
+    env.service.pause(1, job_id)
+    assert env.runner.dispatch(job_id, [at("2026-01-01T05:00")]) is None
+    assert env.logs(job_id) == []
+
+
+def test_a_late_dispatch_follows_the_misfire_policy(env: Env) -> None:
+    job_id = env.create(status="running", cron="* * * * *", misfire_policy="run_once")
+    env.clock.current = at("2026-01-01T00:10:30")
+    fires = [at(f"2026-01-01T00:{m:02d}") for m in range(1, 11)]
+    work = env.runner.dispatch(job_id, fires)
+    assert work is not None
+    work()
+    assert [(x.trigger, x.scheduled_time) for x in env.logs(job_id)] == [
+        ("catch-up", at("2026-01-01T00:09")),
+        ("schedule", at("2026-01-01T00:10")),
+    ]
+
+
+def test_reconcile_pauses_what_cannot_run_and_schedules_the_rest(env: Env) -> None:
+    good = env.create(name="good", status="running")
+    idle = env.create(name="idle")
+    gone = env.create(name="gone", status="running")
+    env.job(gone).script = "removed_in_this_release"
+    env.scheduler.jobs.clear()
+    env.scheduler.versions.clear()
+    env.service.reconcile()
+    assert env.job(good).status == "running" and env.job(idle).status == "paused"
+    assert env.job(gone).status == "paused" and env.job(gone).next_fire_time is None
+    assert set(env.scheduler.jobs) == {good}
+    env.service.reconcile()  # again, as a takeover would: still scheduled once
+    assert set(env.scheduler.jobs) == {good}
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        ("skip", [("schedule", "00:10")]),
+        ("run_once", [("catch-up", "00:09"), ("schedule", "00:10")]),
+        (
+            "run_now",
+            [("catch-up", f"00:{m:02d}") for m in range(2, 10)] + [("schedule", "00:10")],
+        ),
+    ],
+)
+def test_reconcile_handles_what_was_missed_while_nobody_held_the_schedule(
+    env: Env, policy: str, expected: list[tuple[str, str]]
+) -> None:
+    env.clock.current = at("2026-01-01T00:01:30")
+    job_id = env.create(status="running", cron="* * * * *", misfire_policy=policy)
+    assert env.job(job_id).next_fire_time == at("2026-01-01T00:02")
+    env.clock.current = at("2026-01-01T00:10:30")  # down for eight and a half minutes
+    env.service.reconcile()
+    env.scheduler.run_pending()
+    got = [(x.trigger, x.scheduled_time.strftime("%H:%M")) for x in env.logs(job_id)]
+    assert got == expected
+    assert env.job(job_id).next_fire_time == at("2026-01-01T00:11")
+    assert env.scheduler.jobs[job_id].next_fire_time == at("2026-01-01T00:11")
+
+
+def test_sync_follows_edits_and_pauses_made_elsewhere(env: Env) -> None:
+    job_id = env.create(status="running")
+    other = env.create(name="other", status="running")
+    job = env.job(job_id)
+    env.scheduler.jobs.clear()
+    env.scheduler.versions.clear()
+    env.service.sync()
+    assert set(env.scheduler.jobs) == {job_id, other}
+    # Another instance pauses one and edits the other (only the table changes here).
+    env.job(other).pause()
+    job.cron = "*/2 * * * *"
+    job.modified_time = env.clock.now() + timedelta(seconds=1)
+    env.service.sync()
+    assert set(env.scheduler.jobs) == {job_id}
+    assert env.scheduler.versions[job_id] == job.modified_time
+
+
+def test_seeded_jobs_are_valid_paused_and_added_only_when_missing(env: Env) -> None:
+    registry = env.container.job_scripts()
+    for spec in SEED_JOBS:
+        registry.get(spec["script"]).check(list(spec.get("args", [])), dict(spec.get("kwargs", {})))
+        CronExpr.parse(spec["cron"])
+    with FakeJobsUnitOfWork(env.store) as uow:
+        assert seed_jobs(uow, T0) == {"jobs": len(SEED_JOBS)}
+        assert seed_jobs(uow, T0) == {"jobs": 0}
+    page = env.service.search(JobFilter(), PageRequest(size=100))
+    assert {j.status for j in page.items} == {"paused"}
+
+
+def test_housekeeping_scripts_work_through_their_ports(env: Env) -> None:
+    old, recent = T0 - timedelta(days=40), T0 - timedelta(days=2)
+    for when in (old, recent):
+        entry = LoginLog(username="x")
+        entry.stamp_created(None, when)
+        env.store.add(entry)
+    due = RegCode(code="A", reg_times=1)
+    due.activate(T0 - timedelta(days=3))
+    fresh = RegCode(code="B", reg_times=30)
+    fresh.activate(T0 - timedelta(days=3))
+    env.store.add(due)
+    env.store.add(fresh)
+    login_job = env.create(name="logins", script="clean_login_logs", kwargs={"days": 30})
+    codes_job = env.create(name="codes", script="expire_reg_codes", kwargs={})
+    logs_job = env.create(name="logs", script="clean_job_logs", kwargs={"days": 30})
+    for job_id in (login_job, codes_job):
+        env.service.run_now(1, job_id)
+    env.scheduler.run_pending()
+    assert [x.created_time for x in env.store.live(LoginLog)] == [recent]
+    assert (due.state, fresh.state) == (RegCodeState.EXPIRED, RegCodeState.ACTIVE)
+    assert [x.output for x in env.logs(codes_job)] == ["marked 1 reg codes expired"]
+    # Job logs: finished ones older than the cut-off go; a running one stays.
+    env.clock.advance(days=31)
+    env.service.run_now(1, logs_job)
+    env.scheduler.run_pending()
+    left = env.service.logs(JobLogFilter(), PageRequest(size=100)).items
+    assert [x.job_id for x in left] == [logs_job]
+    assert left[0].output.startswith("deleted 2 job logs")
+
+
+def test_days_must_be_positive(env: Env) -> None:
+    job_id = env.create(name="logins", script="clean_login_logs", kwargs={"days": 0})
+    log_id = env.service.run_now(1, job_id)
+    env.scheduler.run_pending()
+    assert "days must be at least 1" in env.service.log(log_id).error
+
+
+def test_signature_text_of_every_kind_of_parameter() -> None:
+    registry = ScriptRegistry()
+
+    @job_script("kinds", "all kinds")
+    def kinds(a: int, /, b: str, *rest: int, c: bool = False, **extra: str) -> None: ...
+
+    @job_script("keyword_only", "keyword only")
+    def keyword_only(*, limit: int = 5) -> None: ...
+
+    registry.register(kinds)
+    registry.register(keyword_only)
+    assert (
+        registry.get("kinds").text
+        == "(a: int, /, b: str, *rest: int, c: bool = False, **extra: str)"
+    )
+    assert registry.get("keyword_only").text == "(*, limit: int = 5)"
+    registry.get("kinds").check([1, "b", 2, 3], {"c": True, "x": "y"})
+    with pytest.raises(InvalidInput, match="rest of kinds must be int"):
+        registry.get("kinds").check([1, "b", "3"], {})
+    with pytest.raises(InvalidInput, match="extra of kinds must be str"):
+        registry.get("kinds").check([1, "b"], {"x": 1})
+
+
+@pytest.mark.parametrize(
+    ("settings", "words"),
+    [
+        ({"scheduler_timezone": "Mars/Olympus"}, "APP_SCHEDULER_TIMEZONE"),
+        ({"scheduler_lease_seconds": 3, "scheduler_sync_seconds": 2}, "a third of the lease"),
+        ({"scheduler_misfire_grace_seconds": 10}, "must exceed the lease"),
+    ],
+)
+def test_scheduler_settings_that_would_break_the_guarantees_are_refused(
+    settings: dict[str, Any], words: str
+) -> None:
+    from bootstrap import Settings
+
+    with pytest.raises(ValueError, match=words):
+        Settings(_env_file=None, **settings)  # type: ignore[call-arg]
+    assert Settings(_env_file=None, scheduler_timezone="Asia/Shanghai").scheduler_timezone  # type: ignore[call-arg]

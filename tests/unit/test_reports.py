@@ -1,0 +1,412 @@
+"""Reports: column mapping, formula neutralising, filter reuse and the all-or-nothing import rule."""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import pytest
+from pydantic import ValidationError
+
+from bootstrap import Container
+from core.dictionary.seed import DICTIONARIES
+from core.regcode.model import RegCode
+from core.regcode.ports import RegCodeFilter
+from core.reports.model import (
+    CellError,
+    Column,
+    ColumnType,
+    ImportRejected,
+    ImportRow,
+    RowError,
+    from_cell,
+    header_index,
+    neutralise,
+    to_cell,
+    unneutralise,
+)
+from core.reports.ports import SheetColumn
+from core.reports.seed import REPORTS_SEED
+from core.reports.service import ReportService
+from entrypoints.http.files import content_disposition
+from entrypoints.http.reports import Report, discover
+from entrypoints.http.routers.config import ConfigQuery
+from entrypoints.http.routers.dictionary import DictItemQuery
+from entrypoints.http.routers.rbac import UserQuery
+from entrypoints.http.routers.regcode import RegCodeQuery
+from tests.unit.fakes import FakeClock, Store
+
+STATE = Column("state", "状态", "State", ColumnType.INT, dictionary="sys_reg_code_state")
+STATES = [
+    {"value": "0", "label": "未激活", "label_en": "Inactive"},
+    {"value": "1", "label": "已激活", "label_en": "Active"},
+]
+
+
+class Dictionaries:
+    def items_of(self, type_code: str) -> list[dict[str, Any]]:
+        return STATES if type_code == "sys_reg_code_state" else []
+
+
+class SheetWriter:
+    def __init__(self) -> None:
+        self.headers: list[str] = []
+        self.rows: list[list[Any]] = []
+
+    def write(
+        self, target: str, title: str, columns: Sequence[SheetColumn], rows: Iterable[Sequence[Any]]
+    ) -> int:
+        self.headers = [c.header for c in columns]
+        self.rows = [list(r) for r in rows]
+        return len(self.rows)
+
+
+class SheetReader:
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self._rows = rows
+
+    def rows(self, source: BinaryIO) -> list[tuple[Any, ...]]:
+        return self._rows
+
+
+def service(rows: list[tuple[Any, ...]] | None = None) -> tuple[ReportService, SheetWriter]:
+    writer = SheetWriter()
+    return ReportService(writer, SheetReader(rows or []), Dictionaries()), writer
+
+
+# --- formula neutralising -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "=HYPERLINK()"])
+def test_text_that_a_spreadsheet_would_run_gets_a_leading_quote(text: str) -> None:
+    assert neutralise(text) == "'" + text
+    assert unneutralise(neutralise(text)) == text
+
+
+@pytest.mark.parametrize("text", ["plain", "1=1", "a-b", "'quoted", "", "注册码"])
+def test_other_text_is_left_alone(text: str) -> None:
+    assert neutralise(text) == text
+    assert unneutralise(text) == text
+
+
+def test_export_neutralises_strings_but_not_numbers() -> None:
+    remark = Column("remark", "备注", "Remark")
+    days = Column("days", "天数", "Days", ColumnType.INT)
+    assert to_cell(remark, "=cmd|' /C calc'!A0", {}) == "'=cmd|' /C calc'!A0"
+    assert to_cell(days, -5, {}) == -5
+    assert to_cell(remark, -5, {}) == "'-5"
+
+
+# --- column mapping -----------------------------------------------------------------------
+
+
+def test_dictionary_columns_show_labels_in_the_callers_language() -> None:
+    reports, writer = service()
+    reports.export("x", "t", [STATE], [{"state": 1}, {"state": 0}, {"state": 9}], "zh")
+    assert writer.headers == ["状态"] and writer.rows == [["已激活"], ["未激活"], ["9"]]
+    reports.export("x", "t", [STATE], [{"state": 1}], "en")
+    assert writer.headers == ["State"] and writer.rows == [["Active"]]
+
+
+def test_instants_are_written_in_utc_and_say_so() -> None:
+    at = Column("at", "时间", "At", ColumnType.DATETIME)
+    shanghai = datetime(2026, 5, 1, 8, 30, tzinfo=timezone(timedelta(hours=8)))
+    assert to_cell(at, shanghai, {}) == datetime(2026, 5, 1, 0, 30)
+    assert at.title("zh") == "时间 (UTC)" and at.title("en") == "At (UTC)"
+    assert to_cell(at, None, {}) is None
+
+
+@pytest.mark.parametrize(
+    ("column", "raw", "expected"),
+    [
+        (Column("n", "n", "n", ColumnType.INT), 30, 30),
+        (Column("n", "n", "n", ColumnType.INT), 30.0, 30),
+        (Column("n", "n", "n", ColumnType.INT), " 30 ", 30),
+        (Column("s", "s", "s"), 123.0, "123"),
+        (Column("s", "s", "s"), "  text ", "text"),
+        (Column("s", "s", "s"), "'=1+2", "=1+2"),
+        (Column("b", "b", "b", ColumnType.BOOL), "是", True),
+        (Column("b", "b", "b", ColumnType.BOOL), 0, False),
+        (
+            Column("t", "t", "t", ColumnType.DATETIME),
+            "2026-05-01 08:30",
+            datetime(2026, 5, 1, 8, 30, tzinfo=UTC),
+        ),
+        (
+            Column("t", "t", "t", ColumnType.DATETIME),
+            datetime(2026, 5, 1),
+            datetime(2026, 5, 1, tzinfo=UTC),
+        ),
+        (Column("s", "s", "s"), None, None),
+        (Column("s", "s", "s"), "   ", None),
+    ],
+)
+def test_cells_become_typed_values(column: Column, raw: Any, expected: Any) -> None:
+    assert from_cell(column, raw, {}) == expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw"),
+    [
+        (ColumnType.INT, 30.5),
+        (ColumnType.INT, "thirty"),
+        (ColumnType.INT, True),
+        (ColumnType.BOOL, "maybe"),
+        (ColumnType.DATETIME, "yesterday"),
+    ],
+)
+def test_cells_that_do_not_fit_their_column_are_errors(kind: ColumnType, raw: Any) -> None:
+    with pytest.raises(CellError):
+        from_cell(Column("c", "c", "c", kind), raw, {})
+
+
+def test_dictionary_cells_read_either_label_or_the_value() -> None:
+    lookup = {"未激活": "0", "Inactive": "0", "0": "0", "已激活": "1", "Active": "1", "1": "1"}
+    assert [from_cell(STATE, raw, lookup) for raw in ("已激活", "Inactive", "1", 0)] == [1, 0, 1, 0]
+    with pytest.raises(CellError, match="not one of"):
+        from_cell(STATE, "过期了", lookup)
+
+
+def test_headers_are_found_in_either_language_in_any_order() -> None:
+    code = Column("code", "注册码", "Code", required=True)
+    days = Column("reg_times", "有效天数", "Days valid", ColumnType.INT, required=True)
+    remark = Column("remark", "备注", "Remark")
+    found, errors = header_index([code, days, remark], ["Remark", "notes", "注册码"])
+    assert errors == [RowError(1, "reg_times", "this column is missing")]
+    found, errors = header_index(
+        [code, days, remark], ["Remark", "notes", "注册码", " days VALID "]
+    )
+    assert errors == [] and found == {"remark": 0, "code": 2, "reg_times": 3}
+    _, errors = header_index([code], ["Code", "注册码*"])
+    assert errors == [RowError(1, "code", "this column appears more than once")]
+
+
+def test_reading_a_sheet_collects_every_cell_error_with_its_row() -> None:
+    code = Column("code", "注册码", "Code", required=True)
+    days = Column("reg_times", "有效天数", "Days valid", ColumnType.INT, required=True)
+    reports, _ = service(
+        [
+            ("注册码", "有效天数"),
+            ("AAAA-1", 30),
+            (None, None),  # blank rows are skipped but keep their numbers
+            ("AAAA-2", "lots"),
+            (None, 5),
+            ("AAAA-3", "7"),
+        ]
+    )
+    rows, errors = reports.read(None, [code, days])  # type: ignore[arg-type]
+    assert rows == [
+        ImportRow(2, {"code": "AAAA-1", "reg_times": 30}),
+        ImportRow(6, {"code": "AAAA-3", "reg_times": 7}),
+    ]
+    assert errors == [
+        RowError(4, "reg_times", "a whole number is expected"),
+        RowError(5, "code", "this cell is required"),
+    ]
+
+
+def test_an_empty_sheet_is_an_error_not_a_silent_success() -> None:
+    reports, _ = service([("注册码",)])
+    rows, errors = reports.read(None, [Column("code", "注册码", "Code")])  # type: ignore[arg-type]
+    assert rows == [] and errors[0].message == "the sheet has no data rows"
+
+
+# --- the all-or-nothing rule --------------------------------------------------------------
+
+
+def _codes(store: Store) -> set[str]:
+    return {c.code for c in store.live(RegCode)}
+
+
+def test_an_import_with_errors_writes_nothing_and_reports_each(
+    container: Container, store: Store
+) -> None:
+    container.reg_codes().import_codes(1, [ImportRow(2, {"code": "TAKEN-0001", "reg_times": 5})])
+    before, commits = _codes(store), store.commits
+    rows = [
+        ImportRow(2, {"code": "GOOD-0001", "reg_times": 30, "remark": ""}),
+        ImportRow(3, {"code": "no spaces allowed", "reg_times": 30}),
+        ImportRow(4, {"code": "GOOD-0001", "reg_times": 30}),
+        ImportRow(5, {"code": "TAKEN-0001", "reg_times": 30}),
+        ImportRow(6, {"code": "GOOD-0002", "reg_times": 0}),
+    ]
+    with pytest.raises(ImportRejected) as exc:
+        container.reg_codes().import_codes(1, rows, [RowError(7, "remark", "too long")])
+    assert [(e.row, e.column) for e in exc.value.errors] == [
+        (3, "code"),
+        (4, "code"),
+        (5, "code"),
+        (6, "reg_times"),
+        (7, "remark"),
+    ]
+    assert exc.value.code == "import_rejected"
+    assert _codes(store) == before and store.commits == commits
+
+
+def test_a_clean_import_creates_every_row_in_one_commit(
+    container: Container, store: Store, clock: FakeClock
+) -> None:
+    commits = store.commits
+    rows = [
+        ImportRow(n, {"code": f"CODE-{n:04d}", "reg_times": 30, "remark": "r"})
+        for n in range(2, 12)
+    ]
+    assert container.reg_codes().import_codes(7, rows) == 10
+    created = [c for c in store.live(RegCode) if c.code.startswith("CODE-")]
+    assert len(created) == 10 and store.commits == commits + 1
+    assert all(
+        c.creator_id == 7 and c.created_time == clock.now() and c.state == 0 for c in created
+    )
+
+
+def test_config_import_checks_keys_against_the_file_and_the_database(container: Container) -> None:
+    configs = container.configs()
+    configs.create(1, {"name": "n", "key": "app.taken", "value": "1"})
+    assert configs.value("app.new") is None  # cached as missing
+    with pytest.raises(ImportRejected) as exc:
+        configs.create_many(
+            1,
+            [
+                ImportRow(2, {"name": "a", "key": "app.taken", "value": ""}),
+                ImportRow(3, {"name": "b", "key": "1bad", "value": ""}),
+                ImportRow(4, {"name": "c", "key": "app.new", "value": ""}),
+                ImportRow(5, {"name": "d", "key": "app.new", "value": ""}),
+            ],
+        )
+    assert [(e.row, e.column) for e in exc.value.errors] == [(2, "key"), (3, "key"), (5, "key")]
+    assert configs.value("app.new") is None
+    assert (
+        configs.create_many(1, [ImportRow(2, {"name": "c", "key": "app.new", "value": "yes"})]) == 1
+    )
+    assert configs.value("app.new") == "yes"  # the cached "missing" was dropped
+
+
+def test_dictionary_import_needs_known_types_and_new_values(container: Container) -> None:
+    dictionaries = container.dictionaries()
+    dictionaries.create_type(1, {"code": "fruit", "name": "Fruit"})
+    dictionaries.create_item(1, {"type_code": "fruit", "label": "Apple", "value": "a"})
+    assert [i["value"] for i in dictionaries.items_of("fruit")] == ["a"]
+    with pytest.raises(ImportRejected) as exc:
+        dictionaries.create_items(
+            1,
+            [
+                ImportRow(2, {"type_code": "fruit", "label": "Apple", "value": "a"}),
+                ImportRow(3, {"type_code": "veg", "label": "Leek", "value": "l"}),
+                ImportRow(
+                    4, {"type_code": "fruit", "label": "Pear", "value": "p", "css_class": "pink"}
+                ),
+            ],
+        )
+    assert [(e.row, e.column) for e in exc.value.errors] == [
+        (2, "value"),
+        (3, "type_code"),
+        (4, "css_class"),
+    ]
+    rows = [
+        ImportRow(
+            2, {"type_code": "fruit", "label": "Pear", "label_en": "Pear", "value": "p", "sort": 2}
+        )
+    ]
+    assert dictionaries.create_items(1, rows) == 1
+    assert [i["value"] for i in dictionaries.items_of("fruit")] == ["a", "p"]  # cache dropped
+
+
+# --- reports declared at the edge ---------------------------------------------------------
+
+
+def test_the_shipped_reports_are_discovered_and_reuse_the_list_routes_query_models() -> None:
+    reports = discover()
+    assert set(reports) == {"users", "reg_codes", "config_settings", "dict_items"}
+    assert reports["users"].query is UserQuery and not reports["users"].importable
+    assert reports["reg_codes"].query is RegCodeQuery
+    assert reports["config_settings"].query is ConfigQuery
+    assert reports["dict_items"].query is DictItemQuery
+    with pytest.raises(ValidationError):
+        reports["reg_codes"].query.model_validate({"state": "9"})
+    with pytest.raises(ValidationError):
+        reports["reg_codes"].query.model_validate({"no_such_filter": "1"})
+
+
+def test_each_report_is_consistent_with_its_labels_dictionaries_and_schema() -> None:
+    seeded_labels = {label.label for label in REPORTS_SEED.labels}
+    dictionaries = {code for code, _, _ in DICTIONARIES}
+    for report in discover().values():
+        assert set(report.export_labels) <= seeded_labels, report.name
+        assert set(report.import_labels or ()) <= seeded_labels, report.name
+        for column in (*report.columns, *report.import_columns):
+            assert column.dictionary is None or column.dictionary in dictionaries
+        if report.import_schema is not None:
+            fields = set(report.import_schema.model_fields)
+            assert {c.key for c in report.import_columns} <= fields, report.name
+            report.import_schema.model_validate(dict(report.example))
+
+
+def test_reg_code_export_reuses_the_list_filter(container: Container, clock: FakeClock) -> None:
+    codes = container.reg_codes()
+    made = codes.generate(1, 5, 10)
+    for code in made[:2]:
+        assert code.id is not None
+        codes.activate(1, code.id)
+    report = discover()["reg_codes"]
+    query = RegCodeQuery.model_validate({"state": "1"})
+    exported = list(report.rows(container, query))
+    listed = codes.search(query.filter(), query.page_request(query.sort)).items
+    assert sorted(r["id"] for r in exported) == sorted(v.reg_code.id for v in listed)
+    assert len(exported) == 2 and all(r["state"] == 1 for r in exported)
+    assert len(list(codes.iterate(RegCodeFilter(), batch_size=2))) == 5  # batches join up
+
+
+def test_dropping_a_module_in_the_package_adds_a_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "extra_reports"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "_helpers.py").write_text("REPORT = None\n")
+    (package / "things.py").write_text(
+        textwrap.dedent(
+            """
+            from entrypoints.http.reports import Report
+            from entrypoints.http.schemas.common import ListQuery
+            from core.reports.model import Column
+
+            REPORT = Report(
+                name="things", title="东西", title_en="Things", export_labels=("perm:thing:export",),
+                columns=(Column("id", "编号", "ID"),), query=ListQuery, rows=lambda c, q: [],
+            )
+            """
+        )
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    try:
+        found = discover("extra_reports")
+    finally:
+        for name in [m for m in sys.modules if m.startswith("extra_reports")]:
+            del sys.modules[name]
+    assert list(found) == ["things"] and isinstance(found["things"], Report)
+
+
+def test_a_report_without_labels_is_refused_at_start() -> None:
+    with pytest.raises(ValueError, match="label"):
+        Report(
+            name="x",
+            title="x",
+            title_en="x",
+            export_labels=(),
+            columns=(),
+            query=UserQuery,
+            rows=lambda c, q: [],
+        )
+
+
+def test_download_names_work_in_chinese() -> None:
+    header = content_disposition("reg_codes_20261128.xlsx", "注册码_20261128.xlsx")
+    assert header == (
+        'attachment; filename="reg_codes_20261128.xlsx"; '
+        "filename*=UTF-8''%E6%B3%A8%E5%86%8C%E7%A0%81_20261128.xlsx"
+    )
+    assert content_disposition('a"b\r\n.xlsx', "x").startswith('attachment; filename="a_b__.xlsx"')
