@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 FRONTEND := frontend
 FRONT_STAMP := $(FRONTEND)/node_modules/.installed
 
-.PHONY: run test install lint test-unit test-integration dashboard test-frontend e2e bench clean
+.PHONY: run test install lint test-unit test-integration dashboard test-frontend test-e2e bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,7 +46,11 @@ test-integration: install dashboard
 test-frontend: $(FRONT_STAMP)
 	cd $(FRONTEND) && npm test --silent
 
-test: lint test-unit test-frontend test-integration
+# The dashboard in Debian's Chromium against the real backend on a fresh embedded database.
+test-e2e: install dashboard
+	cd $(FRONTEND) && npm run e2e --silent
+
+test: lint test-unit test-frontend test-integration test-e2e
 
 bench: install
 	$(BIN)/python bench/run.py

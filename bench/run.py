@@ -76,6 +76,10 @@ class Server:
         text = Path(f"/proc/{self.proc.pid}/status").read_text()
         return int(re.search(r"VmHWM:\s+(\d+)", text).group(1)) / 1024  # type: ignore[union-attr]
 
+    def reset_peak(self) -> None:
+        """Start a new peak-RSS measurement (Linux: writing 5 to clear_refs resets VmHWM)."""
+        Path(f"/proc/{self.proc.pid}/clear_refs").write_text("5")
+
     def rss_mb(self) -> float:
         text = Path(f"/proc/{self.proc.pid}/status").read_text()
         return int(re.search(r"VmRSS:\s+(\d+)", text).group(1)) / 1024  # type: ignore[union-attr]
@@ -480,6 +484,7 @@ def _export(base: str, _token: str, db_url: str, app: Server, rows: int) -> str:
             text("SELECT COUNT(*) FROM t_reg_code WHERE is_deleted = 0")
         ).scalar_one()
     engine.dispose()
+    app.reset_peak()
     rss_before = app.rss_mb()
     started = time.monotonic()
     size = 0

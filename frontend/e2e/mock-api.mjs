@@ -50,7 +50,8 @@ const MENUS = [
     ]
   },
   { id: 9, parent_id: null, type: 'dir', name: 'System', title: '系统管理', title_en: 'System', path: '/system', component: null, icon: 'Setting', sort: 3, hidden: false, status: 1, perm: null,
-    children: [{ id: 10, parent_id: 9, type: 'menu', name: 'Config', title: '参数设置', title_en: 'Settings', path: 'config', component: 'system/config/index', icon: 'Tools', sort: 1, hidden: false, status: 1, perm: null, children: [] }] }
+    // A menu whose component has no page file: shows the "missing page component" placeholder.
+    children: [{ id: 10, parent_id: 9, type: 'menu', name: 'MissingDemo', title: '缺失页面示例', title_en: 'Missing page (demo)', path: 'missing', component: 'demo/missing/index', icon: 'Tools', sort: 1, hidden: false, status: 1, perm: null, children: [] }] }
 ]
 
 const flatMenus = () => {

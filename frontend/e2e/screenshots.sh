@@ -37,7 +37,7 @@ shot menus            http://127.0.0.1:8892/permission/menu 1280 800
 shot labels           http://127.0.0.1:8892/permission/label 1280 800
 shot login-log        http://127.0.0.1:8892/log/login 1280 800
 shot operation-log    http://127.0.0.1:8892/log/operation 1280 800
-shot missing-page     http://127.0.0.1:8892/system/config 1280 800
+shot missing-page     http://127.0.0.1:8892/system/missing 1280 800
 shot profile          http://127.0.0.1:8892/profile 1280 800
 shot not-found        http://127.0.0.1:8892/nowhere 1280 800
 shot no-role          http://127.0.0.1:8893/index 1280 800

@@ -336,3 +336,28 @@ def test_cli_backup_and_restore_show_progress_and_a_summary(tmp_path: Path) -> N
     (tmp_path / "bad.zip").write_bytes(b"junk")
     bad = _cli(tmp_path, "restore", "bad.zip", "--yes")
     assert bad.returncode == 1 and "backup_invalid" in bad.stderr
+
+
+def test_restored_jobs_keep_their_json_arguments(app: App) -> None:
+    """JSON kept in TEXT columns (job args, kwargs, recipients) comes back as values, not text."""
+    h = app.login("admin", "admin123")
+    body = {
+        "name": "restore-json-check",
+        "script": "demo_sleep",
+        "kwargs": {"seconds": 0.1},
+        "cron": "0 3 * * *",
+        "notify_emails": ["ops@example.com"],
+    }
+    scripts = [s["name"] for s in app.client.get("/api/v1/system/job/scripts", headers=h).json()]
+    body["script"] = next(s for s in scripts if "demo" in s)
+    created = app.client.post("/api/v1/system/job", headers=h, json=body)
+    assert created.status_code == 201, created.text
+    job_id = created.json()["id"]
+    before = app.client.get(f"/api/v1/system/job/{job_id}", headers=h).json()
+    raw = app.client.post(BACKUP, headers=h).content
+    assert _restore(app, h, raw).status_code == 200
+    h = app.login("admin", "admin123")
+    assert app.client.get("/api/v1/system/job", headers=h).status_code == 200
+    after = app.client.get(f"/api/v1/system/job/{job_id}", headers=h).json()
+    for field in ("args", "kwargs", "notify_emails"):
+        assert after[field] == before[field], field

@@ -267,13 +267,15 @@ def test_import_of_a_filled_in_template(app: App, admin_h: dict[str, str]) -> No
 
 def test_an_import_with_three_bad_rows_writes_nothing(app: App, admin_h: dict[str, str]) -> None:
     prefix = unique("BAD").upper()
+    existing = _sheet([["注册码", "有效天数", "备注"], [f"{prefix}-EXISTS", 30, "imported first"]])
+    assert _upload(app, admin_h, "reg_codes", existing).json() == {"count": 1}
     data = _sheet(
         [
             ["注册码", "有效天数", "备注"],
             [f"{prefix}-OK", 30, "fine"],
             [f"{prefix}-DAYS", "thirty", ""],
             [f"{prefix}-OK", 30, "the same code again"],
-            ["BULK-0000001", 30, "exists already"],
+            [f"{prefix}-EXISTS", 30, "exists already"],
         ]
     )
     r = _upload(app, admin_h, "reg_codes", data)
@@ -287,7 +289,7 @@ def test_an_import_with_three_bad_rows_writes_nothing(app: App, admin_h: dict[st
     ]
     assert all(e["message"] for e in body["detail"])
     listed = app.client.get(RC, headers=admin_h, params={"code": prefix}).json()
-    assert listed["total"] == 0
+    assert [i["code"] for i in listed["items"]] == [f"{prefix}-EXISTS"]  # nothing new written
 
 
 def test_config_and_dictionary_imports_obey_the_create_rules(

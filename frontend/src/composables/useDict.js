@@ -3,8 +3,8 @@ import { getDictItems } from '@/api/dict'
 import { getLocale } from '@/locales'
 
 /**
- * Built-in items used while the dictionary module of the backend is missing or unreachable.
- * `label_en` is a frontend-only extra so the fallback follows the language switch.
+ * Built-in items, used only while `GET /system/dict/{type}` fails (backend down, module
+ * missing, no permission). They mirror the seeded dictionaries so the pages read the same.
  */
 export const DEFAULT_DICTS = {
   sys_user_status: [
@@ -17,12 +17,21 @@ export const DEFAULT_DICTS = {
   ],
   sys_menu_type: [
     { label: '目录', label_en: 'Directory', value: 'dir', css_class: 'warning' },
-    { label: '菜单', label_en: 'Menu', value: 'menu', css_class: 'primary' },
+    { label: '菜单', label_en: 'Menu', value: 'menu', css_class: 'success' },
     { label: '按钮', label_en: 'Button', value: 'button', css_class: 'info' }
   ],
   sys_yes_no: [
-    { label: '是', label_en: 'Yes', value: 'Y', css_class: 'primary' },
-    { label: '否', label_en: 'No', value: 'N', css_class: 'info' }
+    { label: '是', label_en: 'Yes', value: '1', css_class: 'primary' },
+    { label: '否', label_en: 'No', value: '0', css_class: 'info' }
+  ],
+  sys_login_status: [
+    { label: '成功', label_en: 'Success', value: 'success', css_class: 'success' },
+    { label: '失败', label_en: 'Failed', value: 'failed', css_class: 'danger' }
+  ],
+  sys_reg_code_state: [
+    { label: '未激活', label_en: 'Inactive', value: '0', css_class: 'info' },
+    { label: '已激活', label_en: 'Active', value: '1', css_class: 'success' },
+    { label: '已过期', label_en: 'Expired', value: '2', css_class: 'danger' }
   ]
 }
 
@@ -34,19 +43,22 @@ function normalize(items) {
   if (!Array.isArray(items)) return null
   return items
     .filter((it) => it && it.value !== undefined && it.value !== null)
-    .map((it) => ({
+    .map((it, index) => ({
       label: it.label,
-      label_en: it.label_en,
+      label_en: it.label_en || '',
       value: String(it.value),
-      css_class: it.css_class || it.list_class || ''
+      css_class: it.css_class || it.list_class || '',
+      sort: Number.isFinite(Number(it.sort)) ? Number(it.sort) : index
     }))
+    .sort((a, b) => a.sort - b.sort)
 }
 
 function fetchInto(type, entry) {
   entry.promise = getDictItems(type)
     .then((res) => {
       const items = normalize(res)
-      if (!items || !items.length) throw new Error('empty dictionary')
+      if (!items) throw new Error('not a dictionary')
+      // An empty answer is a real dictionary (every item disabled): no fallback for it.
       entry.items.splice(0, entry.items.length, ...items)
       entry.fallbackAt = 0
     })
@@ -75,8 +87,9 @@ function load(type) {
 
 /**
  * `const { sys_user_status } = useDict('sys_user_status')`: reactive arrays of
- * `{label, value, css_class}` filled from `GET /system/dict/{type}`, cached for the session,
- * falling back to built-in defaults when the request fails.
+ * `{label, label_en, value, css_class, sort}` filled from `GET /system/dict/{type}`, cached for
+ * the session, falling back to built-in defaults only when the request fails. Show an item with
+ * `dictLabel(item)` (or `DictTag`): `label_en` in English when it has one, else `label`.
  */
 export function useDict(...types) {
   const result = {}
@@ -87,6 +100,20 @@ export function useDict(...types) {
 /** Wait until the given dictionaries have loaded (or fallen back). */
 export function dictReady(...types) {
   return Promise.all(types.map((type) => load(type).promise))
+}
+
+/**
+ * Ask the server again for dictionaries already in use (after editing them), updating the
+ * arrays that pages hold; types not loaded yet are left for their first use.
+ */
+export function reloadDict(...types) {
+  const wanted = types.length ? types : [...cache.keys()]
+  return Promise.all(
+    wanted.map((type) => {
+      const entry = cache.get(type)
+      return entry ? fetchInto(type, entry) : undefined
+    })
+  )
 }
 
 export function clearDictCache(type) {

@@ -2,7 +2,7 @@ import axios from 'axios'
 import { ElMessage } from 'element-plus'
 import router from '@/router'
 import { getToken, removeToken } from '@/utils/auth'
-import { t } from '@/locales'
+import { getLocale, t } from '@/locales'
 
 /** Pages reachable without a token; a 401 there is shown, not turned into a redirect. */
 export const WHITE_LIST = ['/login', '/register', '/forget-password']
@@ -17,10 +17,16 @@ const service = axios.create({
   timeout: 20000
 })
 
+/** The Accept-Language value for the dashboard's language: the API answers (and mails) in it. */
+export function acceptLanguage(locale = getLocale()) {
+  return locale === 'en' ? 'en' : 'zh-CN'
+}
+
 service.interceptors.request.use((config) => {
   const token = getToken()
-  if (token && config.headers && !config.headers.Authorization) {
-    config.headers.Authorization = `Bearer ${token}`
+  if (config.headers) {
+    if (token && !config.headers.Authorization) config.headers.Authorization = `Bearer ${token}`
+    if (!config.headers['Accept-Language']) config.headers['Accept-Language'] = acceptLanguage()
   }
   return config
 })

@@ -4,9 +4,15 @@ export const PHONE_RE = /^\+?[0-9][0-9\- ]{5,19}$/
 export const LABEL_RE = /^perm:[A-Za-z0-9_-]+:[A-Za-z0-9_-]+$/
 export const ROLE_CODE_RE = /^[A-Za-z][A-Za-z0-9_-]{1,63}$/
 export const MENU_NAME_RE = /^[A-Za-z0-9_:.-]{1,64}$/
+/** Config parameter keys, as the backend checks them. */
+export const CONFIG_KEY_RE = /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/
+/** Dictionary type codes, as the backend checks them. */
+export const DICT_CODE_RE = /^[a-z][a-z0-9_]{1,99}$/
+/** Tag styles a dictionary item may carry ('' = none). */
+export const DICT_CSS_CLASSES = ['default', 'primary', 'success', 'info', 'warning', 'danger']
 
-export const PASSWORD_MIN = 6
-export const PASSWORD_MAX = 64
+export const PASSWORD_MIN = 8
+export const PASSWORD_MAX = 128
 
 export function isEmail(value) {
   return EMAIL_RE.test(String(value || ''))

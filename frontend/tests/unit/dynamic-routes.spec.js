@@ -56,7 +56,7 @@ const menus = [
       },
       {
         id: 5, parent_id: 1, type: 'menu', name: 'Config', title: '参数设置', title_en: 'Settings', path: 'config',
-        component: 'system/config/index', icon: 'edit', sort: 6, hidden: false, status: 1, perm: null, children: []
+        component: 'demo/missing/index', icon: 'edit', sort: 6, hidden: false, status: 1, perm: null, children: []
       },
       {
         id: 6, parent_id: 1, type: 'dir', name: 'Nested', title: '嵌套目录', title_en: 'Nested', path: 'nested',
@@ -73,7 +73,7 @@ const menus = [
   },
   {
     id: 30, parent_id: null, type: 'menu', name: 'RegCode', title: '注册码', title_en: 'Reg codes', path: '/regcode',
-    component: 'business/regcode/index', icon: 'code', sort: 3, hidden: false, status: 1, perm: null, children: []
+    component: 'demo/regcode-missing/index', icon: 'code', sort: 3, hidden: false, status: 1, perm: null, children: []
   },
   {
     id: 40, parent_id: null, type: 'menu', name: 'Docs', title: '文档', title_en: 'Docs', path: 'https://example.org/docs',
@@ -101,7 +101,7 @@ function findRoute(routes, name) {
 
 describe('resolveView', () => {
   it('maps the seeded component strings to the real page files', () => {
-    for (const c of ['rbac/user/index', 'rbac/role/index', 'rbac/menu/index', 'rbac/label/index', 'log/login/index', 'log/operation/index']) {
+    for (const c of ['rbac/user/index', 'rbac/role/index', 'rbac/menu/index', 'rbac/label/index', 'log/login/index', 'log/operation/index', 'system/config/index', 'system/dict/index', 'business/regcode/index']) {
       const loader = resolveView(c)
       expect(loader, c).toBe(viewModules[`../views/${c}.vue`])
       expect(typeof loader).toBe('function')
@@ -169,7 +169,7 @@ describe('buildRoutes', () => {
     const config = findRoute(build(), 'Config')
     expect(config.component).toBe(Missing)
     expect(config.meta.missing).toBe(true)
-    expect(config.meta.component).toBe('system/config/index')
+    expect(config.meta.component).toBe('demo/missing/index')
     const regcode = findRoute(build(), 'RegCode')
     expect(regcode.component).toBe(Missing)
   })

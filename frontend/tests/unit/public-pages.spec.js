@@ -94,10 +94,10 @@ describe('public pages', () => {
   it('register sends username, email, password and nickname', async () => {
     const calls = serve({ 'POST /user/check/username/availability': [404, { detail: 'Not Found' }], 'POST /user/check/email/availability': [200, { available: true }] })
     const { wrapper } = await mountAt(RegisterPage, '/register')
-    await fill(wrapper, { Username: 'new_user', 'E-mail': 'new@example.com', Nickname: 'Newbie', Password: 'secret1', 'Confirm password': 'secret1' })
+    await fill(wrapper, { Username: 'new_user', 'E-mail': 'new@example.com', Nickname: 'Newbie', Password: 'secret12', 'Confirm password': 'secret12' })
     await click(wrapper, 'Sign up')
     const post = calls.find((c) => c.url === '/user/register')
-    expect(post).toMatchObject({ method: 'POST', body: { username: 'new_user', email: 'new@example.com', password: 'secret1', nickname: 'Newbie' } })
+    expect(post).toMatchObject({ method: 'POST', body: { username: 'new_user', email: 'new@example.com', password: 'secret12', nickname: 'Newbie' } })
     expect(wrapper.text()).toContain('new@example.com')
     wrapper.unmount()
   })
@@ -105,7 +105,7 @@ describe('public pages', () => {
   it('register refuses a taken username before sending', async () => {
     const calls = serve({ 'POST /user/check/username/availability': [200, { available: false }], 'POST /user/check/email/availability': [200, { available: true }] })
     const { wrapper } = await mountAt(RegisterPage, '/register')
-    await fill(wrapper, { Username: 'admin', 'E-mail': 'a@example.com', Password: 'secret1', 'Confirm password': 'secret1' })
+    await fill(wrapper, { Username: 'admin', 'E-mail': 'a@example.com', Password: 'secret12', 'Confirm password': 'secret12' })
     await click(wrapper, 'Sign up')
     expect(calls.find((c) => c.url === '/user/register')).toBeUndefined()
     expect(calls.map((c) => c.url)).toContain('/user/check/username/availability')
@@ -143,9 +143,9 @@ describe('public pages', () => {
   it('reset password puts the new password to the token', async () => {
     const calls = serve({ 'PUT /user/forget-password/abc': [204, ''] })
     const { wrapper } = await mountAt(ResetPage, '/reset-password/abc')
-    await fill(wrapper, { 'New password': 'n3wpass', 'Confirm new password': 'n3wpass' })
+    await fill(wrapper, { 'New password': 'n3wpass1', 'Confirm new password': 'n3wpass1' })
     await click(wrapper, 'Reset password')
-    expect(calls[0]).toMatchObject({ method: 'PUT', url: '/user/forget-password/abc', body: { new_password: 'n3wpass' } })
+    expect(calls[0]).toMatchObject({ method: 'PUT', url: '/user/forget-password/abc', body: { new_password: 'n3wpass1' } })
     wrapper.unmount()
   })
 })

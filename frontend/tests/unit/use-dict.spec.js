@@ -3,7 +3,7 @@ import { describe, it, expect, beforeEach, vi } from 'vitest'
 const getDictItems = vi.hoisted(() => vi.fn())
 vi.mock('@/api/dict', () => ({ getDictItems }))
 
-import { DEFAULT_DICTS, clearDictCache, dictReady, selectDictLabel, useDict } from '@/composables/useDict'
+import { DEFAULT_DICTS, clearDictCache, dictReady, reloadDict, selectDictLabel, useDict } from '@/composables/useDict'
 import { setLocale } from '@/locales'
 
 describe('useDict', () => {
@@ -52,5 +52,36 @@ describe('useDict', () => {
     setLocale('en')
     expect(selectDictLabel(sys_user_status.value, 0)).toBe('Disabled')
     expect(selectDictLabel(sys_user_status.value, 7)).toBe('7')
+  })
+
+  it('uses label_en from the server in English, sorted by sort, and no fallback for an empty answer', async () => {
+    getDictItems.mockImplementation(async (type) =>
+      type === 'sys_reg_code_state'
+        ? [
+            { label: '已激活', label_en: 'Active', value: '1', css_class: 'success', sort: 2 },
+            { label: '未激活', label_en: 'Inactive', value: '0', css_class: 'info', sort: 1 }
+          ]
+        : []
+    )
+    const { sys_reg_code_state, sys_job_status } = useDict('sys_reg_code_state', 'sys_job_status')
+    await dictReady('sys_reg_code_state', 'sys_job_status')
+    expect(sys_reg_code_state.value.map((d) => d.value)).toEqual(['0', '1'])
+    expect(selectDictLabel(sys_reg_code_state.value, 1)).toBe('已激活')
+    setLocale('en')
+    expect(selectDictLabel(sys_reg_code_state.value, 1)).toBe('Active')
+    expect(sys_job_status.value).toEqual([]) // answered empty: the server is right, not the defaults
+  })
+
+  it('reloadDict refreshes the arrays pages already hold', async () => {
+    getDictItems.mockResolvedValueOnce([{ label: '旧', label_en: 'Old', value: '1' }])
+    const { sys_common_status } = useDict('sys_common_status')
+    await dictReady('sys_common_status')
+    getDictItems.mockResolvedValueOnce([{ label: '新', label_en: 'New', value: '1' }])
+    await reloadDict('sys_common_status')
+    expect(sys_common_status.value[0].label).toBe('新')
+    // a failing reload keeps what the server said last, not the built-in defaults
+    getDictItems.mockRejectedValueOnce(new Error('down'))
+    await reloadDict('sys_common_status')
+    expect(sys_common_status.value[0].label).toBe('新')
   })
 })

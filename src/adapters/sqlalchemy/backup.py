@@ -37,6 +37,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlch
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 from adapters.sqlalchemy import tables as schema
+from adapters.sqlalchemy.types import JsonText
 from core.backup.model import ColumnSpec, TableSpec
 from core.backup.ports import DatabaseSnapshot, SnapshotReader
 from core.shared.errors import BadRequest, ServiceUnavailable
@@ -46,6 +47,8 @@ BATCH = 1000
 
 def kind_of(type_: TypeEngine[Any]) -> str:
     """The archive kind of a column type; an unknown type is refused rather than lost."""
+    if isinstance(type_, JsonText):
+        return "json"  # JSON kept in a TEXT column: restored as the value, not as its text
     base = type_.impl_instance if isinstance(type_, TypeDecorator) else type_
     checks: tuple[tuple[type[Any], str], ...] = (
         (Boolean, "bool"),

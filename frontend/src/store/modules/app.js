@@ -5,13 +5,21 @@ import { getLocale, setLocale } from '@/locales'
 const SIDEBAR_KEY = 'sidebarStatus'
 export const MOBILE_WIDTH = 992
 
+function initialDevice() {
+  return typeof window !== 'undefined' && window.innerWidth > 0 && window.innerWidth < MOBILE_WIDTH ? 'mobile' : 'desktop'
+}
+
 export const useAppStore = defineStore('app', {
-  state: () => ({
-    // Desktop: expanded unless the user collapsed it last time. Mobile: a closed drawer.
-    sidebarOpened: getItem(SIDEBAR_KEY, '1') !== '0',
-    device: 'desktop',
-    language: getLocale()
-  }),
+  state: () => {
+    // Decided before the first render, so a phone never sees the sidebar slide away on load.
+    const device = initialDevice()
+    return {
+      // Desktop: expanded unless the user collapsed it last time. Mobile: a closed drawer.
+      sidebarOpened: device === 'mobile' ? false : getItem(SIDEBAR_KEY, '1') !== '0',
+      device,
+      language: getLocale()
+    }
+  },
   getters: {
     isMobile: (state) => state.device === 'mobile'
   },
