@@ -32,7 +32,8 @@ def test_config_change_and_delete_reach_the_other_instance(make_app: Callable[..
     assert b.client.get(f"{CFG}/key/{key}", headers=hb).json()["value"] == "v1"
 
     a.client.put(f"{CFG}/{sid}", headers=ha, json={"value": "v2"})
-    _until(lambda: b.client.get(f"{CFG}/key/{key}", headers=hb).json()["value"] == "v2", 1.0)
+    took = _until(lambda: b.client.get(f"{CFG}/key/{key}", headers=hb).json()["value"] == "v2", 1.0)
+    print(f"config change seen by the other instance after {took * 1000:.1f} ms")
 
     a.client.delete(f"{CFG}/{sid}", headers=ha)
     _until(lambda: b.client.get(f"{CFG}/key/{key}", headers=hb).status_code == 404, 1.0)

@@ -10,6 +10,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -213,3 +214,103 @@ def test_database_restart_gives_503_then_recovers_by_itself(
         print(f"database recovery: first 200 after {recovered:.2f}s, {len(statuses)} tries")
     finally:
         db.stop()
+
+
+def test_sigkill_during_a_fire_loses_no_schedule_and_doubles_nothing(
+    make_database: Callable[[], str], redis_url: str, tmp_path: Path
+) -> None:
+    """Two real server processes; the one running the schedule is killed with SIGKILL mid-run."""
+    import secrets
+
+    url = make_database()
+    prefix = f"test:kill:{secrets.token_hex(3)}:"
+    settings = settings_for(url, redis_url, prefix)
+    migrate(settings)
+    container = build_container(settings)
+    container.seed().run()
+    container.engine().dispose()
+    env = {
+        "APP_ENV": "test",
+        "APP_DATABASE_URL": url,
+        "APP_REDIS_URL": redis_url,
+        "APP_REDIS_PREFIX": prefix,
+        "APP_SECRET_KEY": SECRET,
+        "APP_FRONTEND_DIST": "/nonexistent",
+        "APP_LOG_LEVEL": "WARNING",
+        "APP_SCHEDULER_ENABLED": "true",
+        "APP_SCHEDULER_LEASE_SECONDS": "3",
+        "APP_SCHEDULER_SYNC_SECONDS": "1",
+        "APP_SCHEDULER_MISFIRE_GRACE_SECONDS": "30",
+    }
+    apps = [AppProcess(env, tmp_path / f"app{i}.log").start() for i in range(2)]
+    try:
+        base = apps[0].url
+        token = httpx.post(
+            f"{base}/api/v1/user/login", data={"username": "admin", "password": "admin123"}
+        ).json()["access_token"]
+        h = {"Authorization": f"Bearer {token}"}
+        job = {
+            "name": "every-second",
+            "script": "demo",
+            "kwargs": {"seconds": 0.4},
+            "cron": "* * * * * *",
+            "status": "running",
+        }
+        job_id = httpx.post(f"{base}/api/v1/system/job", headers=h, json=job).json()["id"]
+
+        def logs() -> list[dict]:  # type: ignore[type-arg]
+            r = httpx.get(
+                f"{apps[1].url}/api/v1/system/job-log",
+                headers=h,
+                params={"job_id": job_id, "size": 100, "sort": "id", "order": "asc"},
+            )
+            return r.json()["items"]  # type: ignore[no-any-return]
+
+        deadline = time.monotonic() + 20
+        while not [x for x in logs() if x["status"] == "running"] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        running = [x for x in logs() if x["status"] == "running"]
+        assert running, "no fire started"
+        leader_pid = int(running[0]["instance"].split(":")[1])
+        leader = next(a for a in apps if a.proc is not None and a.proc.pid == leader_pid)
+        survivor = next(a for a in apps if a is not leader)
+        killed_at = time.monotonic()
+        leader.signal(signal.SIGKILL)
+        leader.proc.wait(10)  # type: ignore[union-attr]
+        leader.proc = None
+
+        # The survivor takes over within the lease plus a tick and runs the fires since.
+        while time.monotonic() - killed_at < 10:
+            time.sleep(0.5)
+        httpx.put(f"{survivor.url}/api/v1/system/job/{job_id}/pause", headers=h)
+        time.sleep(1.5)
+        entries = logs()
+        times = [
+            datetime.fromisoformat(x["scheduled_time"]) for x in entries if x["scheduled_time"]
+        ]
+        assert len(times) == len(set(times)), "a fire ran twice"
+        seconds = sorted(int(t.timestamp()) for t in times)
+        missing = sorted(set(range(seconds[0], seconds[-1] + 1)) - set(seconds))
+        assert missing == [], f"fires lost: {missing}"
+        after_kill = [x for x in entries if str(survivor.proc.pid) in x["instance"]]  # type: ignore[union-attr]
+        assert after_kill, "the survivor never took over"
+        cut_short = [x for x in entries if x["status"] == "running"]
+        # Only the run the killed process was executing can be left unfinished, marked as its own.
+        assert len(cut_short) <= 1 and all(str(leader_pid) in x["instance"] for x in cut_short)
+        # Fires due while the dead run's lock (non-concurrent job) had not yet expired are
+        # logged as skipped by the survivor: recorded, never run twice at once.
+        odd = [
+            (x["scheduled_time"], x["status"], x["instance"])
+            for x in entries
+            if x["status"] not in ("success", "running", "skipped")
+            or (x["status"] == "skipped" and str(leader_pid) in x["instance"])
+        ]
+        assert odd == []
+        skipped = sum(x["status"] == "skipped" for x in entries)
+        print(
+            f"SIGKILL hand-over: {len(entries)} fires logged, {len(after_kill)} by the survivor "
+            f"({skipped} skipped while the dead run's lock lived), none lost or doubled"
+        )
+    finally:
+        for app in apps:
+            app.stop()
