@@ -22,7 +22,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from adapters.apscheduler.scheduler import ApschedulerJobScheduler
 from adapters.excel.reader import OpenpyxlSpreadsheetReader, SheetLimits
 from adapters.excel.writer import OpenpyxlSpreadsheetWriter
-from adapters.memory.jobs import InMemoryRunLock, LocalLeaderLease
+from adapters.memory.jobs import InMemoryRunLock, LocalInstanceRegistry, LocalLeaderLease
 from adapters.memory.registration import InMemoryVerificationTokens
 from adapters.memory.stores import (
     InMemoryAsyncTokenStore,
@@ -32,7 +32,7 @@ from adapters.memory.stores import (
     InMemoryTokenStore,
 )
 from adapters.outbox.mailer import OutboxMailer
-from adapters.redis.jobs import RedisLeaderLease, RedisRunLock
+from adapters.redis.jobs import RedisInstanceRegistry, RedisLeaderLease, RedisRunLock
 from adapters.redis.registration import RedisVerificationTokens
 from adapters.redis.stores import (
     RedisAsyncTokenStore,
@@ -455,6 +455,7 @@ class Container(containers.DeclarativeContainer):
         timezone=job_timezone,
         threads=settings.provided.scheduler_threads,
         tick_seconds=settings.provided.scheduler_sync_seconds,
+        recovery_seconds=settings.provided.scheduler_lease_seconds,
     )
     job_runner = providers.Singleton(
         JobRunner,
@@ -474,8 +475,26 @@ class Container(containers.DeclarativeContainer):
             job_instance,
         ),
     )
+    job_instances = providers.Selector(
+        backend,
+        redis=providers.Singleton(
+            RedisInstanceRegistry,
+            redis,
+            settings.provided.redis_prefix,
+            job_instance,
+            settings.provided.scheduler_lease_seconds,
+        ),
+        memory=providers.Singleton(LocalInstanceRegistry, job_instance),
+    )
     jobs = providers.Singleton(
-        JobService, uow.provider, job_scheduler, job_runner, job_scripts, clock, job_timezone
+        JobService,
+        uow.provider,
+        job_scheduler,
+        job_runner,
+        job_scripts,
+        clock,
+        job_timezone,
+        job_instances,
     )
     job_scheduler_runtime = providers.Resource(
         _job_scheduler, settings, job_scheduler, jobs, job_runner

@@ -54,6 +54,9 @@ class FakeJobLogRepository(_Repo):
         rows = [x for x in self.s.live(JobLog) if flt.job_id is None or x.job_id == flt.job_id]
         return _page(rows, page)
 
+    def unfinished(self) -> list[JobLog]:
+        return [x for x in self.s.live(JobLog) if x.status == "running"]
+
     def purge(self, before: datetime, limit: int) -> int:
         doomed = [
             x
@@ -138,3 +141,17 @@ class FakeMailer:
         if self.fail_with is not None:
             raise self.fail_with
         self.sent.append(message)
+
+
+class FakeInstanceRegistry:
+    """Instances are alive while listed in `alive_ones`."""
+
+    def __init__(self, me: str) -> None:
+        self.me = me
+        self.alive_ones = {me}
+
+    def beat(self) -> None:
+        self.alive_ones.add(self.me)
+
+    def alive(self, instances: Any) -> set[str]:
+        return set(instances) & self.alive_ones

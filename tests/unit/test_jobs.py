@@ -590,3 +590,56 @@ def test_scheduler_settings_that_would_break_the_guarantees_are_refused(
     with pytest.raises(ValueError, match=words):
         Settings(_env_file=None, **settings)  # type: ignore[call-arg]
     assert Settings(_env_file=None, scheduler_timezone="Asia/Shanghai").scheduler_timezone  # type: ignore[call-arg]
+
+
+def test_a_run_abandoned_by_a_stopped_instance_is_failed_and_run_again(
+    env: Env, container: Container
+) -> None:
+    from core.jobs.model import JobLog as Log
+    from tests.unit.fakes_jobs import FakeInstanceRegistry
+
+    registry = FakeInstanceRegistry("unit-1")
+    container.job_instances.override(providers.Object(registry))
+    container.jobs.reset()
+    service = container.jobs()
+    job_id = env.create(status="running", misfire_policy="run_once")
+    with container.uow() as uow:
+        job = uow.jobs.get(job_id)
+        cut = Log.claim(job, Trigger.SCHEDULE, env.clock.now(), env.clock.now(), "gone-2")
+        manual = Log.claim(job, Trigger.MANUAL, None, env.clock.now(), "gone-2")
+        busy = Log.claim(job, Trigger.SCHEDULE, at("2026-01-01T00:01"), env.clock.now(), "busy-3")
+        for entry in (cut, manual, busy):
+            uow.job_logs.add(entry)
+        uow.commit()
+    registry.alive_ones.add("busy-3")  # still beating: its run is left alone
+
+    assert service.recover_abandoned() == 1
+    env.scheduler.run_pending()
+    assert cut.status == "failed" and "abandoned" in cut.error
+    assert manual.status == "running"  # runs by hand are not judged: they may be on any instance
+    assert busy.status == "running"
+    again = [x for x in env.logs(job_id) if x.trigger == Trigger.CATCH_UP]
+    assert [(x.status, x.instance) for x in again] == [("success", "unit-1")]
+    assert service.recover_abandoned() == 0  # nothing twice
+
+
+def test_an_abandoned_run_of_a_job_that_skips_misfires_is_not_run_again(
+    env: Env, container: Container
+) -> None:
+    from core.jobs.model import JobLog as Log
+    from tests.unit.fakes_jobs import FakeInstanceRegistry
+
+    container.job_instances.override(providers.Object(FakeInstanceRegistry("unit-1")))
+    container.jobs.reset()
+    service = container.jobs()
+    job_id = env.create(status="running", misfire_policy="skip")
+    with container.uow() as uow:
+        cut = Log.claim(
+            uow.jobs.get(job_id), Trigger.SCHEDULE, env.clock.now(), env.clock.now(), "gone"
+        )
+        uow.job_logs.add(cut)
+        uow.commit()
+    service.recover_abandoned()
+    env.scheduler.run_pending()
+    assert cut.status == "failed"
+    assert [x for x in env.logs(job_id) if x.trigger == Trigger.CATCH_UP] == []

@@ -82,10 +82,15 @@ class ApschedulerJobScheduler(JobScheduler):
         timezone: tzinfo,
         threads: int = 10,
         tick_seconds: float = 2.0,
+        recovery_seconds: float = 15.0,
     ) -> None:
         self._lease = lease
         self._tz = timezone
         self._tick = tick_seconds
+        # How often the leader looks for runs a stopped instance left unfinished (a lease
+        # period: an instance silent that long has stopped, and so has its run lock).
+        self._recovery_seconds = recovery_seconds
+        self._next_recovery = 0.0
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="job")
         self._lock = threading.RLock()
         self._versions: dict[int, datetime | None] = {}
@@ -185,6 +190,7 @@ class ApschedulerJobScheduler(JobScheduler):
         """Leader: extend the lease and follow the table. Others: try to take the lease."""
         assert self._service is not None
         try:
+            self._service.heartbeat()
             if self._leader:
                 if not self._lease.renew():
                     logger.warning("job scheduler: lease lost, another instance takes over")
@@ -192,6 +198,8 @@ class ApschedulerJobScheduler(JobScheduler):
                         self._step_down()
                     return
                 self._service.sync()
+                if time.monotonic() >= self._next_recovery:
+                    self._recover()
             elif self._lease.acquire():
                 with self._lock:
                     self._leader = True
@@ -208,10 +216,17 @@ class ApschedulerJobScheduler(JobScheduler):
                     len(self._versions),
                     (time.monotonic() - started) * 1000,
                 )
+                self._recover()
         except ServiceUnavailable as exc:
             logger.warning("job scheduler: {} ({}); retrying next tick", exc.detail, exc.code)
         except Exception as exc:  # noqa: BLE001 - the loop must outlive a database or Redis outage
             logger.opt(exception=exc).error("job scheduler: step failed; retrying next tick")
+
+    def _recover(self) -> None:
+        """Runs a stopped instance left unfinished: at take-over, then now and then."""
+        assert self._service is not None
+        self._next_recovery = time.monotonic() + self._recovery_seconds
+        self._service.recover_abandoned()
 
     def _step_down(self) -> None:
         self._leader = False

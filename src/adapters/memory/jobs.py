@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Iterable
 
-from core.jobs.ports import LeaderLease, RunLock
+from core.jobs.ports import InstanceRegistry, LeaderLease, RunLock
 
 
 class LocalLeaderLease(LeaderLease):
@@ -38,3 +39,17 @@ class InMemoryRunLock(RunLock):
         with self._lock:
             if self._held.get(job_id) == token:
                 del self._held[job_id]
+
+
+class LocalInstanceRegistry(InstanceRegistry):
+    """One process: it is the only live instance, so a run of any other (an earlier run of
+    this process, before a restart) was abandoned."""
+
+    def __init__(self, instance: str) -> None:
+        self._instance = instance
+
+    def beat(self) -> None:
+        return None
+
+    def alive(self, instances: Iterable[str]) -> set[str]:
+        return {self._instance} & set(instances)

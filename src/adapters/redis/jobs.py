@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Iterable
 
 import redis
 from loguru import logger
 
-from core.jobs.ports import LeaderLease, RunLock
+from core.jobs.ports import InstanceRegistry, LeaderLease, RunLock
 from core.shared.errors import ServiceUnavailable
 
 # Only the holder (the value) may extend or drop a lease: compare and act in one step.
@@ -121,3 +122,30 @@ class RedisRunLock(RunLock):
                     self._extend(keys=[key], args=[token, self._ttl_ms])
                 except redis.RedisError as exc:
                     logger.warning("run lock not extended ({})", type(exc).__name__)
+
+
+class RedisInstanceRegistry(InstanceRegistry):
+    """`{prefix}jobs:alive:{instance}` lives `ttl_seconds` after each beat."""
+
+    def __init__(self, client: redis.Redis, prefix: str, instance: str, ttl_seconds: float) -> None:
+        self._r = client
+        self._prefix = prefix + "jobs:alive:"
+        self._instance = instance
+        self._ttl_ms = max(1, int(ttl_seconds * 1000))
+
+    def beat(self) -> None:
+        try:
+            self._r.set(self._prefix + self._instance, "1", px=self._ttl_ms)
+        except redis.RedisError as exc:
+            logger.warning("scheduler heartbeat: redis unavailable ({})", type(exc).__name__)
+
+    def alive(self, instances: Iterable[str]) -> set[str]:
+        names = sorted(set(instances) - {self._instance})
+        if not names:
+            return {self._instance} & set(instances)
+        pipe = self._r.pipeline()
+        for name in names:
+            pipe.exists(self._prefix + name)
+        # On a Redis error this raises: better to recover nothing than to fail live runs.
+        found = {name for name, hit in zip(names, pipe.execute(), strict=True) if hit}
+        return found | ({self._instance} & set(instances))

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Table, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from adapters.sqlalchemy import tables as t
-from adapters.sqlalchemy.base import contains, in_range, live, paginate
+from adapters.sqlalchemy.base import contains, in_range, live, locked, paginate
 from core.jobs.model import Job, JobLog, JobStatus, RunStatus
 from core.jobs.ports import (
     Housekeeping,
@@ -80,8 +80,14 @@ class SqlAlchemyJobLogRepository(JobLogRepository):
         self._s.add(log)
         self._s.flush()
 
-    def get(self, log_id: int) -> JobLog | None:
-        return self._s.scalar(select(JobLog).where(t.job_logs.c.id == log_id, live(t.job_logs)))
+    def get(self, log_id: int, *, lock: bool = False) -> JobLog | None:
+        query = select(JobLog).where(t.job_logs.c.id == log_id, live(t.job_logs))
+        return self._s.scalar(locked(query, lock))
+
+    def unfinished(self) -> list[JobLog]:
+        c = t.job_logs.c
+        query = select(JobLog).where(c.status == RunStatus.RUNNING.value, live(t.job_logs))
+        return list(self._s.scalars(query.order_by(c.id)))
 
     def search(self, flt: JobLogFilter, page: PageRequest) -> Page[JobLog]:
         c = t.job_logs.c

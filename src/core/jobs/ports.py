@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -46,8 +46,12 @@ class JobLogRepository(Protocol):
     """Run logs; a second log for the same (job, scheduled time) is refused with Conflict."""
 
     def add(self, log: JobLog) -> None: ...
-    def get(self, log_id: int) -> JobLog | None: ...
+    def get(self, log_id: int, *, lock: bool = False) -> JobLog | None: ...
     def search(self, flt: JobLogFilter, page: PageRequest) -> Page[JobLog]: ...
+    def unfinished(self) -> list[JobLog]:
+        """Runs still marked running, on any instance."""
+        ...
+
     def purge(self, before: datetime, limit: int) -> int:
         """Deletes up to `limit` finished logs that started before `before`; how many."""
         ...
@@ -112,3 +116,12 @@ class LeaderLease(Protocol):
         ...
 
     def release(self) -> None: ...
+
+
+class InstanceRegistry(Protocol):
+    """Which app instances are alive: each one beats; one that stays silent has stopped."""
+
+    def beat(self) -> None: ...
+    def alive(self, instances: Iterable[str]) -> set[str]:
+        """Those of `instances` that beat recently (this one always counts as alive)."""
+        ...

@@ -127,6 +127,16 @@ class JobRunner:
 
     # --- running ---------------------------------------------------------------------------
 
+    def lock_free(self, job: Job) -> bool:
+        """Whether a run of this job could start now (a non-concurrent job's lock is free)."""
+        if job.concurrent or job.id is None:
+            return True
+        token = self._lock.acquire(job.id)
+        if token is None:
+            return False
+        self._lock.release(job.id, token)
+        return True
+
     def manual(self, job: Job) -> JobLog:
         """The log of a run asked for by hand: it has no scheduled time, so it never conflicts."""
         return JobLog.claim(job, Trigger.MANUAL, None, self._clock.now(), self.instance)

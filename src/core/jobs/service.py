@@ -10,8 +10,14 @@ from functools import partial
 from typing import Any
 
 from core.jobs.cron import CronExpr
-from core.jobs.model import Job, JobLog
-from core.jobs.ports import JobFilter, JobLogFilter, JobScheduler, JobsUnitOfWork
+from core.jobs.model import Job, JobLog, MisfirePolicy, RunStatus, Trigger
+from core.jobs.ports import (
+    InstanceRegistry,
+    JobFilter,
+    JobLogFilter,
+    JobScheduler,
+    JobsUnitOfWork,
+)
 from core.jobs.registry import Script, ScriptRegistry
 from core.jobs.runner import JobRunner
 from core.shared.clock import Clock
@@ -40,6 +46,7 @@ class JobService:
         registry: ScriptRegistry,
         clock: Clock,
         timezone: tzinfo,
+        instances: InstanceRegistry | None = None,
     ) -> None:
         self._uow = uow
         self._scheduler = scheduler
@@ -47,6 +54,7 @@ class JobService:
         self._registry = registry
         self._clock = clock
         self._tz = timezone
+        self._instances = instances
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -202,6 +210,55 @@ class JobService:
             self._scheduler.schedule(job)
             if work is not None:
                 self._scheduler.submit(work)
+
+    def heartbeat(self) -> None:
+        """Every instance, every tick: tells the others this one (and its runs) is alive."""
+        if self._instances is not None:
+            self._instances.beat()
+
+    def recover_abandoned(self) -> int:
+        """Runs left `running` by an instance that stopped are failed; a scheduled one runs again.
+
+        A fire is claimed by its log row before it runs, so an instance killed mid-run leaves
+        a row that would read `running` for ever. The leader marks it failed ("abandoned") and,
+        unless the job skips missed fires, runs it once more as a catch-up, so the fire is not
+        lost. Only scheduled and catch-up runs are judged: they run on the leader, which always
+        beats; a run asked for by hand may run on an instance whose scheduler is off.
+        """
+        if self._instances is None:
+            return 0
+        with self._uow() as uow:
+            unfinished = [e for e in uow.job_logs.unfinished() if e.trigger != Trigger.MANUAL]
+        mine = self._runner.instance
+        others = {e.instance for e in unfinished if e.instance != mine}
+        dead = others - self._instances.alive(others)
+        now = self._clock.now()
+        redo: list[int] = []
+        for log_id in [e.id for e in unfinished if e.instance in dead and e.id is not None]:
+            with self._uow() as uow:
+                entry = uow.job_logs.get(log_id, lock=True)
+                if entry is None or entry.finished:
+                    continue
+                job = uow.jobs.get(entry.job_id)
+                if job is not None and not self._runner.lock_free(job):
+                    continue  # the dead run's lock has not expired yet: next pass
+                entry.finish(
+                    RunStatus.FAILED,
+                    now,
+                    entry.output,
+                    f"abandoned: instance {entry.instance} stopped before the run ended",
+                )
+                again = None
+                if job is not None and job.running and job.misfire_policy != MisfirePolicy.SKIP:
+                    again = JobLog.claim(job, Trigger.CATCH_UP, None, now, mine)
+                    uow.job_logs.add(again)
+                uow.commit()
+            log.warning("job %s: run %s abandoned by %s", entry.job_id, entry.id, entry.instance)
+            if again is not None and again.id is not None:
+                redo.append(again.id)
+        for log_id in redo:
+            self._scheduler.submit(partial(self._runner.execute, log_id))
+        return len(dead)
 
     def sync(self) -> None:
         """Brings the schedule in line with the table: edits made through any instance land here."""
