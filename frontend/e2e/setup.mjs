@@ -54,9 +54,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 /**
  * Start `fva serve` on a free port with a fresh database, after `fva init`.
+ * `scheduler: true` runs the job scheduler (off by default: no job fires behind a test's back).
  * Answers `{ url, api, outbox, dir, stop() }`; `stop()` ends the server's process group.
  */
-export async function startBackend() {
+export async function startBackend({ scheduler = false } = {}) {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error(`no built dashboard at ${DIST}: run npm run build first`)
   if (!existsSync(FVA)) throw new Error(`no backend at ${FVA}: run make install first`)
   const dir = mkdtempSync(join(tmpdir(), 'fva-e2e-'))
@@ -72,7 +73,7 @@ export async function startBackend() {
     APP_OUTBOX_DIR: outbox,
     APP_FRONTEND_DIST: DIST,
     APP_FRONTEND_URL: url,
-    APP_SCHEDULER_ENABLED: 'false',
+    APP_SCHEDULER_ENABLED: scheduler ? 'true' : 'false',
     APP_LOG_LEVEL: 'WARNING'
   })
 
@@ -207,6 +208,26 @@ export function clearScreenshots() {
   if (!existsSync(SCREENSHOTS)) return
   for (const name of readdirSync(SCREENSHOTS)) {
     if (/^\d\d-.*\.png$/.test(name)) rmSync(join(SCREENSHOTS, name), { force: true })
+  }
+}
+
+/**
+ * Screenshots of one test file, named `<prefix>-NN-<name>.png` with their own numbering, so files
+ * run one after another do not mix their pictures. Clears that prefix's pictures of the last run.
+ */
+export function screenshotSeries(prefix) {
+  const pattern = new RegExp(`^${prefix.replace(/[^A-Za-z0-9_]/g, '\\$&')}-\\d\\d-.*\\.png$`)
+  if (existsSync(SCREENSHOTS)) {
+    for (const name of readdirSync(SCREENSHOTS)) if (pattern.test(name)) rmSync(join(SCREENSHOTS, name), { force: true })
+  }
+  let count = 0
+  return async function shot(page, name) {
+    mkdirSync(SCREENSHOTS, { recursive: true })
+    count += 1
+    const file = join(SCREENSHOTS, `${prefix}-${String(count).padStart(2, '0')}-${name}.png`)
+    await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {})
+    await page.screenshot({ path: file, fullPage: true, animations: 'disabled' })
+    return file
   }
 }
 
