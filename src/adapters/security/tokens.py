@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import lru_cache
 
 import jwt
 
@@ -19,6 +20,7 @@ class JwtTokenCodec(TokenCodec):
             raise ValueError("the JWT secret must not be empty")
         self._secret = secret
         self._issuer = issuer
+        self._verified = lru_cache(maxsize=4096)(self._decode)
 
     def encode(self, claims: TokenClaims) -> str:
         payload = {
@@ -32,6 +34,12 @@ class JwtTokenCodec(TokenCodec):
         return jwt.encode(payload, self._secret, algorithm=ALGORITHM)
 
     def decode(self, token: str) -> TokenClaims:
+        # The same token comes back on every request of a session: verify its signature once.
+        # Only tokens that verified are remembered (an exception is never cached), and the
+        # caller still checks the expiry and the token store each time.
+        return self._verified(token)
+
+    def _decode(self, token: str) -> TokenClaims:
         try:
             payload = jwt.decode(
                 token,
