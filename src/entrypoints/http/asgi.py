@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from fastapi import FastAPI
 
 from bootstrap import Settings, build_container, configure_logging
@@ -11,4 +13,10 @@ from entrypoints.http.app import create_app
 def create() -> FastAPI:
     settings = Settings()
     configure_logging(settings)
-    return create_app(build_container(settings))
+    app = create_app(build_container(settings))
+    # Everything built so far lives as long as the process: move it out of the collector's
+    # sight, so the full collections that request garbage triggers stay short. Measured with
+    # `make bench`: p99 of GET /user/info from about 230 ms to about 11 ms at 32 connections.
+    gc.collect()
+    gc.freeze()
+    return app
