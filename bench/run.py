@@ -5,7 +5,8 @@ each, the same uvicorn settings), loads each route with wrk one after the other,
 repeated, and prints req/s, p50, p99 and each route's ratio to the bare async /ping of the same
 round. Then: GET /user/info while logins run, GET /user/info with 10,000 users, 100 roles and
 1,000 labels, and the reg-code export against openpyxl alone. Results go to the terminal and to
-bench/results/ and docs/benchmarks.md. Run by hand; never part of `make test`.
+bench/results/<time>.md (docs/benchmarks.md, with --write-docs; it holds the curated figures).
+Run by hand; never part of `make test`.
 """
 
 from __future__ import annotations
@@ -281,7 +282,9 @@ def main() -> None:
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     (out / f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}.md").write_text(report)
-    (ROOT / "docs" / "benchmarks.md").write_text(report)
+    print(f"written to {out}/")
+    if args.write_docs:
+        (ROOT / "docs" / "benchmarks.md").write_text(report)
 
 
 def _set_admin_password(db_url: str) -> None:
