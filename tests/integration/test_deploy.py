@@ -240,7 +240,7 @@ def test_sigkill_during_a_fire_loses_no_schedule_and_doubles_nothing(
         "APP_REDIS_PREFIX": prefix,
         "APP_SECRET_KEY": SECRET,
         "APP_FRONTEND_DIST": "/nonexistent",
-        "APP_LOG_LEVEL": "WARNING",
+        "APP_LOG_LEVEL": "INFO",
         "APP_SCHEDULER_ENABLED": "true",
         "APP_SCHEDULER_LEASE_SECONDS": "3",
         "APP_SCHEDULER_SYNC_SECONDS": "1",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -127,15 +128,13 @@ class JobRunner:
 
     # --- running ---------------------------------------------------------------------------
 
-    def lock_free(self, job: Job) -> bool:
-        """Whether a run of this job could start now (a non-concurrent job's lock is free)."""
-        if job.concurrent or job.id is None:
-            return True
-        token = self._lock.acquire(job.id)
-        if token is None:
-            return False
-        self._lock.release(job.id, token)
-        return True
+    def _acquire(self, job_id: int, wait_seconds: float) -> str | None:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            token = self._lock.acquire(job_id)
+            if token is not None or time.monotonic() >= deadline:
+                return token
+            time.sleep(0.1)
 
     def manual(self, job: Job) -> JobLog:
         """The log of a run asked for by hand: it has no scheduled time, so it never conflicts."""
@@ -145,8 +144,12 @@ class JobRunner:
         for log_id in log_ids:
             self.execute(log_id)
 
-    def execute(self, log_id: int) -> None:
-        """Runs one claimed fire and writes its outcome; a failure is recorded, never raised."""
+    def execute(self, log_id: int, *, wait_for_lock: bool = False) -> None:
+        """Runs one claimed fire and writes its outcome; a failure is recorded, never raised.
+
+        A non-concurrent job whose lock is held is skipped, unless `wait_for_lock`: then the
+        run waits for the lock, up to the misfire grace period.
+        """
         with self._uow() as uow:
             entry = uow.job_logs.get(log_id)
             job = uow.jobs.get(entry.job_id) if entry is not None else None
@@ -159,7 +162,7 @@ class JobRunner:
         token: str | None = None
         if not job.concurrent:
             try:
-                token = self._lock.acquire(job.id)
+                token = self._acquire(job.id, self._grace.total_seconds() if wait_for_lock else 0)
             except DomainError as exc:
                 self._finish(log_id, RunStatus.FAILED, error=f"no run lock: {exc.detail}")
                 return

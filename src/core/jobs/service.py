@@ -222,7 +222,8 @@ class JobService:
         A fire is claimed by its log row before it runs, so an instance killed mid-run leaves
         a row that would read `running` for ever. The leader marks it failed ("abandoned") and,
         unless the job skips missed fires, runs it once more as a catch-up, so the fire is not
-        lost. Only scheduled and catch-up runs are judged: they run on the leader, which always
+        lost; that run waits for the job's run lock instead of being skipped. Only scheduled
+        and catch-up runs are judged: they run on the leader, which always
         beats; a run asked for by hand may run on an instance whose scheduler is off.
         """
         if self._instances is None:
@@ -240,8 +241,6 @@ class JobService:
                 if entry is None or entry.finished:
                     continue
                 job = uow.jobs.get(entry.job_id)
-                if job is not None and not self._runner.lock_free(job):
-                    continue  # the dead run's lock has not expired yet: next pass
                 entry.finish(
                     RunStatus.FAILED,
                     now,
@@ -257,7 +256,9 @@ class JobService:
             if again is not None and again.id is not None:
                 redo.append(again.id)
         for log_id in redo:
-            self._scheduler.submit(partial(self._runner.execute, log_id))
+            # Waits for the job's run lock (the dead run's until it expires, or a live run's)
+            # rather than being skipped: the point of this run is that the fire is not lost.
+            self._scheduler.submit(partial(self._runner.execute, log_id, wait_for_lock=True))
         return len(dead)
 
     def sync(self) -> None:
