@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.sqlalchemy.audit import SqlAlchemyLoginLogRepository, SqlAlchemyOperationLogRepository
@@ -73,8 +75,6 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
 
 
 def _ensure_sqlite_dir(url: str) -> None:
-    from pathlib import Path
-
     path = url.split(":///", 1)[-1]
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -150,7 +150,4 @@ class SqlAlchemyUnitOfWork(
 
 
 def _is_outage(exc: BaseException | None) -> bool:
-    from sqlalchemy.exc import InterfaceError, OperationalError
-    from sqlalchemy.exc import TimeoutError as PoolTimeout
-
     return isinstance(exc, OperationalError | InterfaceError | PoolTimeout)

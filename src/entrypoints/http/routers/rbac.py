@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from starlette.concurrency import run_in_threadpool
 
-from core.rbac.model import Menu, Principal, Role, User
+from core.rbac.model import Menu, MenuType, Principal, Role, User
 from core.rbac.ports import LabelFilter, RoleFilter, UserFilter
 from core.rbac.service import MenuNode, Profile
 from entrypoints.http.deps import Caller, container_of, require
@@ -332,8 +332,6 @@ def delete_menu(
 
 
 def _menu_data(data: dict[str, Any]) -> dict[str, Any]:
-    from core.rbac.model import MenuType
-
     if data.get("type") is not None:
         data["type"] = MenuType(data["type"])
     if data.get("parent_id") == 0:
