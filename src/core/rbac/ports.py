@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from core.audit.ports import LoginLogRepository, OperationLogRepository
 from core.rbac.model import Menu, PermLabel, Role, TokenClaims, User
@@ -140,7 +140,5 @@ class AsyncTokenStore(Protocol):
 
     async def exists(self, user_id: int, jti: str) -> bool: ...
 
-
-JsonMap = Mapping[str, Any]
 
 __all__ = ["Cache", "RateCounter"]  # re-exported: they live in core.shared.cache

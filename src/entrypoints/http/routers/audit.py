@@ -5,33 +5,20 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, ConfigDict
 
 from core.audit.ports import LoginLogFilter, OperationLogFilter
 from core.rbac.model import Principal
-from core.shared.pagination import PageRequest, TimeRange
 from entrypoints.http.deps import container_of, require
 from entrypoints.http.schemas.audit import LoginLogOut, OperationLogOut
-from entrypoints.http.schemas.common import Order, PageNo, PageOut, PageSize, RangeEnd, RangeStart
+from entrypoints.http.schemas.common import ListQuery, PageOut
 
 router = APIRouter(prefix="/system/log", tags=["log"])
 CanRead = Annotated[Principal, require("perm:log:get")]
 
 
-class LogQuery(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    page: PageNo = 1
-    size: PageSize = 10
-    order: Order = "desc"
+class LogQuery(ListQuery):
     sort: Literal["id", "created_time"] = "id"
     username: str | None = None
-    created_start: RangeStart = None
-    created_end: RangeEnd = None
-
-    def page_request(self) -> PageRequest:
-        return PageRequest(
-            page=self.page, size=self.size, sort=self.sort, descending=self.order == "desc"
-        )
 
 
 class LoginLogQuery(LogQuery):
@@ -46,9 +33,8 @@ class OperationLogQuery(LogQuery):
 def login_log(
     request: Request, q: Annotated[LoginLogQuery, Query()], _: CanRead
 ) -> PageOut[LoginLogOut]:
-    created = TimeRange(start=q.created_start, end=q.created_end)
-    flt = LoginLogFilter(username=q.username, status=q.status, created=created)
-    page = container_of(request).audit().login_logs(flt, q.page_request())
+    flt = LoginLogFilter(username=q.username, status=q.status, created=q.created())
+    page = container_of(request).audit().login_logs(flt, q.page_request(q.sort))
     return PageOut(
         items=[LoginLogOut.model_validate(x) for x in page.items],
         total=page.total,
@@ -61,9 +47,8 @@ def login_log(
 def operation_log(
     request: Request, q: Annotated[OperationLogQuery, Query()], _: CanRead
 ) -> PageOut[OperationLogOut]:
-    created = TimeRange(start=q.created_start, end=q.created_end)
-    flt = OperationLogFilter(username=q.username, method=q.method, created=created)
-    page = container_of(request).audit().operation_logs(flt, q.page_request())
+    flt = OperationLogFilter(username=q.username, method=q.method, created=q.created())
+    page = container_of(request).audit().operation_logs(flt, q.page_request(q.sort))
     return PageOut(
         items=[OperationLogOut.model_validate(x) for x in page.items],
         total=page.total,
