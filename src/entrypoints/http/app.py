@@ -28,11 +28,10 @@ from entrypoints.http.routers import (
     registration,
     report,
 )
+from entrypoints.http.routing import API, include
 
 if TYPE_CHECKING:
     from bootstrap import Container
-
-API = "/api/v1"
 
 
 def create_app(container: Container) -> FastAPI:
@@ -59,18 +58,18 @@ def create_app(container: Container) -> FastAPI:
     app.state.client_ip = ClientIp(settings.trusted_proxies)
     errors.install(app)
 
-    app.include_router(rbac.me, prefix=API)
-    app.include_router(rbac.admin, prefix=API)
-    app.include_router(audit.router, prefix=API)
-    app.include_router(config.router, prefix=API)
-    app.include_router(dictionary.router, prefix=API)
-    app.include_router(regcode.router, prefix=API)
-    app.include_router(registration.router, prefix=API)
-    app.include_router(jobs.router, prefix=API)
+    include(app, rbac.me)
+    include(app, rbac.admin)
+    include(app, audit.router)
+    include(app, config.router)
+    include(app, dictionary.router)
+    include(app, regcode.router)
+    include(app, registration.router)
+    include(app, jobs.router)
     # --- reports and backup ---
     app.state.reports = discover_reports()  # every module of entrypoints/http/reports
-    app.include_router(report.router, prefix=API)
-    app.include_router(backup.router, prefix=API)
+    include(app, report.router)
+    include(app, backup.router)
 
     @app.get(f"{API}/health", tags=["health"], summary="liveness, database and cache status")
     def health() -> JSONResponse:

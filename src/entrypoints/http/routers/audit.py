@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 
 from core.audit.ports import LoginLogFilter, OperationLogFilter
 from core.rbac.model import Principal
 from entrypoints.http.deps import container_of, require
+from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.audit import LoginLogOut, OperationLogOut
 from entrypoints.http.schemas.common import ListQuery, PageOut
 
-router = APIRouter(prefix="/system/log", tags=["log"])
+router = ApiRouter(prefix="/system/log", tags=["log"])
 CanRead = Annotated[Principal, require("perm:log:get")]
 
 

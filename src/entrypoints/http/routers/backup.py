@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from core.rbac.model import Principal
 from entrypoints.http.deps import container_of, require
 from entrypoints.http.files import UPLOAD_BODY, download, receive_upload, temporary
+from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.report import RestoreOut, TableCountOut
 
-router = APIRouter(prefix="/system/backup", tags=["backup"])
+router = ApiRouter(prefix="/system/backup", tags=["backup"])
 
 
 @router.post(

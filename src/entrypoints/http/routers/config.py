@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from core.config.ports import ConfigFilter
 from core.rbac.model import Principal
 from entrypoints.http.deps import container_of, require
+from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import ListQuery, Order, PageOut, fields_of
 from entrypoints.http.schemas.config import ConfigCreate, ConfigOut, ConfigUpdate, ConfigValueOut
 from entrypoints.http.schemas.rbac import Created
 
-router = APIRouter(prefix="/system/config-setting", tags=["config"])
+router = ApiRouter(prefix="/system/config-setting", tags=["config"])
 
 
 class ConfigQuery(ListQuery):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from core.dictionary.ports import DictItemFilter, DictTypeFilter
 from core.rbac.model import Principal
 from entrypoints.http.deps import Caller, container_of, require
+from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import ListQuery, Order, PageOut, StatusFilter, fields_of
 from entrypoints.http.schemas.config import (
     DictItemCreate,
@@ -22,7 +23,7 @@ from entrypoints.http.schemas.config import (
 )
 from entrypoints.http.schemas.rbac import Created
 
-router = APIRouter(prefix="/system", tags=["dictionary"])
+router = ApiRouter(prefix="/system", tags=["dictionary"])
 CanRead = Annotated[Principal, require("perm:dict:get")]
 
 

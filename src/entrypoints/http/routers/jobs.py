@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from pydantic import Field
 
 from core.jobs.model import Job
@@ -14,6 +14,7 @@ from core.jobs.registry import Script
 from core.rbac.model import Principal
 from core.shared.pagination import TimeRange
 from entrypoints.http.deps import container_of, require
+from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import ListQuery, PageOut, RangeEnd, RangeStart, fields_of
 from entrypoints.http.schemas.jobs import (
     Cron,
@@ -32,7 +33,7 @@ from entrypoints.http.schemas.jobs import (
 )
 from entrypoints.http.schemas.rbac import Created
 
-router = APIRouter(prefix="/system", tags=["job"])
+router = ApiRouter(prefix="/system", tags=["job"])
 CanRead = Annotated[Principal, require("perm:job:get")]
 
 

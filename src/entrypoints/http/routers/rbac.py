@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from starlette.concurrency import run_in_threadpool
 
@@ -12,6 +12,7 @@ from core.rbac.model import Menu, MenuType, Principal, Role, User
 from core.rbac.ports import LabelFilter, RoleFilter, UserFilter
 from core.rbac.service import MenuNode, Profile
 from entrypoints.http.deps import Caller, container_of, require
+from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import (
     ListQuery,
     Order,
@@ -47,8 +48,8 @@ from entrypoints.http.schemas.rbac import (
     UserUpdate,
 )
 
-me = APIRouter(prefix="/user", tags=["user"])
-admin = APIRouter(prefix="/permission", tags=["permission"])
+me = ApiRouter(prefix="/user", tags=["user"])
+admin = ApiRouter(prefix="/permission", tags=["permission"])
 
 
 # --- the caller's own account ----------------------------------------------------------

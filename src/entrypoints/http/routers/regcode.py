@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request
+from fastapi import Query, Request
 from pydantic import Field
 
 from core.rbac.model import Principal
@@ -13,6 +13,7 @@ from core.regcode.ports import RegCodeFilter
 from core.regcode.service import RegCodeView
 from core.shared.pagination import TimeRange
 from entrypoints.http.deps import container_of, require
+from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import ListQuery, PageOut, RangeEnd, RangeStart, fields_of
 from entrypoints.http.schemas.regcode import (
     RegCodeBatch,
@@ -21,7 +22,7 @@ from entrypoints.http.schemas.regcode import (
     RegCodeUpdate,
 )
 
-router = APIRouter(prefix="/business/reg-code", tags=["reg-code"])
+router = ApiRouter(prefix="/business/reg-code", tags=["reg-code"])
 CanRead = Annotated[Principal, require("perm:regcode:get")]
 
 

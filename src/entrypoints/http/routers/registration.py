@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import BackgroundTasks, Request
 from loguru import logger
 
 from core.registration.model import Signup, negotiate_language
 from core.shared.errors import DomainError
 from entrypoints.http.deps import container_of
+from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import ErrorOut
 from entrypoints.http.schemas.rbac import PasswordReset
 from entrypoints.http.schemas.registration import (
@@ -27,7 +28,7 @@ from entrypoints.http.schemas.registration import (
     RegisterIn,
 )
 
-router = APIRouter(prefix="/user", tags=["registration"])
+router = ApiRouter(prefix="/user", tags=["registration"])
 
 REGISTER_ACCEPTED = "a confirmation link has been sent to the e-mail address"
 RESET_ACCEPTED = "if an account has this e-mail address, a reset link has been sent to it"

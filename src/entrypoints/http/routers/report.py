@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, BinaryIO
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
@@ -21,10 +21,11 @@ from core.shared.errors import Forbidden, NotFound
 from entrypoints.http.deps import Caller, container_of
 from entrypoints.http.files import UPLOAD_BODY, download, receive_upload, temporary
 from entrypoints.http.reports import Report
+from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import ListQuery
 from entrypoints.http.schemas.report import ImportOut, ReportColumnOut, ReportOut
 
-router = APIRouter(prefix="/report", tags=["report"])
+router = ApiRouter(prefix="/report", tags=["report"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
