@@ -35,6 +35,42 @@ def wait_until(check: Any, seconds: float, what: str) -> None:
     raise AssertionError(f"{what} not ready after {seconds}s")
 
 
+class OwnRedis:
+    """A redis-server of a test's own, so stopping it disturbs nobody else."""
+
+    def __init__(self, *options: str) -> None:
+        self.port = free_port()
+        self.options = options
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        binary = shutil.which("redis-server")
+        assert binary is not None
+        self.proc = subprocess.Popen(
+            [
+                *(binary, "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", *self.options),
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_until(self._answers, 5, "redis-server")
+
+    def _answers(self) -> bool:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(64).startswith((b"+PONG", b"-NOAUTH"))
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(10)
+            self.proc = None
+
+
 class AppProcess:
     """`fva serve` in a process of its own, as production runs it."""
 

@@ -1,0 +1,161 @@
+"""The pipelined Redis client of the token check, against real redis-servers.
+
+Run under both event loops the product meets: asyncio's (tests, TestClient) and uvloop's
+(uvicorn picks it when installed), whose transports are not asyncio's classes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any
+
+import pytest
+import redis
+import uvloop
+
+from adapters.redis.pipelined import PipelinedRedis, ReplyError
+from tests.integration.processes import OwnRedis
+
+Runner = Callable[[Coroutine[Any, Any, Any]], Any]
+
+
+@pytest.fixture(params=["asyncio", "uvloop"])
+def run(request: pytest.FixtureRequest) -> Runner:
+    if request.param == "uvloop":
+        return lambda coro: uvloop.run(coro)
+    return asyncio.run
+
+
+@pytest.fixture
+def own_redis_factory() -> Iterator[Callable[..., OwnRedis]]:
+    if shutil.which("redis-server") is None:
+        from tests.integration.services import missing
+
+        missing("the redis-server binary")
+    started: list[OwnRedis] = []
+
+    def make(*options: str) -> OwnRedis:
+        server = OwnRedis(*options)
+        server.start()
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        server.stop()
+
+
+def test_concurrent_commands_each_get_their_own_reply(redis_url: str, run: Runner) -> None:
+    prefix = f"test:pipe:{secrets.token_hex(4)}:"
+    sync = redis.Redis.from_url(redis_url)
+    present = {f"{prefix}{i}" for i in range(0, 400, 3)}
+    for key in present:
+        sync.set(key, "1", ex=60)
+
+    async def main() -> list[tuple[str, int]]:
+        client = PipelinedRedis(redis_url)
+        keys = [f"{prefix}{i}" for i in range(400)]
+        answers = await asyncio.gather(*(client.execute("EXISTS", k) for k in keys))
+        value = await client.execute("GET", next(iter(present)))
+        await client.aclose()
+        assert value == b"1"
+        return list(zip(keys, answers, strict=True))
+
+    try:
+        for key, answer in run(main()):
+            assert answer == (1 if key in present else 0), key
+    finally:
+        sync.delete(*present)
+
+
+def test_the_database_index_and_password_of_the_url_are_used(
+    own_redis_factory: Callable[..., OwnRedis], run: Runner
+) -> None:
+    server = own_redis_factory("--requirepass", "s3cret:/@pw")
+    sync = redis.Redis(port=server.port, password="s3cret:/@pw", db=5)
+    sync.set("only-in-db-5", "x")
+    url = f"redis://:s3cret%3A%2F%40pw@127.0.0.1:{server.port}/5"
+
+    async def main(client_url: str) -> Any:
+        client = PipelinedRedis(client_url)
+        try:
+            return await client.execute("EXISTS", "only-in-db-5")
+        finally:
+            await client.aclose()
+
+    assert run(main(url)) == 1
+    assert run(main(url.replace("/5", "/0"))) == 0
+    with pytest.raises(ConnectionError):
+        run(main(f"redis://:wrong@127.0.0.1:{server.port}/5"))
+    with pytest.raises(ConnectionError):
+        run(main(f"redis://127.0.0.1:{server.port}/5"))  # no password: NOAUTH at SELECT
+
+
+def test_an_error_reply_is_raised_and_the_connection_stays_usable(
+    redis_url: str, run: Runner
+) -> None:
+    async def main() -> Any:
+        client = PipelinedRedis(redis_url)
+        with pytest.raises(ReplyError):
+            await client.execute("NOSUCHCOMMAND")
+        answer = await client.execute("PING")
+        await client.aclose()
+        return answer
+
+    assert run(main()) == b"PONG"
+
+
+def test_a_server_that_goes_away_fails_fast_and_is_reconnected(
+    own_redis_factory: Callable[..., OwnRedis], run: Runner
+) -> None:
+    server = own_redis_factory()
+
+    async def main() -> None:
+        client = PipelinedRedis(server.url, timeout=2)
+        assert await client.execute("PING") == b"PONG"
+        server.stop()
+        started = time.monotonic()
+        with pytest.raises(ConnectionError):
+            await client.execute("PING")
+        with pytest.raises(ConnectionError):  # refused while down, each time
+            await client.execute("PING")
+        assert time.monotonic() - started < 5
+        server.start()
+        assert await client.execute("PING") == b"PONG"
+        await client.aclose()
+
+    run(main())
+
+
+def test_a_server_that_stops_answering_times_out_every_waiting_command(
+    own_redis_factory: Callable[..., OwnRedis], run: Runner
+) -> None:
+    server = own_redis_factory()
+    assert server.proc is not None
+
+    async def main() -> None:
+        client = PipelinedRedis(server.url, timeout=0.5)
+        assert await client.execute("PING") == b"PONG"
+        server.proc.send_signal(19)  # SIGSTOP: the socket stays open, nothing answers
+        try:
+            started = time.monotonic()
+            results = await asyncio.gather(
+                *(client.execute("PING") for _ in range(5)), return_exceptions=True
+            )
+            assert all(isinstance(r, ConnectionError) for r in results), results
+            assert time.monotonic() - started < 3
+        finally:
+            server.proc.send_signal(18)  # SIGCONT
+        assert await client.execute("PING") == b"PONG"  # a fresh connection
+        await client.aclose()
+
+    run(main())
+
+
+def test_only_plain_redis_urls_are_taken() -> None:
+    with pytest.raises(ValueError, match="redis://"):
+        PipelinedRedis("rediss://127.0.0.1:6380/0")
