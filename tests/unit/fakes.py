@@ -127,8 +127,9 @@ class FakeUserRepository(_Repo):
     def role_ids(self, user_id: int) -> frozenset[int]:
         return _targets(self.s.links["user_role"], user_id)
 
-    def role_ids_of_many(self, user_ids: Iterable[int]) -> dict[int, frozenset[int]]:
-        return {u: self.role_ids(u) for u in user_ids}
+    def roles_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Role]]:
+        roles = {r.id: r for r in self.s.live(Role)}
+        return {u: [roles[r] for r in sorted(self.role_ids(u)) if r in roles] for u in user_ids}
 
     def set_roles(self, user_id: int, role_ids: frozenset[int], actor_id: Any, now: Any) -> None:
         _replace(self.s.links["user_role"], user_id, role_ids)

@@ -48,14 +48,23 @@ def paginate(
     sortable: Mapping[str, Any],
     transform: Callable[[Select[Any]], Select[Any]] | None = None,
 ) -> Page[T]:
-    """One count and one page query; sorting only by the columns the caller declares sortable."""
+    """The page, and a count only when the page cannot tell the total.
+
+    Sorting only by the columns the caller declares sortable. A page that holds fewer rows
+    than its size is the last one, so the total is its offset plus its rows; only a full page
+    (or an empty page past the first) needs the count query.
+    """
     if page.sort not in sortable:
         raise ValueError(f"cannot sort by {page.sort}")
     column = sortable[page.sort]
     order = [column.desc() if page.descending else column.asc(), table.c.id.desc()]
-    total = session.scalar(select(func.count()).select_from(table).where(live(table), *where)) or 0
     query = select(entity).where(live(table), *where).order_by(*order)
     if transform is not None:
         query = transform(query)
     items = list(session.scalars(query.offset(page.offset).limit(page.size)))
+    if 0 < len(items) < page.size or (not items and page.page == 1):
+        total = page.offset + len(items)
+    else:
+        count = select(func.count()).select_from(table).where(live(table), *where)
+        total = session.scalar(count) or 0
     return Page(items, total, page.page, page.size)

@@ -108,17 +108,22 @@ class SqlAlchemyUserRepository(UserRepository):
     def role_ids(self, user_id: int) -> frozenset[int]:
         return self._links.targets(user_id)
 
-    def role_ids_of_many(self, user_ids: Iterable[int]) -> dict[int, frozenset[int]]:
+    def roles_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Role]]:
+        """Each user's live roles, in one query for any number of users."""
         ids = list(user_ids)
         if not ids:
             return {}
-        c = t.user_role.c
-        out: dict[int, set[int]] = {}
-        for user_id, role_id in self._s.execute(
-            select(c.user_id, c.role_id).where(c.user_id.in_(ids), live(t.user_role))
-        ):
-            out.setdefault(user_id, set()).add(role_id)
-        return {k: frozenset(v) for k, v in out.items()}
+        ur = t.user_role.c
+        query = (
+            select(ur.user_id, Role)
+            .join(t.roles, t.roles.c.id == ur.role_id)
+            .where(ur.user_id.in_(ids), live(t.user_role), live(t.roles))
+            .order_by(t.roles.c.sort, t.roles.c.id)
+        )
+        out: dict[int, list[Role]] = {}
+        for user_id, role in self._s.execute(query):
+            out.setdefault(user_id, []).append(role)
+        return out
 
     def set_roles(
         self, user_id: int, role_ids: frozenset[int], actor_id: int | None, now: datetime

@@ -411,22 +411,11 @@ class UserService:
         self._clock = clock
 
     def search(self, flt: UserFilter, page: PageRequest) -> Page[tuple[User, list[Role]]]:
-        """A page of users, each with its live roles (two queries in all, whatever the page size)."""
+        """A page of users, each with its live roles (at most three queries, any page size)."""
         with self._uow() as uow:
             users = uow.users.search(flt, page)
-            links = uow.users.role_ids_of_many(u.id for u in users.items if u.id is not None)
-            roles = {
-                r.id: r for r in uow.roles.get_many({r for ids in links.values() for r in ids})
-            }
-        items = [
-            (
-                u,
-                sorted(
-                    (roles[r] for r in links.get(u.id or 0, ()) if r in roles), key=lambda r: r.sort
-                ),
-            )
-            for u in users.items
-        ]
+            roles = uow.users.roles_of_many(u.id for u in users.items if u.id is not None)
+        items = [(u, sorted(roles.get(u.id or 0, []), key=lambda r: r.sort)) for u in users.items]
         return Page(items, users.total, users.page, users.size)
 
     def get(self, user_id: int) -> tuple[User, list[Role]]:
