@@ -89,12 +89,28 @@ class Server:
 UVICORN = ["--host", "127.0.0.1", "--workers", "1", "--no-access-log", "--log-level", "warning"]
 
 
+# Appended to a list URL, a `created_start` that matches every row but differs per request:
+# each request is a new query, so the list is computed, never a kept answer.
+VARY = "&vary=1"
+
+
 def wrk(
     url: str, seconds: int, connections: int, token: str | None = None, body: str | None = None
 ) -> dict[str, float]:
     script = None
-    if token or body:
+    if token or body or url.endswith(VARY):
         lines = []
+        if url.endswith(VARY):
+            path = url.split("/", 3)[3].removesuffix(VARY)
+            lines += [  # a counter per wrk thread, from a different base: no query twice
+                "local threads = 0",
+                "setup = function(thread) thread:set('id', threads); threads = threads + 1 end",
+                "init = function(args) counter = 1000000000 + id * 100000000 end",
+                "request = function()",
+                "  counter = counter + 1",
+                f'  return wrk.format(nil, "/{path}&created_start=" .. counter)',
+                "end",
+            ]
         if token:
             lines.append(f'wrk.headers["Authorization"] = "Bearer {token}"')
         if body:
@@ -236,8 +252,20 @@ def main() -> None:
             ),
             ("GET /permission/user?size=10", f"{base}/api/v1/permission/user?size=10", token, None),
             (
+                "GET /permission/user?size=10 (new query each time)",
+                f"{base}/api/v1/permission/user?size=10{VARY}",
+                token,
+                None,
+            ),
+            (
                 "GET /business/reg-code?size=10 (deadline range)",
                 f"{base}/api/v1/business/reg-code?size=10&deadline_start=2020-01-01&deadline_end=2099-12-31",
+                token,
+                None,
+            ),
+            (
+                "GET /business/reg-code?size=10 (deadline range, new query each time)",
+                f"{base}/api/v1/business/reg-code?size=10&deadline_start=2020-01-01&deadline_end=2099-12-31{VARY}",
                 token,
                 None,
             ),

@@ -29,9 +29,11 @@ from adapters.memory.stores import (
     InMemoryCache,
     InMemoryProbe,
     InMemoryRateCounter,
+    InMemoryTableGenerations,
     InMemoryTokenStore,
 )
 from adapters.outbox.mailer import OutboxMailer
+from adapters.redis.generations import RedisTableGenerations
 from adapters.redis.jobs import RedisInstanceRegistry, RedisLeaderLease, RedisRunLock
 from adapters.redis.registration import RedisVerificationTokens
 from adapters.redis.stores import (
@@ -53,6 +55,7 @@ from adapters.sqlalchemy.uow import (
     make_session_factory,
 )
 from core.audit.service import AuditService
+from core.backup.ports import CacheReset
 from core.backup.seed import BACKUP_SEED
 from core.backup.service import BackupService
 from core.config.seed import CONFIG_SEED
@@ -86,6 +89,7 @@ from core.reports.seed import REPORTS_SEED
 from core.reports.service import ReportService
 from core.shared.clock import SystemClock
 from core.shared.errors import ServiceUnavailable
+from core.shared.generations import TableGenerations
 from core.shared.health import HealthService
 
 DEV_SECRET = "dev-secret-change-me-0123456789abcdef"  # noqa: S105 - refused outside development
@@ -114,6 +118,8 @@ class Settings(BaseSettings):
     trusted_proxies: list[str] = ["127.0.0.1"]
     cache_local_ttl_seconds: int = Field(default=60, ge=1)
     cache_redis_ttl_seconds: int = Field(default=900, ge=1)
+    # List answers kept while the tables they read are unchanged (with Redis only); 0: off.
+    list_cache_seconds: int = Field(default=60, ge=0)
     max_failed_logins: int = Field(default=5, ge=1)
     failed_login_window_minutes: int = Field(default=15, ge=1)
     access_log: bool = False
@@ -241,6 +247,18 @@ def _cache_listener(cache: Any) -> Iterator[Any]:
         stop()
 
 
+class ResetAll:
+    """What a restore resets: the caches, and the generations of every table."""
+
+    def __init__(self, cache: CacheReset, generations: TableGenerations) -> None:
+        self._cache = cache
+        self._generations = generations
+
+    def clear(self) -> None:
+        self._cache.clear()
+        self._generations.reset()
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
 
@@ -254,9 +272,20 @@ class Container(containers.DeclarativeContainer):
         pool_size=settings.provided.db_pool_size,
     )
     session_factory = providers.Singleton(make_session_factory, engine)
-    uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory)
 
     redis = providers.Singleton(make_client, settings.provided.redis_url)
+    # Every commit moves on the generations of the tables it wrote (see core/shared/generations).
+    table_generations = providers.Selector(
+        backend,
+        redis=providers.Singleton(
+            RedisTableGenerations,
+            redis,
+            settings.provided.redis_url,
+            settings.provided.redis_prefix,
+        ),
+        memory=providers.Singleton(InMemoryTableGenerations),
+    )
+    uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory, table_generations.provided.bump)
     token_store = providers.Selector(
         backend,
         redis=providers.Singleton(RedisTokenStore, redis, settings.provided.redis_prefix),
@@ -518,7 +547,13 @@ class Container(containers.DeclarativeContainer):
     )
     database_snapshot = providers.Singleton(SqlAlchemyDatabaseSnapshot, engine)
     # A restore drops every cache and revokes every token: the rows behind them are replaced.
-    backup = providers.Singleton(BackupService, database_snapshot, cache, token_store, clock)
+    backup = providers.Singleton(
+        BackupService,
+        database_snapshot,
+        providers.Singleton(ResetAll, cache, table_generations),
+        token_store,
+        clock,
+    )
 
 
 def build_container(settings: Settings | None = None) -> Container:

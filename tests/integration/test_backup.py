@@ -274,6 +274,9 @@ def test_restore_over_http_drops_caches_and_signs_everyone_out(app: App) -> None
         json={"value": "changed"},
     )
     assert app.client.get(key, headers=h).json()["value"] == "changed"
+    listed = {"key": "tricky.5", "size": 5}
+    the_list = app.client.get("/api/v1/system/config-setting", headers=h, params=listed)
+    assert the_list.json()["items"][0]["value"] == "changed"  # this list answer is kept now
     r = _restore(app, h, raw)
     assert r.status_code == 200, r.text
     body = r.json()
@@ -281,6 +284,8 @@ def test_restore_over_http_drops_caches_and_signs_everyone_out(app: App) -> None
     assert app.client.get(key, headers=h).json()["code"] == "token_revoked"
     h = app.login("admin", "admin123")
     assert app.client.get(key, headers=h).json()["value"] == "=1+2"
+    the_list = app.client.get("/api/v1/system/config-setting", headers=h, params=listed)
+    assert the_list.json()["items"][0]["value"] == "=1+2"  # the restore reset the generations
 
 
 # --- SQLite (the embedded profile) ----------------------------------------------------------

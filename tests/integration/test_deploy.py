@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -12,6 +13,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -189,28 +191,35 @@ def test_database_restart_gives_503_then_recovers_by_itself(
         seed.engine().dispose()
         app = make_app(database_url=db.url)
         headers = app.login("admin", "admin123")
-        assert app.client.get("/api/v1/permission/user", headers=headers).status_code == 200
+        queries = itertools.count(1_000_000_000)
+
+        def users(**params: Any) -> Any:
+            # A created_start of its own per request: a new query, computed from the database.
+            params.setdefault("created_start", next(queries))
+            return app.client.get("/api/v1/permission/user", headers=headers, params=params)
+
+        assert users().status_code == 200
+        assert users(created_start=1).status_code == 200  # this answer is kept now
 
         db.stop()
-        down = app.client.get("/api/v1/permission/user", headers=headers)
+        down = users()
         assert down.status_code == 503 and down.json()["code"] == "database_unavailable"
         assert app.client.get("/api/v1/health").status_code == 503
+        # A kept list answer is still right while the database is away: nothing can commit.
+        assert users(created_start=1).status_code == 200
 
         db.start()
         statuses = []
         started = time.monotonic()
         while time.monotonic() - started < 20:
-            statuses.append(app.client.get("/api/v1/permission/user", headers=headers).status_code)
+            statuses.append(users().status_code)
             if statuses[-1] == 200:
                 break
             time.sleep(0.2)
         recovered = time.monotonic() - started
         assert statuses[-1] == 200 and 500 not in statuses, statuses
-        # No stale pooled connection surfaces afterwards (pre-ping replaced them).
-        assert all(
-            app.client.get("/api/v1/permission/user", headers=headers).status_code == 200
-            for _ in range(20)
-        )
+        # No dead pooled connection surfaces afterwards: the first failure invalidated the pool.
+        assert all(users().status_code == 200 for _ in range(20))
         print(f"database recovery: first 200 after {recovered:.2f}s, {len(statuses)} tries")
     finally:
         db.stop()

@@ -280,6 +280,10 @@ class FakeRegCodeRepository(_Repo):
         live = {c.code for c in self.s.live(RegCode)}
         return frozenset(c for c in codes if c in live)
 
+    def next_deadline_after(self, now: datetime) -> datetime | None:
+        later = [c.deadline for c in self.s.live(RegCode) if c.deadline and c.deadline > now]
+        return min(later, default=None)
+
     def search(self, flt: Any, page: PageRequest, now: datetime) -> Page[Any]:
         from core.regcode.ports import RegCodeRow
 

@@ -99,3 +99,27 @@ def test_generate_and_activate_through_the_service(seeded: Container, clock: Fak
         service.generate(1, 0, 10)
     with pytest.raises(InvalidInput):
         service.generate(1, 1, 0)
+
+
+def test_a_page_holds_until_the_next_deadline_of_any_code(
+    seeded: Container, clock: FakeClock
+) -> None:
+    from core.regcode.ports import RegCodeFilter
+    from core.shared.pagination import PageRequest
+
+    service = seeded.reg_codes()
+    rows = service.generate(1, 3, 10, "batch")
+    everything = RegCodeFilter()
+    assert service.search_until(everything, PageRequest())[1] is None  # nothing activated
+    service.activate(1, rows[0].id)
+    clock.advance(days=2)
+    service.activate(1, rows[1].id)  # its deadline is 2 days after the first one's
+    page, holds_for = service.search_until(everything, PageRequest(size=1))
+    assert holds_for == timedelta(days=8).total_seconds()  # the first code expires then
+    assert len(page.items) == 1  # whatever the page shows: any code's change counts
+    clock.advance(days=8)
+    assert (
+        service.search_until(everything, PageRequest())[1] == timedelta(days=2).total_seconds()
+    )  # the first is expired now; the second expires next
+    clock.advance(days=2)
+    assert service.search_until(everything, PageRequest())[1] is None

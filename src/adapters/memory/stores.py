@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from cachetools import TTLCache
@@ -148,3 +148,21 @@ class InMemoryAsyncTokenStore(AsyncTokenStore):
 
     async def exists(self, user_id: int, jti: str) -> bool:
         return self._store.exists(user_id, jti)
+
+
+class InMemoryTableGenerations:
+    """Without Redis there is no shared place for generations, so nothing is kept.
+
+    An in-process counter would be exact for one process only: a second worker, or a CLI
+    restore next to the server, would leave answers stale. The embedded profile is for trying
+    the product out; its list routes always read the database.
+    """
+
+    def bump(self, tables: Collection[str]) -> None:
+        pass
+
+    def reset(self) -> None:
+        pass
+
+    async def current(self, tables: Sequence[str]) -> tuple[object, ...] | None:
+        return None

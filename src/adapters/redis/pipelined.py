@@ -155,6 +155,8 @@ class PipelinedRedis:
             raise value
         return value
 
+    execute_command = execute  # the name redis-py's clients use, so either can stand in
+
     async def _connected(self) -> _Protocol:
         loop = asyncio.get_running_loop()
         if self._loop is not loop:  # a new loop (tests run several): its own connection

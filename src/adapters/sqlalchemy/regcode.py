@@ -74,6 +74,13 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
         items = [RegCodeRow(code, username) for code, username in self._s.execute(query)]
         return Page(items, total, page.page, page.size)
 
+    def next_deadline_after(self, now: datetime) -> datetime | None:
+        c = t.reg_codes.c
+        earliest: datetime | None = self._s.scalar(
+            select(func.min(c.deadline)).where(live(t.reg_codes), c.deadline > now)
+        )
+        return earliest
+
     # --- reports: keyset batches --------------------------------------------------------
     def after(
         self, flt: RegCodeFilter, after_id: int, limit: int, now: datetime

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -11,7 +12,7 @@ from typing import Any, Self
 
 from pymysql import converters as pymysql_converters
 from pymysql.constants import FIELD_TYPE
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
@@ -20,7 +21,7 @@ from sqlalchemy.exc import (
     OperationalError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from adapters.sqlalchemy.audit import SqlAlchemyLoginLogRepository, SqlAlchemyOperationLogRepository
 from adapters.sqlalchemy.config import (
@@ -141,7 +142,32 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     start_mappers()
-    return sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+    factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
+    _track_writes(factory)
+    return factory
+
+
+WRITTEN = "written_tables"
+
+
+def _track_writes(factory: sessionmaker[Session]) -> None:
+    """Notes in `session.info` the tables each session writes to, flushed or executed."""
+
+    @event.listens_for(factory, "after_flush")
+    def _flushed(session: Session, _context: Any) -> None:
+        written = session.info.setdefault(WRITTEN, set())
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            written.add(inspect(obj).mapper.local_table.name)
+
+    @event.listens_for(factory, "do_orm_execute")
+    def _executed(state: ORMExecuteState) -> None:
+        table = getattr(state.statement, "table", None)
+        if (state.is_insert or state.is_update or state.is_delete) and table is not None:
+            state.session.info.setdefault(WRITTEN, set()).add(table.name)
+
+    @event.listens_for(factory, "after_rollback")
+    def _rolled_back(session: Session) -> None:
+        session.info.pop(WRITTEN, None)
 
 
 class SqlAlchemyProbe(Probe):
@@ -165,8 +191,13 @@ class SqlAlchemyUnitOfWork(
     JobsUnitOfWork,
     HousekeepingUnitOfWork,
 ):
-    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        on_commit: Callable[[frozenset[str]], None] | None = None,
+    ) -> None:
         self._factory = session_factory
+        self._on_commit = on_commit
 
     def __enter__(self) -> Self:
         self.session = self._factory()
@@ -202,7 +233,11 @@ class SqlAlchemyUnitOfWork(
             raise ServiceUnavailable("the database is unavailable", "database_unavailable") from exc
 
     def commit(self) -> None:
+        """Commits, then reports the tables written (after the commit: see TableGenerations)."""
         self.session.commit()
+        written = self.session.info.pop(WRITTEN, None)
+        if written and self._on_commit is not None:
+            self._on_commit(frozenset(written))
 
     def rollback(self) -> None:
         self.session.rollback()

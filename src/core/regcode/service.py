@@ -38,11 +38,24 @@ class RegCodeService:
 
     def search(self, flt: RegCodeFilter, page: PageRequest) -> Page[RegCodeView]:
         """A page of codes with their creators' usernames and their state now."""
+        return self.search_until(flt, page)[0]
+
+    def search_until(
+        self, flt: RegCodeFilter, page: PageRequest
+    ) -> tuple[Page[RegCodeView], float | None]:
+        """The page, and for how many seconds it holds if nothing is written (None: for good).
+
+        Time alone changes a page when a live code's deadline passes: its state, and with it
+        the state filter, the state sort and the total. The page holds until the earliest
+        deadline after now, of any live code, read with the same `now` as the page.
+        """
         now = self._clock.now()
         with self._uow() as uow:
             rows = uow.reg_codes.search(flt, page, now)
+            changes_at = uow.reg_codes.next_deadline_after(now)
         items = [RegCodeView(r.reg_code, r.creator, r.reg_code.state_at(now)) for r in rows.items]
-        return Page(items, rows.total, rows.page, rows.size)
+        holds_for = None if changes_at is None else (changes_at - now).total_seconds()
+        return Page(items, rows.total, rows.page, rows.size), holds_for
 
     def get(self, code_id: int) -> RegCodeView:
         with self._uow() as uow:

@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from entrypoints.http import errors
 from entrypoints.http.clientip import ClientIp
 from entrypoints.http.middleware import OperationLogMiddleware
+from entrypoints.http.pages import PageCache
 from entrypoints.http.reports import discover as discover_reports
 from entrypoints.http.routers import (
     audit,
@@ -56,6 +57,7 @@ def create_app(container: Container) -> FastAPI:
     )
     app.state.container = container
     app.state.client_ip = ClientIp(settings.trusted_proxies)
+    app.state.pages = PageCache(container.table_generations(), settings.list_cache_seconds)
     errors.install(app)
 
     include(app, rbac.me)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Query, Request
+from fastapi import Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from core.config.ports import ConfigFilter
 from core.rbac.model import Principal
 from entrypoints.http.deps import container_of, require
+from entrypoints.http.pages import Fresh, pages_of
 from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import ListQuery, Order, PageOut, fields_of
 from entrypoints.http.schemas.config import ConfigCreate, ConfigOut, ConfigUpdate, ConfigValueOut
@@ -25,16 +26,22 @@ class ConfigQuery(ListQuery):
     order: Order = "asc"
 
 
+LIST_TABLES = ("t_config_settings",)
+
+
 @router.get("", response_model=PageOut[ConfigOut], summary="list config parameters")
-def list_configs(
+async def list_configs(
     request: Request,
     q: Annotated[ConfigQuery, Query()],
     _: Annotated[Principal, require("perm:config:get")],
-) -> PageOut[ConfigOut]:
-    flt = ConfigFilter(name=q.name, key=q.key, created=q.created())
-    page = container_of(request).configs().search(flt, q.page_request(q.sort))
-    items = [ConfigOut.model_validate(fields_of(x)) for x in page.items]
-    return PageOut(items=items, total=page.total, page=page.page, size=page.size)
+) -> Response:
+    def compute() -> Fresh:
+        flt = ConfigFilter(name=q.name, key=q.key, created=q.created())
+        page = container_of(request).configs().search(flt, q.page_request(q.sort))
+        items = [ConfigOut.model_validate(fields_of(x)) for x in page.items]
+        return PageOut(items=items, total=page.total, page=page.page, size=page.size), None
+
+    return await pages_of(request).answer(request, LIST_TABLES, compute)
 
 
 @router.post("", response_model=Created, status_code=201, summary="create a config parameter")

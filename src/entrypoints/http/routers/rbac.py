@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Query, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from starlette.concurrency import run_in_threadpool
 
@@ -12,6 +12,7 @@ from core.rbac.model import Menu, MenuType, Principal, Role, User
 from core.rbac.ports import LabelFilter, RoleFilter, UserFilter
 from core.rbac.service import MenuNode, Profile
 from entrypoints.http.deps import Caller, container_of, require
+from entrypoints.http.pages import Fresh, pages_of
 from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import (
     ListQuery,
@@ -109,16 +110,25 @@ class UserQuery(ListQuery):
     sort: Literal["id", "created_time", "username"] = "id"
 
 
+# The tables a user-list answer reads: users, their role links, the roles' codes and names.
+USER_LIST_TABLES = ("t_users", "t_user_role", "t_roles")
+
+
 @admin.get("/user", response_model=PageOut[UserOut], summary="list users")
-def list_users(
+async def list_users(
     request: Request,
     q: Annotated[UserQuery, Query()],
     _: Annotated[Principal, require("perm:user:get")],
-) -> PageOut[UserOut]:
-    flt = UserFilter(username=q.username, nickname=q.nickname, status=q.status, created=q.created())
-    page = container_of(request).users().search(flt, q.page_request(q.sort))
-    items = [_user(u, roles) for u, roles in page.items]
-    return PageOut(items=items, total=page.total, page=page.page, size=page.size)
+) -> Response:
+    def compute() -> Fresh:
+        flt = UserFilter(
+            username=q.username, nickname=q.nickname, status=q.status, created=q.created()
+        )
+        page = container_of(request).users().search(flt, q.page_request(q.sort))
+        items = [_user(u, roles) for u, roles in page.items]
+        return PageOut(items=items, total=page.total, page=page.page, size=page.size), None
+
+    return await pages_of(request).answer(request, USER_LIST_TABLES, compute)
 
 
 @admin.post("/user", response_model=Created, status_code=201, summary="create a user")

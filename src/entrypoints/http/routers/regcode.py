@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Query, Request
+from fastapi import Query, Request, Response
 from pydantic import Field
 
 from core.rbac.model import Principal
@@ -13,6 +13,7 @@ from core.regcode.ports import RegCodeFilter
 from core.regcode.service import RegCodeView
 from core.shared.pagination import TimeRange
 from entrypoints.http.deps import container_of, require
+from entrypoints.http.pages import Fresh, pages_of
 from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import ListQuery, PageOut, RangeEnd, RangeStart, fields_of
 from entrypoints.http.schemas.regcode import (
@@ -50,14 +51,20 @@ def _out(view: RegCodeView) -> RegCodeOut:
     )
 
 
+# The tables a list answer reads: the codes, and their creators' usernames.
+LIST_TABLES = ("t_reg_code", "t_users")
+
+
 @router.get("", response_model=PageOut[RegCodeOut], summary="list reg codes")
-def list_codes(
-    request: Request, q: Annotated[RegCodeQuery, Query()], _: CanRead
-) -> PageOut[RegCodeOut]:
-    page = container_of(request).reg_codes().search(q.filter(), q.page_request(q.sort))
-    return PageOut(
-        items=[_out(v) for v in page.items], total=page.total, page=page.page, size=page.size
-    )
+async def list_codes(request: Request, q: Annotated[RegCodeQuery, Query()], _: CanRead) -> Response:
+    def compute() -> Fresh:
+        page, holds_for = (
+            container_of(request).reg_codes().search_until(q.filter(), q.page_request(q.sort))
+        )
+        items = [_out(v) for v in page.items]
+        return PageOut(items=items, total=page.total, page=page.page, size=page.size), holds_for
+
+    return await pages_of(request).answer(request, LIST_TABLES, compute)
 
 
 @router.post(
