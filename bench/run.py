@@ -102,10 +102,12 @@ def wrk(
         lines = []
         if url.endswith(VARY):
             path = url.split("/", 3)[3].removesuffix(VARY)
-            lines += [  # a counter per wrk thread, from a different base: no query twice
+            lines += [  # a counter per wrk thread and per run (the clock): no query twice
                 "local threads = 0",
                 "setup = function(thread) thread:set('id', threads); threads = threads + 1 end",
-                "init = function(args) counter = 1000000000 + id * 100000000 end",
+                "init = function(args)",
+                "  counter = 1000000000 + (os.time() % 10000) * 10000 + id * 5000",
+                "end",
                 "request = function()",
                 "  counter = counter + 1",
                 f'  return wrk.format(nil, "/{path}&created_start=" .. counter)',

@@ -106,6 +106,8 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"  # noqa: S104 - a server listens on all interfaces by default
     port: int = 8888
     workers: int = 1
+    # Threads per worker for blocking handlers (database, password hashing).
+    threads: int = Field(default=8, ge=1, le=256)
     database_url: str = "sqlite:///var/app.db"
     db_pool_size: int = 20
     redis_url: str | None = None

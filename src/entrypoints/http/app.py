@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -40,6 +41,9 @@ def create_app(container: Container) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Blocking handlers share a few threads: with more, they contend for the GIL and a
+        # list under load got slower and its p99 several times longer (decision 18).
+        to_thread.current_default_thread_limiter().total_tokens = settings.threads
         await run_in_threadpool(container.init_resources)
         try:
             yield
