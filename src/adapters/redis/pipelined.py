@@ -182,21 +182,26 @@ class PipelinedRedis:
         return await asyncio.shield(self._connecting)
 
     async def _open(self, loop: asyncio.AbstractEventLoop) -> _Protocol:
-        async with asyncio.timeout(self._timeout):
-            _, protocol = await loop.create_connection(_Protocol, self._host, self._port)
-            hello: list[bytes] = []
-            if self._password is not None:
-                auth = ["AUTH", self._password]
-                if self._username is not None:
-                    auth.insert(1, self._username)
-                hello.append(encode(*auth))
-            if self._db:
-                hello.append(encode("SELECT", self._db))
-            for command in hello:
-                value = await protocol.send(command)
-                if isinstance(value, ReplyError):
-                    protocol.fail(ConnectionError("redis refused the connection setup"))
-                    raise ConnectionError(f"redis refused the connection setup: {value}")
+        hello: list[bytes] = []
+        if self._password is not None:
+            auth = ["AUTH", self._password]
+            if self._username is not None:
+                auth.insert(1, self._username)
+            hello.append(encode(*auth))
+        if self._db:
+            hello.append(encode("SELECT", self._db))
+        protocol: _Protocol | None = None
+        try:
+            async with asyncio.timeout(self._timeout):
+                _, protocol = await loop.create_connection(_Protocol, self._host, self._port)
+                for command in hello:
+                    value = await protocol.send(command)
+                    if isinstance(value, ReplyError):
+                        raise ConnectionError(f"redis refused the connection setup: {value}")
+        except BaseException:
+            if protocol is not None:  # set up halfway: close it, nobody else has it
+                protocol.fail(ConnectionError("the connection setup failed"))
+            raise
         return protocol
 
     def _drop(self) -> None:
