@@ -296,8 +296,6 @@ class FakeRegCodeRepository(_Repo):
         )
 
     def after(self, flt: Any, after_id: int, limit: int, now: datetime) -> list[Any]:
-        from core.regcode.ports import RegCodeRow
-
         rows = sorted(
             (
                 c
@@ -306,7 +304,11 @@ class FakeRegCodeRepository(_Repo):
             ),
             key=lambda c: c.id,
         )
-        return [RegCodeRow(c, None) for c in rows[:limit]]
+        fields = ("id", "code", "reg_times", "first_active_time", "deadline", "remark")
+        return [
+            {**{f: getattr(c, f) for f in fields}, "creator": None, "created_time": c.created_time}
+            for c in rows[:limit]
+        ]
 
 
 class FakeUnitOfWork:

@@ -84,16 +84,16 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
     # --- reports: keyset batches --------------------------------------------------------
     def after(
         self, flt: RegCodeFilter, after_id: int, limit: int, now: datetime
-    ) -> list[RegCodeRow]:
+    ) -> list[dict[str, Any]]:
         c, u = t.reg_codes.c, t.users.c
         query = (
-            select(RegCode, u.username)
+            select(*t.reg_codes.c, u.username.label("creator"))
             .outerjoin(t.users, u.id == c.creator_id)
             .where(*_filter_clauses(flt, now), c.id > after_id)
             .order_by(c.id)
             .limit(limit)
         )
-        return [RegCodeRow(code, username) for code, username in self._s.execute(query)]
+        return [dict(row) for row in self._s.execute(query).mappings()]
 
 
 def _filter_clauses(flt: RegCodeFilter, now: datetime) -> list[ColumnElement[bool]]:

@@ -30,6 +30,15 @@ class RegCodeState(enum.IntEnum):
     EXPIRED = 2
 
 
+def state_of(
+    first_active_time: datetime | None, deadline: datetime | None, now: datetime
+) -> RegCodeState:
+    """Inactive until activated; active until the deadline; expired from the deadline on."""
+    if first_active_time is None or deadline is None:
+        return RegCodeState.INACTIVE
+    return RegCodeState.EXPIRED if now >= deadline else RegCodeState.ACTIVE
+
+
 @dataclass(kw_only=True, eq=False)
 class RegCode(Entity):
     code: str
@@ -40,10 +49,7 @@ class RegCode(Entity):
     remark: str = ""
 
     def state_at(self, now: datetime) -> RegCodeState:
-        """Inactive until activated; active until the deadline; expired from the deadline on."""
-        if self.first_active_time is None or self.deadline is None:
-            return RegCodeState.INACTIVE
-        return RegCodeState.EXPIRED if now >= self.deadline else RegCodeState.ACTIVE
+        return state_of(self.first_active_time, self.deadline, now)
 
     def activate(self, now: datetime) -> None:
         """A code is activated once; the deadline counts from that instant."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from core.regcode.model import RegCode, RegCodeState
 from core.shared.pagination import Page, PageRequest, TimeRange
@@ -44,8 +44,12 @@ class RegCodeRepository(Protocol):
 
     def after(
         self, flt: RegCodeFilter, after_id: int, limit: int, now: datetime
-    ) -> list[RegCodeRow]:
-        """Up to `limit` codes the filter selects with an id above `after_id`, in id order (keyset)."""
+    ) -> list[dict[str, Any]]:
+        """Up to `limit` codes the filter selects with an id above `after_id`, in id order (keyset).
+
+        Plain rows, the code's fields and `creator` (the creator's username), read without
+        building entities: an export reads every code once and changes none.
+        """
         ...
 
 

@@ -13,6 +13,7 @@ from core.regcode.model import (
     check_code,
     check_reg_times,
     new_code,
+    state_of,
 )
 from core.regcode.ports import RegCodeFilter, RegCodeUnitOfWork
 from core.reports.model import ImportRow, RowError, RowErrors
@@ -112,22 +113,24 @@ class RegCodeService:
             uow.commit()
 
     # --- reports: export in id batches, import all or nothing ---------------------------
-    def iterate(self, flt: RegCodeFilter, batch_size: int = 1000) -> Iterator[RegCodeView]:
+    def iterate(self, flt: RegCodeFilter, batch_size: int = 1000) -> Iterator[dict[str, Any]]:
         """Every code the filter selects, in id order, fetched by id ranges (never by offset).
 
-        Each batch is read in its own short unit of work; the state is judged at one
-        instant for the whole run, so a code does not change state halfway through.
+        Each code is a plain row (its fields, `creator` and `state`). Each batch is read in
+        its own short unit of work; the state is judged at one instant for the whole run, so
+        a code does not change state halfway through.
         """
         now = self._clock.now()
         last = 0
         while True:
             with self._uow() as uow:
                 rows = uow.reg_codes.after(flt, last, batch_size, now)
-            for r in rows:
-                yield RegCodeView(r.reg_code, r.creator, r.reg_code.state_at(now))
-            if len(rows) < batch_size or rows[-1].reg_code.id is None:
+            for row in rows:
+                row["state"] = state_of(row["first_active_time"], row["deadline"], now)
+                yield row
+            if len(rows) < batch_size:
                 return
-            last = rows[-1].reg_code.id
+            last = rows[-1]["id"]
 
     def import_codes(
         self, actor: int | None, rows: Sequence[ImportRow], earlier: Iterable[RowError] = ()

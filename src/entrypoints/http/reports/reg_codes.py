@@ -11,7 +11,7 @@ from pydantic import Field
 from core.reports.model import Column, ColumnType, ImportRow, RowError
 from entrypoints.http.reports import Report
 from entrypoints.http.routers.regcode import RegCodeQuery
-from entrypoints.http.schemas.common import Input, fields_of
+from entrypoints.http.schemas.common import Input
 from entrypoints.http.schemas.rbac import Line
 
 if TYPE_CHECKING:
@@ -32,8 +32,9 @@ class RegCodeImport(Input):
 
 def _rows(container: Container, q: RegCodeQuery) -> Iterator[dict[str, Any]]:
     # Keyset batches in id order: the list's sort does not apply, its filters all do.
-    for view in container.reg_codes().iterate(q.filter()):
-        yield {**fields_of(view.reg_code), "state": int(view.state), "creator": view.creator}
+    for row in container.reg_codes().iterate(q.filter()):
+        row["state"] = int(row["state"])
+        yield row
 
 
 def _import(
