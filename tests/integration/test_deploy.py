@@ -226,7 +226,7 @@ def test_database_restart_gives_503_then_recovers_by_itself(
 
 
 def test_sigkill_during_a_fire_loses_no_schedule_and_doubles_nothing(
-    make_database: Callable[[], str], redis_url: str, tmp_path: Path
+    make_database: Callable[[], str], redis_url: str, redis_prefix: str, tmp_path: Path
 ) -> None:
     """Two real server processes; the one running the schedule is killed with SIGKILL mid-run.
 
@@ -236,7 +236,7 @@ def test_sigkill_during_a_fire_loses_no_schedule_and_doubles_nothing(
     import secrets
 
     url = make_database()
-    prefix = f"test:kill:{secrets.token_hex(3)}:"
+    prefix = f"{redis_prefix}kill:{secrets.token_hex(3)}:"  # removed with the session's keys
     settings = settings_for(url, redis_url, prefix)
     migrate(settings)
     container = build_container(settings)

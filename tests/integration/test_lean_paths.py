@@ -123,7 +123,7 @@ def test_datetimes_read_back_exactly(api: App, admin: dict[str, str]) -> None:
 
 @pytest.fixture
 def own_app(
-    make_database: Callable[[], str], redis_url: str, make_app: Callable[..., App]
+    make_database: Callable[[], str], redis_prefix: str, make_app: Callable[..., App]
 ) -> Iterator[tuple[App, str]]:
     """An app on a database of its own: this test kills that database's connections."""
     url = make_database()
@@ -131,7 +131,7 @@ def own_app(
     container = build_container(settings_for(url, None))
     container.seed().run()
     container.engine().dispose()
-    yield make_app(database_url=url, prefix=unique("test:lean:") + ":"), url
+    yield make_app(database_url=url, prefix=f"{redis_prefix}{unique('lean')}:"), url
 
 
 def _kill_connections_to(url: str) -> int:
@@ -180,12 +180,14 @@ def test_a_busy_connection_that_died_costs_one_503(own_app: tuple[App, str]) -> 
     assert again.status_code == 200
 
 
-def test_blocking_handlers_share_app_threads(make_app: Callable[..., App]) -> None:
+def test_blocking_handlers_share_app_threads(
+    make_app: Callable[..., App], redis_prefix: str
+) -> None:
     from anyio import to_thread
 
     async def tokens() -> float:
         return to_thread.current_default_thread_limiter().total_tokens
 
-    app = make_app(prefix=unique("test:threads:") + ":", threads=3)
+    app = make_app(prefix=f"{redis_prefix}{unique('threads')}:", threads=3)
     assert app.client.portal is not None
     assert app.client.portal.call(tokens) == 3

@@ -168,8 +168,10 @@ def test_lost_generations_start_a_new_epoch(pair: tuple[App, App], redis_url: st
     assert _ok(a.client.get(CONFIGS, headers=h, params=by_key))["items"][0]["value"] == "new"
 
 
-def test_a_kept_answer_expires_after_list_cache_seconds(make_app: Callable[..., App]) -> None:
-    app = make_app(prefix=unique("test:pages-ttl:") + ":", list_cache_seconds=1)
+def test_a_kept_answer_expires_after_list_cache_seconds(
+    make_app: Callable[..., App], redis_prefix: str
+) -> None:
+    app = make_app(prefix=f"{redis_prefix}{unique('ttl')}:", list_cache_seconds=1)
     h = app.login("admin", "admin123")
     key = unique("pc.ttl.")
     sid = _ok(app.client.post(CONFIGS, headers=h, json={"name": "n", "key": key, "value": "a"}))[
@@ -183,8 +185,10 @@ def test_a_kept_answer_expires_after_list_cache_seconds(make_app: Callable[..., 
     assert _ok(app.client.get(CONFIGS, headers=h, params=by_key))["items"][0]["value"] == "b"
 
 
-def test_list_cache_seconds_zero_turns_keeping_off(make_app: Callable[..., App]) -> None:
-    app = make_app(prefix=unique("test:pages-off:") + ":", list_cache_seconds=0)
+def test_list_cache_seconds_zero_turns_keeping_off(
+    make_app: Callable[..., App], redis_prefix: str
+) -> None:
+    app = make_app(prefix=f"{redis_prefix}{unique('off')}:", list_cache_seconds=0)
     h = app.login("admin", "admin123")
     app.client.get(USERS, headers=h, params={"size": 5})
     with counting(app) as statements:
