@@ -206,13 +206,7 @@ def main() -> None:
     servers: list[Server] = []
     results: list[str] = []
     try:
-        subprocess.run(
-            [PY, "-m", "entrypoints.cli", "init"],
-            env={**os.environ, **env},
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
+        _init(env)
         # production seeds only admin with a random password: set a known one for the bench
         _set_admin_password(db_url)
         bare_port, app_port = free_port(), free_port()
@@ -222,21 +216,7 @@ def main() -> None:
             ROOT / "bench",
             bare_port,
         )
-        app = Server(
-            [
-                PY,
-                "-m",
-                "uvicorn",
-                "entrypoints.http.asgi:create",
-                "--factory",
-                "--port",
-                str(app_port),
-                *UVICORN,
-            ],
-            env,
-            ROOT,
-            app_port,
-        )
+        app = _app_server(env, app_port)
         servers += [bare, app]
         wait_http(f"http://127.0.0.1:{bare_port}/ping")
         wait_http(f"http://127.0.0.1:{app_port}/api/v1/health")
@@ -327,31 +307,11 @@ def main() -> None:
                 "APP_DATABASE_URL": f"{server_url}/{big_name}",
                 "APP_REDIS_PREFIX": f"{prefix}big:",
             }
-            subprocess.run(
-                [PY, "-m", "entrypoints.cli", "init"],
-                env={**os.environ, **big_env},
-                cwd=ROOT,
-                check=True,
-                capture_output=True,
-            )
+            _init(big_env)
             _set_admin_password(big_env["APP_DATABASE_URL"])
             _load_large_data_set(big_env["APP_DATABASE_URL"])
             big_port = free_port()
-            big_app = Server(
-                [
-                    PY,
-                    "-m",
-                    "uvicorn",
-                    "entrypoints.http.asgi:create",
-                    "--factory",
-                    "--port",
-                    str(big_port),
-                    *UVICORN,
-                ],
-                big_env,
-                ROOT,
-                big_port,
-            )
+            big_app = _app_server(big_env, big_port)
             servers.append(big_app)
             wait_http(f"http://127.0.0.1:{big_port}/api/v1/health")
             results.append(_big_dataset(base, f"http://127.0.0.1:{big_port}", args))
@@ -380,6 +340,23 @@ def main() -> None:
     print(f"written to {out}/")
     if args.write_docs:
         (ROOT / "docs" / "benchmarks.md").write_text(report)
+
+
+def _init(env: dict[str, str]) -> None:
+    """Migrate and seed the database of `env`, as `fva init` does for an operator."""
+    subprocess.run(
+        [PY, "-m", "entrypoints.cli", "init"],
+        env={**os.environ, **env},
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+
+
+def _app_server(env: dict[str, str], port: int) -> Server:
+    """The product under uvicorn, with the same settings as the bare app."""
+    factory = ["-m", "uvicorn", "entrypoints.http.asgi:create", "--factory"]
+    return Server([PY, *factory, "--port", str(port), *UVICORN], env, ROOT, port)
 
 
 def _set_admin_password(db_url: str) -> None:

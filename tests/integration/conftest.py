@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from bootstrap import Container, Settings, build_container, migrate
@@ -156,3 +157,19 @@ def admin(api: App) -> dict[str, str]:
 
 def unique(prefix: str) -> str:
     return f"{prefix}{secrets.token_hex(4)}"
+
+
+@contextmanager
+def counting(app: App) -> Iterator[list[str]]:
+    """The SQL statements `app` sends while the block runs."""
+    statements: list[str] = []
+    engine = app.container.engine()
+
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -7,30 +7,14 @@ the fast parser, and pooled connections are pinged only after sitting idle.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, text
 
 from adapters.sqlalchemy import uow
 from bootstrap import build_container, migrate
-from tests.integration.conftest import App, settings_for, unique
-
-
-@contextmanager
-def counting(app: App) -> Iterator[list[str]]:
-    statements: list[str] = []
-    engine = app.container.engine()
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.integration.conftest import App, counting, settings_for, unique
 
 
 def _counts(statements: list[str]) -> int:

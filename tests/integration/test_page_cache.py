@@ -7,37 +7,21 @@ through one is seen by the next list request on the other, with no wait.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 import redis
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from adapters.sqlalchemy.tables import metadata
 from entrypoints.http.routers import config, rbac, regcode
-from tests.integration.conftest import App, unique
+from tests.integration.conftest import App, counting, unique
 
 USERS = "/api/v1/permission/user"
 ROLES = "/api/v1/permission/role"
 CODES = "/api/v1/business/reg-code"
 CONFIGS = "/api/v1/system/config-setting"
-
-
-@contextmanager
-def counting(app: App) -> Iterator[list[str]]:
-    statements: list[str] = []
-    engine = app.container.engine()
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 @pytest.fixture(scope="module")

@@ -2,27 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from sqlalchemy import event
-
-from tests.integration.conftest import App
-
-
-@contextmanager
-def counting(app: App) -> Iterator[list[str]]:
-    statements: list[str] = []
-    engine = app.container.engine()
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.integration.conftest import App, counting
 
 
 def test_auth_and_authorisation_cost_no_sql(api: App) -> None:

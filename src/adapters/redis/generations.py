@@ -13,10 +13,9 @@ import secrets
 from collections.abc import Collection, Sequence
 
 import redis
-import redis.asyncio
 from loguru import logger
 
-from adapters.redis.pipelined import PipelinedRedis, ReplyError
+from adapters.redis.pipelined import ReplyError, async_client
 from core.shared.errors import ServiceUnavailable
 
 EPOCH = "~epoch"
@@ -25,11 +24,7 @@ EPOCH = "~epoch"
 class RedisTableGenerations:
     def __init__(self, client: redis.Redis, url: str, prefix: str = "") -> None:
         self._r = client
-        self._async: PipelinedRedis | redis.asyncio.Redis = (
-            PipelinedRedis(url, timeout=2)
-            if url.startswith("redis://")
-            else redis.asyncio.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-        )
+        self._async = async_client(url)
         self._key = prefix + "table-generations"
 
     def bump(self, tables: Collection[str]) -> None:

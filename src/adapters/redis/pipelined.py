@@ -19,6 +19,8 @@ from collections import deque
 from typing import Any, cast
 from urllib.parse import unquote, urlsplit
 
+import redis.asyncio
+
 
 class ReplyError(Exception):
     """An error reply from the server (`-ERR ...`)."""
@@ -219,3 +221,11 @@ class PipelinedRedis:
 
     async def aclose(self) -> None:
         self._drop()
+
+
+def async_client(url: str, timeout: float = 2.0) -> PipelinedRedis | redis.asyncio.Redis:
+    """The client for commands on the event loop: this one for redis://, redis-py otherwise
+    (rediss://, unix://). Both answer `await client.execute_command(...)`."""
+    if url.startswith("redis://"):
+        return PipelinedRedis(url, timeout=timeout)
+    return redis.asyncio.Redis.from_url(url, socket_timeout=timeout, socket_connect_timeout=timeout)

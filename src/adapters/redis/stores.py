@@ -10,11 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
-import redis.asyncio
 from cachetools import TTLCache
 from loguru import logger
 
-from adapters.redis.pipelined import PipelinedRedis, ReplyError
+from adapters.redis.pipelined import ReplyError, async_client
 from core.rbac.model import TOKEN_RECORD
 from core.rbac.ports import AsyncTokenStore, Cache, RateCounter, TokenStore
 from core.shared.errors import ServiceUnavailable
@@ -348,27 +347,19 @@ class RedisAsyncTokenStore(AsyncTokenStore):
     """The token check on the event loop: no thread-pool hop per request.
 
     For `redis://` URLs the check goes through the small pipelined client (see
-    `adapters.redis.pipelined`: a fifth of redis.asyncio's cost per command); other schemes
-    (`rediss://`, `unix://`) use redis.asyncio.
+    `adapters.redis.pipelined`: a fifth of redis.asyncio's cost per command).
     """
 
     def __init__(self, url: str, prefix: str = "") -> None:
-        self._r = redis.asyncio.Redis.from_url(
-            url, decode_responses=True, socket_timeout=2, socket_connect_timeout=2
-        )
-        self._lean = PipelinedRedis(url, timeout=2) if url.startswith("redis://") else None
+        self._r = async_client(url)
         self._prefix = prefix
 
     async def exists(self, user_id: int, jti: str) -> bool:
         key = self._prefix + TOKEN_RECORD.format(user_id=user_id, jti=jti)
         try:
-            if self._lean is not None:
-                return bool(await self._lean.execute("EXISTS", key))
-            return bool(await self._r.exists(key))
+            return bool(await self._r.execute_command("EXISTS", key))
         except (redis.RedisError, OSError, ReplyError) as exc:
             raise _unavailable(exc) from exc
 
     async def aclose(self) -> None:
-        if self._lean is not None:
-            await self._lean.aclose()
         await self._r.aclose()

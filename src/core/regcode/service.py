@@ -39,7 +39,7 @@ class RegCodeService:
 
     def search(self, flt: RegCodeFilter, page: PageRequest) -> Page[RegCodeView]:
         """A page of codes with their creators' usernames and their state now."""
-        return self.search_until(flt, page)[0]
+        return self._search(flt, page, until=False)[0]
 
     def search_until(
         self, flt: RegCodeFilter, page: PageRequest
@@ -50,10 +50,15 @@ class RegCodeService:
         the state filter, the state sort and the total. The page holds until the earliest
         deadline after now, of any live code, read with the same `now` as the page.
         """
+        return self._search(flt, page, until=True)
+
+    def _search(
+        self, flt: RegCodeFilter, page: PageRequest, *, until: bool
+    ) -> tuple[Page[RegCodeView], float | None]:
         now = self._clock.now()
         with self._uow() as uow:
             rows = uow.reg_codes.search(flt, page, now)
-            changes_at = uow.reg_codes.next_deadline_after(now)
+            changes_at = uow.reg_codes.next_deadline_after(now) if until else None
         items = [RegCodeView(r.reg_code, r.creator, r.reg_code.state_at(now)) for r in rows.items]
         holds_for = None if changes_at is None else (changes_at - now).total_seconds()
         return Page(items, rows.total, rows.page, rows.size), holds_for
