@@ -185,13 +185,19 @@ describe('job form', () => {
     const calls = jobApi()
     const { wrapper } = await mountWith(JobForm, { props: { open: true, scripts: SCRIPTS, previewDelay: 20 } })
     const form = wrapper.vm.$.setupState.form
-    form.cron = '*/5'
-    await flushPromises()
-    form.cron = '*/5 * * *'
-    await flushPromises()
-    form.cron = ' */5 * * * * '
-    await flushPromises()
-    await wait(60)
+    // The debounce runs on a fake clock: a busy machine must not let a keystroke's timer fire.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      form.cron = '*/5'
+      await flushPromises()
+      form.cron = '*/5 * * *'
+      await flushPromises()
+      form.cron = ' */5 * * * * '
+      await flushPromises()
+      vi.advanceTimersByTime(60)
+    } finally {
+      vi.useRealTimers()
+    }
     await flushPromises()
     // only the last expression (trimmed) was asked for
     expect(cronCalls(calls).map((c) => c.params.expr)).toEqual(['*/5 * * * *'])
