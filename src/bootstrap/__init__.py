@@ -58,6 +58,7 @@ from core.audit.service import AuditService
 from core.backup.ports import CacheReset
 from core.backup.seed import BACKUP_SEED
 from core.backup.service import BackupService
+from core.config.model import DEFAULT_ROLE
 from core.config.seed import CONFIG_SEED
 from core.config.service import ConfigRegistrationPolicy, ConfigService
 from core.dictionary.seed import DICT_SEED
@@ -81,6 +82,7 @@ from core.rbac.service import (
 from core.regcode.seed import REGCODE_SEED
 from core.regcode.service import RegCodeService
 from core.registration.service import (
+    DefaultRoleRule,
     PasswordRecoveryService,
     RegistrationConfig,
     RegistrationService,
@@ -122,7 +124,10 @@ class Settings(BaseSettings):
     cache_redis_ttl_seconds: int = Field(default=900, ge=1)
     # List answers kept while the tables they read are unchanged (with Redis only); 0: off.
     list_cache_seconds: int = Field(default=60, ge=0)
+    # Failed logins: per account and client IP; per account from anywhere; per client IP.
     max_failed_logins: int = Field(default=5, ge=1)
+    account_failure_ceiling: int = Field(default=50, ge=1)
+    ip_failure_ceiling: int = Field(default=100, ge=1)
     failed_login_window_minutes: int = Field(default=15, ge=1)
     access_log: bool = False
     log_level: str = "INFO"
@@ -328,6 +333,8 @@ class Container(containers.DeclarativeContainer):
         lambda s: AuthPolicy(
             token_ttl_seconds=s.token_ttl_minutes * 60,
             max_failed_logins=s.max_failed_logins,
+            account_failure_ceiling=s.account_failure_ceiling,
+            ip_failure_ceiling=s.ip_failure_ceiling,
             failed_login_window_seconds=s.failed_login_window_minutes * 60,
         ),
         settings,
@@ -354,7 +361,11 @@ class Container(containers.DeclarativeContainer):
     labels = providers.Singleton(LabelService, uow.provider, access, clock)
     audit = providers.Singleton(AuditService, uow.provider, clock)
     # --- config parameters, dictionaries, reg codes ---
-    configs = providers.Singleton(ConfigService, uow.provider, cache, clock)
+    # Parameters that grant something are checked when written, by the module that reads them.
+    config_rules = providers.Dict(
+        {DEFAULT_ROLE: providers.Singleton(DefaultRoleRule, uow.provider)}
+    )
+    configs = providers.Singleton(ConfigService, uow.provider, cache, clock, config_rules)
     dictionaries = providers.Singleton(DictionaryService, uow.provider, cache, clock)
     reg_codes = providers.Singleton(RegCodeService, uow.provider, clock)
 

@@ -18,7 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from adapters.sqlalchemy.types import Id, JsonText, UtcDateTime
+from adapters.sqlalchemy.types import ExactString, Id, JsonText, UtcDateTime
 from core.rbac.model import MenuType
 
 metadata = MetaData(
@@ -47,7 +47,7 @@ users = Table(
     "t_users",
     metadata,
     *_audit(),
-    Column("username", String(64), nullable=False),
+    Column("username", ExactString(64), nullable=False),
     Column("password_hash", String(255), nullable=False),
     Column("nickname", String(64), nullable=False, server_default=""),
     Column("email", String(128), nullable=True),
@@ -62,7 +62,7 @@ roles = Table(
     "t_roles",
     metadata,
     *_audit(),
-    Column("code", String(64), nullable=False),
+    Column("code", ExactString(64), nullable=False),
     Column("name", String(64), nullable=False),
     Column("status", SmallInteger, nullable=False, server_default="1"),
     Column("sort", Integer, nullable=False, server_default="0"),
@@ -119,7 +119,7 @@ perm_labels = Table(
     "t_perm_label",
     metadata,
     *_audit(),
-    Column("label", String(128), nullable=False),
+    Column("label", ExactString(128), nullable=False),
     Column("name", String(64), nullable=False, server_default=""),
     Column("status", SmallInteger, nullable=False, server_default="1"),
     Column("remark", String(255), nullable=False, server_default=""),
@@ -168,7 +168,7 @@ config_settings = Table(
     metadata,
     *_audit(),
     Column("name", String(100), nullable=False),
-    Column("key", String(100), nullable=False),
+    Column("key", ExactString(100), nullable=False),
     Column("value", Text, nullable=False),
     Column("remark", String(500), nullable=False, server_default=""),
     Column("sort", Integer, nullable=False, server_default="0"),
@@ -179,7 +179,7 @@ dict_types = Table(
     "t_dict_type",
     metadata,
     *_audit(),
-    Column("code", String(100), nullable=False),
+    Column("code", ExactString(100), nullable=False),
     Column("name", String(100), nullable=False),
     Column("status", SmallInteger, nullable=False, server_default="1"),
     Column("remark", String(500), nullable=False, server_default=""),
@@ -190,7 +190,7 @@ dict_items = Table(
     "t_dict_item",
     metadata,
     *_audit(),
-    Column("type_code", String(100), nullable=False),
+    Column("type_code", ExactString(100), nullable=False),
     Column("label", String(100), nullable=False),
     Column("label_en", String(100), nullable=False, server_default=""),
     Column("value", String(100), nullable=False),

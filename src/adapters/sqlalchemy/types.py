@@ -6,13 +6,25 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Integer, Text
+from sqlalchemy import BigInteger, DateTime, Integer, String, Text
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY.
 Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def ExactString(length: int) -> Any:
+    """A natural key compared byte for byte: usernames, role codes, labels, parameter keys.
+
+    MySQL/MariaDB compare strings through the table's `utf8mb4_unicode_ci` collation,
+    which finds `admin` for `ADMIN` and `opt` for `öpt`; a binary collation asks for the
+    exact string, as SQLite and PostgreSQL do by default.
+    """
+    return String(length).with_variant(
+        mysql.VARCHAR(length, charset="utf8mb4", collation="utf8mb4_bin"), "mysql", "mariadb"
+    )
 
 
 class UtcDateTime(TypeDecorator[datetime]):

@@ -30,5 +30,15 @@ class ConfigRepository(Protocol):
         ...
 
 
+class ValueRule(Protocol):
+    """What a parameter the product reads must hold; raises a domain error otherwise.
+
+    Checked whenever the value is written (create, update, import), with the actor that
+    writes it, so a rule may also ask whether that actor may grant what the value grants.
+    """
+
+    def check(self, actor: int | None, value: str) -> None: ...
+
+
 class ConfigUnitOfWork(UnitOfWork, Protocol):
     configs: ConfigRepository

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from core.config.model import DEFAULT_ROLE, REGISTRATION_OPEN, ConfigSetting, as_flag, check_key
-from core.config.ports import ConfigFilter, ConfigUnitOfWork
+from core.config.ports import ConfigFilter, ConfigUnitOfWork, ValueRule
 from core.registration.ports import RegistrationPolicy
 from core.reports.model import ImportRow, RowError, RowErrors
 from core.shared.cache import Cache
@@ -20,10 +20,23 @@ _MISSING = {"missing": True}
 
 
 class ConfigService:
-    def __init__(self, uow: Callable[[], ConfigUnitOfWork], cache: Cache, clock: Clock) -> None:
+    def __init__(
+        self,
+        uow: Callable[[], ConfigUnitOfWork],
+        cache: Cache,
+        clock: Clock,
+        rules: Mapping[str, ValueRule] | None = None,
+    ) -> None:
         self._uow = uow
         self._cache = cache
         self._clock = clock
+        # Keyed case-blind: a look-alike key is refused the same value as the real one.
+        self._rules = {k.casefold(): r for k, r in (rules or {}).items()}
+
+    def _check_value(self, actor: int | None, key: str, value: object) -> None:
+        rule = self._rules.get(key.casefold())
+        if rule is not None:
+            rule.check(actor, str(value))
 
     def search(self, flt: ConfigFilter, page: PageRequest) -> Page[ConfigSetting]:
         with self._uow() as uow:
@@ -65,6 +78,7 @@ class ConfigService:
     def create(self, actor: int, data: dict[str, Any]) -> int:
         """Keys are unique among live parameters."""
         check_key(data["key"])
+        self._check_value(actor, data["key"], data.get("value", ""))
         with self._uow() as uow:
             if uow.configs.get_by_key(data["key"]) is not None:
                 raise Conflict("this key exists", "config_key_exists")
@@ -85,6 +99,7 @@ class ConfigService:
                 check_key(new_key)
                 if uow.configs.get_by_key(new_key) is not None:
                     raise Conflict("this key exists", "config_key_exists")
+            self._check_value(actor, new_key, changes.get("value", setting.value))
             apply_changes(setting, changes)
             setting.stamp_modified(actor, self._clock.now())
             uow.commit()
@@ -124,6 +139,8 @@ class ConfigService:
                 errors.add(row.number, "key", f"the same key is on row {first[key]}")
             else:
                 first[key] = row.number
+            with errors.at(row.number, "value"):
+                self._check_value(actor, key, row.values.get("value", ""))
         now = self._clock.now()
         with self._uow() as uow:
             for key in uow.configs.existing_keys(first):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -20,7 +21,8 @@ DISABLED = 0
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
-USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
+# Stored usernames are canonical (see canonical_username): lower-case ASCII only.
+USERNAME_RE = re.compile(r"^[a-z0-9_.@-]{3,64}$")
 ROLE_CODE_RE = re.compile(r"^[a-z][a-z0-9_-]{1,63}$")
 LABEL_RE = re.compile(r"^perm:[a-z0-9][a-z0-9_-]*(:[a-z0-9][a-z0-9_*-]*)+$")
 
@@ -155,6 +157,24 @@ class AccessTable:
 
 
 @dataclass(frozen=True)
+class Privileges:
+    """What a set of roles grants: the admin role or not, the enabled labels, the menus.
+
+    The rule that keeps privilege from growing: an actor may hand out, to a user or to a
+    role, only what its own privileges cover, and only an admin covers the admin role.
+    """
+
+    admin: bool
+    labels: frozenset[str]
+    menus: frozenset[int]
+
+    def covers(self, other: Privileges) -> bool:
+        if self.admin:
+            return True
+        return not other.admin and other.labels <= self.labels and other.menus <= self.menus
+
+
+@dataclass(frozen=True)
 class Principal:
     """The authenticated caller of a request."""
 
@@ -201,11 +221,39 @@ def check_password_policy(password: str, *, username: str | None = None) -> None
         )
 
 
-def check_username(username: str) -> None:
-    if not USERNAME_RE.fullmatch(username):
+# Control, format (zero-width, bidi) and separator characters other than a plain space.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def canonical_username(raw: str) -> str:
+    """The one form a username is stored and looked up in: NFKC, case-folded, trimmed.
+
+    `Opt`, `OPT` and its full-width form all name the account `opt`; the database is
+    then asked for that exact string, never through its own (case- or accent-folding)
+    collation.
+    """
+    return unicodedata.normalize("NFKC", raw).casefold().strip()
+
+
+def is_canonical_username(name: str) -> bool:
+    """Whether a canonical name could belong to an account (login asks before looking it up)."""
+    return USERNAME_RE.fullmatch(name) is not None
+
+
+def check_username(username: str) -> str:
+    """The canonical form of a new username; invisible characters and anything else odd: 422."""
+    if any(unicodedata.category(ch) in _INVISIBLE for ch in username):
+        raise InvalidInput(
+            "a username cannot hold control or invisible characters",
+            "username_invalid",
+            "username",
+        )
+    name = canonical_username(username)
+    if not is_canonical_username(name):
         raise InvalidInput(
             "a username is 3 to 64 letters, digits or . _ @ -", "username_invalid", "username"
         )
+    return name
 
 
 def check_role_code(code: str) -> None:

@@ -19,13 +19,16 @@ from core.rbac.model import (
     MenuType,
     PermLabel,
     Principal,
+    Privileges,
     Role,
     TokenClaims,
     User,
+    canonical_username,
     check_label,
     check_password_policy,
     check_role_code,
     check_username,
+    is_canonical_username,
 )
 from core.rbac.ports import (
     AsyncTokenStore,
@@ -56,7 +59,10 @@ T = TypeVar("T")
 ACCESS_KEY = "rbac:access"
 USER_ROLES_KEY = "rbac:user_roles:{}"
 PROFILE_KEY = "rbac:profile:{}"
-LOGIN_FAIL_KEY = "login_fail:{}"
+# Failed-login counters: per account and client, per account, per client.
+LOGIN_FAIL_ACCOUNT_IP = "login_fail:account:{}:{}"
+LOGIN_FAIL_ACCOUNT = "login_fail:account:{}"
+LOGIN_FAIL_IP = "login_fail:ip:{}"
 BAD_CREDENTIALS = "incorrect username or password"
 
 
@@ -64,6 +70,8 @@ BAD_CREDENTIALS = "incorrect username or password"
 class AuthPolicy:
     token_ttl_seconds: int = 8 * 3600
     max_failed_logins: int = 5
+    account_failure_ceiling: int = 50
+    ip_failure_ceiling: int = 100
     failed_login_window_seconds: int = 15 * 60
 
 
@@ -158,27 +166,38 @@ class AuthService:
     def login(
         self, username: str, password: str, ip: str = "", user_agent: str = ""
     ) -> IssuedToken:
-        """Five failures for a username within the window lock it until the window passes."""
-        fail_key = LOGIN_FAIL_KEY.format(username.strip().lower())
-        failures, retry_after = self._counter.count(fail_key)
-        if failures >= self._policy.max_failed_logins:
-            self._log_login(username, ip, user_agent, LOGIN_FAILED, "throttled")
-            raise TooManyRequests(
-                "too many failed logins, try again later", retry_after, "login_throttled"
-            )
-        with self._uow() as uow:
-            user = uow.users.get_by_username(username)
-        if user is None:
+        """Failures lock an account for the client that made them, and a client for all accounts.
+
+        Counted per resolved account and client IP (`max_failed_logins`), per account from
+        every client (`account_failure_ceiling`, higher, so one attacker naming an account
+        cannot lock its owner out) and per client IP over every name (`ip_failure_ceiling`).
+        A lock lasts until its window passes. Names are looked up in canonical form only.
+        """
+        policy = self._policy
+        ip_key = LOGIN_FAIL_IP.format(ip)
+        self._refuse_locked(username, ip, user_agent, ip_key, policy.ip_failure_ceiling)
+        name = canonical_username(username)
+        user = None
+        if is_canonical_username(name):
+            with self._uow() as uow:
+                user = uow.users.get_by_username(name)
+        if user is None or user.id is None:
             # Cost the same as a real check, so timing does not reveal which usernames exist.
             self._hasher.verify(self._dummy(), password)
-            return self._fail(fail_key, username, ip, user_agent, "unknown user")
+            return self._fail((ip_key,), username, ip, user_agent, "unknown user")
+        pair_key = LOGIN_FAIL_ACCOUNT_IP.format(user.id, ip)
+        account_key = LOGIN_FAIL_ACCOUNT.format(user.id)
+        self._refuse_locked(username, ip, user_agent, pair_key, policy.max_failed_logins)
+        self._refuse_locked(username, ip, user_agent, account_key, policy.account_failure_ceiling)
         if not self._hasher.verify(user.password_hash, password):
-            return self._fail(fail_key, username, ip, user_agent, "wrong password")
+            keys = (ip_key, pair_key, account_key)
+            return self._fail(keys, username, ip, user_agent, "wrong password")
         if user.status != ENABLED:
             self._log_login(username, ip, user_agent, LOGIN_FAILED, "disabled")
             raise Forbidden("this account is disabled", "user_disabled")
-        assert user.id is not None
-        self._counter.reset(fail_key)
+        # Only this client's own lock on this account lifts: a success elsewhere, or on
+        # another account, does not reset what an attacker has spent.
+        self._counter.reset(pair_key)
         now = self._clock.now()
         jti = secrets.token_hex(16)
         ttl = self._policy.token_ttl_seconds
@@ -194,6 +213,19 @@ class AuthService:
             uow.login_logs.add(self._login_log(username, ip, user_agent, LOGIN_SUCCESS, ""))
             uow.commit()
         return IssuedToken(token, ttl)
+
+    def clear_failures(self, user_id: int, ip: str) -> None:
+        """After the owner proved who they are (a password reset): their account's locks lift."""
+        self._counter.reset(LOGIN_FAIL_ACCOUNT.format(user_id))
+        self._counter.reset(LOGIN_FAIL_ACCOUNT_IP.format(user_id, ip))
+
+    def _refuse_locked(self, username: str, ip: str, ua: str, key: str, limit: int) -> None:
+        failures, retry_after = self._counter.count(key)
+        if failures >= limit:
+            self._log_login(username, ip, ua, LOGIN_FAILED, "throttled")
+            raise TooManyRequests(
+                "too many failed logins, try again later", retry_after, "login_throttled"
+            )
 
     def authenticate(self, token: str) -> Principal:
         """A token is good while it verifies, has not expired, and its record is in the token store."""
@@ -263,9 +295,10 @@ class AuthService:
         return self._dummy_hash
 
     def _fail(
-        self, fail_key: str, username: str, ip: str, user_agent: str, why: str
+        self, keys: tuple[str, ...], username: str, ip: str, user_agent: str, why: str
     ) -> IssuedToken:
-        self._counter.hit(fail_key, self._policy.failed_login_window_seconds)
+        for key in keys:
+            self._counter.hit(key, self._policy.failed_login_window_seconds)
         self._log_login(username, ip, user_agent, LOGIN_FAILED, why)
         raise Unauthorized(BAD_CREDENTIALS, "bad_credentials")
 
@@ -393,6 +426,59 @@ def _with_ancestors(menus: list[Menu], granted: frozenset[int]) -> list[Menu]:
     return [m for m in menus if m.id in keep]
 
 
+class PrivilegeGuard:
+    """Nobody ends with more privilege than they had: the checks of every use case that grants.
+
+    Only a holder of the admin role grants the admin role or acts on an account that holds
+    it; anyone else hands out, to a user or to a role, only labels and menus they hold.
+    Reads what it needs in the caller's unit of work, so the check and the write agree.
+    """
+
+    def __init__(self, uow: RbacUnitOfWork, actor: int) -> None:
+        self._uow = uow
+        self._label_roles: dict[str, frozenset[int]] | None = None
+        self.actor = self.of_roles(uow.users.role_ids(actor))
+
+    def of_roles(self, role_ids: Iterable[int]) -> Privileges:
+        roles = [r for r in self._uow.roles.get_many(role_ids) if r.live and r.id is not None]
+        ids = frozenset(r.id for r in roles if r.id is not None)
+        if self._label_roles is None:
+            self._label_roles = self._uow.labels.enabled_label_roles()
+        return Privileges(
+            admin=any(r.is_admin for r in roles),
+            labels=frozenset(k for k, holders in self._label_roles.items() if holders & ids),
+            menus=self._uow.roles.menu_ids_of_roles(ids) if ids else frozenset(),
+        )
+
+    def require_may_manage(self, user_id: int) -> None:
+        """An account that holds the admin role is changed by an admin only."""
+        if not self.actor.admin and self.of_roles(self._uow.users.role_ids(user_id)).admin:
+            raise Forbidden(
+                "only an administrator may change an administrator's account",
+                "admin_account_protected",
+            )
+
+    def require_may_grant_roles(self, role_ids: Iterable[int]) -> None:
+        for role_id in role_ids:
+            if not self.actor.covers(self.of_roles((role_id,))):
+                raise Forbidden(
+                    "you may grant only roles whose permissions you hold yourself",
+                    "privilege_exceeded",
+                )
+
+    def require_may_grant(self, labels: Iterable[str] = (), menus: Iterable[int] = ()) -> None:
+        wanted = Privileges(admin=False, labels=frozenset(labels), menus=frozenset(menus))
+        if not self.actor.covers(wanted):
+            raise Forbidden(
+                "you may grant only permissions and menus you hold yourself",
+                "privilege_exceeded",
+            )
+
+    def require_admin(self) -> None:
+        if not self.actor.admin:
+            raise Forbidden("only an administrator may do this", "admin_only")
+
+
 class UserService:
     """Administration of user accounts."""
 
@@ -428,7 +514,7 @@ class UserService:
         self, actor: int, data: dict[str, Any], password: str, role_ids: Iterable[int]
     ) -> int:
         """A username and an e-mail belong to one live account; the password obeys the policy."""
-        check_username(data["username"])
+        data = {**data, "username": check_username(data["username"])}
         check_password_policy(password, username=data["username"])
         now = self._clock.now()
         with self._uow() as uow:
@@ -436,6 +522,7 @@ class UserService:
                 raise Conflict("this username is taken", "user_exists")
             _check_email_free(uow, data.get("email"), None)
             roles = _existing_roles(uow, role_ids)
+            PrivilegeGuard(uow, actor).require_may_grant_roles(roles)
             user = User(password_hash=self._hasher.hash(password), **data)
             user.stamp_created(actor, now)
             uow.users.add(user)
@@ -447,6 +534,7 @@ class UserService:
     def update(self, actor: int, user_id: int, changes: dict[str, Any]) -> None:
         with self._uow() as uow:
             user = require(uow.users.get(user_id, lock=True), "user")
+            PrivilegeGuard(uow, actor).require_may_manage(user_id)
             _check_email_free(uow, changes.get("email"), user.id)
             apply_changes(user, changes)
             user.stamp_modified(actor, self._clock.now())
@@ -461,6 +549,7 @@ class UserService:
             raise Conflict("you cannot disable your own account", "cannot_disable_self")
         with self._uow() as uow:
             user = require(uow.users.get(user_id, lock=True), "user")
+            PrivilegeGuard(uow, actor).require_may_manage(user_id)
             user.status = status
             user.stamp_modified(actor, self._clock.now())
             uow.commit()
@@ -472,6 +561,7 @@ class UserService:
         """An administrator sets a new password; the user is signed out everywhere."""
         with self._uow() as uow:
             user = require(uow.users.get(user_id, lock=True), "user")
+            PrivilegeGuard(uow, actor).require_may_manage(user_id)
             check_password_policy(new_password, username=user.username)
             user.password_hash = self._hasher.hash(new_password)
             user.stamp_modified(actor, self._clock.now())
@@ -479,18 +569,19 @@ class UserService:
         self._tokens.revoke_all(user_id)
 
     def set_roles(self, actor: int, user_id: int, role_ids: Iterable[int]) -> None:
-        """Nobody takes the admin role away from themself, so the product always keeps an admin."""
+        """Roles granted must be covered by the actor's own; nobody drops their own admin role."""
         now = self._clock.now()
         with self._uow() as uow:
             require(uow.users.get(user_id, lock=True), "user")
             roles = _existing_roles(uow, role_ids)
-            if user_id == actor:
-                admin = uow.roles.get_by_code("admin")
-                had = admin is not None and admin.id in uow.users.role_ids(user_id)
-                if had and admin is not None and admin.id not in roles:
-                    raise Conflict(
-                        "you cannot remove the admin role from yourself", "cannot_demote_self"
-                    )
+            guard = PrivilegeGuard(uow, actor)
+            guard.require_may_manage(user_id)
+            held = uow.users.role_ids(user_id)
+            guard.require_may_grant_roles(roles - held)
+            if user_id == actor and guard.actor.admin and not guard.of_roles(roles).admin:
+                raise Conflict(
+                    "you cannot remove the admin role from yourself", "cannot_demote_self"
+                )
             uow.users.set_roles(user_id, roles, actor, now)
             uow.commit()
         self._access.forget_users(user_id)
@@ -502,6 +593,7 @@ class UserService:
         now = self._clock.now()
         with self._uow() as uow:
             user = require(uow.users.get(user_id, lock=True), "user")
+            PrivilegeGuard(uow, actor).require_may_manage(user_id)
             uow.users.set_roles(user_id, frozenset(), actor, now)
             user.soft_delete(actor, now)
             uow.commit()
@@ -540,11 +632,25 @@ class RoleService:
         return role.id
 
     def update(self, actor: int, role_id: int, changes: dict[str, Any]) -> None:
-        """The admin role cannot be disabled."""
+        """The admin role is changed by an admin only and never disabled.
+
+        Enabling a role hands its grants back to its holders, so the actor must cover it.
+        """
         with self._uow() as uow:
             role = require(uow.roles.get(role_id, lock=True), "role")
-            if role.is_admin and changes.get("status", ENABLED) != ENABLED:
-                raise Conflict("the admin role cannot be disabled", "admin_role_protected")
+            guard = PrivilegeGuard(uow, actor)
+            if role.is_admin:
+                guard.require_admin()
+                if changes.get("status", ENABLED) != ENABLED:
+                    raise Conflict("the admin role cannot be disabled", "admin_role_protected")
+                if changes.get("code", role.code) != role.code:
+                    raise Conflict("the admin role keeps its code", "admin_role_protected")
+            elif role.status != ENABLED and changes.get("status", role.status) == ENABLED:
+                labels = {lb.id: lb.label for lb in uow.labels.all() if lb.status == ENABLED}
+                guard.require_may_grant(
+                    (labels[i] for i in uow.roles.label_ids(role_id) if i in labels),
+                    uow.roles.menu_ids(role_id),
+                )
             apply_changes(role, changes)
             role.stamp_modified(actor, self._clock.now())
             uow.commit()
@@ -563,24 +669,37 @@ class RoleService:
         self._access.forget_table()
 
     def set_menus(self, actor: int, role_id: int, menu_ids: Iterable[int]) -> None:
+        """Menus added to a role must be menus the actor sees; the admin role is an admin's."""
         wanted = frozenset(menu_ids)
         with self._uow() as uow:
-            require(uow.roles.get(role_id, lock=True), "role")
+            role = require(uow.roles.get(role_id, lock=True), "role")
             if missing := wanted - uow.menus.existing_ids(wanted):
                 raise InvalidInput(
                     f"no such menus: {sorted(missing)}", "menu_not_found", "menu_ids"
                 )
+            guard = PrivilegeGuard(uow, actor)
+            if role.is_admin:
+                guard.require_admin()
+            guard.require_may_grant(menus=wanted - uow.roles.menu_ids(role_id))
             uow.roles.set_menus(role_id, wanted, actor, self._clock.now())
             uow.commit()
 
     def set_labels(self, actor: int, role_id: int, label_ids: Iterable[int]) -> None:
+        """Labels added to a role must be labels the actor holds; the admin role is an admin's."""
         wanted = frozenset(label_ids)
         with self._uow() as uow:
-            require(uow.roles.get(role_id, lock=True), "role")
+            role = require(uow.roles.get(role_id, lock=True), "role")
             if missing := wanted - uow.labels.existing_ids(wanted):
                 raise InvalidInput(
                     f"no such labels: {sorted(missing)}", "label_not_found", "label_ids"
                 )
+            guard = PrivilegeGuard(uow, actor)
+            if role.is_admin:
+                guard.require_admin()
+            added = wanted - uow.roles.label_ids(role_id)
+            if added:
+                names = {lb.id: lb.label for lb in uow.labels.all()}
+                guard.require_may_grant(labels=(names[i] for i in added))
             uow.roles.set_labels(role_id, wanted, actor, self._clock.now())
             uow.commit()
         self._access.forget_table()
@@ -674,7 +793,12 @@ class LabelService:
     def update(self, actor: int, label_id: int, changes: dict[str, Any]) -> None:
         with self._uow() as uow:
             label = require(uow.labels.get(label_id, lock=True), "permission label")
-            if "label" in changes and changes["label"] != label.label:
+            renamed = "label" in changes and changes["label"] != label.label
+            enabled = label.status != ENABLED and changes.get("status", label.status) == ENABLED
+            if renamed or enabled:
+                # Every role linked to the label would gain what the new name or state grants.
+                PrivilegeGuard(uow, actor).require_admin()
+            if renamed:
                 check_label(changes["label"])
                 if uow.labels.get_by_label(changes["label"]) is not None:
                     raise Conflict("this permission label exists", "label_exists")

@@ -7,10 +7,10 @@ import hashlib
 import re
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from core.rbac.model import ADMIN_ROLE, check_password_policy, check_username
+from core.rbac.model import check_password_policy, check_username
 from core.shared.errors import BadRequest, InvalidInput
 
 # token_urlsafe(32): 32 random bytes, 43 URL-safe characters; anything else is forged.
@@ -71,11 +71,6 @@ def check_email(email: str) -> None:
         raise InvalidInput("this is not an e-mail address", "email_invalid", "email")
 
 
-def grantable_by_signup(role_code: str) -> bool:
-    """Self-registration never grants the admin role, whatever the configuration says."""
-    return role_code != ADMIN_ROLE
-
-
 @dataclass(frozen=True, kw_only=True)
 class Ticket:
     """What the token store holds for one link: its payload, or only the fact that it was used."""
@@ -108,16 +103,20 @@ class Signup:
     password: str
     nickname: str = ""
 
-    def check(self) -> None:
-        """Same rules as an account made by an administrator, plus nothing mail-unsafe."""
-        check_username(self.username)
+    def check(self) -> Signup:
+        """Same rules as an account made by an administrator, plus nothing mail-unsafe.
+
+        Gives the sign-up with its username in canonical form, as it will be stored.
+        """
+        username = check_username(self.username)
         check_email(self.email)
         check_header_safe(self.nickname, "nickname")
         if len(self.nickname) > NICKNAME_MAX:
             raise InvalidInput(
                 f"a nickname is at most {NICKNAME_MAX} characters", "nickname_invalid", "nickname"
             )
-        check_password_policy(self.password, username=self.username)
+        check_password_policy(self.password, username=username)
+        return replace(self, username=username)
 
 
 @dataclass(frozen=True, kw_only=True)

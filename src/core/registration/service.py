@@ -6,9 +6,15 @@ import contextlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from core.config.ports import ValueRule
 from core.rbac.model import User, check_password_policy, check_username
 from core.rbac.ports import PasswordHasher, RateCounter, RbacUnitOfWork, TokenStore
-from core.rbac.service import LOGIN_FAIL_KEY, AccessService
+from core.rbac.service import (
+    LOGIN_FAIL_ACCOUNT,
+    LOGIN_FAIL_ACCOUNT_IP,
+    AccessService,
+    PrivilegeGuard,
+)
 from core.registration import mails
 from core.registration.model import (
     AvailabilityField,
@@ -21,7 +27,6 @@ from core.registration.model import (
     deadline,
     email_key,
     fingerprint,
-    grantable_by_signup,
     new_token,
     open_ticket,
     token_digest,
@@ -33,6 +38,7 @@ from core.shared.errors import (
     BadRequest,
     Conflict,
     Forbidden,
+    InvalidInput,
     NotFound,
     ServiceUnavailable,
     TooManyRequests,
@@ -158,7 +164,7 @@ class RegistrationService:
         value = value.strip()
         by_name = field == AvailabilityField.USERNAME
         if by_name:
-            check_username(value)
+            value = check_username(value)
         else:
             check_email(value)
         with self._uow() as uow:
@@ -171,7 +177,7 @@ class RegistrationService:
         Registering again with the same data mails a new link; the first one confirmed wins.
         """
         self._require_open()
-        signup.check()
+        signup = signup.check()
         self._throttle.admit("register", ip, signup.email)
         with self._uow() as uow:
             _check_free(uow, signup.username, signup.email)
@@ -295,7 +301,7 @@ class PasswordRecoveryService:
             # The mailer has logged it; telling the caller would tell who has an account.
             return
 
-    def reset(self, token: str, new_password: str) -> None:
+    def reset(self, token: str, new_password: str, ip: str = "") -> None:
         """Sets the new password (policy applies) and signs the user out everywhere.
 
         A reset link dies when used, when it expires, and when the password changes by any
@@ -325,7 +331,38 @@ class PasswordRecoveryService:
             raise
         self._login_tokens.revoke_all(reset.user_id)
         # Whoever locked the account by failed logins may sign in with the new password at once.
-        self._counter.reset(LOGIN_FAIL_KEY.format(user.username.strip().lower()))
+        self._counter.reset(LOGIN_FAIL_ACCOUNT.format(reset.user_id))
+        self._counter.reset(LOGIN_FAIL_ACCOUNT_IP.format(reset.user_id, ip))
+
+
+class DefaultRoleRule(ValueRule):
+    """The sign-up role parameter names a live, non-admin role exactly ("" for none).
+
+    Whoever sets it grants that role to every future sign-up, so they must be able to
+    grant it themself: the same rule as assigning roles to a user.
+    """
+
+    def __init__(self, uow: Callable[[], RbacUnitOfWork]) -> None:
+        self._uow = uow
+
+    def check(self, actor: int | None, value: str) -> None:
+        code = value.strip()
+        if not code:
+            return
+        with self._uow() as uow:
+            role = uow.roles.get_by_code(code)
+            if role is None or role.id is None or role.code != code or not role.live:
+                raise InvalidInput(
+                    "the sign-up role must be the exact code of an enabled role",
+                    "default_role_invalid",
+                    "value",
+                )
+            if role.is_admin:
+                raise InvalidInput(
+                    "sign-ups never get the admin role", "default_role_invalid", "value"
+                )
+            if actor is not None:
+                PrivilegeGuard(uow, actor).require_may_grant_roles((role.id,))
 
 
 def _check_free(uow: RbacUnitOfWork, username: str, email: str) -> None:
@@ -336,11 +373,15 @@ def _check_free(uow: RbacUnitOfWork, username: str, email: str) -> None:
 
 
 def _default_roles(uow: RbacUnitOfWork, code: str) -> frozenset[int]:
-    """The configured role, which must exist, be live and not be admin; "" means no role."""
+    """The configured role, resolved exactly; it must be live and never the admin role.
+
+    The parameter is checked when it is saved too (`check_default_role`); this is the
+    last line, for a value that got in some other way (a restore, an edited database).
+    """
     if not code:
         return frozenset()
     role = uow.roles.get_by_code(code)
-    if role is None or role.id is None or not role.live or not grantable_by_signup(code):
+    if role is None or role.id is None or not role.live or role.code != code or role.is_admin:
         raise ServiceUnavailable(
             "registration is misconfigured: its default role does not exist",
             "registration_misconfigured",
@@ -348,4 +389,9 @@ def _default_roles(uow: RbacUnitOfWork, code: str) -> frozenset[int]:
     return frozenset({role.id})
 
 
-__all__ = ["PasswordRecoveryService", "RegistrationConfig", "RegistrationService"]
+__all__ = [
+    "DefaultRoleRule",
+    "PasswordRecoveryService",
+    "RegistrationConfig",
+    "RegistrationService",
+]

@@ -122,7 +122,7 @@ def forget_password(
     responses=LINK_ERRORS,
 )
 def reset_password(request: Request, token: str, body: PasswordReset) -> None:
-    container_of(request).recovery().reset(token, body.new_password)
+    container_of(request).recovery().reset(token, body.new_password, _ip(request))
 
 
 def _quietly(work: Callable[[], None]) -> None:

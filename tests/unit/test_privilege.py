@@ -1,0 +1,153 @@
+"""Privilege never grows and names are canonical: the rules called directly, against fakes."""
+
+from __future__ import annotations
+
+import pytest
+
+from bootstrap import Container
+from core.rbac.model import Privileges, canonical_username, check_username
+from core.shared.errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
+from tests.unit.fakes import FakeClock
+
+FULL_WIDTH_OPT = "\uff4f\uff50\uff54"
+
+
+def _id(container: Container, username: str) -> int:
+    with container.uow() as uow:
+        user = uow.users.get_by_username(username)
+        assert user is not None and user.id is not None
+        return user.id
+
+
+def _role_id(container: Container, code: str) -> int:
+    with container.uow() as uow:
+        role = uow.roles.get_by_code(code)
+        assert role is not None and role.id is not None
+        return role.id
+
+
+def _limited(container: Container, labels: set[str]) -> int:
+    """A user whose only role holds exactly these labels."""
+    admin = _id(container, "admin")
+    code = "limited" + str(len(labels))
+    rid = container.roles().create(admin, {"code": code, "name": code})
+    with container.uow() as uow:
+        ids = [lb.id for lb in uow.labels.all() if lb.label in labels]
+    container.roles().set_labels(admin, rid, [i for i in ids if i is not None])
+    return container.users().create(admin, {"username": code + "user"}, "a fine passphrase", [rid])
+
+
+def test_covers_needs_every_label_and_menu_and_only_admin_covers_admin() -> None:
+    mine = Privileges(admin=False, labels=frozenset({"a", "b"}), menus=frozenset({1, 2}))
+    assert mine.covers(Privileges(False, frozenset({"a"}), frozenset({2})))
+    assert not mine.covers(Privileges(False, frozenset({"a", "c"}), frozenset()))
+    assert not mine.covers(Privileges(False, frozenset(), frozenset({3})))
+    assert not mine.covers(Privileges(True, frozenset(), frozenset()))
+    assert Privileges(True, frozenset(), frozenset()).covers(
+        Privileges(True, mine.labels, mine.menus)
+    )
+
+
+def test_usernames_have_one_canonical_form() -> None:
+    assert canonical_username("OPT") == canonical_username(FULL_WIDTH_OPT) == "opt"
+    assert check_username("  Alice.Smith ") == "alice.smith"
+    for bad in ("opt\u200b", "op\u0000t", "\u202eopt", "öpt", "ab"):
+        with pytest.raises(InvalidInput) as refused:
+            check_username(bad)
+        assert refused.value.code == "username_invalid"
+
+
+def test_a_user_is_stored_under_its_canonical_name(seeded: Container) -> None:
+    admin = _id(seeded, "admin")
+    uid = seeded.users().create(admin, {"username": "MixedCase"}, "a fine passphrase", [])
+    assert seeded.users().get(uid)[0].username == "mixedcase"
+    assert seeded.auth().login("MIXEDCASE", "a fine passphrase").access_token
+
+
+def test_user_roles_cannot_exceed_the_actor(seeded: Container) -> None:
+    actor = _limited(seeded, {"perm:user:get", "perm:user:put"})
+    users = seeded.users()
+    own = users.get(actor)[1][0].id
+    assert own is not None
+    with pytest.raises(Forbidden) as refused:
+        users.set_roles(actor, actor, [own, _role_id(seeded, "admin")])
+    assert refused.value.code == "privilege_exceeded"
+    with pytest.raises(Forbidden) as refused:
+        users.create(actor, {"username": "sneaky"}, "a fine passphrase", [_role_id(seeded, "opt")])
+    assert refused.value.code == "privilege_exceeded"
+
+
+def test_accounts_holding_admin_are_admins_to_change(seeded: Container) -> None:
+    actor = _limited(seeded, {"perm:user:get", "perm:user:put", "perm:user:delete"})
+    admin = _id(seeded, "admin")
+    users = seeded.users()
+    attempts = [
+        lambda: users.update(actor, admin, {"email": "attacker@example.com"}),
+        lambda: users.reset_password(actor, admin, "taken over now"),
+        lambda: users.set_status(actor, admin, 0),
+        lambda: users.set_roles(actor, admin, []),
+        lambda: users.delete(actor, admin),
+    ]
+    for attempt in attempts:
+        with pytest.raises(Forbidden) as refused:
+            attempt()
+        assert refused.value.code == "admin_account_protected"
+    user, roles = users.get(admin)
+    assert user.email is None and user.status == 1 and [r.code for r in roles] == ["admin"]
+
+
+def test_role_grants_cannot_exceed_the_actor(seeded: Container) -> None:
+    actor = _limited(seeded, {"perm:role:put"})
+    with seeded.uow() as uow:
+        every = [lb.id for lb in uow.labels.all() if lb.id is not None]
+        menus = [m.id for m in uow.menus.all() if m.id is not None]
+    own = seeded.users().get(actor)[1][0].id
+    assert own is not None
+    roles = seeded.roles()
+    for attempt in (
+        lambda: roles.set_labels(actor, own, every),
+        lambda: roles.set_menus(actor, own, menus),
+    ):
+        with pytest.raises(Forbidden) as refused:
+            attempt()
+        assert refused.value.code == "privilege_exceeded"
+    with pytest.raises(Forbidden):
+        roles.update(actor, _role_id(seeded, "admin"), {"remark": "mine now"})
+
+
+def test_the_sign_up_role_is_resolved_exactly_and_never_admin(seeded: Container) -> None:
+    configs = seeded.configs()
+    admin = _id(seeded, "admin")
+    with seeded.uow() as uow:
+        setting = uow.configs.get_by_key("sys.account.default_role")
+        assert setting is not None and setting.id is not None
+    for value in ("admin", "ADMIN", "no-such-role"):
+        with pytest.raises(InvalidInput) as refused:
+            configs.update(admin, setting.id, {"value": value})
+        assert refused.value.code == "default_role_invalid"
+    configs.update(admin, setting.id, {"value": "user"})
+
+
+def test_failures_lock_the_account_for_that_client_only(
+    seeded: Container, clock: FakeClock
+) -> None:
+    auth = seeded.auth()
+    for _ in range(5):
+        with pytest.raises(Unauthorized):
+            auth.login("opt", "wrong-password", "203.0.113.7")
+    for name in ("opt", "OPT", FULL_WIDTH_OPT):
+        with pytest.raises(TooManyRequests):
+            auth.login(name, "opt123", "203.0.113.7")
+    with pytest.raises(Unauthorized):
+        auth.login("öpt", "opt123", "203.0.113.7")
+    assert auth.login("opt", "opt123", "198.51.100.9").access_token
+
+
+def test_one_client_failing_over_many_names_is_throttled(seeded: Container) -> None:
+    auth = seeded.auth()
+    ceiling = seeded.settings().ip_failure_ceiling
+    for i in range(ceiling):
+        with pytest.raises(Unauthorized):
+            auth.login(f"guess{i}", "whatever123", "203.0.113.8")
+    with pytest.raises(TooManyRequests):
+        auth.login("opt", "opt123", "203.0.113.8")
