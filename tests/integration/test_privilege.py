@@ -275,6 +275,22 @@ def test_limited_admins_may_still_grant_what_they_hold(world: World) -> None:
     assert r.status_code == 204
 
 
+def test_a_stronger_account_is_out_of_reach(world: World) -> None:
+    """useradmin could become opt by resetting its password or redirecting its mail."""
+    opt_id = world.actors["opt"][0]
+    _, headers = world.actors["useradmin"]
+    before = world.get(f"{P}/user/{opt_id}")
+    for method, path, body in (
+        ("PUT", f"{P}/user/{opt_id}/password", {"new_password": "taken over now"}),
+        ("PUT", f"{P}/user/{opt_id}", {"email": "attacker@example.com"}),
+        ("PUT", f"{P}/user/{opt_id}/active", {"status": 0}),
+    ):
+        r = world.app.client.request(method, path, headers=headers, json=body)
+        assert r.status_code == 403 and r.json()["code"] == "privilege_exceeded", r.text
+    assert world.get(f"{P}/user/{opt_id}") == before
+    assert _login(world.app.client, "opt", "opt123") == 200
+
+
 def test_a_label_rename_or_re_enable_is_for_admins(world: World) -> None:
     """Renaming a label re-grants every role linked to it; roleadmin holds label rights here."""
     label_put = world.label_ids["perm:label:put"]

@@ -451,11 +451,23 @@ class PrivilegeGuard:
         )
 
     def require_may_manage(self, user_id: int) -> None:
-        """An account that holds the admin role is changed by an admin only."""
-        if not self.actor.admin and self.of_roles(self._uow.users.role_ids(user_id)).admin:
+        """An account is changed only by someone whose privileges cover its own.
+
+        Whoever may reset a password or change an e-mail may become that user, so a
+        stronger account is out of reach; one holding the admin role is an admin's only.
+        """
+        if self.actor.admin:
+            return
+        target = self.of_roles(self._uow.users.role_ids(user_id))
+        if target.admin:
             raise Forbidden(
                 "only an administrator may change an administrator's account",
                 "admin_account_protected",
+            )
+        if not self.actor.covers(target):
+            raise Forbidden(
+                "you may change only accounts whose permissions you hold yourself",
+                "privilege_exceeded",
             )
 
     def require_may_grant_roles(self, role_ids: Iterable[int]) -> None:
