@@ -152,6 +152,8 @@ class Settings(BaseSettings):
     scheduler_lease_seconds: float = Field(default=15.0, ge=1)
     scheduler_sync_seconds: float = Field(default=2.0, gt=0)
     scheduler_misfire_grace_seconds: float = Field(default=60.0, ge=1)
+    # Purge scripts keep at least this many days of logs, whatever a job's arguments say.
+    audit_retention_min_days: int = Field(default=30, ge=1)
     # --- reports and backup ---
     import_max_file_mib: int = Field(default=10, ge=1)
     import_max_rows: int = Field(default=10_000, ge=1)
@@ -247,6 +249,16 @@ def _cache_listener(cache: Any) -> Iterator[Any]:
     stop = getattr(cache, "stop", None)
     if stop is not None:
         stop()
+
+
+class AccessPermissionCheck:
+    """The jobs module's question "does this user hold this label?", answered by rbac's table."""
+
+    def __init__(self, access: AccessService) -> None:
+        self._access = access
+
+    def holds(self, user_id: int, label: str) -> bool:
+        return self._access.table().allows(self._access.role_ids(user_id), (label,))
 
 
 class ResetAll:
@@ -455,7 +467,12 @@ class Container(containers.DeclarativeContainer):
     job_scripts = providers.Singleton(
         ScriptRegistry,
         providers.List(
-            providers.Singleton(HousekeepingScripts, uow.provider, clock),
+            providers.Singleton(
+                HousekeepingScripts,
+                uow.provider,
+                clock,
+                settings.provided.audit_retention_min_days,
+            ),
             providers.Object(demo),
         ),
     )
@@ -526,6 +543,7 @@ class Container(containers.DeclarativeContainer):
         clock,
         job_timezone,
         job_instances,
+        providers.Singleton(AccessPermissionCheck, access),
     )
     job_scheduler_runtime = providers.Resource(
         _job_scheduler, settings, job_scheduler, jobs, job_runner

@@ -118,6 +118,12 @@ class LeaderLease(Protocol):
     def release(self) -> None: ...
 
 
+class PermissionCheck(Protocol):
+    """Whether a user holds a permission label (the admin role holds every one)."""
+
+    def holds(self, user_id: int, label: str) -> bool: ...
+
+
 class InstanceRegistry(Protocol):
     """Which app instances are alive: each one beats; one that stays silent has stopped."""
 

@@ -109,6 +109,9 @@ class ScriptOut(Output):
     name: str
     description: str
     signature: str
+    label: str | None = Field(
+        description="the permission needed to schedule or run it, beyond the job routes' own"
+    )
     params: list[ScriptParamOut]
 
 
