@@ -154,6 +154,8 @@ class Settings(BaseSettings):
     scheduler_misfire_grace_seconds: float = Field(default=60.0, ge=1)
     # Purge scripts keep at least this many days of logs, whatever a job's arguments say.
     audit_retention_min_days: int = Field(default=30, ge=1)
+    # Notices one job may mail per hour; the rest are noted in its run log, not sent.
+    job_notices_per_hour: int = Field(default=10, ge=1)
     # --- reports and backup ---
     import_max_file_mib: int = Field(default=10, ge=1)
     import_max_rows: int = Field(default=10_000, ge=1)
@@ -517,11 +519,13 @@ class Container(containers.DeclarativeContainer):
                 timezone=tz,
                 misfire_grace=timedelta(seconds=s.scheduler_misfire_grace_seconds),
                 instance=instance,
+                notices_per_hour=s.job_notices_per_hour,
             ),
             settings,
             job_timezone,
             job_instance,
         ),
+        rate_counter,
     )
     job_instances = providers.Selector(
         backend,

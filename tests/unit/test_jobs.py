@@ -302,7 +302,8 @@ def test_rules_of_the_row(env: Env) -> None:
         ({"cron": "61 * * * *"}, "cron_invalid"),
         ({"misfire_policy": "sometimes"}, "job_invalid"),
         ({"notify": "failure"}, "job_notify_invalid"),
-        ({"notify": "always", "notify_emails": ["not-an-address"]}, "job_notify_invalid"),
+        ({"notify": "always", "notify_user_ids": ["ops@example.com"]}, "job_notify_invalid"),
+        ({"notify": "always", "notify_user_ids": list(range(1, 22))}, "job_notify_invalid"),
         ({"name": " "}, "job_name_invalid"),
     ]
     for data, code in cases:
@@ -350,11 +351,20 @@ def test_run_now_of_a_missing_job_is_not_found(env: Env) -> None:
         env.service.run_now(1, 999)
 
 
+def _member(env: Env, name: str, email: str | None = None, *, status: int = 1) -> int:
+    user = User(username=name, password_hash="x", email=email, status=status)
+    user.stamp_created(None, T0)
+    env.store.add(user)
+    assert user.id is not None
+    return user.id
+
+
 def test_a_failing_run_records_its_exception_and_notifies(env: Env) -> None:
+    ops = _member(env, "ops", "ops@example.com")
     job_id = env.create(
         kwargs={"seconds": 0, "fail": True, "message": "boom"},
         notify="failure",
-        notify_emails=["ops@example.com"],
+        notify_user_ids=[ops],
     )
     log_id = env.service.run_now(1, job_id)
     env.scheduler.run_pending()
@@ -368,8 +378,9 @@ def test_a_failing_run_records_its_exception_and_notifies(env: Env) -> None:
 
 
 def test_notification_policies(env: Env) -> None:
-    quiet = env.create(name="quiet", notify="failure", notify_emails=["a@example.com"])
-    chatty = env.create(name="chatty", notify="always", notify_emails=["b@example.com"])
+    a, b = _member(env, "a", "a@example.com"), _member(env, "b", "b@example.com")
+    quiet = env.create(name="quiet", notify="failure", notify_user_ids=[a])
+    chatty = env.create(name="chatty", notify="always", notify_user_ids=[b])
     env.service.run_now(1, quiet)
     env.service.run_now(1, chatty)
     env.scheduler.run_pending()
@@ -378,11 +389,73 @@ def test_notification_policies(env: Env) -> None:
 
 def test_a_lost_notice_does_not_change_the_outcome(env: Env) -> None:
     env.mailer.fail_with = ServiceUnavailable("down", "mail_unavailable")
-    job_id = env.create(notify="always", notify_emails=["a@example.com"])
+    job_id = env.create(notify="always", notify_user_ids=[_member(env, "a", "a@example.com")])
     log_id = env.service.run_now(1, job_id)
     env.scheduler.run_pending()
     log = env.service.log(log_id)
     assert log.status == "success" and "[notification not sent: mail_unavailable]" in log.output
+
+
+def test_notices_go_to_users_never_to_typed_addresses(env: Env) -> None:
+    # The job that mailed 20 outside addresses every second with its own text.
+    with pytest.raises(TypeError):
+        env.create(notify="always", notify_emails=["victim@example.org"])
+    with pytest.raises(InvalidInput) as err:
+        env.create(notify="always", notify_user_ids=[404])
+    assert (err.value.code, err.value.field) == ("job_notify_user_unknown", "notify_user_ids")
+    ann = _member(env, "ann", "ann@example.com")
+    job_id = env.create(notify="none")
+    with pytest.raises(InvalidInput) as err:
+        env.service.update(1, job_id, {"notify": "always", "notify_user_ids": [ann, 405]})
+    assert err.value.code == "job_notify_user_unknown" and "405" in err.value.detail
+    env.service.update(1, job_id, {"notify": "always", "notify_user_ids": [ann]})
+    # Delivered to what the account holds now; disabled users and users without one get none.
+    ann_user = env.store.table(User)[ann]
+    ann_user.email = "ann@new.example.com"
+    mute = _member(env, "mute")
+    off = _member(env, "off", "off@example.com", status=0)
+    env.service.update(1, job_id, {"notify_user_ids": [ann, mute, off]})
+    env.service.run_now(1, job_id)
+    env.scheduler.run_pending()
+    assert [m.to for m in env.mailer.sent] == [("ann@new.example.com",)]
+    only_mute = env.create(name="mute", notify="always", notify_user_ids=[mute])
+    log_id = env.service.run_now(1, only_mute)
+    env.scheduler.run_pending()
+    assert "[notification not sent: no recipient has an e-mail address]" in (
+        env.service.log(log_id).output
+    )
+
+
+@pytest.mark.parametrize("cron", ["* * * * * *", "*/30 * * * * *", "0,1 * * * * *"])
+def test_a_notifying_job_fires_at_most_once_a_minute(env: Env, cron: str) -> None:
+    ann = _member(env, "ann", "ann@example.com")
+    with pytest.raises(InvalidInput) as err:
+        env.create(cron=cron, notify="failure", notify_user_ids=[ann])
+    assert (err.value.code, err.value.field) == ("job_notify_too_frequent", "cron")
+    quiet = env.create(name="quiet", cron=cron)  # without notices any schedule goes
+    with pytest.raises(InvalidInput):
+        env.service.update(1, quiet, {"notify": "always", "notify_user_ids": [ann]})
+    env.create(name="minutely", cron="15 * * * * *", notify="always", notify_user_ids=[ann])
+    env.create(name="five", cron="*/5 * * * *", notify="always", notify_user_ids=[ann])
+
+
+def test_notices_are_limited_per_job_and_hour_and_the_rest_is_logged(env: Env) -> None:
+    ann = _member(env, "ann", "ann@example.com")
+    loud = env.create(name="loud", notify="always", notify_user_ids=[ann])
+    other = env.create(name="other", notify="always", notify_user_ids=[ann])
+    logs = [env.service.run_now(1, loud) for _ in range(12)]
+    env.scheduler.run_pending()
+    assert len(env.mailer.sent) == 10
+    outputs = [env.service.log(i).output for i in logs]
+    limited = [o for o in outputs if "[notification not sent: rate_limited" in o]
+    assert len(limited) == 2 and "at most 10 an hour" in limited[0]
+    env.service.run_now(1, other)  # the limit is per job
+    env.scheduler.run_pending()
+    assert len(env.mailer.sent) == 11
+    env.clock.advance(hours=1)
+    env.service.run_now(1, loud)
+    env.scheduler.run_pending()
+    assert len(env.mailer.sent) == 12
 
 
 def test_a_non_concurrent_job_is_skipped_while_a_run_holds_it(env: Env) -> None:

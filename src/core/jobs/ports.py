@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from core.jobs.model import Job, JobLog
+from core.rbac.ports import UserRepository
 from core.shared.pagination import Page, PageRequest, TimeRange
 from core.shared.uow import UnitOfWork
 
@@ -70,6 +71,7 @@ class Housekeeping(Protocol):
 class JobsUnitOfWork(UnitOfWork, Protocol):
     jobs: JobRepository
     job_logs: JobLogRepository
+    users: UserRepository  # the recipients of job notices
 
 
 class HousekeepingUnitOfWork(UnitOfWork, Protocol):

@@ -112,6 +112,15 @@ class JobService:
                     f"the script {name} needs the permission {label}", "job_script_forbidden"
                 )
 
+    @staticmethod
+    def _check_recipients(uow: JobsUnitOfWork, job: Job) -> None:
+        """Every user a job notifies exists (notices never go to typed addresses)."""
+        unknown = sorted({i for i in job.notify_user_ids if uow.users.get(i) is None})
+        if unknown:
+            raise InvalidInput(
+                f"no such users: {unknown}", "job_notify_user_unknown", "notify_user_ids"
+            )
+
     def create(self, actor: int | None, data: dict[str, Any]) -> int:
         """Names are unique among live jobs; a job created running is scheduled at once."""
         job = Job(**data)
@@ -121,6 +130,7 @@ class JobService:
         with self._uow() as uow:
             if uow.jobs.get_by_name(job.name) is not None:
                 raise Conflict("a job has this name", "job_name_exists")
+            self._check_recipients(uow, job)
             if job.running:
                 job.start(now, self._tz)
             else:
@@ -145,6 +155,8 @@ class JobService:
             self._authorize(actor, old_script, changes.get("script", old_script))
             apply_changes(job, changes)
             self._check(job)
+            if "notify_user_ids" in changes:
+                self._check_recipients(uow, job)
             if not job.running:
                 job.pause()
             elif not was_running or job.cron != old_cron or job.next_fire_time is None:
