@@ -81,6 +81,7 @@ from core.rbac.service import (
 from core.regcode.seed import REGCODE_SEED
 from core.regcode.service import RegCodeService
 from core.registration.service import (
+    EmailChangeService,
     PasswordRecoveryService,
     RegistrationConfig,
     RegistrationService,
@@ -435,6 +436,8 @@ class Container(containers.DeclarativeContainer):
             requests_per_ip=s.mail_requests_per_ip,
             requests_per_email=s.mail_requests_per_email,
             checks_per_ip=s.availability_checks_per_ip,
+            password_attempts=s.max_failed_logins,
+            password_window_seconds=s.failed_login_window_minutes * 60,
         ),
         settings,
     )
@@ -458,6 +461,19 @@ class Container(containers.DeclarativeContainer):
         rate_counter,
         mailer,
         token_store,
+        clock,
+        registration_config,
+    )
+
+    email_changes = providers.Singleton(
+        EmailChangeService,
+        uow.provider,
+        hasher,
+        verification_tokens,
+        rate_counter,
+        mailer,
+        token_store,
+        access,
         clock,
         registration_config,
     )
