@@ -458,6 +458,24 @@ def test_notices_are_limited_per_job_and_hour_and_the_rest_is_logged(env: Env) -
     assert len(env.mailer.sent) == 12
 
 
+def test_no_rate_counter_no_notice(env: Env) -> None:
+    class DownCounter:
+        def hit(self, key: str, window_seconds: int) -> int:
+            raise ServiceUnavailable("the cache is unavailable", "cache_unavailable")
+
+    env.container.rate_counter.override(providers.Object(DownCounter()))
+    env.container.job_runner.reset()
+    env.container.jobs.reset()
+    service = env.container.jobs()
+    ann = _member(env, "ann", "ann@example.com")
+    job_id = env.create(notify="always", notify_user_ids=[ann])
+    log_id = service.run_now(1, job_id)
+    env.scheduler.run_pending()
+    log = service.log(log_id)
+    assert log.status == "success" and env.mailer.sent == []
+    assert "[notification not sent: rate counter unavailable (cache_unavailable)]" in log.output
+
+
 def test_a_non_concurrent_job_is_skipped_while_a_run_holds_it(env: Env) -> None:
     job_id = env.create(concurrent=False)
     lock = env.container.job_run_lock()

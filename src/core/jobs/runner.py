@@ -241,7 +241,11 @@ class JobRunner:
             self._note(entry, "no recipient has an e-mail address")
             return
         if self._counter is not None:
-            sent = self._counter.hit(NOTICE_KEY.format(job.id), NOTICE_WINDOW_SECONDS)
+            try:
+                sent = self._counter.hit(NOTICE_KEY.format(job.id), NOTICE_WINDOW_SECONDS)
+            except DomainError as exc:  # the counter is down: fail closed, as decision 7
+                self._note(entry, f"rate counter unavailable ({exc.code})")
+                return
             if sent > self._notices_per_hour:
                 log.warning("job %s: notice not sent, over %s an hour", job.id, sent - 1)
                 self._note(entry, f"rate_limited, at most {self._notices_per_hour} an hour")
