@@ -50,9 +50,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name in ("mysql", "mariadb"):
         _collate("utf8mb4_bin")
-    users = sa.table(
-        "t_users", sa.column("id"), sa.column("username"), sa.column("is_deleted")
-    )
+    users = sa.table("t_users", sa.column("id"), sa.column("username"), sa.column("is_deleted"))
     rows = bind.execute(sa.select(users.c.id, users.c.username, users.c.is_deleted)).all()
     taken = {(r.username, r.is_deleted) for r in rows}
     for row in rows:

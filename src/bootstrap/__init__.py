@@ -83,6 +83,7 @@ from core.regcode.seed import REGCODE_SEED
 from core.regcode.service import RegCodeService
 from core.registration.service import (
     DefaultRoleRule,
+    EmailChangeService,
     PasswordRecoveryService,
     RegistrationConfig,
     RegistrationService,
@@ -157,6 +158,10 @@ class Settings(BaseSettings):
     scheduler_lease_seconds: float = Field(default=15.0, ge=1)
     scheduler_sync_seconds: float = Field(default=2.0, gt=0)
     scheduler_misfire_grace_seconds: float = Field(default=60.0, ge=1)
+    # Purge scripts keep at least this many days of logs, whatever a job's arguments say.
+    audit_retention_min_days: int = Field(default=30, ge=1)
+    # Notices one job may mail per hour; the rest are noted in its run log, not sent.
+    job_notices_per_hour: int = Field(default=10, ge=1)
     # --- reports and backup ---
     import_max_file_mib: int = Field(default=10, ge=1)
     import_max_rows: int = Field(default=10_000, ge=1)
@@ -252,6 +257,16 @@ def _cache_listener(cache: Any) -> Iterator[Any]:
     stop = getattr(cache, "stop", None)
     if stop is not None:
         stop()
+
+
+class AccessPermissionCheck:
+    """The jobs module's question "does this user hold this label?", answered by rbac's table."""
+
+    def __init__(self, access: AccessService) -> None:
+        self._access = access
+
+    def holds(self, user_id: int, label: str) -> bool:
+        return self._access.table().allows(self._access.role_ids(user_id), (label,))
 
 
 class ResetAll:
@@ -432,6 +447,8 @@ class Container(containers.DeclarativeContainer):
             requests_per_ip=s.mail_requests_per_ip,
             requests_per_email=s.mail_requests_per_email,
             checks_per_ip=s.availability_checks_per_ip,
+            password_attempts=s.max_failed_logins,
+            password_window_seconds=s.failed_login_window_minutes * 60,
         ),
         settings,
     )
@@ -459,6 +476,19 @@ class Container(containers.DeclarativeContainer):
         registration_config,
     )
 
+    email_changes = providers.Singleton(
+        EmailChangeService,
+        uow.provider,
+        hasher,
+        verification_tokens,
+        rate_counter,
+        mailer,
+        token_store,
+        access,
+        clock,
+        registration_config,
+    )
+
     # --- jobs ---
     job_instance = providers.Singleton(_instance_name)
     job_timezone = providers.Singleton(_zone, settings.provided.scheduler_timezone)
@@ -466,7 +496,12 @@ class Container(containers.DeclarativeContainer):
     job_scripts = providers.Singleton(
         ScriptRegistry,
         providers.List(
-            providers.Singleton(HousekeepingScripts, uow.provider, clock),
+            providers.Singleton(
+                HousekeepingScripts,
+                uow.provider,
+                clock,
+                settings.provided.audit_retention_min_days,
+            ),
             providers.Object(demo),
         ),
     )
@@ -511,11 +546,13 @@ class Container(containers.DeclarativeContainer):
                 timezone=tz,
                 misfire_grace=timedelta(seconds=s.scheduler_misfire_grace_seconds),
                 instance=instance,
+                notices_per_hour=s.job_notices_per_hour,
             ),
             settings,
             job_timezone,
             job_instance,
         ),
+        rate_counter,
     )
     job_instances = providers.Selector(
         backend,
@@ -537,6 +574,7 @@ class Container(containers.DeclarativeContainer):
         clock,
         job_timezone,
         job_instances,
+        providers.Singleton(AccessPermissionCheck, access),
     )
     job_scheduler_runtime = providers.Resource(
         _job_scheduler, settings, job_scheduler, jobs, job_runner

@@ -19,6 +19,9 @@ PUBLIC = {
     ("POST", "/api/v1/user/forget-password"),
     ("PUT", "/api/v1/user/forget-password/{token}"),
     ("POST", "/api/v1/user/check/{field}/availability"),
+    # an e-mail change link is opened by whoever reads the new inbox (the request needs a token)
+    ("GET", "/api/v1/user/email/{token}"),
+    ("PUT", "/api/v1/user/email/{token}"),
 }
 
 

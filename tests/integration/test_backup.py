@@ -351,7 +351,8 @@ def test_restored_jobs_keep_their_json_arguments(app: App) -> None:
         "script": "demo_sleep",
         "kwargs": {"seconds": 0.1},
         "cron": "0 3 * * *",
-        "notify_emails": ["ops@example.com"],
+        "notify": "failure",
+        "notify_user_ids": [app.client.get("/api/v1/user/info", headers=h).json()["id"]],
     }
     scripts = [s["name"] for s in app.client.get("/api/v1/system/job/scripts", headers=h).json()]
     body["script"] = next(s for s in scripts if "demo" in s)
@@ -364,5 +365,5 @@ def test_restored_jobs_keep_their_json_arguments(app: App) -> None:
     h = app.login("admin", "admin123")
     assert app.client.get("/api/v1/system/job", headers=h).status_code == 200
     after = app.client.get(f"/api/v1/system/job/{job_id}", headers=h).json()
-    for field in ("args", "kwargs", "notify_emails"):
+    for field in ("args", "kwargs", "notify_user_ids"):
         assert after[field] == before[field], field

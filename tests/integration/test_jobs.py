@@ -218,13 +218,20 @@ def test_a_failing_job_logs_its_exception_and_mails(
     inbox, port = smtp
     app = cluster.start(smtp_host="127.0.0.1", smtp_port=port, smtp_tls="none")
     admin = app.login("admin", "admin123")
+    ops = app.client.post(
+        f"{API}/permission/user",
+        headers=admin,
+        json={"username": "ops", "password": "a fine passphrase", "email": "ops@example.com"},
+    )
+    assert ops.status_code == 201, ops.text
     job_id = create_job(
         app,
         admin,
         name="nightly export",
         kwargs={"seconds": 0, "fail": True, "message": "disk full"},
+        cron="0 3 * * *",
         notify="failure",
-        notify_emails=["ops@example.com"],
+        notify_user_ids=[ops.json()["id"]],
     )
     log_id = app.client.post(f"{API}/system/job/{job_id}/run", headers=admin).json()["log_id"]
     log = wait_for(

@@ -11,17 +11,19 @@ import pytest
 from dependency_injector import providers
 
 from adapters.memory.jobs import InMemoryRunLock
-from bootstrap import Container
+from bootstrap import Container, Settings
 from core.audit.model import LoginLog
 from core.jobs.cron import CronExpr
-from core.jobs.model import MAX_CATCH_UP, JobLog, Trigger, plan_fires
+from core.jobs.model import MAX_CATCH_UP, Job, JobLog, Trigger, plan_fires
 from core.jobs.ports import JobFilter, JobLogFilter
 from core.jobs.registry import ScriptRegistry, job_script
 from core.jobs.runner import JobRunner
+from core.jobs.scripts import HousekeepingScripts, demo
 from core.jobs.seed import SEED_JOBS, seed_jobs
 from core.jobs.service import JobService
+from core.rbac.model import PermLabel, User
 from core.regcode.model import RegCode, RegCodeState
-from core.shared.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
+from core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from core.shared.pagination import PageRequest
 from tests.unit.fakes import FakeClock, Store
 from tests.unit.fakes_jobs import FakeJobScheduler, FakeJobsUnitOfWork, FakeMailer
@@ -179,9 +181,9 @@ class Env:
     clock: FakeClock
     container: Container
 
-    def create(self, **data: Any) -> int:
+    def create(self, actor: int | None = 1, **data: Any) -> int:
         body = {"name": "job", "script": "demo", "kwargs": {"seconds": 0}, "cron": "* * * * *"}
-        return self.service.create(1, {**body, **data})
+        return self.service.create(actor, {**body, **data})
 
     def logs(self, job_id: int | None = None) -> list[JobLog]:
         rows = self.store.live(JobLog)
@@ -267,7 +269,7 @@ def test_arguments_are_checked_against_the_signature_when_saved(
 def test_a_missing_required_argument_is_named(env: Env) -> None:
     registry = ScriptRegistry()
 
-    @job_script("greet", "greets")
+    @job_script("greet", "greets", label=None)
     def greet(name: str, times: int = 1) -> None: ...
 
     registry.register(greet)
@@ -300,7 +302,8 @@ def test_rules_of_the_row(env: Env) -> None:
         ({"cron": "61 * * * *"}, "cron_invalid"),
         ({"misfire_policy": "sometimes"}, "job_invalid"),
         ({"notify": "failure"}, "job_notify_invalid"),
-        ({"notify": "always", "notify_emails": ["not-an-address"]}, "job_notify_invalid"),
+        ({"notify": "always", "notify_user_ids": ["ops@example.com"]}, "job_notify_invalid"),
+        ({"notify": "always", "notify_user_ids": list(range(1, 22))}, "job_notify_invalid"),
         ({"name": " "}, "job_name_invalid"),
     ]
     for data, code in cases:
@@ -348,11 +351,20 @@ def test_run_now_of_a_missing_job_is_not_found(env: Env) -> None:
         env.service.run_now(1, 999)
 
 
+def _member(env: Env, name: str, email: str | None = None, *, status: int = 1) -> int:
+    user = User(username=name, password_hash="x", email=email, status=status)
+    user.stamp_created(None, T0)
+    env.store.add(user)
+    assert user.id is not None
+    return user.id
+
+
 def test_a_failing_run_records_its_exception_and_notifies(env: Env) -> None:
+    ops = _member(env, "ops", "ops@example.com")
     job_id = env.create(
         kwargs={"seconds": 0, "fail": True, "message": "boom"},
         notify="failure",
-        notify_emails=["ops@example.com"],
+        notify_user_ids=[ops],
     )
     log_id = env.service.run_now(1, job_id)
     env.scheduler.run_pending()
@@ -366,8 +378,9 @@ def test_a_failing_run_records_its_exception_and_notifies(env: Env) -> None:
 
 
 def test_notification_policies(env: Env) -> None:
-    quiet = env.create(name="quiet", notify="failure", notify_emails=["a@example.com"])
-    chatty = env.create(name="chatty", notify="always", notify_emails=["b@example.com"])
+    a, b = _member(env, "a", "a@example.com"), _member(env, "b", "b@example.com")
+    quiet = env.create(name="quiet", notify="failure", notify_user_ids=[a])
+    chatty = env.create(name="chatty", notify="always", notify_user_ids=[b])
     env.service.run_now(1, quiet)
     env.service.run_now(1, chatty)
     env.scheduler.run_pending()
@@ -376,11 +389,91 @@ def test_notification_policies(env: Env) -> None:
 
 def test_a_lost_notice_does_not_change_the_outcome(env: Env) -> None:
     env.mailer.fail_with = ServiceUnavailable("down", "mail_unavailable")
-    job_id = env.create(notify="always", notify_emails=["a@example.com"])
+    job_id = env.create(notify="always", notify_user_ids=[_member(env, "a", "a@example.com")])
     log_id = env.service.run_now(1, job_id)
     env.scheduler.run_pending()
     log = env.service.log(log_id)
     assert log.status == "success" and "[notification not sent: mail_unavailable]" in log.output
+
+
+def test_notices_go_to_users_never_to_typed_addresses(env: Env) -> None:
+    # The job that mailed 20 outside addresses every second with its own text.
+    with pytest.raises(TypeError):
+        env.create(notify="always", notify_emails=["victim@example.org"])
+    with pytest.raises(InvalidInput) as err:
+        env.create(notify="always", notify_user_ids=[404])
+    assert (err.value.code, err.value.field) == ("job_notify_user_unknown", "notify_user_ids")
+    ann = _member(env, "ann", "ann@example.com")
+    job_id = env.create(notify="none")
+    with pytest.raises(InvalidInput) as err:
+        env.service.update(1, job_id, {"notify": "always", "notify_user_ids": [ann, 405]})
+    assert err.value.code == "job_notify_user_unknown" and "405" in err.value.detail
+    env.service.update(1, job_id, {"notify": "always", "notify_user_ids": [ann]})
+    # Delivered to what the account holds now; disabled users and users without one get none.
+    ann_user = env.store.table(User)[ann]
+    ann_user.email = "ann@new.example.com"
+    mute = _member(env, "mute")
+    off = _member(env, "off", "off@example.com", status=0)
+    env.service.update(1, job_id, {"notify_user_ids": [ann, mute, off]})
+    env.service.run_now(1, job_id)
+    env.scheduler.run_pending()
+    assert [m.to for m in env.mailer.sent] == [("ann@new.example.com",)]
+    only_mute = env.create(name="mute", notify="always", notify_user_ids=[mute])
+    log_id = env.service.run_now(1, only_mute)
+    env.scheduler.run_pending()
+    assert "[notification not sent: no recipient has an e-mail address]" in (
+        env.service.log(log_id).output
+    )
+
+
+@pytest.mark.parametrize("cron", ["* * * * * *", "*/30 * * * * *", "0,1 * * * * *"])
+def test_a_notifying_job_fires_at_most_once_a_minute(env: Env, cron: str) -> None:
+    ann = _member(env, "ann", "ann@example.com")
+    with pytest.raises(InvalidInput) as err:
+        env.create(cron=cron, notify="failure", notify_user_ids=[ann])
+    assert (err.value.code, err.value.field) == ("job_notify_too_frequent", "cron")
+    quiet = env.create(name="quiet", cron=cron)  # without notices any schedule goes
+    with pytest.raises(InvalidInput):
+        env.service.update(1, quiet, {"notify": "always", "notify_user_ids": [ann]})
+    env.create(name="minutely", cron="15 * * * * *", notify="always", notify_user_ids=[ann])
+    env.create(name="five", cron="*/5 * * * *", notify="always", notify_user_ids=[ann])
+
+
+def test_notices_are_limited_per_job_and_hour_and_the_rest_is_logged(env: Env) -> None:
+    ann = _member(env, "ann", "ann@example.com")
+    loud = env.create(name="loud", notify="always", notify_user_ids=[ann])
+    other = env.create(name="other", notify="always", notify_user_ids=[ann])
+    logs = [env.service.run_now(1, loud) for _ in range(12)]
+    env.scheduler.run_pending()
+    assert len(env.mailer.sent) == 10
+    outputs = [env.service.log(i).output for i in logs]
+    limited = [o for o in outputs if "[notification not sent: rate_limited" in o]
+    assert len(limited) == 2 and "at most 10 an hour" in limited[0]
+    env.service.run_now(1, other)  # the limit is per job
+    env.scheduler.run_pending()
+    assert len(env.mailer.sent) == 11
+    env.clock.advance(hours=1)
+    env.service.run_now(1, loud)
+    env.scheduler.run_pending()
+    assert len(env.mailer.sent) == 12
+
+
+def test_no_rate_counter_no_notice(env: Env) -> None:
+    class DownCounter:
+        def hit(self, key: str, window_seconds: int) -> int:
+            raise ServiceUnavailable("the cache is unavailable", "cache_unavailable")
+
+    env.container.rate_counter.override(providers.Object(DownCounter()))
+    env.container.job_runner.reset()
+    env.container.jobs.reset()
+    service = env.container.jobs()
+    ann = _member(env, "ann", "ann@example.com")
+    job_id = env.create(notify="always", notify_user_ids=[ann])
+    log_id = service.run_now(1, job_id)
+    env.scheduler.run_pending()
+    log = service.log(log_id)
+    assert log.status == "success" and env.mailer.sent == []
+    assert "[notification not sent: rate counter unavailable (cache_unavailable)]" in log.output
 
 
 def test_a_non_concurrent_job_is_skipped_while_a_run_holds_it(env: Env) -> None:
@@ -526,38 +619,120 @@ def test_housekeeping_scripts_work_through_their_ports(env: Env) -> None:
     fresh.activate(T0 - timedelta(days=3))
     env.store.add(due)
     env.store.add(fresh)
-    login_job = env.create(name="logins", script="clean_login_logs", kwargs={"days": 30})
-    codes_job = env.create(name="codes", script="expire_reg_codes", kwargs={})
-    logs_job = env.create(name="logs", script="clean_job_logs", kwargs={"days": 30})
+    # The product itself (actor None) needs no label; see the label tests for users.
+    login_job = env.create(None, name="logins", script="clean_login_logs", kwargs={"days": 30})
+    codes_job = env.create(None, name="codes", script="expire_reg_codes", kwargs={})
+    logs_job = env.create(None, name="logs", script="clean_job_logs", kwargs={"days": 30})
     for job_id in (login_job, codes_job):
-        env.service.run_now(1, job_id)
+        env.service.run_now(None, job_id)
     env.scheduler.run_pending()
     assert [x.created_time for x in env.store.live(LoginLog)] == [recent]
     assert (due.state, fresh.state) == (RegCodeState.EXPIRED, RegCodeState.ACTIVE)
     assert [x.output for x in env.logs(codes_job)] == ["marked 1 reg codes expired"]
     # Job logs: finished ones older than the cut-off go; a running one stays.
     env.clock.advance(days=31)
-    env.service.run_now(1, logs_job)
+    env.service.run_now(None, logs_job)
     env.scheduler.run_pending()
     left = env.service.logs(JobLogFilter(), PageRequest(size=100)).items
     assert [x.job_id for x in left] == [logs_job]
     assert left[0].output.startswith("deleted 2 job logs")
 
 
-def test_days_must_be_positive(env: Env) -> None:
-    job_id = env.create(name="logins", script="clean_login_logs", kwargs={"days": 0})
-    log_id = env.service.run_now(1, job_id)
+@pytest.mark.parametrize("script", ["clean_job_logs", "clean_login_logs", "clean_operation_logs"])
+@pytest.mark.parametrize("days", [0, 1, 29])
+def test_purges_below_the_retention_floor_are_refused_when_saved(
+    env: Env, script: str, days: int
+) -> None:
+    # The audit trail wiped by `{"days": 1}`: the floor (30 days by default) comes from the
+    # settings, not from the job, and no label lets anyone go below it.
+    for kwargs, args in (({"days": days}, []), ({}, [days])):
+        with pytest.raises(InvalidInput) as err:
+            env.create(None, name="purge", script=script, kwargs=kwargs, args=args)
+        assert (err.value.code, err.value.field) == ("retention_too_short", "kwargs")
+        assert "at least 30" in err.value.detail
+    env.create(None, name="purge", script=script, kwargs={"days": 30})
+
+
+def test_a_raised_floor_refuses_edits_and_runs_of_jobs_saved_under_the_old_one(
+    env: Env,
+) -> None:
+    job_id = env.create(None, name="logins", script="clean_login_logs", kwargs={"days": 40})
+    stricter = HousekeepingScripts(env.container.uow.provider, env.clock, 90)
+    env.container.job_scripts.override(providers.Object(ScriptRegistry([stricter, demo])))
+    env.container.job_runner.reset()
+    env.container.jobs.reset()
+    service = env.container.jobs()
+    with pytest.raises(InvalidInput) as err:
+        service.update(None, job_id, {"remark": "x"})
+    assert err.value.code == "retention_too_short" and "at least 90" in err.value.detail
+    log_id = service.run_now(None, job_id)
     env.scheduler.run_pending()
-    assert "days must be at least 1" in env.service.log(log_id).error
+    assert "days must be at least 90" in service.log(log_id).error
+
+
+def test_the_floor_is_a_setting() -> None:
+    assert Settings(_env_file=None).audit_retention_min_days == 30
+    with pytest.raises(ValueError):
+        Settings(_env_file=None, audit_retention_min_days=0)
+
+
+def test_every_script_declares_the_label_it_needs(env: Env) -> None:
+    assert {s.name: s.label for s in env.service.scripts()} == {
+        "clean_job_logs": "perm:job:purge",
+        "clean_login_logs": "perm:job:purge",
+        "clean_operation_logs": "perm:job:purge",
+        "expire_reg_codes": "perm:regcode:put",
+        "demo": None,
+    }
+
+
+@pytest.fixture
+def seeded_env(env: Env) -> Env:
+    env.container.seed().run()
+    return env
+
+
+def _user_id(env: Env, username: str) -> int:
+    [user] = [u for u in env.store.live(User) if u.username == username]
+    return user.id
+
+
+def test_purge_scripts_need_the_purge_label_that_only_admin_holds(seeded_env: Env) -> None:
+    env = seeded_env
+    opt, admin = _user_id(env, "opt"), _user_id(env, "admin")
+    purge = {"script": "clean_operation_logs", "kwargs": {"days": 180}}
+    with pytest.raises(Forbidden) as err:
+        env.create(opt, name="wipe", **purge)
+    assert err.value.code == "job_script_forbidden" and "perm:job:purge" in err.value.detail
+    [seeded] = [j for j in env.store.live(Job) if j.script == "clean_operation_logs"]
+    assert seeded.id is not None
+    for attempt in (
+        lambda: env.service.run_now(opt, seeded.id),
+        lambda: env.service.update(opt, seeded.id, {"kwargs": {"days": 30}}),
+        lambda: env.service.resume(opt, seeded.id),
+    ):
+        with pytest.raises(Forbidden):
+            attempt()
+    # Turning a demo job into a purge is scheduling a purge too.
+    demo_id = env.create(opt, name="harmless")
+    with pytest.raises(Forbidden):
+        env.service.update(opt, demo_id, {"script": "clean_job_logs", "kwargs": {"days": 30}})
+    assert env.job(demo_id).script == "demo"
+    assert not env.logs(seeded.id)
+    # Admin passes every check; the label is seeded and linked to no role.
+    env.create(admin, name="admin purge", **purge)
+    env.service.run_now(admin, seeded.id)
+    label = next(x for x in env.store.live(PermLabel) if x.label == "perm:job:purge")
+    assert not [link for link in env.store.links["label_role"] if link[0] == label.id]
 
 
 def test_signature_text_of_every_kind_of_parameter() -> None:
     registry = ScriptRegistry()
 
-    @job_script("kinds", "all kinds")
+    @job_script("kinds", "all kinds", label=None)
     def kinds(a: int, /, b: str, *rest: int, c: bool = False, **extra: str) -> None: ...
 
-    @job_script("keyword_only", "keyword only")
+    @job_script("keyword_only", "keyword only", label=None)
     def keyword_only(*, limit: int = 5) -> None: ...
 
     registry.register(kinds)

@@ -8,7 +8,7 @@ export function listJobs(params) {
 export function getJob(id) {
   return request.get(`/system/job/${id}`)
 }
-/** `{name, script, args, kwargs, cron, misfire_policy, concurrent, status, notify, notify_emails, remark}` → `{id}`. */
+/** `{name, script, args, kwargs, cron, misfire_policy, concurrent, status, notify, notify_user_ids, remark}` → `{id}`. */
 export function createJob(data, config = {}) {
   return request.post('/system/job', data, config)
 }

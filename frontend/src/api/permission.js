@@ -2,8 +2,8 @@
 import request from '@/utils/request'
 
 // ---- users
-export function listUsers(params) {
-  return request.get('/permission/user', { params })
+export function listUsers(params, config = {}) {
+  return request.get('/permission/user', { params, ...config })
 }
 export function getUser(id) {
   return request.get(`/permission/user/${id}`)

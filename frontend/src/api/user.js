@@ -51,6 +51,19 @@ export function resetPassword(token, data) {
   return request.put(`/user/forget-password/${encodeURIComponent(token)}`, data)
 }
 
+// Changing my e-mail: the current password, then a link mailed to the new address.
+export function requestEmailChange(data) {
+  return request.post('/user/email', data)
+}
+
+export function checkEmailToken(token) {
+  return request.get(`/user/email/${encodeURIComponent(token)}`)
+}
+
+export function confirmEmailChange(token) {
+  return request.put(`/user/email/${encodeURIComponent(token)}`)
+}
+
 export function checkAvailability(field, value) {
   return request.post(`/user/check/${encodeURIComponent(field)}/availability`, { value }, { silent: true })
 }

@@ -70,7 +70,8 @@ export default {
     register: 'Sign up',
     registerConfirm: 'Confirm sign-up',
     forgetPassword: 'Forgot password',
-    resetPassword: 'Reset password'
+    resetPassword: 'Reset password',
+    confirmEmail: 'Confirm e-mail'
   },
   navbar: {
     profile: 'Profile',
@@ -171,7 +172,18 @@ export default {
     newPassword: 'New password',
     confirmPassword: 'Confirm password',
     passwordChanged: 'Password changed, please sign in again',
-    samePassword: 'The new password must differ from the current one'
+    samePassword: 'The new password must differ from the current one',
+    currentPassword: 'Current password',
+    emailChangeHint: 'A new e-mail address takes effect once you open the link we mail to it.',
+    emailChangeSent: 'Check your new inbox: open the link sent to {email} to finish the change.'
+  },
+  emailChange: {
+    title: 'Confirm your new e-mail',
+    checking: 'Checking the link…',
+    hint: 'The account below will use this e-mail address from now on.',
+    confirm: 'Use this address',
+    done: 'Your e-mail address has been changed.',
+    invalidLink: 'This link is invalid, used or expired.'
   },
   user: {
     username: 'Username',
@@ -376,7 +388,7 @@ export default {
     misfirePolicy: 'Missed fires',
     notify: 'Notify',
     notifyEmails: 'Recipients',
-    emailsPlaceholder: 'Type an e-mail address and press Enter',
+    emailsPlaceholder: 'Pick users: the notice goes to their account e-mail',
     emailsRequired: 'A job that notifies needs at least one recipient',
     emailsMax: 'At most {max} recipients',
     nextFireTime: 'Next fire',

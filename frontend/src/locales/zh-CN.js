@@ -70,7 +70,8 @@ export default {
     register: '注册',
     registerConfirm: '确认注册',
     forgetPassword: '忘记密码',
-    resetPassword: '重置密码'
+    resetPassword: '重置密码',
+    confirmEmail: '确认邮箱'
   },
   navbar: {
     profile: '个人中心',
@@ -171,7 +172,18 @@ export default {
     newPassword: '新密码',
     confirmPassword: '确认密码',
     passwordChanged: '密码已修改，请重新登录',
-    samePassword: '新密码不能与旧密码相同'
+    samePassword: '新密码不能与旧密码相同',
+    currentPassword: '当前密码',
+    emailChangeHint: '新邮箱需打开我们发到该邮箱的链接后才会生效。',
+    emailChangeSent: '请查收新邮箱：打开发送到 {email} 的链接即可完成更换。'
+  },
+  emailChange: {
+    title: '确认新邮箱',
+    checking: '正在校验链接…',
+    hint: '下面的账号将从现在起使用此邮箱地址。',
+    confirm: '使用此邮箱',
+    done: '邮箱地址已更换。',
+    invalidLink: '链接无效、已使用或已过期。'
   },
   user: {
     username: '用户名',
@@ -375,8 +387,8 @@ export default {
     concurrentTip: '上一次尚未结束时也可开始新的执行',
     misfirePolicy: '错过执行策略',
     notify: '通知',
-    notifyEmails: '通知邮箱',
-    emailsPlaceholder: '输入邮箱地址后按回车',
+    notifyEmails: '通知用户',
+    emailsPlaceholder: '选择用户：通知发送到其账号邮箱',
     emailsRequired: '需要通知的任务至少要有一个收件人',
     emailsMax: '最多 {max} 个收件人',
     nextFireTime: '下次执行',

@@ -33,6 +33,12 @@ export const constantRoutes = [
     meta: { titleKey: 'route.resetPassword', hidden: true }
   },
   {
+    path: '/confirm-email/:token',
+    name: 'ConfirmEmail',
+    component: () => import('@/views/confirm-email/index.vue'),
+    meta: { titleKey: 'route.confirmEmail', hidden: true }
+  },
+  {
     path: '/no-role',
     name: 'NoRole',
     component: () => import('@/views/error/no-role.vue'),

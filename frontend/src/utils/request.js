@@ -6,7 +6,7 @@ import { getLocale, t } from '@/locales'
 
 /** Pages reachable without a token; a 401 there is shown, not turned into a redirect. */
 export const WHITE_LIST = ['/login', '/register', '/forget-password']
-export const WHITE_LIST_PREFIXES = ['/register/', '/reset-password/']
+export const WHITE_LIST_PREFIXES = ['/register/', '/reset-password/', '/confirm-email/']
 
 export function isWhiteListed(path) {
   return WHITE_LIST.includes(path) || WHITE_LIST_PREFIXES.some((prefix) => path.startsWith(prefix))

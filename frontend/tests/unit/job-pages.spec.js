@@ -82,7 +82,7 @@ const JOB = {
   concurrent: false,
   status: 'paused',
   notify: 'none',
-  notify_emails: [],
+  notify_user_ids: [],
   remark: 'a demo',
   next_fire_time: null,
   creator_id: null,
@@ -102,6 +102,7 @@ function jobApi(extra = () => null) {
     const dict = /^\/system\/dict\/(\w+)$/.exec(c.url)
     if (dict) return [200, DICTS[dict[1]] || []]
     if (c.url === '/system/job/scripts') return [200, SCRIPTS]
+    if (c.url === '/permission/user') return [200, { items: [{ id: 7, username: 'ops', nickname: 'Ops', email: 'ops@example.com' }], total: 1, page: 1, size: 50 }]
     if (c.url === '/system/job' && c.method === 'get') return [200, { items: [JOB], total: 1, page: 1, size: 10 }]
     if (c.url === '/system/job/cron/next') {
       const expr = c.params.expr
@@ -234,6 +235,25 @@ describe('job form', () => {
     wrapper.unmount()
   })
 
+  it('notifies users picked from the user list, not typed addresses', async () => {
+    const calls = jobApi((c) => (c.url === '/system/job' && c.method === 'post' ? [201, { id: 9 }] : null))
+    const { wrapper } = await mountWith(JobForm, { props: { open: true, scripts: SCRIPTS, previewDelay: 0 } })
+    const state = wrapper.vm.$.setupState
+    expect(calls.some((c) => c.url === '/permission/user')).toBe(false) // not until it notifies
+    Object.assign(state.form, { name: 'nightly', script: 'demo', cron: '0 3 * * *', notify: 'failure' })
+    await settle()
+    expect(calls.some((c) => c.url === '/permission/user')).toBe(true)
+    expect(state.userOptions.map((o) => o.label)).toEqual(['Ops (ops)'])
+    state.form.notify_user_ids = [7]
+    await flushPromises()
+    await state.submit()
+    await settle()
+    const body = JSON.parse(calls.filter((c) => c.method === 'post').pop().data)
+    expect(body).toMatchObject({ notify: 'failure', notify_user_ids: [7] })
+    expect(body).not.toHaveProperty('notify_emails')
+    wrapper.unmount()
+  })
+
   it('puts the API field errors next to their fields (409 name, 422 kwargs)', async () => {
     let answer = [409, { detail: 'a job has this name', code: 'job_name_exists' }]
     const calls = jobApi((c) => (c.url === '/system/job' && c.method === 'post' ? answer : null))
@@ -244,7 +264,7 @@ describe('job form', () => {
     await state.submit()
     await settle()
     const body = JSON.parse(calls.filter((c) => c.method === 'post').pop().data)
-    expect(body).toMatchObject({ name: 'demo', script: 'demo', args: [], kwargs: { message: 'hi' }, cron: '0 3 * * *', status: 'paused', notify: 'none', notify_emails: [] })
+    expect(body).toMatchObject({ name: 'demo', script: 'demo', args: [], kwargs: { message: 'hi' }, cron: '0 3 * * *', status: 'paused', notify: 'none', notify_user_ids: [] })
     expect(formItem('Job name').querySelector('.el-form-item__error').textContent).toContain('a job has this name')
 
     answer = [422, { detail: [{ loc: ['body', 'kwargs'], msg: "the arguments do not fit demo(...): got an unexpected keyword argument 'zz'", type: 'job_args_invalid' }], code: 'job_args_invalid' }]

@@ -229,7 +229,8 @@ jobs = Table(
     Column("concurrent", Boolean, nullable=False, server_default="0"),
     Column("status", String(16), nullable=False, server_default="paused"),
     Column("notify", String(16), nullable=False, server_default="none"),
-    Column("notify_emails", JsonText(), nullable=False),
+    # Users to notify (ids); the notice goes to each one's stored e-mail address.
+    Column("notify_user_ids", JsonText(), nullable=False),
     Column("remark", String(500), nullable=False, server_default=""),
     # The first fire not yet handed to a run; NULL while paused.
     Column("next_fire_time", UtcDateTime(), nullable=True),

@@ -131,6 +131,11 @@ class CronExpr:
             raise _invalid(f"{text!r} never fires")
         return expr
 
+    @property
+    def fires_within_a_minute(self) -> bool:
+        """Whether two fires can fall in the same minute (more than one second is listed)."""
+        return len(self.seconds) > 1
+
     # --- evaluation ---------------------------------------------------------------------
 
     def _day_matches(self, day: datetime) -> bool:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from core.jobs.model import Job, JobLog
+from core.rbac.ports import UserRepository
 from core.shared.pagination import Page, PageRequest, TimeRange
 from core.shared.uow import UnitOfWork
 
@@ -70,6 +71,7 @@ class Housekeeping(Protocol):
 class JobsUnitOfWork(UnitOfWork, Protocol):
     jobs: JobRepository
     job_logs: JobLogRepository
+    users: UserRepository  # the recipients of job notices
 
 
 class HousekeepingUnitOfWork(UnitOfWork, Protocol):
@@ -116,6 +118,12 @@ class LeaderLease(Protocol):
         ...
 
     def release(self) -> None: ...
+
+
+class PermissionCheck(Protocol):
+    """Whether a user holds a permission label (the admin role holds every one)."""
+
+    def holds(self, user_id: int, label: str) -> bool: ...
 
 
 class InstanceRegistry(Protocol):

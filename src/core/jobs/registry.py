@@ -5,6 +5,12 @@ needs) marked with `@job_script(name, description)`. A job names it; nothing els
 an import path, is accepted. A first parameter named `ctx` receives the run's `JobContext`
 (`ctx.echo(...)` writes the run's output); the other parameters are the script's signature,
 against which a job's `args` and `kwargs` are checked when the job is saved.
+
+Each script declares the permission label a caller needs to schedule or run it (`label`), on
+top of the job routes' own labels: `None` for a harmless script, a label that only admin holds
+for one that destroys data (`PURGE_LABEL`). A script may also declare a `guard` that sees the
+bound arguments (defaults applied) and refuses values its rules forbid, when the job is saved
+and whenever the scheduler checks it again.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ from __future__ import annotations
 import inspect
 import types
 import typing
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,14 +28,30 @@ from core.shared.errors import InvalidInput
 _MARK = "__job_script__"
 CONTEXT_PARAM = "ctx"
 
+# Scripts that delete records (logs, the audit trail): seeded, linked to no role, so only
+# admin (who passes every check) holds it until someone grants it on purpose.
+PURGE_LABEL = "perm:job:purge"
+
 F = typing.TypeVar("F", bound=Callable[..., Any])
+Guard = Callable[[Mapping[str, Any]], None]
 
 
-def job_script(name: str, description: str) -> Callable[[F], F]:
-    """Declares a function or method as a job script under `name`."""
+def job_script(
+    name: str,
+    description: str,
+    *,
+    label: str | None,
+    guard: Callable[..., None] | None = None,
+) -> Callable[[F], F]:
+    """Declares a function or method as a job script under `name`.
+
+    `label` is the permission a caller needs to schedule or run it (None: the job routes'
+    labels are enough); every script says so explicitly. `guard`, for a method a function of
+    the same class taking `(self, arguments)`, refuses arguments with InvalidInput.
+    """
 
     def mark(func: F) -> F:
-        setattr(func, _MARK, (name, description))
+        setattr(func, _MARK, (name, description, label, guard))
         return func
 
     return mark
@@ -80,6 +102,8 @@ class Script:
     signature: inspect.Signature
     hints: dict[str, Any]
     takes_context: bool
+    label: str | None = None
+    guard: Guard | None = None
 
     @property
     def params(self) -> list[ScriptParam]:
@@ -152,6 +176,9 @@ class Script:
                         "job_args_invalid",
                         field,
                     )
+        if self.guard is not None:
+            bound.apply_defaults()
+            self.guard(bound.arguments)
 
     def call(self, ctx: JobContext, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if self.takes_context:
@@ -182,7 +209,9 @@ class ScriptRegistry:
             raise ValueError(f"{source!r} declares no job script")
 
     def _add(self, func: Callable[..., Any]) -> None:
-        name, description = getattr(func, _MARK)
+        name, description, label, guard = getattr(func, _MARK)
+        if guard is not None and inspect.ismethod(func):
+            guard = guard.__get__(func.__self__, type(func.__self__))
         if name in self._scripts:
             raise ValueError(f"two job scripts are named {name!r}")
         signature = inspect.signature(func)
@@ -195,7 +224,9 @@ class ScriptRegistry:
         except Exception:  # noqa: BLE001 - an unresolvable annotation only disables type checks
             hints = {}
         hints.pop("return", None)
-        self._scripts[name] = Script(name, description, func, signature, hints, takes_context)
+        self._scripts[name] = Script(
+            name, description, func, signature, hints, takes_context, label, guard
+        )
 
     def get(self, name: str) -> Script:
         script = self._scripts.get(name)

@@ -23,6 +23,7 @@ from core.jobs.model import (
 )
 from core.jobs.ports import JobsUnitOfWork, RunLock
 from core.jobs.registry import JobContext, ScriptRegistry
+from core.shared.cache import RateCounter
 from core.shared.clock import Clock
 from core.shared.errors import Conflict, DomainError
 from core.shared.mail import Mailer, MailMessage
@@ -30,6 +31,8 @@ from core.shared.mail import Mailer, MailMessage
 log = logging.getLogger(__name__)
 
 Work = Callable[[], None]
+NOTICE_KEY = "job_notice:{}"
+NOTICE_WINDOW_SECONDS = 3600
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,6 +40,7 @@ class RunnerConfig:
     timezone: tzinfo
     misfire_grace: timedelta
     instance: str  # names this process in the logs it writes
+    notices_per_hour: int = 10  # mails one job may send in an hour; the rest are logged
 
 
 class JobRunner:
@@ -50,8 +54,11 @@ class JobRunner:
         mailer: Mailer,
         clock: Clock,
         config: RunnerConfig,
+        counter: RateCounter | None = None,
     ) -> None:
         self._uow = uow
+        self._counter = counter
+        self._notices_per_hour = config.notices_per_hour
         self._registry = registry
         self._lock = run_lock
         self._mailer = mailer
@@ -221,8 +228,30 @@ class JobRunner:
         return entry
 
     def _notify(self, job: Job, entry: JobLog) -> None:
+        """Mails the job's users at their stored addresses, at most `notices_per_hour` a job.
+
+        A notice not sent (no address, over the limit, mail down) is noted in the run's
+        output; it never changes the run's status.
+        """
+        assert job.id is not None
+        with self._uow() as uow:
+            users = [uow.users.get(i) for i in dict.fromkeys(job.notify_user_ids)]
+        to = tuple(dict.fromkeys(u.email for u in users if u is not None and u.active and u.email))
+        if not to:
+            self._note(entry, "no recipient has an e-mail address")
+            return
+        if self._counter is not None:
+            try:
+                sent = self._counter.hit(NOTICE_KEY.format(job.id), NOTICE_WINDOW_SECONDS)
+            except DomainError as exc:  # the counter is down: fail closed, as decision 7
+                self._note(entry, f"rate counter unavailable ({exc.code})")
+                return
+            if sent > self._notices_per_hour:
+                log.warning("job %s: notice not sent, over %s an hour", job.id, sent - 1)
+                self._note(entry, f"rate_limited, at most {self._notices_per_hour} an hour")
+                return
         message = MailMessage(
-            to=tuple(job.notify_emails),
+            to=to,
             subject=f"[{entry.status}] job {job.name}",
             text=_notice_text(job, entry),
         )
@@ -231,11 +260,14 @@ class JobRunner:
         except Exception as exc:  # noqa: BLE001 - a lost notice must not turn a run into a failure
             code = getattr(exc, "code", type(exc).__name__)
             log.warning("job %s: notification not sent (%s)", job.id, code)
-            with self._uow() as uow:
-                row = uow.job_logs.get(entry.id) if entry.id is not None else None
-                if row is not None:
-                    row.output = clip(f"{row.output}\n[notification not sent: {code}]".lstrip())
-                    uow.commit()
+            self._note(entry, str(code))
+
+    def _note(self, entry: JobLog, why: str) -> None:
+        with self._uow() as uow:
+            row = uow.job_logs.get(entry.id) if entry.id is not None else None
+            if row is not None:
+                row.output = clip(f"{row.output}\n[notification not sent: {why}]".lstrip())
+                uow.commit()
 
 
 def recent_fires(

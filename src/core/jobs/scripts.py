@@ -3,27 +3,54 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from core.jobs.ports import HousekeepingUnitOfWork
-from core.jobs.registry import JobContext, job_script
+from core.jobs.registry import PURGE_LABEL, JobContext, job_script
 from core.shared.clock import Clock
+from core.shared.errors import InvalidInput
 
 BATCH = 5000
 MAX_DEMO_SECONDS = 3600
+# The label of the reg-code module's writes: expiring codes changes their state as they do.
+REGCODE_WRITE_LABEL = "perm:regcode:put"
+DEFAULT_RETENTION_FLOOR_DAYS = 30
 
 
 class HousekeepingScripts:
-    """Deletes old logs and marks expired reg codes, in batches of one transaction each."""
+    """Deletes old logs and marks expired reg codes, in batches of one transaction each.
 
-    def __init__(self, uow: Callable[[], HousekeepingUnitOfWork], clock: Clock) -> None:
+    Purges keep at least `retention_floor_days` of every log, whatever a job's arguments
+    say: the floor comes from the settings (APP_AUDIT_RETENTION_MIN_DAYS), which nobody
+    changes through the API, so an operator cannot wipe the audit trail with `days: 1`.
+    """
+
+    def __init__(
+        self,
+        uow: Callable[[], HousekeepingUnitOfWork],
+        clock: Clock,
+        retention_floor_days: int = DEFAULT_RETENTION_FLOOR_DAYS,
+    ) -> None:
         self._uow = uow
         self._clock = clock
+        self._floor = max(1, retention_floor_days)
+
+    def _keeps_the_floor(self, arguments: Mapping[str, Any]) -> None:
+        """A purge's `days` is at least the retention floor (checked when the job is saved)."""
+        days = arguments.get("days")
+        if isinstance(days, int) and days < self._floor:
+            raise InvalidInput(
+                f"days is at least {self._floor}: logs are kept that long (retention floor)",
+                "retention_too_short",
+                "kwargs",
+            )
 
     def _cutoff(self, days: int) -> datetime:
-        if days < 1:
-            raise ValueError("days must be at least 1")
+        # Checked again at run time: the floor may have been raised since the job was saved.
+        if days < self._floor:
+            raise ValueError(f"days must be at least {self._floor} (the retention floor)")
         return self._clock.now() - timedelta(days=days)
 
     def _batches(self, step: Callable[[HousekeepingUnitOfWork], int]) -> int:
@@ -37,20 +64,33 @@ class HousekeepingScripts:
                 return total
 
     @job_script(
-        "clean_job_logs", "Delete the logs of job runs that started more than `days` days ago"
+        "clean_job_logs",
+        "Delete the logs of job runs that started more than `days` days ago",
+        label=PURGE_LABEL,
+        guard=_keeps_the_floor,
     )
     def clean_job_logs(self, ctx: JobContext, days: int = 30) -> str:
         before = self._cutoff(days)
         n = self._batches(lambda uow: uow.job_logs.purge(before, BATCH))
         return f"deleted {n} job logs started before {before.isoformat()}"
 
-    @job_script("clean_login_logs", "Delete login-log entries older than `days` days")
+    @job_script(
+        "clean_login_logs",
+        "Delete login-log entries older than `days` days",
+        label=PURGE_LABEL,
+        guard=_keeps_the_floor,
+    )
     def clean_login_logs(self, ctx: JobContext, days: int = 180) -> str:
         before = self._cutoff(days)
         n = self._batches(lambda uow: uow.housekeeping.purge_login_logs(before, BATCH))
         return f"deleted {n} login-log entries older than {before.isoformat()}"
 
-    @job_script("clean_operation_logs", "Delete operation-log entries older than `days` days")
+    @job_script(
+        "clean_operation_logs",
+        "Delete operation-log entries older than `days` days",
+        label=PURGE_LABEL,
+        guard=_keeps_the_floor,
+    )
     def clean_operation_logs(self, ctx: JobContext, days: int = 180) -> str:
         before = self._cutoff(days)
         n = self._batches(lambda uow: uow.housekeeping.purge_operation_logs(before, BATCH))
@@ -59,6 +99,7 @@ class HousekeepingScripts:
     @job_script(
         "expire_reg_codes",
         "Mark activated registration codes whose deadline has passed as expired (state 2)",
+        label=REGCODE_WRITE_LABEL,
     )
     def expire_reg_codes(self, ctx: JobContext) -> str:
         now = self._clock.now()
@@ -66,8 +107,11 @@ class HousekeepingScripts:
         return f"marked {n} reg codes expired"
 
 
+# Echoes and sleeps: nothing beyond the job routes' own labels.
 @job_script(
-    "demo", "Echo a message, sleep `seconds`, and raise when `fail` is true: to try jobs out"
+    "demo",
+    "Echo a message, sleep `seconds`, and raise when `fail` is true: to try jobs out",
+    label=None,
 )
 def demo(ctx: JobContext, message: str = "hello", seconds: float = 1.0, fail: bool = False) -> str:
     if not 0 <= seconds <= MAX_DEMO_SECONDS:

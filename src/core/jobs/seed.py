@@ -7,6 +7,7 @@ from typing import Any
 
 from core.jobs.model import Job, JobStatus, MisfirePolicy
 from core.jobs.ports import JobsUnitOfWork
+from core.jobs.registry import PURGE_LABEL
 from core.rbac.model import MenuType
 from core.rbac.seed import SeedBundle, SeedLabel, SeedMenu, crud_buttons, crud_labels
 
@@ -75,6 +76,8 @@ JOBS_SEED = SeedBundle(
     labels=(
         *crud_labels("job", "定时任务", OPT, OPT),
         SeedLabel("perm:job:run", "定时任务执行", OPT),
+        # Linked to no role: only admin, who passes every check, may schedule or run purges.
+        SeedLabel(PURGE_LABEL, "定时任务清理日志", ()),
     ),
     menus=(
         SYSTEM_DIR,

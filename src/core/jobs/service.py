@@ -17,12 +17,13 @@ from core.jobs.ports import (
     JobLogFilter,
     JobScheduler,
     JobsUnitOfWork,
+    PermissionCheck,
 )
 from core.jobs.registry import Script, ScriptRegistry
 from core.jobs.runner import JobRunner
 from core.shared.clock import Clock
 from core.shared.entity import apply_changes, require
-from core.shared.errors import Conflict, InvalidInput
+from core.shared.errors import Conflict, Forbidden, InvalidInput
 from core.shared.pagination import Page, PageRequest
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,10 @@ class JobService:
         clock: Clock,
         timezone: tzinfo,
         instances: InstanceRegistry | None = None,
+        permissions: PermissionCheck | None = None,
     ) -> None:
         self._uow = uow
+        self._permissions = permissions
         self._scheduler = scheduler
         self._runner = runner
         self._registry = registry
@@ -90,14 +93,44 @@ class JobService:
         job.check()
         self._registry.get(job.script).check(job.args, job.kwargs)
 
+    def _authorize(self, actor: int | None, *scripts: str) -> None:
+        """A script that declares a label is scheduled, edited or run only by who holds it.
+
+        `actor` None is the product itself (seed, CLI, start-up), which needs no label.
+        Without a permission check wired, a labelled script is refused (fail closed).
+        """
+        if actor is None:
+            return
+        for name in dict.fromkeys(scripts):
+            if name not in self._registry:
+                continue
+            label = self._registry.get(name).label
+            if label is None:
+                continue
+            if self._permissions is None or not self._permissions.holds(actor, label):
+                raise Forbidden(
+                    f"the script {name} needs the permission {label}", "job_script_forbidden"
+                )
+
+    @staticmethod
+    def _check_recipients(uow: JobsUnitOfWork, job: Job) -> None:
+        """Every user a job notifies exists (notices never go to typed addresses)."""
+        unknown = sorted({i for i in job.notify_user_ids if uow.users.get(i) is None})
+        if unknown:
+            raise InvalidInput(
+                f"no such users: {unknown}", "job_notify_user_unknown", "notify_user_ids"
+            )
+
     def create(self, actor: int | None, data: dict[str, Any]) -> int:
         """Names are unique among live jobs; a job created running is scheduled at once."""
         job = Job(**data)
         self._check(job)
+        self._authorize(actor, job.script)
         now = self._clock.now()
         with self._uow() as uow:
             if uow.jobs.get_by_name(job.name) is not None:
                 raise Conflict("a job has this name", "job_name_exists")
+            self._check_recipients(uow, job)
             if job.running:
                 job.start(now, self._tz)
             else:
@@ -117,9 +150,13 @@ class JobService:
             name = changes.get("name", job.name)
             if name != job.name and uow.jobs.get_by_name(name) is not None:
                 raise Conflict("a job has this name", "job_name_exists")
-            was_running, old_cron = job.running, job.cron
+            was_running, old_cron, old_script = job.running, job.cron, job.script
+            # Whoever edits a job of a labelled script, or gives a job one, needs the label.
+            self._authorize(actor, old_script, changes.get("script", old_script))
             apply_changes(job, changes)
             self._check(job)
+            if "notify_user_ids" in changes:
+                self._check_recipients(uow, job)
             if not job.running:
                 job.pause()
             elif not was_running or job.cron != old_cron or job.next_fire_time is None:
@@ -153,6 +190,7 @@ class JobService:
             job = require(uow.jobs.get(job_id), "job")
             if not job.running:
                 self._check(job)
+                self._authorize(actor, job.script)
                 job.start(now, self._tz)
                 job.stamp_modified(actor, now)
                 uow.commit()
@@ -163,6 +201,7 @@ class JobService:
         with self._uow() as uow:
             job = require(uow.jobs.get(job_id), "job")
             self._registry.get(job.script)
+            self._authorize(actor, job.script)
             entry = self._runner.manual(job)
             entry.creator_id = actor
             uow.job_logs.add(entry)

@@ -385,15 +385,27 @@ class ProfileService:
         }
 
     def update(self, principal: Principal, changes: dict[str, Any]) -> Profile:
-        """A user edits their own contact fields only; roles and status are not theirs to change."""
+        """A user edits their own contact fields only; roles and status are not theirs to change.
+
+        The e-mail address is not changed here: it recovers the account, so a change needs
+        the current password and a link opened in the new inbox (EmailChangeService). The
+        address the account already has is accepted and ignored, as forms send every field.
+        """
         allowed = {"nickname", "email", "phone", "avatar"}
         if unknown := set(changes) - allowed:
             raise InvalidInput(
                 f"not editable here: {', '.join(sorted(unknown))}", "field_not_editable"
             )
+        changes = dict(changes)
         with self._uow() as uow:
             user = require(uow.users.get(principal.user_id, lock=True), "user")
-            _check_email_free(uow, changes.get("email"), user.id)
+            if "email" in changes and (changes.pop("email") or "") != (user.email or ""):
+                raise InvalidInput(
+                    "the e-mail address changes by POST /user/email, with the current "
+                    "password and a link mailed to the new address",
+                    "email_change_needs_confirmation",
+                    "email",
+                )
             apply_changes(user, changes)
             user.stamp_modified(principal.user_id, self._clock.now())
             uow.commit()

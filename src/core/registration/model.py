@@ -29,6 +29,11 @@ class LinkKind(enum.StrEnum):
 
     REGISTER = "register"
     RESET = "reset"
+    EMAIL = "email"  # a change of a signed-in user's e-mail address, mailed to the new one
+
+
+# The mail that tells the old address that a change to a new one was asked for.
+EMAIL_NOTICE = "email_notice"
 
 
 class AvailabilityField(enum.StrEnum):
@@ -174,6 +179,51 @@ class PasswordReset:
             fingerprint=payload["fingerprint"],
             expires_at=datetime.fromisoformat(payload["expires_at"]),
         )
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmailChange:
+    """A link to the new address: it names the user, both addresses and the password.
+
+    It dies when the account's e-mail or password changes by any other way meanwhile, so
+    the owner who changes the password after the notice to the old address cancels it.
+    """
+
+    user_id: int
+    username: str
+    old_email: str
+    new_email: str
+    fingerprint: str
+    expires_at: datetime
+
+    def to_payload(self) -> dict[str, str]:
+        return {
+            "user_id": str(self.user_id),
+            "username": self.username,
+            "old_email": self.old_email,
+            "new_email": self.new_email,
+            "fingerprint": self.fingerprint,
+            "expires_at": self.expires_at.isoformat(),
+        }
+
+    @classmethod
+    def from_payload(cls, payload: Mapping[str, str]) -> EmailChange:
+        return cls(
+            user_id=int(payload["user_id"]),
+            username=payload["username"],
+            old_email=payload["old_email"],
+            new_email=payload["new_email"],
+            fingerprint=payload["fingerprint"],
+            expires_at=datetime.fromisoformat(payload["expires_at"]),
+        )
+
+    def still_fits(self, email: str | None, password_hash: str) -> bool:
+        """Whether the account is as it was when the link was mailed."""
+        return (email or "") == self.old_email and fingerprint(password_hash) == self.fingerprint
+
+
+def same_address(a: str | None, b: str | None) -> bool:
+    return (a or "").strip().lower() == (b or "").strip().lower()
 
 
 @dataclass(frozen=True)

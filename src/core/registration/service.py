@@ -17,7 +17,9 @@ from core.rbac.service import (
 )
 from core.registration import mails
 from core.registration.model import (
+    EMAIL_NOTICE,
     AvailabilityField,
+    EmailChange,
     LinkKind,
     NewAccount,
     PasswordReset,
@@ -29,11 +31,13 @@ from core.registration.model import (
     fingerprint,
     new_token,
     open_ticket,
+    same_address,
     token_digest,
     well_formed,
 )
 from core.registration.ports import RegistrationPolicy, VerificationTokens
 from core.shared.clock import Clock
+from core.shared.entity import require
 from core.shared.errors import (
     BadRequest,
     Conflict,
@@ -60,6 +64,9 @@ class RegistrationConfig:
     requests_per_ip: int = 20
     requests_per_email: int = 5
     checks_per_ip: int = 120
+    # Wrong current passwords a signed-in user may give (e-mail change) per window.
+    password_attempts: int = 5
+    password_window_seconds: int = 15 * 60
 
 
 class _Throttle:
@@ -365,6 +372,136 @@ class DefaultRoleRule(ValueRule):
                 PrivilegeGuard(uow, actor).require_may_grant_roles((role.id,))
 
 
+EMAIL_CHANGE_FAIL_KEY = "email_change_fail:{}"
+
+
+class EmailChangeService:
+    """A signed-in user changes their e-mail address: current password, then a link to the new one.
+
+    A stolen session alone cannot move the account to an address the thief reads (and then
+    take it over through password recovery): the request needs the current password, the
+    change happens only when the link mailed to the new address is opened, and the old
+    address is told at once, so its owner can change the password, which kills the link.
+    """
+
+    def __init__(
+        self,
+        uow: UowFactory,
+        hasher: PasswordHasher,
+        tokens: VerificationTokens,
+        counter: RateCounter,
+        mailer: Mailer,
+        login_tokens: TokenStore,
+        access: AccessService,
+        clock: Clock,
+        config: RegistrationConfig,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._counter = counter
+        self._mailer = mailer
+        self._login_tokens = login_tokens
+        self._access = access
+        self._clock = clock
+        self._config = config
+        self._throttle = _Throttle(counter, config)
+        self._links = _Links(tokens, clock, config)
+
+    def request(
+        self, user_id: int, new_email: str, current_password: str, ip: str, lang: str
+    ) -> int:
+        """Mails a link to the new address and a notice to the old one; the link's lifetime.
+
+        Wrong passwords count per user: at the limit every session of the user is signed
+        out (a thief guessing loses the stolen session; the owner signs in again) and the
+        requests are refused (429) until the window ends.
+        """
+        email = new_email.strip()
+        check_email(email)
+        fail_key = EMAIL_CHANGE_FAIL_KEY.format(user_id)
+        c = self._config
+        failures, retry_after = self._counter.count(fail_key)
+        if failures >= c.password_attempts:
+            raise TooManyRequests(
+                "too many wrong passwords, try again later",
+                retry_after or c.password_window_seconds,
+                "rate_limited",
+            )
+        with self._uow() as uow:
+            user = require(uow.users.get(user_id), "user")
+        if not self._hasher.verify(user.password_hash, current_password):
+            if self._counter.hit(fail_key, c.password_window_seconds) >= c.password_attempts:
+                self._login_tokens.revoke_all(user_id)
+            raise InvalidInput(
+                "the current password is wrong", "current_password_wrong", "current_password"
+            )
+        if same_address(email, user.email):
+            raise InvalidInput("this is already your e-mail address", "email_unchanged", "email")
+        self._throttle.admit("email_change", ip, email)
+        with self._uow() as uow:
+            _check_email_free(uow, email, user_id)
+        change = EmailChange(
+            user_id=user_id,
+            username=user.username,
+            old_email=user.email or "",
+            new_email=email,
+            fingerprint=fingerprint(user.password_hash),
+            expires_at=deadline(self._clock.now(), c.link_ttl_seconds),
+        )
+        token = self._links.issue(LinkKind.EMAIL, change.to_payload())
+        values = {
+            "name": user.nickname or user.username,
+            "username": user.username,
+            "old_email": change.old_email or "-",
+            "new_email": email,
+            "link": self._links.url("confirm-email", token),
+            "minutes": self._links.minutes,
+        }
+        # The old address hears of it first: no link goes out that its owner was not told of.
+        if change.old_email:
+            notice = dict(values, link="")
+            self._mailer.send(mails.compose(EMAIL_NOTICE, lang, change.old_email, notice))
+        self._mailer.send(mails.compose(LinkKind.EMAIL, lang, email, values))
+        return c.link_ttl_seconds
+
+    def pending(self, token: str) -> EmailChange:
+        """What a live e-mail link would change, for the confirmation page."""
+        _, payload = self._links.open(LinkKind.EMAIL, token)
+        return EmailChange.from_payload(payload)
+
+    def confirm(self, token: str) -> EmailChange:
+        """The account takes the new address, if it is still free and the account unchanged."""
+        digest, payload = self._links.open(LinkKind.EMAIL, token)
+        change = EmailChange.from_payload(payload)
+        consumed: Mapping[str, str] | None = None
+        try:
+            with self._uow() as uow:
+                user = uow.users.get(change.user_id, lock=True)
+                if (
+                    user is None
+                    or not user.active
+                    or not change.still_fits(user.email, user.password_hash)
+                ):
+                    raise BadRequest("this link is not valid", "token_invalid")
+                _check_email_free(uow, change.new_email, change.user_id)
+                consumed = self._links.consume(LinkKind.EMAIL, digest)
+                user.email = change.new_email
+                user.stamp_modified(user.id, self._clock.now())
+                uow.commit()
+        except Exception:
+            if consumed is not None:
+                self._links.restore(LinkKind.EMAIL, digest, consumed)
+            raise
+        self._access.forget_users(change.user_id)
+        return change
+
+
+def _check_email_free(uow: RbacUnitOfWork, email: str, owner_id: int) -> None:
+    holder = uow.users.get_by_email(email)
+    if holder is not None and holder.id != owner_id:
+        raise Conflict("this e-mail address is taken", "email_exists")
+
+
 def _check_free(uow: RbacUnitOfWork, username: str, email: str) -> None:
     if uow.users.get_by_username(username) is not None:
         raise Conflict("this username is taken", "user_exists")
@@ -391,6 +528,7 @@ def _default_roles(uow: RbacUnitOfWork, code: str) -> frozenset[int]:
 
 __all__ = [
     "DefaultRoleRule",
+    "EmailChangeService",
     "PasswordRecoveryService",
     "RegistrationConfig",
     "RegistrationService",

@@ -79,6 +79,7 @@ def _script(script: Script) -> ScriptOut:
             "name": script.name,
             "description": script.description,
             "signature": script.text,
+            "label": script.label,
             "params": params,
         }
     )

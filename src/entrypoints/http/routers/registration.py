@@ -1,4 +1,8 @@
-"""Routes of self-registration and password recovery (public: the caller has no account yet).
+"""Routes of self-registration, password recovery and e-mail change.
+
+Registration and recovery are public (the caller has no account yet, or cannot sign in);
+asking for an e-mail change needs a signed-in caller and the current password, and its link,
+like the others, is opened by whoever reads the mail it was sent to.
 
 Link errors are 400 with `code` token_invalid (unknown or forged), token_used (already used)
 or token_expired (past its deadline).
@@ -13,7 +17,7 @@ from loguru import logger
 
 from core.registration.model import Signup, negotiate_language
 from core.shared.errors import DomainError
-from entrypoints.http.deps import container_of
+from entrypoints.http.deps import Caller, container_of
 from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import ErrorOut
 from entrypoints.http.schemas.rbac import PasswordReset
@@ -21,6 +25,9 @@ from entrypoints.http.schemas.registration import (
     Accepted,
     AvailabilityIn,
     AvailabilityOut,
+    EmailChangeAccepted,
+    EmailChangeIn,
+    EmailChangeOut,
     ForgetPasswordIn,
     PendingOut,
     RegisterAccepted,
@@ -31,6 +38,9 @@ from entrypoints.http.schemas.registration import (
 router = ApiRouter(prefix="/user", tags=["registration"])
 
 REGISTER_ACCEPTED = "a confirmation link has been sent to the e-mail address"
+EMAIL_ACCEPTED = (
+    "a confirmation link has been sent to the new address; the change happens when it is opened"
+)
 RESET_ACCEPTED = "if an account has this e-mail address, a reset link has been sent to it"
 LINK_ERRORS: dict[int | str, dict[str, object]] = {
     400: {"model": ErrorOut, "description": "token_invalid, token_used or token_expired"}
@@ -123,6 +133,55 @@ def forget_password(
 )
 def reset_password(request: Request, token: str, body: PasswordReset) -> None:
     container_of(request).recovery().reset(token, body.new_password, _ip(request))
+
+
+@router.post(
+    "/email",
+    response_model=EmailChangeAccepted,
+    status_code=202,
+    summary="ask to change my e-mail address; a link is mailed to the new one",
+    responses={
+        409: {"model": ErrorOut, "description": "email_exists"},
+        422: {
+            "model": ErrorOut,
+            "description": "current_password_wrong, email_unchanged or validation_error",
+        },
+        429: {"model": ErrorOut, "description": "rate_limited (see Retry-After)"},
+        503: {"model": ErrorOut, "description": "mail_unavailable"},
+    },
+)
+def request_email_change(
+    request: Request, caller: Caller, body: EmailChangeIn
+) -> EmailChangeAccepted:
+    ttl = (
+        container_of(request)
+        .email_changes()
+        .request(caller.user_id, body.email, body.current_password, _ip(request), _lang(request))
+    )
+    return EmailChangeAccepted(detail=EMAIL_ACCEPTED, expires_in=ttl)
+
+
+@router.get(
+    "/email/{token}",
+    response_model=EmailChangeOut,
+    summary="check an e-mail change link",
+    responses=LINK_ERRORS,
+)
+def email_change_link(request: Request, token: str) -> EmailChangeOut:
+    change = container_of(request).email_changes().pending(token)
+    return EmailChangeOut(
+        username=change.username, email=change.new_email, expires_at=change.expires_at
+    )
+
+
+@router.put(
+    "/email/{token}",
+    status_code=204,
+    summary="confirm an e-mail change: the account takes the new address",
+    responses={**LINK_ERRORS, 409: {"model": ErrorOut, "description": "email_exists meanwhile"}},
+)
+def confirm_email_change(request: Request, token: str) -> None:
+    container_of(request).email_changes().confirm(token)
 
 
 def _quietly(work: Callable[[], None]) -> None:

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, EmailStr, Field
+from pydantic import AfterValidator, Field
 
 from entrypoints.http.schemas.common import Input, Output
 from entrypoints.http.schemas.rbac import Line
@@ -32,7 +32,12 @@ Script = Annotated[str, Field(min_length=1, max_length=64)]
 Cron = Annotated[
     Line, Field(min_length=1, max_length=120, examples=["0 3 * * *", "*/10 * * * * *"])
 ]
-Recipients = Annotated[list[EmailStr], Field(max_length=20)]
+Recipients = Annotated[
+    list[Annotated[int, Field(gt=0)]],
+    Field(
+        max_length=20, description="ids of the users a notice is mailed to (their stored e-mail)"
+    ),
+]
 Remark = Annotated[str, Field(max_length=500)]
 
 
@@ -46,7 +51,7 @@ class JobCreate(Input):
     concurrent: bool = False
     status: JobStatus = "paused"
     notify: Notify = "none"
-    notify_emails: Recipients = []
+    notify_user_ids: Recipients = []
     remark: Remark = ""
 
 
@@ -60,7 +65,7 @@ class JobUpdate(Input):
     concurrent: bool | None = None
     status: JobStatus | None = None
     notify: Notify | None = None
-    notify_emails: Recipients | None = None
+    notify_user_ids: Recipients | None = None
     remark: Remark | None = None
 
 
@@ -76,7 +81,7 @@ class JobOut(Output):  # type: ignore[no-redef]
     concurrent: bool
     status: str
     notify: str
-    notify_emails: list[str]
+    notify_user_ids: list[int]
     remark: str
     next_fire_time: datetime | None = Field(description="the next fire while running, else null")
     creator_id: int | None
@@ -109,6 +114,9 @@ class ScriptOut(Output):
     name: str
     description: str
     signature: str
+    label: str | None = Field(
+        description="the permission needed to schedule or run it, beyond the job routes' own"
+    )
     params: list[ScriptParamOut]
 
 

@@ -51,3 +51,20 @@ class ForgetPasswordIn(Input):
 
 class Accepted(Output):
     detail: str
+
+
+class EmailChangeIn(Input):
+    email: Annotated[EmailStr, Field(max_length=254)]
+    current_password: Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class EmailChangeAccepted(Output):
+    detail: str
+    expires_in: int
+
+
+class EmailChangeOut(Output):
+    valid: bool = True
+    username: str
+    email: str = Field(description="the new address")
+    expires_at: datetime

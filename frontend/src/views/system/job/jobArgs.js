@@ -91,7 +91,7 @@ export const JOB_FIELDS = [
   'concurrent',
   'status',
   'notify',
-  'notify_emails',
+  'notify_user_ids',
   'remark'
 ]
 
