@@ -212,6 +212,8 @@ export default {
     filterLabel: 'Filter labels',
     syncFromButtons: 'Check labels of checked buttons',
     syncDone: 'Checked {count} labels matching the buttons',
+    privilegeExceeded: 'You can grant only the permissions and menus you hold yourself',
+    saveFailed: 'The permissions were not saved',
     adminHint: 'The admin role has every permission and cannot be deleted.',
     codeRule: 'Role code: starts with a letter; letters, digits, _ or -'
   },

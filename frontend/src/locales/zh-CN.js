@@ -212,6 +212,8 @@ export default {
     filterLabel: '筛选权限标识',
     syncFromButtons: '按已选按钮勾选标识',
     syncDone: '已勾选 {count} 个与按钮对应的权限标识',
+    privilegeExceeded: '只能授予您自己拥有的权限和菜单',
+    saveFailed: '权限未保存',
     adminHint: '管理员角色（admin）拥有全部权限，且不可删除。',
     codeRule: '角色编码为字母开头的字母、数字、下划线或短横线'
   },
