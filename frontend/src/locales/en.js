@@ -189,8 +189,6 @@ export default {
     resetPassword: 'Reset password',
     resetPasswordPrompt: 'New password for "{name}"',
     resetPasswordDone: 'Password reset',
-    assignRoles: 'Assign roles',
-    assignRolesTitle: 'Assign roles - {name}',
     enableConfirm: 'Enable user "{name}"?',
     disableConfirm: 'Disable user "{name}"? Their sessions will end.',
     passwordRule: 'Password must be 8–128 characters'

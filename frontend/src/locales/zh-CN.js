@@ -189,8 +189,6 @@ export default {
     resetPassword: '重置密码',
     resetPasswordPrompt: '请输入用户“{name}”的新密码',
     resetPasswordDone: '密码已重置',
-    assignRoles: '分配角色',
-    assignRolesTitle: '分配角色 - {name}',
     enableConfirm: '确定启用用户“{name}”吗？',
     disableConfirm: '确定停用用户“{name}”吗？停用后其登录状态将失效。',
     passwordRule: '密码长度为 8–128 个字符'
