@@ -89,6 +89,7 @@ export default {
     networkError: 'Network error: the server cannot be reached',
     timeout: 'The request timed out, please try again',
     sessionExpired: 'Your session has expired, please sign in again',
+    privilegeExceeded: 'You can grant only the roles, permissions and menus you hold yourself',
     forbidden: 'You are not allowed to do this',
     notFound: 'The requested resource does not exist',
     tooMany: 'Too many requests, please retry in {seconds} seconds',

@@ -89,6 +89,7 @@ export default {
     networkError: '网络异常，无法连接到服务器',
     timeout: '请求超时，请稍后重试',
     sessionExpired: '登录状态已过期，请重新登录',
+    privilegeExceeded: '只能授予您自己拥有的角色、权限和菜单',
     forbidden: '没有权限执行此操作',
     notFound: '请求的资源不存在',
     tooMany: '请求过于频繁，请在 {seconds} 秒后重试',
