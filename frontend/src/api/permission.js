@@ -43,11 +43,11 @@ export function updateRole(id, data) {
 export function deleteRole(id) {
   return request.delete(`/permission/role/${id}`)
 }
-export function setRoleMenus(id, menuIds) {
-  return request.put(`/permission/role/${id}/menus`, { menu_ids: menuIds })
+export function setRoleMenus(id, menuIds, config = {}) {
+  return request.put(`/permission/role/${id}/menus`, { menu_ids: menuIds }, config)
 }
-export function setRoleLabels(id, labelIds) {
-  return request.put(`/permission/role/${id}/perm-labels`, { label_ids: labelIds })
+export function setRoleLabels(id, labelIds, config = {}) {
+  return request.put(`/permission/role/${id}/perm-labels`, { label_ids: labelIds }, config)
 }
 
 // ---- menus

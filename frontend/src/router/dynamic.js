@@ -19,6 +19,7 @@ export const RESERVED_NAMES = new Set([
   'Dashboard',
   'Profile',
   'NotFound',
+  'Forbidden',
   'NoRole',
   'Redirect'
 ])

@@ -4,6 +4,7 @@ import { useUserStore } from '@/store/modules/user'
 import { usePermissionStore } from '@/store/modules/permission'
 import { useTagsViewStore } from '@/store/modules/tagsView'
 import { routeTitle } from '@/utils/title'
+import { isKnownPage } from './known'
 import { t } from '@/locales'
 
 /**
@@ -53,6 +54,14 @@ export function installGuard(router) {
 
     if (permission.noRole && to.path !== '/no-role') return { path: '/no-role', replace: true }
     if (!permission.noRole && to.path === '/no-role') return { path: '/', replace: true }
+    if (to.name === 'NotFound' || to.name === 'Forbidden') {
+      // No route of the user's matched. A page that exists (but not for this user) is a 403
+      // inside the layout; anything else, or when the menus could not be read, a 404.
+      const wanted = !permission.failed && isKnownPage(to.path) ? 'Forbidden' : 'NotFound'
+      if (to.name !== wanted) {
+        return { name: wanted, params: { pathMatch: to.params.pathMatch }, query: to.query, hash: to.hash, replace: true }
+      }
+    }
     return true
   })
 

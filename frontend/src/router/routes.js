@@ -60,6 +60,15 @@ export const constantRoutes = [
         name: 'Profile',
         component: () => import('@/views/profile/index.vue'),
         meta: { titleKey: 'route.profile', hidden: true }
+      },
+      {
+        // A page that exists but that the user's menus do not open: 403 inside the layout,
+        // at the address asked for. The guard sends here (by name) only for known pages;
+        // every other unknown path goes to NotFound below.
+        path: '/:pathMatch(.*)*',
+        name: 'Forbidden',
+        component: () => import('@/views/error/403.vue'),
+        meta: { titleKey: 'route.forbidden', hidden: true }
       }
     ]
   },

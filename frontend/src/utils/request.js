@@ -117,7 +117,10 @@ service.interceptors.response.use(
       handleUnauthorized(data, config)
     } else if (status === 403) {
       // A signed-in user without any role gets a dedicated page, not an error toast per request.
-      if (code !== 'no_role' && !config.silent) showError(detail || t('request.forbidden'))
+      // privilege_exceeded (granting what one does not hold) is said in the user's language.
+      if (code !== 'no_role' && !config.silent) {
+        showError(code === 'privilege_exceeded' ? t('request.privilegeExceeded') : detail || t('request.forbidden'))
+      }
     } else if (status === 429) {
       if (!config.silent) {
         const seconds = parseRetryAfter(response.headers && response.headers['retry-after'])

@@ -123,4 +123,40 @@ describe('navigation guard', () => {
     await new Promise((r) => setTimeout(r, 20))
     expect(router.currentRoute.value.path).toBe('/login')
   })
+
+  it('opens a page that exists but is not the user\'s as 403 inside the layout, at the same address', async () => {
+    setToken('valid')
+    serve({ '/user/info': [200, INFO], '/user/routers': [200, ROUTERS] })
+    const router = makeRouter()
+    // first navigation of a session (the routes are loaded on the way)
+    await router.push('/system/config?x=1')
+    let route = router.currentRoute.value
+    expect(route.name).toBe('Forbidden')
+    expect(route.fullPath).toBe('/system/config?x=1')
+    // rendered inside the layout: the first matched record is the layout
+    expect(route.matched).toHaveLength(2)
+    expect(route.matched[0].path).toBe('/')
+    // later navigations, a directory above a page, and a page file's own path
+    for (const path of ['/permission/role', '/system', '/rbac/menu']) {
+      await router.push(path)
+      route = router.currentRoute.value
+      expect([path, route.name]).toEqual([path, 'Forbidden'])
+      expect(route.path).toBe(path)
+    }
+    // the user's own page still opens
+    await router.push('/permission/user')
+    expect(router.currentRoute.value.name).toBe('User')
+  })
+
+  it('keeps the bare 404 page for paths that do not exist', async () => {
+    setToken('valid')
+    serve({ '/user/info': [200, INFO], '/user/routers': [200, ROUTERS] })
+    const router = makeRouter()
+    for (const path of ['/no/such/page', '/systemx', '/permission/user/extra/deep']) {
+      await router.push(path)
+      const route = router.currentRoute.value
+      expect([path, route.name]).toEqual([path, 'NotFound'])
+      expect(route.matched).toHaveLength(1) // outside the layout
+    }
+  })
 })

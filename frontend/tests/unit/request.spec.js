@@ -107,6 +107,19 @@ describe('request interceptors', () => {
     expect(fakeRouter.replace).not.toHaveBeenCalled()
   })
 
+  it('on 403 privilege_exceeded says so in the user\'s language', async () => {
+    setToken('valid')
+    respond(403, { detail: 'you may grant only roles whose permissions you hold yourself', code: 'privilege_exceeded' })
+    await expect(service.put('/permission/user/3/roles', { role_ids: [1] })).rejects.toMatchObject({ status: 403, apiCode: 'privilege_exceeded' })
+    expect(lastMessage()).toBe('You can grant only the roles, permissions and menus you hold yourself')
+    setLocale('zh-CN')
+    respond(403, { detail: 'you may grant only roles whose permissions you hold yourself', code: 'privilege_exceeded' })
+    await expect(service.put('/permission/user/3/roles', { role_ids: [1] })).rejects.toBeTruthy()
+    expect(lastMessage()).toBe('只能授予您自己拥有的角色、权限和菜单')
+    setLocale('en')
+    expect(getToken()).toBe('valid')
+  })
+
   it('on 403 no_role stays quiet and lets the caller decide', async () => {
     setToken('valid')
     respond(403, { detail: 'User has no role', code: 'no_role' })

@@ -15,7 +15,7 @@ export const useTagsViewStore = defineStore('tagsView', {
   actions: {
     add(route) {
       if (!route.meta || (!route.meta.title && !route.meta.titleKey)) return
-      if (route.name === 'NotFound') return
+      if (route.name === 'NotFound' || route.name === 'Forbidden') return
       const existing = this.visited.find((v) => v.path === route.path)
       if (existing) {
         existing.fullPath = route.fullPath
