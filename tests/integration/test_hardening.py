@@ -1,0 +1,178 @@
+"""Security hardening: headers on every answer, offline docs, quiet SQL errors, bounded caches."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from loguru import logger
+from sqlalchemy import text
+
+from tests.integration.conftest import App, settings_for
+
+API = "/api/v1"
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "strict-origin-when-cross-origin",
+}
+
+
+def assert_secured(r: Any) -> None:
+    for name, value in EXPECTED.items():
+        assert r.headers.get(name) == value, (r.request.url, name, dict(r.headers))
+    csp = r.headers.get("content-security-policy", "")
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";") if d.strip())
+    assert directives["script-src"] == "'self'"  # no inline script, no eval, no CDN
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert "strict-transport-security" not in r.headers  # plain http
+
+
+@pytest.fixture
+def logged() -> Iterator[list[str]]:
+    lines: list[str] = []
+    # As configure_logging sets it up: tracebacks without the values of variables.
+    sink = logger.add(
+        lambda m: lines.append(str(m)),
+        level="DEBUG",
+        format="{message}",
+        backtrace=False,
+        diagnose=False,
+    )
+    yield lines
+    logger.remove(sink)
+
+
+@pytest.fixture
+def dashboard_app(db_url: str, redis_url: str, redis_prefix: str, tmp_path: Path) -> Iterator[App]:
+    """An app serving a small built dashboard of its own, and a route that fails in SQL."""
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text('<!doctype html><script type="module" src="/assets/a.js">')
+    (dist / "assets" / "a.js").write_text("export {}")
+    settings = settings_for(db_url, redis_url, redis_prefix).model_copy(
+        update={"frontend_dist": str(dist)}
+    )
+    app = App(settings)
+    engine = app.container.engine()
+
+    def failing_statement() -> None:
+        # The app's own code path for a DBAPI error that escapes a handler.
+        with engine.connect() as conn:
+            conn.execute(
+                text("SELECT * FROM t_no_such_table WHERE secret = :secret"),
+                {"secret": "sk-live-" + "7" * 24},
+            )
+
+    def duplicate_key() -> None:
+        # MariaDB quotes the duplicate value itself in its message.
+        with engine.connect() as conn:
+            conn.execute(text("CREATE TEMPORARY TABLE t_tmp_secret (v VARCHAR(64) PRIMARY KEY)"))
+            for _ in range(2):
+                conn.execute(
+                    text("INSERT INTO t_tmp_secret (v) VALUES (:v)"),
+                    {"v": "hunter2-" + "9" * 24},
+                )
+
+    # Before the dashboard's catch-all route, as the app's own routes are.
+    for path, endpoint in (("/test/sql-error", failing_statement), ("/test/dup", duplicate_key)):
+        app.app.add_api_route(path, endpoint, methods=["GET"])
+        app.app.router.routes.insert(0, app.app.router.routes.pop())
+    with app:
+        yield app
+
+
+def test_security_headers_on_every_answer(dashboard_app: App, admin: dict[str, str]) -> None:
+    c = dashboard_app.client
+    answers = {
+        "api": c.get(f"{API}/user/info", headers=admin),
+        "unauthenticated": c.get(f"{API}/user/info"),
+        "api 404": c.get(f"{API}/no/such/route"),
+        "validation": c.get(f"{API}/permission/user", headers=admin, params={"page": "x"}),
+        "health": c.get(f"{API}/health"),
+        "docs": c.get("/docs"),
+        "redoc": c.get("/redoc"),
+        "openapi": c.get(f"{API}/openapi.json"),
+        "dashboard": c.get("/"),
+        "deep link": c.get("/permission/user"),
+        "asset": c.get("/assets/a.js"),
+        "missing docs asset": c.get("/docs-assets/nope/x.js"),
+        "500": c.get("/test/sql-error"),
+    }
+    statuses = {k: r.status_code for k, r in answers.items()}
+    assert statuses == {
+        "api": 200,
+        "unauthenticated": 401,
+        "api 404": 404,
+        "validation": 422,
+        "health": 200,
+        "docs": 200,
+        "redoc": 200,
+        "openapi": 200,
+        "dashboard": 200,
+        "deep link": 200,
+        "asset": 200,
+        "missing docs asset": 404,
+        "500": 500,
+    }
+    for r in answers.values():
+        assert_secured(r)
+
+
+def test_hsts_only_over_https_as_the_request_or_a_trusted_proxy_says(api: App) -> None:
+    app = api.app
+    direct_https = TestClient(app, base_url="https://testserver")
+    assert "max-age=" in direct_https.get(f"{API}/health").headers["strict-transport-security"]
+    proxy = TestClient(app, client=("127.0.0.1", 40000))  # a trusted proxy (the default)
+    proxied = proxy.get(f"{API}/health", headers={"X-Forwarded-Proto": "https"})
+    assert "strict-transport-security" in proxied.headers
+    assert "strict-transport-security" not in proxy.get(f"{API}/health").headers
+    stranger = TestClient(app, client=("203.0.113.5", 40000))
+    spoofed = stranger.get(f"{API}/health", headers={"X-Forwarded-Proto": "https"})
+    assert "strict-transport-security" not in spoofed.headers
+
+
+def test_nginx_sends_the_apps_policy_for_its_own_files() -> None:
+    from entrypoints.http.headers import CONTENT_SECURITY_POLICY
+
+    conf = (ROOT / "config" / "nginx.conf").read_text("utf-8")
+    policies = set(re.findall(r'"(default-src [^"]+)"', conf))
+    assert policies == {CONTENT_SECURITY_POLICY}
+
+
+def test_docs_are_served_from_the_app_itself(dashboard_app: App) -> None:
+    c = dashboard_app.client
+    for page in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        html = c.get(page).text
+        assert "<script>" not in html, page  # every script is a file the CSP allows
+        urls = re.findall(r'(?:src|href)="([^"]+)"', html)
+        assert urls, page
+        for url in urls:
+            assert url.startswith("/docs-assets/"), (page, url)  # same origin, no CDN
+            r = c.get(url)
+            assert r.status_code == 200, url
+            suffix = url.rsplit(".", 1)[-1]
+            want = {"js": "text/javascript", "css": "text/css", "png": "image/png"}[suffix]
+            assert r.headers["content-type"].startswith(want), url
+            assert "immutable" in r.headers["cache-control"]
+    assert "fonts.googleapis" not in c.get("/redoc").text
+    redoc = re.search(r'src="([^"]+redoc\.standalone\.js)"', c.get("/redoc").text)
+    assert redoc is not None and b"cdn.redoc.ly" not in c.get(redoc.group(1)).content
+    assert (
+        '"validatorUrl": null'
+        in c.get(re.findall(r'src="([^"]+init[^"]*)"', c.get("/docs").text)[0]).text
+    )
+    # Where tools look first: the document, never the dashboard's HTML.
+    moved = c.get("/openapi.json", follow_redirects=False)
+    assert moved.status_code in (301, 307, 308) and moved.headers["location"] == (
+        f"{API}/openapi.json"
+    )
+    document = c.get("/openapi.json")
+    assert document.headers["content-type"] == "application/json"
+    assert document.json()["openapi"].startswith("3.")
