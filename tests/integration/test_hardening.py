@@ -176,3 +176,19 @@ def test_docs_are_served_from_the_app_itself(dashboard_app: App) -> None:
     document = c.get("/openapi.json")
     assert document.headers["content-type"] == "application/json"
     assert document.json()["openapi"].startswith("3.")
+
+
+def test_a_failing_statement_logs_no_parameter(dashboard_app: App, logged: list[str]) -> None:
+    r = dashboard_app.client.get("/test/sql-error")
+    assert r.status_code == 500 and r.json()["code"] == "internal_error"
+    dup = dashboard_app.client.get("/test/dup")
+    assert dup.status_code == 500
+    text_of_logs = "\n".join(logged)
+    assert "t_no_such_table" in text_of_logs and "t_tmp_secret" in text_of_logs
+    assert "1146" in text_of_logs and "1062" in text_of_logs  # the drivers' error codes stay
+    assert "sk-live-" not in text_of_logs
+    assert "hunter2-" not in text_of_logs
+    # The engine itself hides them in the error's text as well.
+    with pytest.raises(Exception) as caught, dashboard_app.container.engine().connect() as conn:
+        conn.execute(text("SELECT * FROM t_no_such_table WHERE x = :x"), {"x": "sk-live-1"})
+    assert "sk-live-1" not in str(caught.value)
