@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import secrets
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from fastapi.testclient import TestClient
 from loguru import logger
 from sqlalchemy import text
 
-from tests.integration.conftest import App, settings_for
+from tests.integration.conftest import App, settings_for, unique
 
 API = "/api/v1"
 ROOT = Path(__file__).resolve().parents[2]
@@ -192,3 +193,45 @@ def test_a_failing_statement_logs_no_parameter(dashboard_app: App, logged: list[
     with pytest.raises(Exception) as caught, dashboard_app.container.engine().connect() as conn:
         conn.execute(text("SELECT * FROM t_no_such_table WHERE x = :x"), {"x": "sk-live-1"})
     assert "sk-live-1" not in str(caught.value)
+
+
+def _cache_keys(api: App, pattern: str) -> list[bytes]:
+    client = api.container.redis()
+    prefix = api.container.settings().redis_prefix
+    return list(client.scan_iter(match=f"{prefix}cache:{pattern}", count=1000))
+
+
+def test_unknown_dictionary_codes_leave_no_cache_entry(
+    api: App, admin: dict[str, str], make_app: Callable[..., App]
+) -> None:
+    known = api.client.get(f"{API}/system/dict/sys_yes_no", headers=admin)
+    assert known.status_code == 200 and known.json()
+    before = len(_cache_keys(api, "dict:*"))
+    cache = api.container.cache()
+    local_before = len(cache._local)  # type: ignore[attr-defined]
+    codes = [f"nope_{secrets.token_hex(6)}" for _ in range(1000)]
+    for code in codes:
+        r = api.client.get(f"{API}/system/dict/{code}", headers=admin)
+        assert r.status_code == 200 and r.json() == []
+    assert len(_cache_keys(api, "dict:*")) == before
+    assert len(cache._local) <= local_before + 1  # type: ignore[attr-defined]
+    assert all(cache.peek(f"dict:{c}") is None for c in codes)
+    # A type created afterwards is served at once, on another instance too.
+    other = make_app()
+    other_admin = other.login("admin", "admin123")
+    code = unique("late_")
+    assert other.client.get(f"{API}/system/dict/{code}", headers=other_admin).json() == []
+    created = api.client.post(
+        f"{API}/system/dict-type", headers=admin, json={"code": code, "name": "late"}
+    )
+    assert created.status_code == 201, created.text
+    item = api.client.post(
+        f"{API}/system/dict-item",
+        headers=admin,
+        json={"type_code": code, "label": "one", "value": "1"},
+    )
+    assert item.status_code == 201, item.text
+    assert [
+        x["value"]
+        for x in other.client.get(f"{API}/system/dict/{code}", headers=other_admin).json()
+    ] == ["1"]
