@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -235,3 +236,81 @@ def test_unknown_dictionary_codes_leave_no_cache_entry(
         x["value"]
         for x in other.client.get(f"{API}/system/dict/{code}", headers=other_admin).json()
     ] == ["1"]
+
+
+def _labels(api: App, admin: dict[str, str], wanted: set[str]) -> list[int]:
+    items = api.client.get(
+        f"{API}/permission/perm-label", headers=admin, params={"size": 100}
+    ).json()["items"]
+    return [i["id"] for i in items if i["label"] in wanted]
+
+
+def test_a_job_logs_traceback_is_shown_only_to_the_jobs_writers(
+    make_app: Callable[..., App],
+) -> None:
+    app = make_app(scheduler_enabled=True)
+    admin = app.login("admin", "admin123")
+    job = app.client.post(
+        f"{API}/system/job",
+        headers=admin,
+        json={
+            "name": unique("tb-"),
+            "script": "demo",
+            "kwargs": {"seconds": 0, "fail": True, "message": "disk full"},
+            "cron": "0 0 3 * * *",
+            "status": "paused",
+        },
+    )
+    assert job.status_code == 201, job.text
+    log_id = app.client.post(f"{API}/system/job/{job.json()['id']}/run", headers=admin).json()[
+        "log_id"
+    ]
+    deadline = time.monotonic() + 15
+    while (
+        app.client.get(f"{API}/system/job-log/{log_id}", headers=admin).json()["status"]
+        == "running"
+    ):
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+
+    # A reader: the job labels' read only.
+    role = app.client.post(
+        f"{API}/permission/role", headers=admin, json={"code": unique("jr"), "name": "Job readers"}
+    ).json()["id"]
+    assert (
+        app.client.put(
+            f"{API}/permission/role/{role}/perm-labels",
+            headers=admin,
+            json={"label_ids": _labels(app, admin, {"perm:job:get"})},
+        ).status_code
+        == 204
+    )
+    name = unique("reader")
+    assert (
+        app.client.post(
+            f"{API}/permission/user",
+            headers=admin,
+            json={"username": name, "password": "a fine passphrase", "role_ids": [role]},
+        ).status_code
+        == 201
+    )
+    reader = app.login(name, "a fine passphrase")
+    opt = app.login("opt", "opt123")  # holds perm:job:put
+
+    def entries(headers: dict[str, str]) -> list[str]:
+        one = app.client.get(f"{API}/system/job-log/{log_id}", headers=headers)
+        listed = app.client.get(
+            f"{API}/system/job-log", headers=headers, params={"job_id": job.json()["id"]}
+        )
+        assert one.status_code == 200 and listed.status_code == 200
+        return [one.json()["error"], *(x["error"] for x in listed.json()["items"])]
+
+    for writer in (admin, opt):
+        for error in entries(writer):
+            assert error.startswith("Traceback (most recent call last)")
+            assert "RuntimeError: demo failure as asked: disk full" in error
+    for error in entries(reader):
+        assert error == "RuntimeError: demo failure as asked: disk full"
+    # The user role may not read job logs at all.
+    user = app.login("user", "123456")
+    assert app.client.get(f"{API}/system/job-log/{log_id}", headers=user).status_code == 403
