@@ -13,6 +13,7 @@ import hashlib
 import importlib.util
 import re
 from collections.abc import Awaitable, Callable
+from functools import cache
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -43,6 +44,20 @@ def _bundle_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static"
 
 
+@cache
+def _bundles() -> dict[str, bytes]:
+    """Swagger UI's and ReDoc's files, read once per process (3 MB; every app shares them)."""
+    folder = _bundle_dir()
+    files = {
+        name: (folder / name).read_bytes()
+        for name in ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js", "favicon.png")
+    }
+    # ReDoc's sidebar shows a logo from Redocly's CDN: the CSP would block it (and offline it
+    # fails anyway). An empty image fails at once, and ReDoc then leaves the logo out.
+    files["redoc.standalone.js"] = files["redoc.standalone.js"].replace(REDOC_LOGO, b"data:,")
+    return files
+
+
 def _externalise(html: str, name: str) -> tuple[str, bytes]:
     """The page with its one inline script replaced by a `<script src>` of `name`, and the script."""
     scripts = _INLINE_SCRIPT.findall(html)
@@ -54,12 +69,8 @@ def _externalise(html: str, name: str) -> tuple[str, bytes]:
 
 def install(app: FastAPI, openapi_url: str, title: str) -> None:
     """Routes /docs, /redoc, the OAuth2 redirect page, their assets and /openapi.json."""
-    bundles = _bundle_dir()
-    files: dict[str, bytes | Path] = {
-        name: bundles / name
-        for name in ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js", "favicon.png")
-    }
-    swagger, files["swagger-init.js"] = _externalise(
+    blobs = dict(_bundles())  # the bundles and, below, the pages' own scripts
+    swagger, blobs["swagger-init.js"] = _externalise(
         bytes(
             get_swagger_ui_html(
                 openapi_url=openapi_url,
@@ -74,7 +85,7 @@ def install(app: FastAPI, openapi_url: str, title: str) -> None:
         ).decode("utf-8"),
         "swagger-init.js",
     )
-    redirect, files["oauth2-redirect.js"] = _externalise(
+    redirect, blobs["oauth2-redirect.js"] = _externalise(
         bytes(get_swagger_ui_oauth2_redirect_html().body).decode("utf-8"), "oauth2-redirect.js"
     )
     redoc = bytes(
@@ -86,10 +97,6 @@ def install(app: FastAPI, openapi_url: str, title: str) -> None:
             with_google_fonts=False,
         ).body
     ).decode("utf-8")
-    blobs = {n: f.read_bytes() if isinstance(f, Path) else f for n, f in files.items()}
-    # ReDoc's sidebar shows a logo from Redocly's CDN: the CSP would block it (and offline it
-    # fails anyway). An empty image fails at once, and ReDoc then leaves the logo out.
-    blobs["redoc.standalone.js"] = blobs["redoc.standalone.js"].replace(REDOC_LOGO, b"data:,")
     # The tag changes with the files, so they may be cached for good.
     digest = hashlib.sha256()
     for name in sorted(blobs):
@@ -103,7 +110,7 @@ def install(app: FastAPI, openapi_url: str, title: str) -> None:
         )
 
     @app.get(f"{ASSETS}/{{asset_tag}}/{{name}}", include_in_schema=False)
-    def docs_asset(asset_tag: str, name: str) -> Response:
+    async def docs_asset(asset_tag: str, name: str) -> Response:
         body = blobs.get(name)
         if asset_tag != tag or body is None:
             return JSONResponse({"detail": "not found", "code": "not_found"}, status_code=404)
