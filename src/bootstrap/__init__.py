@@ -95,7 +95,9 @@ from core.shared.errors import ServiceUnavailable
 from core.shared.generations import TableGenerations
 from core.shared.health import HealthService
 
-DEV_SECRET = "dev-secret-change-me-0123456789abcdef"  # noqa: S105 - refused outside development
+# The development key earlier versions shipped as the default: published, so refused everywhere.
+DEV_SECRET = "dev-secret-change-me-0123456789abcdef"  # noqa: S105 - a known value, refused
+KEY_FILE_NAME = "secret_key"
 
 
 class Settings(BaseSettings):
@@ -115,7 +117,11 @@ class Settings(BaseSettings):
     db_pool_size: int = 20
     redis_url: str | None = None
     redis_prefix: str = ""
-    secret_key: str = DEV_SECRET
+    # Unset: a random key generated on first start and kept in `secret_key_file` (not in
+    # production, which refuses to start without one).
+    secret_key: SecretStr = SecretStr("")
+    # Where that generated key lives; empty: next to the SQLite database, or `var/` otherwise.
+    secret_key_file: str = ""
     token_ttl_minutes: int = Field(default=480, ge=1)
     frontend_url: str = "http://127.0.0.1:8888"
     frontend_dist: str = "frontend/dist"
@@ -209,14 +215,29 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _refuse_weak_secret_in_production(self) -> Settings:
-        if self.env == "production" and (
-            not self.secret_key or self.secret_key == DEV_SECRET or len(self.secret_key) < 32
-        ):
+    def _refuse_weak_secret(self) -> Settings:
+        secret = self.secret_key.get_secret_value()
+        if secret == DEV_SECRET:
+            raise ValueError(
+                "APP_SECRET_KEY is the published development key: remove it (a random key is "
+                "then generated and kept under var/) or set a random value of your own"
+            )
+        if self.env == "production" and len(secret) < 32:
             raise ValueError(
                 "APP_SECRET_KEY must be set to a random value of at least 32 characters in production"
             )
         return self
+
+    @property
+    def secret_key_path(self) -> Path:
+        """Where the generated signing key is kept when APP_SECRET_KEY is unset."""
+        if self.secret_key_file:
+            return Path(self.secret_key_file)
+        if self.embedded:
+            path = self.database_url.split(":///", 1)[-1].split("?", 1)[0]
+            if path and path != ":memory:" and "://" not in path:
+                return Path(path).parent / KEY_FILE_NAME
+        return Path("var") / KEY_FILE_NAME
 
     @property
     def embedded(self) -> bool:
@@ -225,6 +246,50 @@ class Settings(BaseSettings):
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+
+def signing_key(settings: Settings) -> str:
+    """APP_SECRET_KEY, or the key generated on first start and kept in a file of mode 0600.
+
+    Called when the app starts, never at import. Several workers starting at once agree on
+    one key: the first to link its complete file into place wins, the others read that one.
+    """
+    configured = settings.secret_key.get_secret_value()
+    if configured:
+        return configured
+    if settings.production:  # the settings refuse this already; never generate in production
+        raise ValueError("APP_SECRET_KEY must be set in production")
+    path = settings.secret_key_path
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(secrets.token_urlsafe(48) + "\n")
+        try:
+            os.link(draft, path)
+            logger.info("generated the JWT signing key and kept it in {} (mode 0600)", path)
+        except FileExistsError:
+            pass  # another process was first; its key is the one
+    finally:
+        draft.unlink(missing_ok=True)
+    return _read_key(path)
+
+
+def _read_key(path: Path) -> str:
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        # Readable by others: make it ours alone again rather than trusting a leaked key less.
+        logger.warning("{} was readable by other users; its mode is now 0600", path)
+        path.chmod(0o600)
+    key = path.read_text("ascii").strip()
+    if len(key) < 32:
+        raise ValueError(f"{path} does not hold a signing key of at least 32 characters")
+    return key
 
 
 def _zone(name: str) -> tzinfo:
@@ -343,7 +408,7 @@ class Container(containers.DeclarativeContainer):
         settings.provided.argon2_memory_kib,
         settings.provided.argon2_time_cost,
     )
-    token_codec = providers.Singleton(JwtTokenCodec, settings.provided.secret_key)
+    token_codec = providers.Singleton(lambda s: JwtTokenCodec(signing_key(s)), settings)
     auth_policy = providers.Singleton(
         lambda s: AuthPolicy(
             token_ttl_seconds=s.token_ttl_minutes * 60,
@@ -613,7 +678,7 @@ def build_container(settings: Settings | None = None) -> Container:
     return container
 
 
-__all__ = ["Container", "ServiceUnavailable", "Settings", "build_container"]
+__all__ = ["Container", "ServiceUnavailable", "Settings", "build_container", "signing_key"]
 
 
 ROOT = Path(__file__).resolve().parents[2]

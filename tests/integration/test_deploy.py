@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from bootstrap import build_container, migrate
+from entrypoints.http.headers import CONTENT_SECURITY_POLICY
 from tests.integration.conftest import SECRET, App, settings_for
 from tests.integration.processes import ROOT, AppProcess, MariaDbProcess, NginxProcess
 from tests.integration.services import missing
@@ -90,10 +91,14 @@ def two_instances(
         "APP_FRONTEND_DIST": "/nonexistent",
         "APP_LOG_LEVEL": "WARNING",
     }
-    apps = [AppProcess(env, tmp_path / f"app{i}.log").start() for i in range(2)]
-    yield apps  # type: ignore[misc]
-    for app in apps:
-        app.stop()
+    apps = [AppProcess(env, tmp_path / f"app{i}.log") for i in range(2)]
+    try:
+        for app in apps:
+            app.start()
+        yield apps  # type: ignore[misc]
+    finally:
+        for app in apps:
+            app.stop()
 
 
 def test_nginx_in_front_of_two_instances(two_instances: list[AppProcess], tmp_path: Path) -> None:
@@ -101,8 +106,8 @@ def test_nginx_in_front_of_two_instances(two_instances: list[AppProcess], tmp_pa
         missing("nginx")
     if not (DIST / "index.html").exists():
         missing("the built dashboard (make dashboard)")
-    nginx = NginxProcess(tmp_path, DIST, [f"127.0.0.1:{a.port}" for a in two_instances]).start()
-    try:
+    with NginxProcess(tmp_path, DIST, [f"127.0.0.1:{a.port}" for a in two_instances]) as nginx:
+        nginx.start()
         # The test's own address, distinct from nginx's 127.0.0.1.
         client = httpx.Client(
             base_url=nginx.url, transport=httpx.HTTPTransport(local_address="127.0.0.2"), timeout=10
@@ -131,8 +136,33 @@ def test_nginx_in_front_of_two_instances(two_instances: list[AppProcess], tmp_pa
         assert client.post("/api/v1/user/logout", headers=headers).status_code == 204
         for app in two_instances:  # whichever served the logout, both refuse the token now
             assert httpx.get(f"{app.url}/api/v1/user/info", headers=headers).status_code == 401
-    finally:
-        nginx.stop()
+
+        # The security headers, once each, whether nginx or the app answered.
+        docs_asset = re.findall(r'src="(/docs-assets/[^"]+)"', client.get("/docs").text)[0]
+        answers = {
+            "deep link": deep,
+            "asset": cached,
+            "missing asset": client.get("/assets/no-such-file.js"),
+            "api": client.get("/api/v1/health"),
+            "api 401": client.get("/api/v1/user/info"),
+            "docs": client.get("/docs"),
+            "docs asset": client.get(docs_asset),
+            "openapi redirect": client.get("/openapi.json"),
+            "openapi": client.get("/openapi.json", follow_redirects=True),
+        }
+        assert answers["openapi redirect"].status_code == 308
+        assert answers["missing asset"].status_code == 404
+        assert answers["docs asset"].status_code == 200
+        assert answers["openapi"].json()["openapi"].startswith("3.")
+        for what, r in answers.items():
+            for name, value in (
+                ("content-security-policy", CONTENT_SECURITY_POLICY),
+                ("x-content-type-options", "nosniff"),
+                ("x-frame-options", "DENY"),
+                ("referrer-policy", "strict-origin-when-cross-origin"),
+            ):
+                assert r.headers.get_list(name) == [value], (what, name, r.headers)
+            assert "strict-transport-security" not in r.headers, what  # plain http
 
 
 def test_sigterm_lets_an_in_flight_request_finish(tmp_path: Path) -> None:
@@ -149,7 +179,12 @@ def test_sigterm_lets_an_in_flight_request_finish(tmp_path: Path) -> None:
     container.seed().run()
     container.engine().dispose()
     # A deliberately slow hash makes the login the in-flight request.
-    app = AppProcess({**env, "APP_ARGON2_TIME_COST": "40"}, tmp_path / "app.log").start()
+    with AppProcess({**env, "APP_ARGON2_TIME_COST": "40"}, tmp_path / "app.log") as app:
+        app.start()
+        _login_survives_sigterm(app, tmp_path)
+
+
+def _login_survives_sigterm(app: AppProcess, tmp_path: Path) -> None:
     result: dict[str, object] = {}
 
     def login() -> None:

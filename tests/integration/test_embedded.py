@@ -137,3 +137,53 @@ def test_client_ip_trusts_forwarded_for_only_from_trusted_proxies(tmp_path: Path
     spoofed = [(b"x-forwarded-for", b"1.1.1.1, 203.0.113.9")]
     assert ips.of({"client": ("127.0.0.1", 1), "headers": spoofed}) == "203.0.113.9"
     container.engine().dispose()
+
+
+def test_without_a_secret_key_a_random_one_is_kept_and_the_published_key_signs_nothing(
+    tmp_path: Path,
+) -> None:
+    import stat
+
+    import jwt
+    from loguru import logger
+
+    from bootstrap import DEV_SECRET, signing_key
+
+    url = f"sqlite:///{tmp_path}/app.db"
+    settings = Settings(_env_file=None, database_url=url, frontend_dist=str(tmp_path / "none"))  # type: ignore[call-arg]
+    migrate(settings)
+    logged: list[str] = []
+    sink = logger.add(logged.append, level="DEBUG")
+    try:
+        container = build_container(settings)
+        container.seed().run()
+        with TestClient(create_app(container)) as client:
+            token = client.post(
+                "/api/v1/user/login", data={"username": "admin", "password": "admin123"}
+            ).json()["access_token"]
+            ok = client.get("/api/v1/user/info", headers={"Authorization": f"Bearer {token}"})
+            assert ok.status_code == 200
+            # The same claims re-signed with the key that used to be the published default.
+            claims = jwt.decode(token, options={"verify_signature": False})
+            forged = jwt.encode(claims, DEV_SECRET, algorithm="HS256")
+            r = client.get("/api/v1/user/info", headers={"Authorization": f"Bearer {forged}"})
+            assert r.status_code == 401
+        container.engine().dispose()
+    finally:
+        logger.remove(sink)
+
+    kept = tmp_path / "secret_key"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    key = kept.read_text("ascii").strip()
+    assert len(key) >= 32 and key != DEV_SECRET
+    assert key not in "".join(logged) and str(kept) in "".join(logged)
+    # A later start reuses it, so tokens survive a restart; nothing else is written.
+    again = build_container(settings)
+    assert signing_key(settings) == key
+    assert again.token_codec().decode(token).username == "admin"
+    assert sorted(p.name for p in tmp_path.iterdir() if "secret" in p.name) == ["secret_key"]
+    # The published key is refused wherever it is configured.
+    with pytest.raises(ValueError, match="published development key"):
+        Settings(_env_file=None, database_url=url, secret_key=DEV_SECRET)  # type: ignore[call-arg]
+    r = _cli(tmp_path, "init", APP_SECRET_KEY=DEV_SECRET)
+    assert r.returncode == 2 and "published development key" in r.stderr

@@ -96,3 +96,14 @@ def test_dictionary_item_rules(seeded: Container) -> None:
 def test_seed_adds_the_products_dictionaries_once(seeded: Container) -> None:
     assert seeded.seed().run().created == {}
     assert len(seeded.dictionaries().items_of("sys_job_status")) == 2
+
+
+def test_an_unknown_dictionary_code_makes_no_cache_entry(seeded: Container) -> None:
+    d = seeded.dictionaries()
+    assert d.items_of("sys_reg_code_state") and d.peek_items("sys_reg_code_state") is not None
+    for n in range(50):
+        assert d.items_of(f"no_such_code_{n}") == []
+        assert d.peek_items(f"no_such_code_{n}") is None
+    d.create_type(1, {"code": "late_type", "name": "late"})
+    d.create_item(1, {"type_code": "late_type", "label": "one", "value": "1"})
+    assert [i["value"] for i in d.items_of("late_type")] == ["1"]

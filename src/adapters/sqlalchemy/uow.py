@@ -56,7 +56,10 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = create_engine(
-            url, echo=echo, connect_args={"check_same_thread": False, "timeout": 30}
+            url,
+            echo=echo,
+            hide_parameters=True,
+            connect_args={"check_same_thread": False, "timeout": 30},
         )
 
         @event.listens_for(engine, "connect")
@@ -71,6 +74,9 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
     engine = create_engine(
         url,
         echo=echo,
+        # A failing statement's error (and the echo log) would print its values: password
+        # hashes, tokens' digests, whatever a user typed. The SQL with placeholders is enough.
+        hide_parameters=True,
         pool_recycle=1800,
         pool_size=pool_size,
         max_overflow=pool_size,

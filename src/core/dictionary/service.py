@@ -17,6 +17,10 @@ from core.shared.pagination import Page, PageRequest
 KEY = "dict:{}"
 
 
+class _UnknownType(Exception):
+    """Raised through the cache's loader, so that no entry is made for a code that is unknown."""
+
+
 class DictionaryService:
     def __init__(self, uow: Callable[[], DictUnitOfWork], cache: Cache, clock: Clock) -> None:
         self._uow = uow
@@ -25,18 +29,35 @@ class DictionaryService:
 
     # reading -------------------------------------------------------------------------
     def items_of(self, type_code: str) -> list[dict[str, Any]]:
-        """The enabled items of an enabled type, in sort order; empty for an unknown type."""
-        return list(self._cache.get_or_load(KEY.format(type_code), lambda: self._load(type_code)))
+        """The enabled items of an enabled type, in sort order; empty for an unknown type.
+
+        Only types that exist are kept in the cache: a code anyone may type in the URL must not
+        make an entry, or random codes would fill the cache (and Redis) without bound.
+        """
+
+        def load() -> list[dict[str, Any]]:
+            items = self._load(type_code)
+            if items is None:
+                raise _UnknownType
+            return items
+
+        try:
+            return list(self._cache.get_or_load(KEY.format(type_code), load))
+        except _UnknownType:
+            return []
 
     def peek_items(self, type_code: str) -> list[dict[str, Any]] | None:
         """`items_of` answered from this process's memory, or None when that needs I/O."""
         cached = self._cache.peek(KEY.format(type_code))
         return None if cached is None else list(cached)
 
-    def _load(self, type_code: str) -> list[dict[str, Any]]:
+    def _load(self, type_code: str) -> list[dict[str, Any]] | None:
+        """The items to keep for `type_code`; None when no such type exists (nothing to keep)."""
         with self._uow() as uow:
             dict_type = uow.dict_types.get_by_code(type_code)
-            if dict_type is None or dict_type.status != ENABLED:
+            if dict_type is None:
+                return None
+            if dict_type.status != ENABLED:
                 return []
             items = [i for i in uow.dict_items.of_type(type_code) if i.status == ENABLED]
         return [i.public() for i in sorted(items, key=lambda i: (i.sort, i.id or 0))]

@@ -155,6 +155,11 @@ class Job(Entity):
         )
 
 
+# Who may read a failed run's traceback: the holders of the jobs' write label.
+TRACEBACK_LABEL = "perm:job:put"
+TRACEBACK_HEAD = "Traceback (most recent call last):"
+
+
 @dataclass(kw_only=True, eq=False)
 class JobLog(Entity):
     job_id: int
@@ -197,6 +202,20 @@ class JobLog(Entity):
             raise Conflict("this run has already ended", "job_log_finished")
         self.start_time = now
         self.instance = instance
+
+    def error_without_traceback(self) -> str:
+        """The error as a reader who may not change the job sees it: the exception, no frames.
+
+        A traceback shows source lines, paths and values of the code that ran; it is for those
+        who hold the job's write label (`TRACEBACK_LABEL`).
+        """
+        if not self.error.startswith(TRACEBACK_HEAD):
+            return self.error
+        lines = self.error.rstrip("\n").splitlines()
+        last_frame = max((i for i, x in enumerate(lines) if x.startswith("  File ")), default=0)
+        rest = lines[last_frame + 1 :]
+        start = next((i for i, x in enumerate(rest) if x and not x.startswith(" ")), None)
+        return "\n".join(rest[start:]) if start is not None else lines[-1]
 
     def finish(self, status: RunStatus, now: datetime, output: str = "", error: str = "") -> None:
         self.status = status

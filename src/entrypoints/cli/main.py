@@ -23,6 +23,8 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     container = build_container(settings)
+    # Before any worker starts: the key generated on a first start is then there for them all.
+    container.token_codec()
     if not settings.embedded and container.seed().admin_uses_demo_password():
         logger.warning("the account 'admin' still has its published demo password: change it now")
     container.engine().dispose()

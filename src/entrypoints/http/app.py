@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from anyio import to_thread
 from fastapi import FastAPI, Request
@@ -13,9 +13,11 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from loguru import logger
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp
 
-from entrypoints.http import errors
+from entrypoints.http import docs, errors
 from entrypoints.http.clientip import ClientIp
+from entrypoints.http.headers import SecurityHeadersMiddleware
 from entrypoints.http.middleware import OperationLogMiddleware
 from entrypoints.http.pages import PageCache
 from entrypoints.http.reports import discover as discover_reports
@@ -36,6 +38,17 @@ if TYPE_CHECKING:
     from bootstrap import Container
 
 
+class AdminApp(FastAPI):
+    """FastAPI with the security headers outside everything, Starlette's 500 answer included."""
+
+    def __init__(self, *, client_ip: ClientIp, **kwargs: Any) -> None:
+        self.client_ip = client_ip
+        super().__init__(**kwargs)
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeadersMiddleware(super().build_middleware_stack(), self.client_ip)
+
+
 def create_app(container: Container) -> FastAPI:
     settings = container.settings()
 
@@ -50,17 +63,19 @@ def create_app(container: Container) -> FastAPI:
         finally:
             await run_in_threadpool(container.shutdown_resources)
 
-    app = FastAPI(
+    app = AdminApp(
+        client_ip=ClientIp(settings.trusted_proxies),
         title="FastAPI Vue Admin",
         version="0.1.0",
         description="Users, roles, menus, permission labels and the modules of a RuoYi-style back office.",
         lifespan=lifespan,
-        docs_url="/docs",
-        redoc_url="/redoc",
+        # Served by entrypoints/http/docs.py from the app's own files, without inline script.
+        docs_url=None,
+        redoc_url=None,
         openapi_url=f"{API}/openapi.json",
     )
     app.state.container = container
-    app.state.client_ip = ClientIp(settings.trusted_proxies)
+    app.state.client_ip = app.client_ip
     app.state.pages = PageCache(container.table_generations(), settings.list_cache_seconds)
     errors.install(app)
 
@@ -86,6 +101,7 @@ def create_app(container: Container) -> FastAPI:
             status_code=200 if healthy else 503,
         )
 
+    docs.install(app, f"{API}/openapi.json", app.title)
     _serve_dashboard(app, Path(settings.frontend_dist))
 
     app.add_middleware(

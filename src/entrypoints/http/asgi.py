@@ -13,7 +13,9 @@ from entrypoints.http.app import create_app
 def create() -> FastAPI:
     settings = Settings()
     configure_logging(settings)
-    app = create_app(build_container(settings))
+    container = build_container(settings)
+    container.token_codec()  # the signing key is read (or generated) now, not on a first login
+    app = create_app(container)
     # Everything built so far lives as long as the process: move it out of the collector's
     # sight, so the full collections that request garbage triggers stay short. Measured with
     # `make bench`: p99 of GET /user/info from about 230 ms to about 11 ms at 32 connections.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import MutableMapping
+from functools import lru_cache
 from ipaddress import ip_address, ip_network
 from typing import Any
 
@@ -10,8 +11,10 @@ from typing import Any
 class ClientIp:
     def __init__(self, trusted: list[str]) -> None:
         self._nets = [ip_network(t, strict=False) for t in trusted]
+        # Asked on every request (for the scheme), by a handful of distinct peers mostly.
+        self._trusted = lru_cache(maxsize=4096)(self._is_trusted)
 
-    def _trusted(self, addr: str) -> bool:
+    def _is_trusted(self, addr: str) -> bool:
         try:
             ip = ip_address(addr)
         except ValueError:
@@ -22,6 +25,7 @@ class ClientIp:
         peer = (scope.get("client") or ("", 0))[0] or ""
         if not self._trusted(peer):
             return peer
+
         forwarded = ""
         for name, value in scope.get("headers", []):
             if name == b"x-forwarded-for":
@@ -35,3 +39,16 @@ class ClientIp:
             if not self._trusted(hop):
                 return hop
         return peer
+
+    def scheme_of(self, scope: MutableMapping[str, Any]) -> str:
+        """`http` or `https`: the request's own, or X-Forwarded-Proto from a trusted proxy."""
+        scheme = str(scope.get("scheme", "http"))
+        peer = (scope.get("client") or ("", 0))[0] or ""
+        if scheme == "https" or not self._nets or not self._trusted(peer):
+            return scheme
+        for name, value in scope.get("headers", []):
+            if name == b"x-forwarded-proto":
+                # The nearest proxy's word is the last one.
+                last = value.rsplit(b",", 1)[-1].strip().lower()
+                return "https" if last == b"https" else "http"
+        return scheme

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -92,10 +93,46 @@ async def http_error(_: Request, exc: Exception) -> JSONResponse:
 
 
 async def unhandled_error(request: Request, exc: Exception) -> JSONResponse:
-    logger.opt(exception=exc).error("unhandled error on {} {}", request.method, request.url.path)
+    database = _database_error(exc)
+    if database is not None:
+        # A database driver's error: its message may quote the values of the statement (a
+        # duplicate key, a password hash), so the log has the SQL with its placeholders, the
+        # driver's error class and code, and where it happened; never its parameters.
+        logger.error(
+            "unhandled database error on {} {}: {} ({}) in: {}\n{}",
+            request.method,
+            request.url.path,
+            type(database).__name__,
+            _driver_error(database.orig),  # type: ignore[attr-defined]
+            str(database.statement)[:2000],  # type: ignore[attr-defined]
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
+    else:
+        logger.opt(exception=exc).error(
+            "unhandled error on {} {}", request.method, request.url.path
+        )
     return JSONResponse(
         {"detail": "internal server error", "code": "internal_error"}, status_code=500
     )
+
+
+def _database_error(exc: BaseException) -> BaseException | None:
+    """The SQLAlchemy DBAPI error in `exc`'s chain (a statement and the driver's error), if any."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return None
+        if getattr(seen, "statement", None) is not None and hasattr(seen, "orig"):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _driver_error(orig: object) -> str:
+    args = getattr(orig, "args", ())
+    code = args[0] if args and isinstance(args[0], int) else None
+    name = f"{type(orig).__module__}.{type(orig).__name__}"
+    return f"{name} {code}" if code is not None else name
 
 
 def install(app: FastAPI) -> None:
