@@ -112,7 +112,8 @@ def _serve_dashboard(app: FastAPI, dist: Path) -> None:
 
     @app.get("/{path:path}", include_in_schema=False)
     def dashboard(path: str, request: Request) -> Response:
-        if path.startswith(("api/", "docs", "redoc")):
+        # A NUL byte (`GET /%00`) cannot name a file: resolving it would raise, so a 404.
+        if path.startswith(("api/", "docs", "redoc")) or "\x00" in path:
             return JSONResponse({"detail": "not found", "code": "not_found"}, status_code=404)
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):
