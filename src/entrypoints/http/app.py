@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from loguru import logger
 from starlette.concurrency import run_in_threadpool
 
-from entrypoints.http import errors
+from entrypoints.http import errors, openapi
 from entrypoints.http.clientip import ClientIp
 from entrypoints.http.middleware import OperationLogMiddleware
 from entrypoints.http.pages import PageCache
@@ -34,6 +34,15 @@ from entrypoints.http.routing import API, include
 
 if TYPE_CHECKING:
     from bootstrap import Container
+
+
+# What /health answers: "ok" or "degraded", then each backing service and its state.
+HEALTH = {
+    "type": "object",
+    "required": ["status"],
+    "properties": {"status": {"type": "string", "enum": ["ok", "degraded"]}},
+    "additionalProperties": {"type": "string"},
+}
 
 
 def create_app(container: Container) -> FastAPI:
@@ -77,7 +86,18 @@ def create_app(container: Container) -> FastAPI:
     include(app, report.router)
     include(app, backup.router)
 
-    @app.get(f"{API}/health", tags=["health"], summary="liveness, database and cache status")
+    @app.get(
+        f"{API}/health",
+        tags=["health"],
+        summary="liveness, database and cache status",
+        responses={
+            200: {"content": {"application/json": {"schema": HEALTH}}},
+            503: {
+                "description": "degraded: the database or the cache does not answer",
+                "content": {"application/json": {"schema": HEALTH}},
+            },
+        },
+    )
     def health() -> JSONResponse:
         status = container.health().check()
         healthy = all(v == "ok" for v in status.values())
@@ -87,6 +107,7 @@ def create_app(container: Container) -> FastAPI:
         )
 
     _serve_dashboard(app, Path(settings.frontend_dist))
+    openapi.install(app)  # the 4xx answers of every operation, derived from the operation
 
     app.add_middleware(
         OperationLogMiddleware, audit=container.audit(), client_ip=app.state.client_ip
