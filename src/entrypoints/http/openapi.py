@@ -9,7 +9,7 @@ on every route, the statuses follow from what the document already says of the o
 - 404 when it has path parameters (an id or a name that may not exist);
 - 422 when it takes parameters or a body (a value that breaks the schema or a rule);
 - 409 when it writes (POST, PUT, PATCH, DELETE): a natural key taken, a row in use;
-- 400 and 413 when it takes an upload (not multipart, no file, an unreadable or oversized file).
+- 400 when it takes a body (one that cannot be parsed at all), and 413 for an upload too.
 
 What a route declares itself (`responses=` on the route or its router) is kept and wins.
 """
@@ -25,7 +25,7 @@ from entrypoints.http.schemas.common import ErrorOut
 
 ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
 DESCRIPTIONS = {
-    400: "Bad request (`bad_request`, `upload_missing`, `upload_invalid`, ...)",
+    400: "Bad request: a body that cannot be parsed (`bad_request`, `upload_invalid`, ...)",
     401: "Not authenticated (`not_authenticated`, `token_invalid`, `token_expired`)",
     403: "Forbidden: the caller lacks the label (`permission_denied`, ...)",
     404: "Not found (`not_found` or a module's own code)",
@@ -54,8 +54,10 @@ def statuses(method: str, operation: dict[str, Any]) -> set[int]:
         out.add(422)
     if method in WRITES:
         out.add(409)
-    if body and "multipart/form-data" in body.get("content", {}):
-        out |= {400, 413}
+    if body:
+        out.add(400)  # FastAPI's "There was an error parsing the body", an unreadable upload
+        if "multipart/form-data" in body.get("content", {}):
+            out.add(413)
     return out
 
 
