@@ -119,6 +119,7 @@ def test_an_int_beyond_its_column_is_a_422_on_create_and_update(
     r = api.client.put(f"{V1}{path}/{row}", headers=admin, json={"sort": sort})
     assert _validation_error(r)["detail"][0]["loc"] == ["body", "sort"]
     assert api.client.get(f"{V1}{path}/{row}", headers=admin).json()["sort"] == 0
+    _delete(api, admin, f"{path}/{row}")
 
 
 def test_a_dict_item_sort_beyond_its_column_is_a_422(api: App, admin: dict[str, str]) -> None:
@@ -145,6 +146,12 @@ def test_reg_code_numbers_are_bounded(api: App, admin: dict[str, str], body: Any
 def test_an_id_beyond_bigint_is_a_422(api: App, admin: dict[str, str], field: str) -> None:
     r = api.client.put(f"{V1}/permission/user/1/roles", headers=admin, json={field: [2**63]})
     _validation_error(r)
+
+
+def _delete(api: App, headers: dict[str, str], path: str) -> None:
+    """Rows this file made leave the shared database (other tests read its menu tree)."""
+    r = api.client.delete(V1 + path, headers=headers)
+    assert r.status_code == 204, r.text
 
 
 def _created(api: App, headers: dict[str, str], path: str, body: dict[str, Any]) -> int:
@@ -192,6 +199,7 @@ def test_null_on_a_non_nullable_update_field_is_a_422_and_changes_nothing(
     r = api.client.put(f"{V1}{path}/{row}", headers=admin, json={"remark": "x", field: None})
     assert _validation_error(r)["detail"][0]["loc"] == ["body", field]
     assert read() == before
+    _delete(api, admin, f"{path}/{row}")
 
 
 def test_null_on_own_profile_nickname_is_a_422(api: App, admin: dict[str, str]) -> None:
@@ -210,6 +218,8 @@ def test_null_still_clears_a_nullable_field(api: App, admin: dict[str, str]) -> 
     )
     r = api.client.put(f"{V1}/permission/menu/{menu}", headers=admin, json={"parent_id": None})
     assert r.status_code == 204, r.text
+    _delete(api, admin, f"/permission/menu/{menu}")
+    _delete(api, admin, f"/permission/user/{user_id}")
 
 
 def test_the_openapi_document_does_not_offer_null_where_it_is_refused(api: App) -> None:
