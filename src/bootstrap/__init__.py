@@ -55,6 +55,7 @@ from adapters.sqlalchemy.uow import (
     make_session_factory,
 )
 from core.audit.service import AuditService
+from core.backup.model import RestoreLimits
 from core.backup.ports import CacheReset
 from core.backup.seed import BACKUP_SEED
 from core.backup.service import BackupService
@@ -175,6 +176,9 @@ class Settings(BaseSettings):
     import_max_unzipped_mib: int = Field(default=50, ge=1)
     import_max_compression_ratio: int = Field(default=100, ge=10)
     restore_max_file_mib: int = Field(default=1024, ge=1)
+    # The zip-bomb limits of a restore, as import_max_unzipped_mib and its ratio for Excel.
+    restore_max_unzipped_mib: int = Field(default=10240, ge=1)
+    restore_max_compression_ratio: int = Field(default=100, ge=10)
     backup_dir: str = "var/backups"
 
     @field_validator("registration_default_role")
@@ -669,6 +673,13 @@ class Container(containers.DeclarativeContainer):
         providers.Singleton(ResetAll, cache, table_generations),
         token_store,
         clock,
+        providers.Singleton(
+            lambda s: RestoreLimits(
+                max_uncompressed=s.restore_max_unzipped_mib << 20,
+                max_ratio=s.restore_max_compression_ratio,
+            ),
+            settings,
+        ),
     )
 
 

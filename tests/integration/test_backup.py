@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import zipfile
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -367,3 +368,30 @@ def test_restored_jobs_keep_their_json_arguments(app: App) -> None:
     after = app.client.get(f"/api/v1/system/job/{job_id}", headers=h).json()
     for field in ("args", "kwargs", "notify_user_ids"):
         assert after[field] == before[field], field
+
+
+def test_restore_over_http_refuses_zip_bombs_and_unreadable_csv_before_writing(app: App) -> None:
+    h = app.login("admin", "admin123")
+    raw = app.client.post(BACKUP, headers=h).content
+    _, before = take(app.container)
+    last = tables.metadata.sorted_tables[-1].name + ".csv"
+
+    # A table file of 256 MiB that deflates to a few hundred KiB, with a matching checksum:
+    # refused on the sizes the zip declares, without inflating it (it used to be read whole
+    # for its checksum, a worker held for seconds per GiB).
+    bomb = _tamper(raw, last, lambda d: d + b"0" * (256 << 20), fix_sum=True)
+    assert len(bomb) < 2 << 20
+    started = time.monotonic()
+    r = _restore(app, h, bomb)
+    assert r.status_code == 400 and r.json()["code"] == "zip_bomb", r.text
+    assert time.monotonic() - started < 2
+
+    # A cell over csv's 128 KiB field limit used to escape as _csv.Error, a 500.
+    huge = _tamper(raw, last, lambda d: d + b'"' + b"x" * (200 << 10) + b'"\r\n', fix_sum=True)
+    r = _restore(app, h, huge)
+    assert r.status_code == 400 and r.json()["code"] == "backup_invalid", r.text
+
+    _, after = take(app.container)
+    assert {k: v for k, v in sums(after).items() if k != "t_oper_log"} == {
+        k: v for k, v in sums(before).items() if k != "t_oper_log"
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import os
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from core.backup.model import NULL, ColumnSpec, Manifest, TableSpec, decode, encode
+from core.backup.model import NULL, ColumnSpec, Manifest, RestoreLimits, TableSpec, decode, encode
 from core.backup.service import BackupService
 from core.shared.errors import BadRequest
 from tests.unit.fakes import FakeClock
@@ -225,3 +226,65 @@ def test_a_row_count_that_disagrees_with_the_manifest_fails_the_whole_restore() 
 def test_manifest_round_trip() -> None:
     _, manifest = backup_bytes(snapshot())
     assert Manifest.from_json(manifest.to_json()) == manifest
+
+
+def _with_entry(raw: bytes, name: str, data: bytes) -> bytes:
+    """The archive with `name` replaced by `data` (deflated) and its checksum made to match."""
+    import hashlib
+    import json
+
+    with zipfile.ZipFile(io.BytesIO(raw)) as src:
+        manifest = json.loads(src.read("manifest.json"))
+        files = {i.filename: src.read(i) for i in src.infolist()}
+    for table in manifest["tables"]:
+        if table["file"] == name:
+            table["sha256"] = hashlib.sha256(data).hexdigest()
+    files[name] = data
+    files["manifest.json"] = json.dumps(manifest).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for n, content in files.items():
+            dst.writestr(n, content)
+    return out.getvalue()
+
+
+def _refused(archive: bytes, limits: RestoreLimits | None = None) -> BadRequest:
+    target = snapshot()
+    before = copy.deepcopy(target.data)
+    resets = Resets()
+    service = BackupService(target, resets, resets, FakeClock(), limits)
+    with pytest.raises(BadRequest) as exc:
+        service.restore(io.BytesIO(archive))
+    assert target.data == before and resets.cleared == resets.revoked == 0
+    return exc.value
+
+
+def test_a_zip_bomb_with_a_matching_checksum_is_refused_before_it_is_inflated() -> None:
+    # 64 MiB of one byte deflates to about 64 KiB (ratio ~1000); its checksum matches, so only
+    # the ratio of the declared sizes can refuse it, and it does so before reading it.
+    raw, _ = backup_bytes(snapshot())
+    bomb = _with_entry(raw, "t_child.csv", b"0" * (64 << 20))
+    assert len(bomb) < 1 << 20
+    err = _refused(bomb)
+    assert err.code == "zip_bomb" and "t_child.csv" in err.detail
+
+
+def test_a_restore_larger_than_its_unpacked_limit_is_refused() -> None:
+    raw, _ = backup_bytes(snapshot())
+    big = _with_entry(raw, "t_child.csv", os.urandom(3 << 20))  # incompressible: ratio ~1
+    err = _refused(big, RestoreLimits(max_uncompressed=2 << 20))
+    assert err.code == "backup_too_large"
+
+
+def test_a_csv_field_over_the_csv_limit_is_a_bad_request_not_a_crash() -> None:
+    raw, _ = backup_bytes(snapshot())
+    field = "x" * (200 << 10)  # csv refuses fields over 128 KiB with _csv.Error
+    data = f'\ufeffid,parent_id,doc\r\n1,1,"{field}"\r\n'.encode()
+    err = _refused(_with_entry(raw, "t_child.csv", data))
+    assert err.code == "backup_invalid" and "t_child.csv" in err.detail
+
+
+def test_a_table_file_that_is_not_utf8_is_a_bad_request() -> None:
+    raw, _ = backup_bytes(snapshot())
+    err = _refused(_with_entry(raw, "t_child.csv", b"id,parent_id,doc\r\n1,1,\xff\xfe\r\n"))
+    assert err.code == "backup_invalid"

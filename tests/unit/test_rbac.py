@@ -181,6 +181,19 @@ def test_menu_parent_rules(seeded: Container) -> None:
         seeded.menus().update(admin.user_id, perm.id, {"parent_id": child.id})
 
 
+def test_an_unknown_parent_menu_is_invalid_input_naming_the_field(seeded: Container) -> None:
+    # A bad id in the body is a 422, as an unknown role id is, not a 404 of the route.
+    admin = _login(seeded, "admin", "admin123")
+    menu = {"name": "orphan", "title": "o", "type": "menu", "parent_id": 987654}
+    with pytest.raises(InvalidInput) as exc:
+        seeded.menus().create(admin.user_id, menu)
+    assert (exc.value.code, exc.value.field) == ("parent_menu_not_found", "parent_id")
+    with seeded.uow() as uow:
+        perm = uow.menus.get_by_name("permission")
+    with pytest.raises(InvalidInput):
+        seeded.menus().update(admin.user_id, perm.id, {"parent_id": 987654})
+
+
 def test_seed_is_idempotent_and_respects_operator_edits(seeded: Container, store: Store) -> None:
     admin = _login(seeded, "admin", "admin123")
     with seeded.uow() as uow:

@@ -56,5 +56,6 @@ class JwtTokenCodec(TokenCodec):
             )
         except jwt.ExpiredSignatureError as exc:
             raise Unauthorized("the token has expired", "token_expired") from exc
-        except (jwt.InvalidTokenError, ValueError, TypeError) as exc:
+        except (jwt.InvalidTokenError, ValueError, TypeError, OverflowError, OSError) as exc:
+            # OverflowError/OSError: a signed `exp` beyond what a datetime holds (exp=1e20).
             raise Unauthorized("the token is invalid", "token_invalid") from exc

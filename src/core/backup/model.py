@@ -34,6 +34,20 @@ KINDS = frozenset({"int", "str", "bool", "float", "decimal", "datetime", "date",
 
 
 @dataclass(frozen=True)
+class RestoreLimits:
+    """How much a restore may unpack: the zip-bomb limits, as an Excel import has them.
+
+    Judged on the sizes the zip's directory declares, before a byte is inflated, and again
+    while reading, so an archive that lies about its sizes is stopped at the limit too.
+    """
+
+    max_uncompressed: int = 10 << 30
+    max_ratio: int = 100
+    # Below this size an entry's ratio is not judged: small files compress extremely well.
+    ratio_floor: int = 1 << 20
+
+
+@dataclass(frozen=True)
 class ColumnSpec:
     name: str
     kind: str

@@ -12,6 +12,7 @@ from typing import IO, Any, BinaryIO
 from core.backup.model import (
     MANIFEST,
     Manifest,
+    RestoreLimits,
     TableEntry,
     TableSpec,
     decode,
@@ -37,11 +38,13 @@ class BackupService:
         caches: CacheReset,
         sessions: SessionReset,
         clock: Clock,
+        limits: RestoreLimits | None = None,
     ) -> None:
         self._snapshot = snapshot
         self._caches = caches
         self._sessions = sessions
         self._clock = clock
+        self._limits = limits or RestoreLimits()
 
     def backup(self, target: BinaryIO, progress: Progress | None = None) -> Manifest:
         """Every row of every table, deleted ones included, read at one instant, into one zip."""
@@ -91,7 +94,7 @@ class BackupService:
 
             def rows_of(table: TableSpec) -> Iterator[dict[str, Any]]:
                 entry = by_name[table.name]
-                return _read_csv(archive, table, entry, report)
+                return _read_csv(archive, table, entry, report, self._limits)
 
             self._snapshot.replace(rows_of)
         self._caches.clear()
@@ -124,8 +127,9 @@ class BackupService:
                     f"the columns of {name} in the backup differ from the database's",
                     "backup_tables_mismatch",
                 )
+        _check_sizes(archive, manifest, self._limits)
         for entry in manifest.tables:
-            if _sha256(archive, entry.file) != entry.sha256:
+            if _sha256(archive, entry.file, self._limits) != entry.sha256:
                 raise BadRequest(
                     f"the file of table {entry.name} does not match its checksum",
                     "backup_checksum_mismatch",
@@ -168,11 +172,31 @@ def _write_csv(
 
 
 def _read_csv(
-    archive: zipfile.ZipFile, table: TableSpec, entry: TableEntry, report: Progress
+    archive: zipfile.ZipFile,
+    table: TableSpec,
+    entry: TableEntry,
+    report: Progress,
+    limits: RestoreLimits,
+) -> Iterator[dict[str, Any]]:
+    try:
+        yield from _csv_rows(archive, table, entry, report, limits)
+    except csv.Error as exc:
+        # A field beyond csv's limit (128 KiB), a NUL byte, a stray quote: not a file we wrote.
+        raise BadRequest(f"{entry.file}: {exc}", "backup_invalid") from exc
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"{entry.file} is not UTF-8 text", "backup_invalid") from exc
+
+
+def _csv_rows(
+    archive: zipfile.ZipFile,
+    table: TableSpec,
+    entry: TableEntry,
+    report: Progress,
+    limits: RestoreLimits,
 ) -> Iterator[dict[str, Any]]:
     kinds = {c.name: c.kind for c in table.columns}
     with (
-        archive.open(entry.file) as raw,
+        io.BufferedReader(_Bounded(archive, entry.file, limits), 1 << 16) as raw,
         io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as text,
     ):
         reader = csv.reader(text)
@@ -232,10 +256,57 @@ def _manifest(archive: zipfile.ZipFile) -> Manifest:
     return manifest
 
 
-def _sha256(archive: zipfile.ZipFile, name: str) -> str:
+def _check_sizes(archive: zipfile.ZipFile, manifest: Manifest, limits: RestoreLimits) -> None:
+    """Refuses a zip bomb on the sizes its directory declares, before inflating anything."""
+    infos = [archive.getinfo(entry.file) for entry in manifest.tables]
+    total = sum(info.file_size for info in infos)
+    if total > limits.max_uncompressed:
+        raise BadRequest(
+            f"the backup unpacks to more than {limits.max_uncompressed >> 20} MiB",
+            "backup_too_large",
+        )
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limits.ratio_floor and ratio > limits.max_ratio:
+            raise BadRequest(
+                f"{info.filename} is compressed beyond any real backup (zip bomb)", "zip_bomb"
+            )
+
+
+class _Bounded(io.RawIOBase):
+    """An entry of the archive that stops with `backup_too_large` once it passes its limits.
+
+    zipfile already stops at the size the directory declares; this also holds when the
+    declared size itself is over the limit, and keeps the rule next to the check above.
+    """
+
+    def __init__(self, archive: zipfile.ZipFile, name: str, limits: RestoreLimits) -> None:
+        super().__init__()
+        self._raw = archive.open(name)
+        self._left = min(limits.max_uncompressed, archive.getinfo(name).file_size)
+        self._name = name
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer)
+        data = self._raw.read(min(len(view), self._left + 1))
+        if len(data) > self._left:
+            raise BadRequest(f"{self._name} unpacks to more than it declares", "backup_too_large")
+        self._left -= len(data)
+        view[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _sha256(archive: zipfile.ZipFile, name: str, limits: RestoreLimits) -> str:
     digest = hashlib.sha256()
     try:
-        with archive.open(name) as raw:
+        with _Bounded(archive, name, limits) as raw:
             while chunk := raw.read(1 << 20):
                 digest.update(chunk)
     except (zipfile.BadZipFile, OSError) as exc:

@@ -859,7 +859,12 @@ def _existing_roles(uow: RbacUnitOfWork, role_ids: Iterable[int]) -> frozenset[i
 def _parent(uow: RbacUnitOfWork, parent_id: int | None) -> Menu | None:
     if parent_id is None or parent_id == 0:
         return None
-    return require(uow.menus.get(parent_id), "parent menu")
+    parent = uow.menus.get(parent_id)
+    if parent is None:
+        # A bad value in the body, like an unknown role id: 422 naming the field, not a 404
+        # (the menu the request is about may well exist).
+        raise InvalidInput("no such parent menu", "parent_menu_not_found", "parent_id")
+    return parent
 
 
 def _creates_cycle(menus: list[Menu], menu: Menu) -> bool:

@@ -15,7 +15,7 @@ from loguru import logger
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp
 
-from entrypoints.http import docs, errors
+from entrypoints.http import docs, errors, openapi
 from entrypoints.http.clientip import ClientIp
 from entrypoints.http.headers import SecurityHeadersMiddleware
 from entrypoints.http.middleware import OperationLogMiddleware
@@ -47,6 +47,15 @@ class AdminApp(FastAPI):
 
     def build_middleware_stack(self) -> ASGIApp:
         return SecurityHeadersMiddleware(super().build_middleware_stack(), self.client_ip)
+
+
+# What /health answers: "ok" or "degraded", then each backing service and its state.
+HEALTH = {
+    "type": "object",
+    "required": ["status"],
+    "properties": {"status": {"type": "string", "enum": ["ok", "degraded"]}},
+    "additionalProperties": {"type": "string"},
+}
 
 
 def create_app(container: Container) -> FastAPI:
@@ -92,7 +101,18 @@ def create_app(container: Container) -> FastAPI:
     include(app, report.router)
     include(app, backup.router)
 
-    @app.get(f"{API}/health", tags=["health"], summary="liveness, database and cache status")
+    @app.get(
+        f"{API}/health",
+        tags=["health"],
+        summary="liveness, database and cache status",
+        responses={
+            200: {"content": {"application/json": {"schema": HEALTH}}},
+            503: {
+                "description": "degraded: the database or the cache does not answer",
+                "content": {"application/json": {"schema": HEALTH}},
+            },
+        },
+    )
     def health() -> JSONResponse:
         status = container.health().check()
         healthy = all(v == "ok" for v in status.values())
@@ -103,6 +123,7 @@ def create_app(container: Container) -> FastAPI:
 
     docs.install(app, f"{API}/openapi.json", app.title)
     _serve_dashboard(app, Path(settings.frontend_dist))
+    openapi.install(app)  # the 4xx answers of every operation, derived from the operation
 
     app.add_middleware(
         OperationLogMiddleware, audit=container.audit(), client_ip=app.state.client_ip
@@ -128,7 +149,8 @@ def _serve_dashboard(app: FastAPI, dist: Path) -> None:
 
     @app.get("/{path:path}", include_in_schema=False)
     def dashboard(path: str, request: Request) -> Response:
-        if path.startswith(("api/", "docs", "redoc")):
+        # A NUL byte (`GET /%00`) cannot name a file: resolving it would raise, so a 404.
+        if path.startswith(("api/", "docs", "redoc")) or "\x00" in path:
             return JSONResponse({"detail": "not found", "code": "not_found"}, status_code=404)
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):

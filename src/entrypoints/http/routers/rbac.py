@@ -15,6 +15,7 @@ from entrypoints.http.deps import Caller, container_of, require
 from entrypoints.http.pages import Fresh, pages_of
 from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import (
+    ErrorOut,
     ListQuery,
     Order,
     PageOut,
@@ -56,7 +57,16 @@ admin = ApiRouter(prefix="/permission", tags=["permission"])
 # --- the caller's own account ----------------------------------------------------------
 
 
-@me.post("/login", response_model=TokenOut, summary="log in")
+@me.post(
+    "/login",
+    response_model=TokenOut,
+    summary="log in",
+    responses={
+        401: {"model": ErrorOut, "description": "bad_credentials or user_disabled"},
+        429: {"model": ErrorOut, "description": "too many failed logins (see Retry-After)"},
+        503: {"model": ErrorOut, "description": "cache_unavailable"},
+    },
+)
 def login(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
     c = container_of(request)
     ip = request.app.state.client_ip.of(request.scope)
@@ -90,7 +100,12 @@ def change_password(request: Request, caller: Caller, body: PasswordChange) -> N
     container_of(request).auth().change_password(caller, body.old_password, body.new_password)
 
 
-@me.get("/routers", response_model=RoutersOut, summary="my sidebar, roles and labels")
+@me.get(
+    "/routers",
+    response_model=RoutersOut,
+    summary="my sidebar, roles and labels",
+    responses={403: {"model": ErrorOut, "description": "no_role: the account has no role yet"}},
+)
 def routers(request: Request, caller: Caller) -> RoutersOut:
     r = container_of(request).profiles().routers(caller)
     return RoutersOut(roles=r.roles, labels=r.labels, menus=[_menu_node(n) for n in r.menus])

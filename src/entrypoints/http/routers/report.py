@@ -22,13 +22,19 @@ from entrypoints.http.deps import Caller, container_of
 from entrypoints.http.files import UPLOAD_BODY, download, receive_upload, temporary
 from entrypoints.http.reports import Report
 from entrypoints.http.routing import ApiRouter
-from entrypoints.http.schemas.common import ListQuery
+from entrypoints.http.schemas.common import ErrorOut, ListQuery
 from entrypoints.http.schemas.report import ImportOut, ReportColumnOut, ReportOut
 
 router = ApiRouter(prefix="/report", tags=["report"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Each report checks its own labels inside the route (one set of routes serves every report),
+# so the document cannot derive the 403 from the route's scopes: it is declared here.
+FORBIDDEN: dict[int | str, dict[str, Any]] = {
+    403: {"model": ErrorOut, "description": "permission_denied: the report's label is missing"}
+}
 FILE_RESPONSE: dict[int | str, dict[str, Any]] = {
-    200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}
+    200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+    **FORBIDDEN,
 }
 
 
@@ -163,6 +169,7 @@ def template(request: Request, name: str, caller: Caller) -> StreamingResponse:
     response_model=ImportOut,
     summary="import an .xlsx (multipart field `file`): every row, or none with 422 and the errors",
     openapi_extra=UPLOAD_BODY,
+    responses=FORBIDDEN,
 )
 async def import_rows(request: Request, name: str, caller: Caller) -> ImportOut:
     report = _importable(request, name)

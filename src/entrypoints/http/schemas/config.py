@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from entrypoints.http.schemas.common import Input, Output, Status
+from entrypoints.http.schemas.common import Input, Int, NotNull, Output, Status
 from entrypoints.http.schemas.rbac import Line
 
 
@@ -16,15 +16,15 @@ class ConfigCreate(Input):
     key: Annotated[str, Field(min_length=1, max_length=100)]
     value: Annotated[str, Field(max_length=10_000)] = ""
     remark: Annotated[Line, Field(max_length=500)] = ""
-    sort: int = 0
+    sort: Int = 0
 
 
 class ConfigUpdate(Input):
-    name: Annotated[Line, Field(min_length=1, max_length=100)] | None = None
-    key: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-    value: Annotated[str, Field(max_length=10_000)] | None = None
-    remark: Annotated[Line, Field(max_length=500)] | None = None
-    sort: int | None = None
+    name: NotNull[Annotated[Line, Field(min_length=1, max_length=100)]] = None
+    key: NotNull[Annotated[str, Field(min_length=1, max_length=100)]] = None
+    value: NotNull[Annotated[str, Field(max_length=10_000)]] = None
+    remark: NotNull[Annotated[Line, Field(max_length=500)]] = None
+    sort: NotNull[Int] = None
 
 
 class ConfigOut(Output):
@@ -52,10 +52,10 @@ class DictTypeCreate(Input):
 
 
 class DictTypeUpdate(Input):
-    code: Annotated[str, Field(min_length=2, max_length=100)] | None = None
-    name: Annotated[Line, Field(min_length=1, max_length=100)] | None = None
-    status: Status | None = None
-    remark: Annotated[Line, Field(max_length=500)] | None = None
+    code: NotNull[Annotated[str, Field(min_length=2, max_length=100)]] = None
+    name: NotNull[Annotated[Line, Field(min_length=1, max_length=100)]] = None
+    status: NotNull[Status] = None
+    remark: NotNull[Annotated[Line, Field(max_length=500)]] = None
 
 
 class DictTypeOut(Output):
@@ -72,21 +72,21 @@ class DictItemCreate(Input):
     label: Annotated[Line, Field(min_length=1, max_length=100)]
     label_en: Annotated[Line, Field(max_length=100)] = ""
     value: Annotated[Line, Field(min_length=1, max_length=100)]
-    sort: int = 0
+    sort: Int = 0
     status: Status = 1
     css_class: Annotated[str, Field(max_length=32)] = ""
     remark: Annotated[Line, Field(max_length=500)] = ""
 
 
 class DictItemUpdate(Input):
-    type_code: Annotated[str, Field(min_length=2, max_length=100)] | None = None
-    label: Annotated[Line, Field(min_length=1, max_length=100)] | None = None
-    label_en: Annotated[Line, Field(max_length=100)] | None = None
-    value: Annotated[Line, Field(min_length=1, max_length=100)] | None = None
-    sort: int | None = None
-    status: Status | None = None
-    css_class: Annotated[str, Field(max_length=32)] | None = None
-    remark: Annotated[Line, Field(max_length=500)] | None = None
+    type_code: NotNull[Annotated[str, Field(min_length=2, max_length=100)]] = None
+    label: NotNull[Annotated[Line, Field(min_length=1, max_length=100)]] = None
+    label_en: NotNull[Annotated[Line, Field(max_length=100)]] = None
+    value: NotNull[Annotated[Line, Field(min_length=1, max_length=100)]] = None
+    sort: NotNull[Int] = None
+    status: NotNull[Status] = None
+    css_class: NotNull[Annotated[str, Field(max_length=32)]] = None
+    remark: NotNull[Annotated[Line, Field(max_length=500)]] = None
 
 
 class DictItemOut(Output):

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field
 
-from entrypoints.http.schemas.common import Input, Output
+from entrypoints.http.schemas.common import Input, NotNull, Output
 from entrypoints.http.schemas.rbac import Line
 
 MisfirePolicy = Literal["run_now", "run_once", "skip"]
@@ -56,17 +56,17 @@ class JobCreate(Input):
 
 
 class JobUpdate(Input):
-    name: Name | None = None
-    script: Script | None = None
-    args: Args | None = None
-    kwargs: Kwargs | None = None
-    cron: Cron | None = None
-    misfire_policy: MisfirePolicy | None = None
-    concurrent: bool | None = None
-    status: JobStatus | None = None
-    notify: Notify | None = None
-    notify_user_ids: Recipients | None = None
-    remark: Remark | None = None
+    name: NotNull[Name] = None
+    script: NotNull[Script] = None
+    args: NotNull[Args] = None
+    kwargs: NotNull[Kwargs] = None
+    cron: NotNull[Cron] = None
+    misfire_policy: NotNull[MisfirePolicy] = None
+    concurrent: NotNull[bool] = None
+    status: NotNull[JobStatus] = None
+    notify: NotNull[Notify] = None
+    notify_user_ids: NotNull[Recipients] = None
+    remark: NotNull[Remark] = None
 
 
 # A field named `kwargs` clashes with the **kwargs of the __init__ pydantic's mypy plugin writes.

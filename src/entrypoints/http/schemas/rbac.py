@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, EmailStr, Field
 
-from entrypoints.http.schemas.common import Input, Output, Status
+from entrypoints.http.schemas.common import Id, Input, Int, NotNull, Output, Status
 
 
 def _no_crlf(value: str | None) -> str | None:
@@ -36,7 +36,7 @@ class PasswordReset(Input):
 
 
 class ProfileUpdate(Input):
-    nickname: Annotated[Line, Field(max_length=64)] | None = None
+    nickname: NotNull[Annotated[Line, Field(max_length=64)]] = None
     email: EmailStr | None = None
     phone: Annotated[Line, Field(max_length=32)] | None = None
     avatar: Annotated[Line, Field(max_length=255)] | None = None
@@ -91,7 +91,7 @@ class UserCreate(Input):
     phone: Annotated[Line, Field(max_length=32)] | None = None
     avatar: Annotated[Line, Field(max_length=255)] | None = None
     status: Status = 1
-    role_ids: list[int] = []
+    role_ids: list[Id] = []
 
 
 class UserUpdate(ProfileUpdate):
@@ -103,7 +103,7 @@ class UserStatus(Input):
 
 
 class RoleIds(Input):
-    role_ids: list[int]
+    role_ids: list[Id]
 
 
 class UserOut(Output):
@@ -123,15 +123,15 @@ class RoleCreate(Input):
     code: Annotated[str, Field(min_length=2, max_length=64)]
     name: Annotated[Line, Field(min_length=1, max_length=64)]
     status: Status = 1
-    sort: int = 0
+    sort: Int = 0
     remark: Annotated[Line, Field(max_length=255)] = ""
 
 
 class RoleUpdate(Input):
-    name: Annotated[Line, Field(min_length=1, max_length=64)] | None = None
-    status: Status | None = None
-    sort: int | None = None
-    remark: Annotated[Line, Field(max_length=255)] | None = None
+    name: NotNull[Annotated[Line, Field(min_length=1, max_length=64)]] = None
+    status: NotNull[Status] = None
+    sort: NotNull[Int] = None
+    remark: NotNull[Annotated[Line, Field(max_length=255)]] = None
 
 
 class RoleOut(Output):
@@ -150,18 +150,18 @@ class RoleDetail(RoleOut):
 
 
 class MenuIds(Input):
-    menu_ids: list[int]
+    menu_ids: list[Id]
 
 
 class LabelIds(Input):
-    label_ids: list[int]
+    label_ids: list[Id]
 
 
 MenuKind = Literal["dir", "menu", "button"]
 
 
 class MenuCreate(Input):
-    parent_id: int | None = None
+    parent_id: Id | None = None
     type: MenuKind
     name: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_:.-]+$")]
     title: Annotated[Line, Field(min_length=1, max_length=64)]
@@ -169,27 +169,27 @@ class MenuCreate(Input):
     path: Annotated[Line, Field(max_length=255)] = ""
     component: Annotated[Line, Field(max_length=255)] = ""
     icon: Annotated[Line, Field(max_length=64)] = ""
-    sort: int = 0
+    sort: Int = 0
     hidden: bool = False
     status: Status = 1
     perm: Annotated[Line, Field(max_length=128)] = ""
 
 
 class MenuUpdate(Input):
-    parent_id: int | None = None
-    type: MenuKind | None = None
-    name: (
-        Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_:.-]+$")] | None
-    ) = None
-    title: Annotated[Line, Field(min_length=1, max_length=64)] | None = None
-    title_en: Annotated[Line, Field(max_length=64)] | None = None
-    path: Annotated[Line, Field(max_length=255)] | None = None
-    component: Annotated[Line, Field(max_length=255)] | None = None
-    icon: Annotated[Line, Field(max_length=64)] | None = None
-    sort: int | None = None
-    hidden: bool | None = None
-    status: Status | None = None
-    perm: Annotated[Line, Field(max_length=128)] | None = None
+    parent_id: Id | None = None
+    type: NotNull[MenuKind] = None
+    name: NotNull[
+        Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_:.-]+$")]
+    ] = None
+    title: NotNull[Annotated[Line, Field(min_length=1, max_length=64)]] = None
+    title_en: NotNull[Annotated[Line, Field(max_length=64)]] = None
+    path: NotNull[Annotated[Line, Field(max_length=255)]] = None
+    component: NotNull[Annotated[Line, Field(max_length=255)]] = None
+    icon: NotNull[Annotated[Line, Field(max_length=64)]] = None
+    sort: NotNull[Int] = None
+    hidden: NotNull[bool] = None
+    status: NotNull[Status] = None
+    perm: NotNull[Annotated[Line, Field(max_length=128)]] = None
 
 
 class LabelCreate(Input):
@@ -200,10 +200,10 @@ class LabelCreate(Input):
 
 
 class LabelUpdate(Input):
-    label: Annotated[str, Field(min_length=6, max_length=128)] | None = None
-    name: Annotated[Line, Field(max_length=64)] | None = None
-    status: Status | None = None
-    remark: Annotated[Line, Field(max_length=255)] | None = None
+    label: NotNull[Annotated[str, Field(min_length=6, max_length=128)]] = None
+    name: NotNull[Annotated[Line, Field(max_length=64)]] = None
+    status: NotNull[Status] = None
+    remark: NotNull[Annotated[Line, Field(max_length=255)]] = None
 
 
 class LabelOut(Output):

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from entrypoints.http.schemas.common import Input, Output
+from entrypoints.http.schemas.common import Input, NotNull, Output
 from entrypoints.http.schemas.rbac import Line
 
 
@@ -20,8 +20,8 @@ class RegCodeGenerate(Input):
 
 
 class RegCodeUpdate(Input):
-    reg_times: Annotated[int, Field(ge=1, le=36500)] | None = None
-    remark: Annotated[Line, Field(max_length=255)] | None = None
+    reg_times: NotNull[Annotated[int, Field(ge=1, le=36500)]] = None
+    remark: NotNull[Annotated[Line, Field(max_length=255)]] = None
 
 
 class RegCodeOut(Output):
