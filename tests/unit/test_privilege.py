@@ -151,3 +151,21 @@ def test_one_client_failing_over_many_names_is_throttled(seeded: Container) -> N
             auth.login(f"guess{i}", "whatever123", "203.0.113.8")
     with pytest.raises(TooManyRequests):
         auth.login("opt", "opt123", "203.0.113.8")
+
+
+def test_guessing_the_current_password_ends_the_session(seeded: Container) -> None:
+    """A stolen session gets the same few guesses at the password as a login, shared with
+    the e-mail change, and loses itself at the limit."""
+    auth = seeded.auth()
+    issued = auth.login("opt", "opt123")
+    me = auth.authenticate(issued.access_token)
+    limit = seeded.settings().max_failed_logins
+    for _ in range(limit):
+        with pytest.raises(InvalidInput) as wrong:
+            auth.change_password(me, "a guess at it", "a brand new passphrase")
+        assert wrong.value.code == "old_password_wrong"
+    with pytest.raises(Unauthorized):
+        auth.authenticate(issued.access_token)
+    with pytest.raises(TooManyRequests):
+        auth.change_password(me, "opt123", "a brand new passphrase")
+    assert auth.login("opt", "opt123").access_token

@@ -63,6 +63,8 @@ PROFILE_KEY = "rbac:profile:{}"
 LOGIN_FAIL_ACCOUNT_IP = "login_fail:account:{}:{}"
 LOGIN_FAIL_ACCOUNT = "login_fail:account:{}"
 LOGIN_FAIL_IP = "login_fail:ip:{}"
+# Wrong current passwords of a signed-in user (password change, e-mail change): one count.
+REAUTH_FAIL_KEY = "reauth_fail:{}"
 BAD_CREDENTIALS = "incorrect username or password"
 
 
@@ -276,10 +278,27 @@ class AuthService:
         self._tokens.revoke(principal.user_id, principal.jti)
 
     def change_password(self, principal: Principal, old_password: str, new_password: str) -> None:
-        """Changing the password signs the user out everywhere."""
+        """Changing the password signs the user out everywhere.
+
+        Wrong current passwords count per user, with the e-mail change's: at the limit every
+        session is signed out (a thief guessing loses the stolen session) and further tries
+        are refused (429) until the window ends.
+        """
+        policy = self._policy
+        fail_key = REAUTH_FAIL_KEY.format(principal.user_id)
+        failures, retry_after = self._counter.count(fail_key)
+        if failures >= policy.max_failed_logins:
+            raise TooManyRequests(
+                "too many wrong passwords, try again later",
+                retry_after or policy.failed_login_window_seconds,
+                "rate_limited",
+            )
         with self._uow() as uow:
             user = require(uow.users.get(principal.user_id, lock=True), "user")
             if not self._hasher.verify(user.password_hash, old_password):
+                hits = self._counter.hit(fail_key, policy.failed_login_window_seconds)
+                if hits >= policy.max_failed_logins:
+                    self._tokens.revoke_all(principal.user_id)
                 raise InvalidInput(
                     "the current password is wrong", "old_password_wrong", "old_password"
                 )

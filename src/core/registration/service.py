@@ -12,6 +12,7 @@ from core.rbac.ports import PasswordHasher, RateCounter, RbacUnitOfWork, TokenSt
 from core.rbac.service import (
     LOGIN_FAIL_ACCOUNT,
     LOGIN_FAIL_ACCOUNT_IP,
+    REAUTH_FAIL_KEY,
     AccessService,
     PrivilegeGuard,
 )
@@ -372,9 +373,6 @@ class DefaultRoleRule(ValueRule):
                 PrivilegeGuard(uow, actor).require_may_grant_roles((role.id,))
 
 
-EMAIL_CHANGE_FAIL_KEY = "email_change_fail:{}"
-
-
 class EmailChangeService:
     """A signed-in user changes their e-mail address: current password, then a link to the new one.
 
@@ -418,7 +416,7 @@ class EmailChangeService:
         """
         email = new_email.strip()
         check_email(email)
-        fail_key = EMAIL_CHANGE_FAIL_KEY.format(user_id)
+        fail_key = REAUTH_FAIL_KEY.format(user_id)
         c = self._config
         failures, retry_after = self._counter.count(fail_key)
         if failures >= c.password_attempts:
