@@ -89,15 +89,25 @@ def settings_for(
 
 
 @pytest.fixture(scope="session")
-def db_url(make_database: Callable[[], str]) -> str:
+def make_seeded_database(make_database: Callable[[], str]) -> Callable[[], str]:
+    """A new database of our own, migrated to head and seeded: for tests that change a lot."""
+
+    def make() -> str:
+        url = make_database()
+        settings = settings_for(url, None)
+        migrate(settings)
+        container = build_container(settings)
+        container.seed().run()
+        container.engine().dispose()
+        return url
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def db_url(make_seeded_database: Callable[[], str]) -> str:
     """The suite's shared database: migrated to head and seeded once."""
-    url = make_database()
-    settings = settings_for(url, None)
-    migrate(settings)
-    container = build_container(settings)
-    container.seed().run()
-    container.engine().dispose()
-    return url
+    return make_seeded_database()
 
 
 class App:

@@ -23,7 +23,7 @@ from adapters.sqlalchemy import tables
 from bootstrap import Container, Settings, build_container, migrate
 from core.backup.model import Manifest
 from entrypoints.http.app import create_app
-from tests.integration.conftest import App, settings_for
+from tests.integration.conftest import App
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKUP = "/api/v1/system/backup"
@@ -161,13 +161,10 @@ def round_trip(container: Container) -> None:
 
 
 @pytest.fixture(scope="module")
-def app(make_database: Callable[[], str], make_app: Callable[..., App], redis_prefix: str) -> App:
-    url = make_database()
-    settings = settings_for(url, None)
-    migrate(settings)
-    container = build_container(settings)
-    container.seed().run()
-    container.engine().dispose()
+def app(
+    make_seeded_database: Callable[[], str], make_app: Callable[..., App], redis_prefix: str
+) -> App:
+    url = make_seeded_database()
     # A Redis namespace of its own: a restore revokes every token in its namespace.
     made = make_app(database_url=url, prefix=f"{redis_prefix}backup:", **_no_scheduler())
     filled = populate(made.client, made.container.engine())

@@ -48,7 +48,6 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from bootstrap import build_container, migrate
 from tests.integration.conftest import App, settings_for
 
 V1 = "/api/v1"
@@ -86,14 +85,12 @@ class Fuzzed:
 
 @pytest.fixture(scope="module")
 def fuzzed(
-    make_database: Callable[[], str], redis_url: str, redis_prefix: str, tmp_path_factory: Any
+    make_seeded_database: Callable[[], str],
+    redis_url: str,
+    redis_prefix: str,
+    tmp_path_factory: Any,
 ) -> Iterator[Fuzzed]:
-    url = make_database()
-    seeded = settings_for(url, None)
-    migrate(seeded)
-    container = build_container(seeded)
-    container.seed().run()
-    container.engine().dispose()
+    url = make_seeded_database()
     outbox: Path = tmp_path_factory.mktemp("fuzz-outbox")
     settings = settings_for(url, redis_url, f"{redis_prefix}fuzz:", outbox_dir=str(outbox))
     with App(settings) as app:

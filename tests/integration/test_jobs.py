@@ -94,14 +94,9 @@ class Cluster:
 
 @pytest.fixture
 def cluster(
-    make_database: Callable[[], str], redis_url: str, redis_prefix: str
+    make_seeded_database: Callable[[], str], redis_url: str, redis_prefix: str
 ) -> Iterator[Cluster]:
-    url = make_database()
-    settings = settings_for(url, None)
-    migrate(settings)
-    container = build_container(settings)
-    container.seed().run()
-    container.engine().dispose()
+    url = make_seeded_database()
     c = Cluster(url, redis_url)
     c.prefix = f"{redis_prefix}jobs:{secrets.token_hex(4)}:"
     yield c

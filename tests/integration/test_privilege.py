@@ -13,8 +13,7 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 
-from bootstrap import build_container, migrate
-from tests.integration.conftest import App, settings_for, unique
+from tests.integration.conftest import App, unique
 
 P = "/api/v1/permission"
 PASSWORD = "a fine passphrase"
@@ -58,14 +57,9 @@ def _user(app: App, admin: dict[str, str], name: str, role_ids: list[int]) -> in
 
 @pytest.fixture(scope="module")
 def world(
-    make_database: Callable[[], str], make_app: Callable[..., App], redis_prefix: str
+    make_seeded_database: Callable[[], str], make_app: Callable[..., App], redis_prefix: str
 ) -> World:
-    url = make_database()
-    settings = settings_for(url, None)
-    migrate(settings)
-    container = build_container(settings)
-    container.seed().run()
-    container.engine().dispose()
+    url = make_seeded_database()
     app = make_app(database_url=url, prefix=f"{redis_prefix}priv:")
     admin = app.login("admin", "admin123")
     labels = app.client.get(f"{P}/perm-label", headers=admin, params={"size": 100}).json()

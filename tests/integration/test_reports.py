@@ -18,8 +18,8 @@ from sqlalchemy import case, func, literal, select, true, union_all
 from sqlalchemy.exc import SAWarning
 
 from adapters.sqlalchemy import tables
-from bootstrap import Settings, build_container, migrate
-from tests.integration.conftest import App, settings_for, unique
+from bootstrap import Settings
+from tests.integration.conftest import App, unique
 
 RC = "/api/v1/business/reg-code"
 REPORT = "/api/v1/report"
@@ -27,14 +27,9 @@ BULK = 100_000
 
 
 @pytest.fixture(scope="module")
-def own(make_database: Callable[[], str]) -> str:
+def own(make_seeded_database: Callable[[], str]) -> str:
     """A database of this module's own: 100,000 codes must not disturb the shared one."""
-    url = make_database()
-    settings = settings_for(url, None)
-    migrate(settings)
-    container = build_container(settings)
-    container.seed().run()
-    container.engine().dispose()
+    url = make_seeded_database()
     return url
 
 

@@ -139,6 +139,46 @@ class AccessService:
         return self._cache
 
 
+class Reauthentication:
+    """A signed-in user proves itself again with its current password, with few guesses.
+
+    Wrong passwords count per user across every use case that asks (password change,
+    e-mail change): at the limit every session of the user is signed out (a thief guessing
+    loses the stolen session; the owner signs in again) and further tries are refused
+    (429) until the window ends.
+    """
+
+    def __init__(
+        self,
+        hasher: PasswordHasher,
+        counter: RateCounter,
+        tokens: TokenStore,
+        attempts: int,
+        window_seconds: int,
+    ) -> None:
+        self._hasher = hasher
+        self._counter = counter
+        self._tokens = tokens
+        self._attempts = attempts
+        self._window = window_seconds
+
+    def check(self, user: User, password: str, field: str) -> None:
+        """Passes when `password` is the user's; 422 `{field}_wrong` otherwise."""
+        assert user.id is not None
+        key = REAUTH_FAIL_KEY.format(user.id)
+        failures, retry_after = self._counter.count(key)
+        if failures >= self._attempts:
+            raise TooManyRequests(
+                "too many wrong passwords, try again later",
+                retry_after or self._window,
+                "rate_limited",
+            )
+        if not self._hasher.verify(user.password_hash, password):
+            if self._counter.hit(key, self._window) >= self._attempts:
+                self._tokens.revoke_all(user.id)
+            raise InvalidInput("the current password is wrong", f"{field}_wrong", field)
+
+
 class AuthService:
     """Signs users in and out and decides what a caller may do."""
 
@@ -164,6 +204,9 @@ class AuthService:
         self._clock = clock
         self._policy = policy
         self._dummy_hash: str | None = None
+        self._reauth = Reauthentication(
+            hasher, counter, tokens, policy.max_failed_logins, policy.failed_login_window_seconds
+        )
 
     def login(
         self, username: str, password: str, ip: str = "", user_agent: str = ""
@@ -284,24 +327,9 @@ class AuthService:
         session is signed out (a thief guessing loses the stolen session) and further tries
         are refused (429) until the window ends.
         """
-        policy = self._policy
-        fail_key = REAUTH_FAIL_KEY.format(principal.user_id)
-        failures, retry_after = self._counter.count(fail_key)
-        if failures >= policy.max_failed_logins:
-            raise TooManyRequests(
-                "too many wrong passwords, try again later",
-                retry_after or policy.failed_login_window_seconds,
-                "rate_limited",
-            )
         with self._uow() as uow:
             user = require(uow.users.get(principal.user_id, lock=True), "user")
-            if not self._hasher.verify(user.password_hash, old_password):
-                hits = self._counter.hit(fail_key, policy.failed_login_window_seconds)
-                if hits >= policy.max_failed_logins:
-                    self._tokens.revoke_all(principal.user_id)
-                raise InvalidInput(
-                    "the current password is wrong", "old_password_wrong", "old_password"
-                )
+            self._reauth.check(user, old_password, "old_password")
             check_password_policy(new_password, username=user.username)
             user.password_hash = self._hasher.hash(new_password)
             user.stamp_modified(principal.user_id, self._clock.now())

@@ -12,9 +12,9 @@ from core.rbac.ports import PasswordHasher, RateCounter, RbacUnitOfWork, TokenSt
 from core.rbac.service import (
     LOGIN_FAIL_ACCOUNT,
     LOGIN_FAIL_ACCOUNT_IP,
-    REAUTH_FAIL_KEY,
     AccessService,
     PrivilegeGuard,
+    Reauthentication,
 )
 from core.registration import mails
 from core.registration.model import (
@@ -399,6 +399,9 @@ class EmailChangeService:
         self._counter = counter
         self._mailer = mailer
         self._login_tokens = login_tokens
+        self._reauth = Reauthentication(
+            hasher, counter, login_tokens, config.password_attempts, config.password_window_seconds
+        )
         self._access = access
         self._clock = clock
         self._config = config
@@ -416,23 +419,9 @@ class EmailChangeService:
         """
         email = new_email.strip()
         check_email(email)
-        fail_key = REAUTH_FAIL_KEY.format(user_id)
-        c = self._config
-        failures, retry_after = self._counter.count(fail_key)
-        if failures >= c.password_attempts:
-            raise TooManyRequests(
-                "too many wrong passwords, try again later",
-                retry_after or c.password_window_seconds,
-                "rate_limited",
-            )
         with self._uow() as uow:
             user = require(uow.users.get(user_id), "user")
-        if not self._hasher.verify(user.password_hash, current_password):
-            if self._counter.hit(fail_key, c.password_window_seconds) >= c.password_attempts:
-                self._login_tokens.revoke_all(user_id)
-            raise InvalidInput(
-                "the current password is wrong", "current_password_wrong", "current_password"
-            )
+        self._reauth.check(user, current_password, "current_password")
         if same_address(email, user.email):
             raise InvalidInput("this is already your e-mail address", "email_unchanged", "email")
         self._throttle.admit("email_change", ip, email)
@@ -444,7 +433,7 @@ class EmailChangeService:
             old_email=user.email or "",
             new_email=email,
             fingerprint=fingerprint(user.password_hash),
-            expires_at=deadline(self._clock.now(), c.link_ttl_seconds),
+            expires_at=deadline(self._clock.now(), self._config.link_ttl_seconds),
         )
         token = self._links.issue(LinkKind.EMAIL, change.to_payload())
         values = {
@@ -460,7 +449,7 @@ class EmailChangeService:
             notice = dict(values, link="")
             self._mailer.send(mails.compose(EMAIL_NOTICE, lang, change.old_email, notice))
         self._mailer.send(mails.compose(LinkKind.EMAIL, lang, email, values))
-        return c.link_ttl_seconds
+        return self._config.link_ttl_seconds
 
     def pending(self, token: str) -> EmailChange:
         """What a live e-mail link would change, for the confirmation page."""
