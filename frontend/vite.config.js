@@ -64,6 +64,9 @@ export default defineConfig(({ mode }) => {
       setupFiles: ['tests/setup.js'],
       env: { VITE_APP_BASE_API: env.VITE_APP_BASE_API || '/api/v1' },
       restoreMocks: true,
+      // A page test mounts Element Plus pages in jsdom: seconds on a loaded 2-core CI machine.
+      // The limit only stops a hung test; no test asserts on time.
+      testTimeout: 30000,
       // Let Vite transform Element Plus in tests too: run by Node directly, its default import
       // of the CommonJS async-validator gets the module object, and form validation silently
       // passes everything.
