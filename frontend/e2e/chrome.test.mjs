@@ -61,3 +61,81 @@ describe('first load', () => {
     await context.close()
   })
 })
+
+describe('theme drawer', () => {
+  it('dark mode and the theme colour are applied, remembered, and on <html> before the app mounts', LIMIT, async () => {
+    const { context, page } = await englishPage()
+    // Records the state of <html> when the app first renders into #app.
+    await context.addInitScript(() => {
+      new MutationObserver((records, observer) => {
+        const app = document.getElementById('app')
+        if (!app || !app.firstElementChild) return
+        observer.disconnect()
+        const root = document.documentElement
+        window.__atMount = { dark: root.classList.contains('dark'), primary: root.style.getPropertyValue('--el-color-primary') }
+      }).observe(document, { childList: true, subtree: true })
+    })
+    const { uiLogin } = await import('./setup.mjs')
+    await uiLogin(page, backend.url, 'admin', 'admin123')
+    assert.deepEqual(await page.evaluate(() => window.__atMount), { dark: false, primary: '' })
+
+    await page.locator('.navbar-settings').click()
+    const drawer = page.locator('.settings-drawer')
+    await drawer.getByText('Dark mode').waitFor()
+    await drawer.locator('.setting-dark').click()
+    await drawer.locator('.settings-swatch[data-color="#11a983"]').click()
+    await drawer.locator('.setting-sidebar-logo').click()
+    const styles = () =>
+      page.evaluate(() => ({
+        dark: document.documentElement.classList.contains('dark'),
+        primary: getComputedStyle(document.documentElement).getPropertyValue('--el-color-primary').trim(),
+        bg: getComputedStyle(document.body).backgroundColor,
+        logo: !!document.querySelector('.sidebar-logo')
+      }))
+    const applied = await styles()
+    assert.equal(applied.dark, true)
+    assert.equal(applied.primary, '#11a983')
+    assert.equal(applied.logo, false)
+    assert.notEqual(applied.bg, 'rgb(240, 242, 245)', 'the page background follows dark mode')
+    await page.keyboard.press('Escape')
+
+    await page.reload()
+    await page.locator('.app-wrapper .sidebar-menu').waitFor()
+    assert.deepEqual(await page.evaluate(() => window.__atMount), { dark: true, primary: '#11a983' })
+    assert.deepEqual(await styles(), applied)
+    await context.close()
+  })
+})
+
+describe('tags view', () => {
+  it('a page keeps its state between tabs; the context menu refreshes it and closes tabs', LIMIT, async () => {
+    const { context, page } = await englishPage()
+    const { uiLogin, openTablePage } = await import('./setup.mjs')
+    await uiLogin(page, backend.url, 'admin', 'admin123')
+    await openTablePage(page, backend.url, '/permission/user')
+    const search = page.locator('.app-main .search-form input').first()
+    await search.fill('kept-alive')
+    const tag = (name) => page.locator('.tags-view .tags-item', { hasText: name })
+    await tag('Home').click()
+    await page.locator('.app-main .dashboard, .app-main').first().waitFor()
+    await page.waitForURL(/\/index$/)
+    await tag('Users').click()
+    await page.waitForURL(/\/permission\/user$/)
+    assert.equal(await search.inputValue(), 'kept-alive', 'the user page was kept alive')
+
+    await tag('Users').click({ button: 'right' })
+    const menu = page.locator('.tags-context-menu')
+    assert.deepEqual(await menu.locator('li').allInnerTexts(), ['Refresh', 'Close', 'Close others', 'Close tabs to the left', 'Close tabs to the right', 'Close all'])
+    const reloaded = page.waitForResponse((r) => /\/api\/v1\/permission\/user\?/.test(r.url()))
+    await menu.locator('[data-action="refresh"]').click()
+    await reloaded
+    await page.waitForFunction(() => document.querySelector('.app-main .search-form input')?.value === '')
+    assert.equal(await menu.count(), 0)
+
+    await tag('Users').click({ button: 'right' })
+    await menu.locator('[data-action="all"]').click()
+    await page.waitForURL(/\/index$/)
+    assert.deepEqual(await page.locator('.tags-view .tags-item').allInnerTexts(), ['Home'])
+    await context.close()
+  })
+})

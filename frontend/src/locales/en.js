@@ -86,6 +86,26 @@ export default {
     closeAll: 'Close all',
     closeCurrent: 'Close'
   },
+  layoutSettings: {
+    title: 'Layout settings',
+    theme: 'Theme',
+    dark: 'Dark mode',
+    primary: 'Theme colour',
+    layout: 'Layout',
+    tagsView: 'Tags view',
+    fixedHeader: 'Fixed header',
+    sidebarLogo: 'Sidebar logo',
+    savedTip: 'Settings are saved in this browser.',
+    reset: 'Reset to defaults'
+  },
+  tagsMenu: {
+    refresh: 'Refresh',
+    close: 'Close',
+    closeOthers: 'Close others',
+    closeLeft: 'Close tabs to the left',
+    closeRight: 'Close tabs to the right',
+    closeAll: 'Close all'
+  },
   request: {
     networkError: 'Network error: the server cannot be reached',
     timeout: 'The request timed out, please try again',

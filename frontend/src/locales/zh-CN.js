@@ -86,6 +86,26 @@ export default {
     closeAll: '关闭所有',
     closeCurrent: '关闭当前'
   },
+  layoutSettings: {
+    title: '布局设置',
+    theme: '主题',
+    dark: '暗黑模式',
+    primary: '主题颜色',
+    layout: '布局',
+    tagsView: '开启标签页',
+    fixedHeader: '固定头部',
+    sidebarLogo: '侧边栏 Logo',
+    savedTip: '设置保存在当前浏览器中。',
+    reset: '恢复默认'
+  },
+  tagsMenu: {
+    refresh: '刷新页面',
+    close: '关闭当前',
+    closeOthers: '关闭其他',
+    closeLeft: '关闭左侧',
+    closeRight: '关闭右侧',
+    closeAll: '全部关闭'
+  },
   request: {
     networkError: '网络异常，无法连接到服务器',
     timeout: '请求超时，请稍后重试',
