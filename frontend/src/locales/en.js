@@ -106,6 +106,20 @@ export default {
     closeRight: 'Close tabs to the right',
     closeAll: 'Close all'
   },
+  cronBuilder: {
+    open: 'Builder',
+    unreadable: 'The expression in the box does not have 5 or 6 fields: a choice here starts a new one.',
+    field: { second: 'Second', minute: 'Minute', hour: 'Hour', day: 'Day', month: 'Month', week: 'Weekday' },
+    unit: { second: 'second(s)', minute: 'minute(s)', hour: 'hour(s)', day: 'day(s)', month: 'month(s)', week: 'weekday(s)' },
+    every: 'Every {unit}',
+    rangeFrom: 'From',
+    rangeTo: 'to',
+    stepFrom: 'Starting at',
+    stepEvery: ', every',
+    specific: 'These:',
+    custom: 'As typed:',
+    weekday: { sun: 'Sun', mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat' }
+  },
   request: {
     networkError: 'Network error: the server cannot be reached',
     timeout: 'The request timed out, please try again',

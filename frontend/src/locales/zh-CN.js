@@ -106,6 +106,20 @@ export default {
     closeRight: '关闭右侧',
     closeAll: '全部关闭'
   },
+  cronBuilder: {
+    open: '生成表达式',
+    unreadable: '输入框中的表达式不是 5 或 6 个字段：在此处选择将生成新的表达式。',
+    field: { second: '秒', minute: '分钟', hour: '小时', day: '日', month: '月', week: '周' },
+    unit: { second: '秒', minute: '分钟', hour: '小时', day: '日', month: '月', week: '周' },
+    every: '每{unit}',
+    rangeFrom: '周期从',
+    rangeTo: '到',
+    stepFrom: '从',
+    stepEvery: '开始，每',
+    specific: '指定：',
+    custom: '按输入：',
+    weekday: { sun: '周日', mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五', sat: '周六' }
+  },
   request: {
     networkError: '网络异常，无法连接到服务器',
     timeout: '请求超时，请稍后重试',
