@@ -2,7 +2,9 @@
 // theme drawer's settings survive a reload, and the tags bar's context menu and kept-alive pages.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { launchBrowser, startBackend } from './setup.mjs'
+import { launchBrowser, openTablePage, screenshotSeries, startBackend, uiLogin } from './setup.mjs'
+
+const shot = screenshotSeries('chrome')
 
 const LIMIT = { timeout: 90_000 }
 const FIRST_LOAD_BUDGET = 300 * 1024
@@ -75,7 +77,6 @@ describe('theme drawer', () => {
         window.__atMount = { dark: root.classList.contains('dark'), primary: root.style.getPropertyValue('--el-color-primary') }
       }).observe(document, { childList: true, subtree: true })
     })
-    const { uiLogin } = await import('./setup.mjs')
     await uiLogin(page, backend.url, 'admin', 'admin123')
     assert.deepEqual(await page.evaluate(() => window.__atMount), { dark: false, primary: '' })
 
@@ -97,12 +98,15 @@ describe('theme drawer', () => {
     assert.equal(applied.primary, '#11a983')
     assert.equal(applied.logo, false)
     assert.notEqual(applied.bg, 'rgb(240, 242, 245)', 'the page background follows dark mode')
+    await shot(page, 'theme-drawer-dark')
     await page.keyboard.press('Escape')
 
     await page.reload()
     await page.locator('.app-wrapper .sidebar-menu').waitFor()
     assert.deepEqual(await page.evaluate(() => window.__atMount), { dark: true, primary: '#11a983' })
     assert.deepEqual(await styles(), applied)
+    await openTablePage(page, backend.url, '/permission/user')
+    await shot(page, 'users-dark-green')
     await context.close()
   })
 })
@@ -110,7 +114,6 @@ describe('theme drawer', () => {
 describe('tags view', () => {
   it('a page keeps its state between tabs; the context menu refreshes it and closes tabs', LIMIT, async () => {
     const { context, page } = await englishPage()
-    const { uiLogin, openTablePage } = await import('./setup.mjs')
     await uiLogin(page, backend.url, 'admin', 'admin123')
     await openTablePage(page, backend.url, '/permission/user')
     const search = page.locator('.app-main .search-form input').first()
@@ -136,6 +139,47 @@ describe('tags view', () => {
     await menu.locator('[data-action="all"]').click()
     await page.waitForURL(/\/index$/)
     assert.deepEqual(await page.locator('.tags-view .tags-item').allInnerTexts(), ['Home'])
+    await context.close()
+  })
+})
+
+describe('cron builder', () => {
+  it('builds an expression in the job form that the API previews', LIMIT, async () => {
+    const { context, page } = await englishPage()
+    await uiLogin(page, backend.url, 'admin', 'admin123')
+    await openTablePage(page, backend.url, '/system/job')
+    await page.locator('.add-job').click()
+    const dialog = page.getByRole('dialog', { name: 'Add job' })
+    await dialog.waitFor()
+    await dialog.locator('.cron-builder-toggle').click()
+    const builder = dialog.locator('.cron-builder')
+    await builder.getByRole('tab', { name: 'Minute' }).click()
+    const previewed = (expr) => page.waitForResponse((r) => r.url().includes('/system/job/cron/next') && new URL(r.url()).searchParams.get('expr') === expr)
+    let answer = previewed('*/15 * * * *')
+    await builder.locator('.cron-pane-minute .el-radio[data-type="step"]').click()
+    await builder.locator('.cron-pane-minute .cron-step input').fill('15')
+    await builder.locator('.cron-pane-minute .cron-step input').press('Tab')
+    assert.equal((await answer).status(), 200)
+    assert.equal(await dialog.locator('.job-cron input').inputValue(), '*/15 * * * *')
+
+    answer = previewed('*/15 9-17 * * *')
+    await builder.getByRole('tab', { name: 'Hour' }).click()
+    await builder.locator('.cron-pane-hour .el-radio[data-type="range"]').click()
+    await builder.locator('.cron-pane-hour .cron-range-from input').fill('9')
+    await builder.locator('.cron-pane-hour .cron-range-from input').press('Tab')
+    await builder.locator('.cron-pane-hour .cron-range-to input').fill('17')
+    await builder.locator('.cron-pane-hour .cron-range-to input').press('Tab')
+    assert.equal((await answer).status(), 200)
+    await dialog.locator('.cron-preview li').first().waitFor()
+    assert.equal(await dialog.locator('.cron-preview li').count(), 5)
+    await shot(page, 'cron-builder')
+
+    // A preset picked from the menu shows in the tabs.
+    await dialog.getByRole('button', { name: 'Presets' }).click()
+    await page.locator('.el-dropdown-menu__item:visible', { hasText: '0 3 * * 1' }).click()
+    await builder.getByRole('tab', { name: 'Weekday' }).click()
+    assert.equal(await builder.locator('.cron-pane-week .el-radio.is-checked').getAttribute('data-type'), 'specific')
+    assert.equal(await builder.locator('.cron-pane-week .cron-value.is-checked').innerText(), 'Mon')
     await context.close()
   })
 })

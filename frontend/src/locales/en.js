@@ -111,7 +111,7 @@ export default {
     unreadable: 'The expression in the box does not have 5 or 6 fields: a choice here starts a new one.',
     field: { second: 'Second', minute: 'Minute', hour: 'Hour', day: 'Day', month: 'Month', week: 'Weekday' },
     unit: { second: 'second(s)', minute: 'minute(s)', hour: 'hour(s)', day: 'day(s)', month: 'month(s)', week: 'weekday(s)' },
-    every: 'Every {unit}',
+    everyOf: { second: 'Every second', minute: 'Every minute', hour: 'Every hour', day: 'Every day', month: 'Every month', week: 'Any weekday' },
     rangeFrom: 'From',
     rangeTo: 'to',
     stepFrom: 'Starting at',

@@ -111,7 +111,7 @@ export default {
     unreadable: '输入框中的表达式不是 5 或 6 个字段：在此处选择将生成新的表达式。',
     field: { second: '秒', minute: '分钟', hour: '小时', day: '日', month: '月', week: '周' },
     unit: { second: '秒', minute: '分钟', hour: '小时', day: '日', month: '月', week: '周' },
-    every: '每{unit}',
+    everyOf: { second: '每秒', minute: '每分钟', hour: '每小时', day: '每日', month: '每月', week: '每周任意一天' },
     rangeFrom: '周期从',
     rangeTo: '到',
     stepFrom: '从',

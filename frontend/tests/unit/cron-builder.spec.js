@@ -78,7 +78,7 @@ describe('the builder component', () => {
     return { wrapper, updates }
   }
 
-  it('shows the expression in its tabs and writes the choices back', async () => {
+  it('shows the expression in its tabs and writes the choices back', { timeout: 20_000 }, async () => {
     const { wrapper, updates } = await mountBuilder('*/15 9-17 * * 1,3,5')
     expect(wrapper.findAll('.el-tabs__item').map((t) => t.text())).toEqual(['Second', 'Minute', 'Hour', 'Day', 'Month', 'Weekday'])
     const pane = (key) => wrapper.find(`.cron-pane-${key}`)
@@ -104,7 +104,7 @@ describe('the builder component', () => {
     wrapper.unmount()
   })
 
-  it('says when the text box holds something it cannot show, in both languages', async () => {
+  it('says when the text box holds something it cannot show, in both languages', { timeout: 20_000 }, async () => {
     const { wrapper } = await mountBuilder('0 9 * * MON-FRI')
     expect(wrapper.find('.cron-pane-week').text()).toContain('MON-FRI')
     await wrapper.setProps({ modelValue: 'not a cron' })

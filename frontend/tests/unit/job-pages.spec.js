@@ -405,7 +405,7 @@ describe('job form cron builder', () => {
     clearDictCache()
   })
 
-  it('opens under the cron box, shows the preset picked, and its choices rewrite the box and the preview', async () => {
+  it('opens under the cron box, shows the preset picked, and its choices rewrite the box and the preview', { timeout: 20_000 }, async () => {
     const calls = jobApi()
     const { wrapper } = await mountWith(JobForm, { props: { open: true, scripts: SCRIPTS, previewDelay: 5 } })
     const form = wrapper.vm.$.setupState.form

@@ -102,7 +102,7 @@ describe('theme settings', () => {
     })
   })
 
-  it('the drawer opens from the navbar; each switch applies at once and is remembered', async () => {
+  it('the drawer opens from the navbar; each switch applies at once and is remembered', { timeout: 20_000 }, async () => {
     const { wrapper } = await mountLayout('/a')
     expect(wrapper.find('.tags-view').exists()).toBe(true)
     expect(wrapper.find('.sidebar-logo').exists()).toBe(true)
@@ -138,7 +138,7 @@ describe('theme settings', () => {
     wrapper.unmount()
   })
 
-  it('the drawer speaks Chinese too', async () => {
+  it('the drawer speaks Chinese too', { timeout: 20_000 }, async () => {
     setLocale('zh-CN')
     const { wrapper } = await mountLayout('/a')
     useSettingsStore().openDrawer()
@@ -167,7 +167,7 @@ describe('tags view', () => {
     expect(tags.cachedViews).toEqual(['home', 'c'])
   })
 
-  it('right click on a tab opens the menu; close left / right / others / all follow it', async () => {
+  it('right click on a tab opens the menu; close left / right / others / all follow it', { timeout: 20_000 }, async () => {
     const { wrapper, router } = await mountLayout('/a')
     for (const p of ['/b', '/c']) {
       await router.push(p)
@@ -225,7 +225,7 @@ describe('tags view', () => {
     wrapper.unmount()
   })
 
-  it('pages keep their state when switching tabs; refresh and closing re-mount them', async () => {
+  it('pages keep their state when switching tabs; refresh and closing re-mount them', { timeout: 20_000 }, async () => {
     const { wrapper, router } = await mountLayout('/a')
     await wrapper.find('.page-a .inc').trigger('click')
     await wrapper.find('.page-a .inc').trigger('click')
