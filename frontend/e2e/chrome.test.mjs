@@ -31,11 +31,13 @@ async function englishPage() {
 }
 
 describe('first load', () => {
-  it('the login page transfers under 300 KB on a cold cache', LIMIT, async () => {
+  /** Bytes on the wire for the login page on a cold cache, and the codings the assets came in. */
+  async function measureLogin(acceptEncoding) {
     const { context, page } = await englishPage()
     const cdp = await context.newCDPSession(page)
     await cdp.send('Network.enable')
     await cdp.send('Network.setCacheDisabled', { cacheDisabled: true })
+    if (acceptEncoding) await cdp.send('Network.setExtraHTTPHeaders', { headers: { 'Accept-Encoding': acceptEncoding } })
     const responses = new Map()
     let encoded = 0
     cdp.on('Network.responseReceived', (e) => responses.set(e.requestId, e.response))
@@ -46,7 +48,6 @@ describe('first load', () => {
     await page.locator('input[name="username"]').waitFor()
     await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {})
     const assets = [...responses.values()].filter((r) => /\/assets\/.*\.(js|css)$/.test(r.url))
-    const kb = (encoded / 1024).toFixed(1)
     const codings = new Set()
     for (const r of assets) {
       const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k.toLowerCase(), v]))
@@ -58,9 +59,28 @@ describe('first load', () => {
       }
       assert.equal(headers['cache-control'], 'public, max-age=31536000, immutable', `${r.url} is cached for a year`)
     }
-    console.log(`login page first load: ${kb} KB transferred (${responses.size} responses, ${assets.length} js/css assets, ${[...codings].join('+') || 'uncompressed'})`)
-    assert.ok(encoded < FIRST_LOAD_BUDGET, `the login page's first load is ${kb} KB, over the 300 KB budget`)
     await context.close()
+    return { encoded, codings: [...codings], responses: responses.size, assets: assets.length }
+  }
+
+  const report = (label, { encoded, codings, responses, assets }) => {
+    const kb = (encoded / 1024).toFixed(1)
+    console.log(`login page first load, ${label}: ${kb} KB transferred (${responses} responses, ${assets} js/css assets, ${codings.join('+') || 'uncompressed'})`)
+    return kb
+  }
+
+  it('the login page transfers under 300 KB on a cold cache', LIMIT, async () => {
+    const measured = await measureLogin(null)
+    const kb = report("Chromium's own Accept-Encoding", measured)
+    assert.deepEqual(measured.codings, ['br'])
+    assert.ok(measured.encoded < FIRST_LOAD_BUDGET, `the login page's first load is ${kb} KB, over the 300 KB budget`)
+  })
+
+  it('a client that takes only gzip gets the gzip copies', LIMIT, async () => {
+    // About 40 KB more than brotli (printed for the record; the budget is the browser's figure).
+    const measured = await measureLogin('gzip, deflate')
+    report('Accept-Encoding: gzip, deflate', measured)
+    assert.deepEqual(measured.codings, ['gzip'])
   })
 })
 

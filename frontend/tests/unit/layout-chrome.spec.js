@@ -271,6 +271,18 @@ describe('tags view', () => {
     await router.push('/nocache')
     await settle()
     expect(wrapper.find('.page-n').text()).toBe('n:0')
+
+    // Without the tags bar no page is kept.
+    useSettingsStore().set('tagsView', false)
+    await settle()
+    await router.push('/a')
+    await settle()
+    await wrapper.find('.page-a .inc').trigger('click')
+    await router.push('/b')
+    await settle()
+    await router.push('/a')
+    await settle()
+    expect(wrapper.find('.page-a').text()).toBe('a:0')
     wrapper.unmount()
   })
 })
