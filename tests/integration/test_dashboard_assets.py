@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import gzip
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.integration.conftest import App, settings_for
+from tests.integration.processes import NginxProcess
+from tests.integration.services import missing
 
 ROOT = Path(__file__).resolve().parents[2]
 JS = b"export const answer = 42;\n" * 200
@@ -92,3 +96,32 @@ def test_nginx_sends_the_precompressed_files_with_the_same_caching() -> None:
     assert f'add_header Cache-Control "{YEAR}"' in assets.group(1)
     index = re.search(r"location = /index.html \{(.*?)\n    \}", conf, re.S)
     assert index and 'add_header Cache-Control "no-cache"' in index.group(1)
+
+
+def test_nginx_sends_the_builds_gzip_copy_and_caches_assets_for_a_year(tmp_path: Path) -> None:
+    if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
+        missing("nginx")
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text("<!doctype html><title>x</title>")
+    (dist / "assets" / "a.js").write_bytes(JS)
+    # Not what nginx would make of a.js: proves the copy on disk is the one sent.
+    copy = JS + b"// the build's copy\n"
+    (dist / "assets" / "a.js.gz").write_bytes(gzip.compress(copy))
+    with NginxProcess(tmp_path, dist, ["127.0.0.1:9"]) as nginx:
+        nginx.start()
+        with httpx.Client(base_url=nginx.url, timeout=10) as c:
+            with c.stream("GET", "/assets/a.js", headers={"Accept-Encoding": "gzip"}) as r:
+                body = b"".join(r.iter_raw())
+                assert r.status_code == 200
+                assert r.headers["content-encoding"] == "gzip"
+                assert "Accept-Encoding" in r.headers["vary"]
+                assert r.headers["cache-control"] == YEAR
+                assert gzip.decompress(body) == copy
+            with c.stream("GET", "/assets/a.js", headers={"Accept-Encoding": "identity"}) as r:
+                assert "content-encoding" not in r.headers
+                assert r.headers["cache-control"] == YEAR
+                assert b"".join(r.iter_raw()) == JS
+            page = c.get("/login", headers={"Accept-Encoding": "identity"})
+            assert page.status_code == 200
+            assert page.headers["cache-control"] == "no-cache"
