@@ -1,5 +1,6 @@
 import { createApp } from 'vue'
 import 'element-plus/dist/index.css'
+import 'element-plus/theme-chalk/dark/css-vars.css'
 import './styles/index.css'
 import { ElLoading } from 'element-plus'
 
@@ -9,8 +10,11 @@ import { installGuard } from './router/guard'
 import pinia from './store'
 import i18n, { getLocale } from './locales'
 import directives from './directives'
+import { applySettings, loadSettings } from './utils/theme'
 
 document.documentElement.setAttribute('lang', getLocale())
+// Dark mode and the theme colour of this browser, on <html> before anything is rendered.
+applySettings(loadSettings())
 
 const app = createApp(App)
 app.use(pinia)

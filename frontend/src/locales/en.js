@@ -86,6 +86,40 @@ export default {
     closeAll: 'Close all',
     closeCurrent: 'Close'
   },
+  layoutSettings: {
+    title: 'Layout settings',
+    theme: 'Theme',
+    dark: 'Dark mode',
+    primary: 'Theme colour',
+    layout: 'Layout',
+    tagsView: 'Tags view',
+    fixedHeader: 'Fixed header',
+    sidebarLogo: 'Sidebar logo',
+    savedTip: 'Settings are saved in this browser.',
+    reset: 'Reset to defaults'
+  },
+  tagsMenu: {
+    refresh: 'Refresh',
+    close: 'Close',
+    closeOthers: 'Close others',
+    closeLeft: 'Close tabs to the left',
+    closeRight: 'Close tabs to the right',
+    closeAll: 'Close all'
+  },
+  cronBuilder: {
+    open: 'Builder',
+    unreadable: 'The expression in the box does not have 5 or 6 fields: a choice here starts a new one.',
+    field: { second: 'Second', minute: 'Minute', hour: 'Hour', day: 'Day', month: 'Month', week: 'Weekday' },
+    unit: { second: 'second(s)', minute: 'minute(s)', hour: 'hour(s)', day: 'day(s)', month: 'month(s)', week: 'weekday(s)' },
+    everyOf: { second: 'Every second', minute: 'Every minute', hour: 'Every hour', day: 'Every day', month: 'Every month', week: 'Any weekday' },
+    rangeFrom: 'From',
+    rangeTo: 'to',
+    stepFrom: 'Starting at',
+    stepEvery: ', every',
+    specific: 'These:',
+    custom: 'As typed:',
+    weekday: { sun: 'Sun', mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat' }
+  },
   request: {
     networkError: 'Network error: the server cannot be reached',
     timeout: 'The request timed out, please try again',

@@ -86,6 +86,40 @@ export default {
     closeAll: '关闭所有',
     closeCurrent: '关闭当前'
   },
+  layoutSettings: {
+    title: '布局设置',
+    theme: '主题',
+    dark: '暗黑模式',
+    primary: '主题颜色',
+    layout: '布局',
+    tagsView: '开启标签页',
+    fixedHeader: '固定头部',
+    sidebarLogo: '侧边栏 Logo',
+    savedTip: '设置保存在当前浏览器中。',
+    reset: '恢复默认'
+  },
+  tagsMenu: {
+    refresh: '刷新页面',
+    close: '关闭当前',
+    closeOthers: '关闭其他',
+    closeLeft: '关闭左侧',
+    closeRight: '关闭右侧',
+    closeAll: '全部关闭'
+  },
+  cronBuilder: {
+    open: '生成表达式',
+    unreadable: '输入框中的表达式不是 5 或 6 个字段：在此处选择将生成新的表达式。',
+    field: { second: '秒', minute: '分钟', hour: '小时', day: '日', month: '月', week: '周' },
+    unit: { second: '秒', minute: '分钟', hour: '小时', day: '日', month: '月', week: '周' },
+    everyOf: { second: '每秒', minute: '每分钟', hour: '每小时', day: '每日', month: '每月', week: '每周任意一天' },
+    rangeFrom: '周期从',
+    rangeTo: '到',
+    stepFrom: '从',
+    stepEvery: '开始，每',
+    specific: '指定：',
+    custom: '按输入：',
+    weekday: { sun: '周日', mon: '周一', tue: '周二', wed: '周三', thu: '周四', fri: '周五', sat: '周六' }
+  },
   request: {
     networkError: '网络异常，无法连接到服务器',
     timeout: '请求超时，请稍后重试',

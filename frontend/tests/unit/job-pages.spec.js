@@ -398,3 +398,39 @@ describe('job-log page', () => {
     wrapper.unmount()
   })
 })
+
+describe('job form cron builder', () => {
+  beforeEach(() => {
+    setLocale('en')
+    clearDictCache()
+  })
+
+  it('opens under the cron box, shows the preset picked, and its choices rewrite the box and the preview', { timeout: 20_000 }, async () => {
+    const calls = jobApi()
+    const { wrapper } = await mountWith(JobForm, { props: { open: true, scripts: SCRIPTS, previewDelay: 5 } })
+    const form = wrapper.vm.$.setupState.form
+    expect(document.body.querySelector('.job-dialog .cron-builder')).toBeNull()
+    document.body.querySelector('.job-dialog .cron-builder-toggle').click()
+    await settle()
+    const builder = document.body.querySelector('.job-dialog .cron-builder')
+    expect(builder).not.toBeNull()
+    expect([...builder.querySelectorAll('.el-tabs__item')].map((t) => t.textContent.trim())).toEqual(['Second', 'Minute', 'Hour', 'Day', 'Month', 'Weekday'])
+
+    form.cron = '0 3 * * 1' // as the presets menu sets it
+    await settle()
+    const checked = (key) => builder.querySelector(`.cron-pane-${key} .el-radio.is-checked`).dataset.type
+    expect(checked('hour')).toBe('specific')
+    expect(builder.querySelector('.cron-pane-hour .cron-value[data-value="3"]').classList).toContain('is-checked')
+
+    // Weekday: every day.
+    const every = builder.querySelector('.cron-pane-week .el-radio[data-type="every"] input')
+    every.checked = true
+    every.dispatchEvent(new Event('change'))
+    await settle()
+    expect(form.cron).toBe('0 3 * * *')
+    // The next-fires preview follows the builder's expression.
+    expect(cronCalls(calls).map((c) => c.params.expr).at(-1)).toBe('0 3 * * *')
+    expect(document.body.querySelectorAll('.cron-preview li')).toHaveLength(5)
+    wrapper.unmount()
+  })
+})

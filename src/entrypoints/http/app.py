@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -139,6 +140,50 @@ def create_app(container: Container) -> FastAPI:
     return app
 
 
+# Precompressed copies written by the build (frontend/scripts/compress.mjs), best first.
+_ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+
+
+def _accepted_encodings(header: str) -> set[str]:
+    """The codings an Accept-Encoding header allows (`q=0` refuses; `*` allows the rest)."""
+    allowed: set[str] = set()
+    refused: set[str] = set()
+    for part in header.lower().split(","):
+        coding, _, params = part.strip().partition(";")
+        coding = coding.strip()
+        if not coding:
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        (allowed if q > 0 else refused).add(coding)
+    if "*" in allowed:
+        allowed |= {name for name, _ in _ENCODINGS} - refused
+    return allowed - refused
+
+
+def _dashboard_file(file: Path, accept_encoding: str, cache: str) -> FileResponse:
+    """`file`, or its precompressed copy when the client accepts that coding."""
+    headers = {"Cache-Control": cache}
+    media_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+    variants = [(name, file.with_name(file.name + suffix)) for name, suffix in _ENCODINGS]
+    present = [(name, path) for name, path in variants if path.is_file()]
+    if present:
+        # Caches must keep the raw and the compressed answers apart.
+        headers["Vary"] = "Accept-Encoding"
+        accepted = _accepted_encodings(accept_encoding)
+        for name, path in present:
+            if name in accepted:
+                headers["Content-Encoding"] = name
+                return FileResponse(path, media_type=media_type, headers=headers)
+    return FileResponse(file, media_type=media_type, headers=headers)
+
+
 def _serve_dashboard(app: FastAPI, dist: Path) -> None:
     """Serve the built dashboard with history-mode fallback, when it has been built."""
     index = dist / "index.html"
@@ -152,10 +197,11 @@ def _serve_dashboard(app: FastAPI, dist: Path) -> None:
         # A NUL byte (`GET /%00`) cannot name a file: resolving it would raise, so a 404.
         if path.startswith(("api/", "docs", "redoc")) or "\x00" in path:
             return JSONResponse({"detail": "not found", "code": "not_found"}, status_code=404)
+        accept_encoding = request.headers.get("accept-encoding", "")
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):
             cache = (
                 "public, max-age=31536000, immutable" if "/assets/" in f"/{path}" else "no-cache"
             )
-            return FileResponse(candidate, headers={"Cache-Control": cache})
-        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+            return _dashboard_file(candidate, accept_encoding, cache)
+        return _dashboard_file(index, accept_encoding, "no-cache")
