@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 LANGUAGES = ("zh-CN", "en")
 # The product's language when the client states none it supports: mails and API messages agree.
 DEFAULT_LANGUAGE = "zh-CN"
@@ -27,3 +29,17 @@ def negotiate_language(accept_language: str | None) -> str:
         if match is not None and q > best_q and q > 0:
             best, best_q = match, q
     return best
+
+
+@dataclass(frozen=True)
+class Text:
+    """A display text in both languages; seeding writes the one `APP_SEED_LANGUAGE` names."""
+
+    zh: str
+    en: str
+
+    def in_(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+NO_TEXT = Text("", "")
