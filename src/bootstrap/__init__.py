@@ -142,6 +142,9 @@ class Settings(BaseSettings):
     sql_echo: bool = False
     argon2_memory_kib: int = Field(default=19456, ge=8192)
     argon2_time_cost: int = Field(default=2, ge=1)
+    # The one language `fva seed` writes seeded display texts in (role, label, dictionary type,
+    # parameter and job names and remarks, nicknames); fixed once a row exists.
+    seed_language: Literal["zh-CN", "en"] = "zh-CN"
     # --- registration ---
     registration_open: bool = True
     registration_default_role: str = "user"
@@ -463,7 +466,9 @@ class Container(containers.DeclarativeContainer):
         providers.Object(REPORTS_SEED),
         providers.Object(BACKUP_SEED),
     )
-    seed = providers.Factory(SeedService, uow.provider, hasher, clock, seed_bundles)
+    seed = providers.Factory(
+        SeedService, uow.provider, hasher, clock, seed_bundles, settings.provided.seed_language
+    )
 
     cache_probe = providers.Selector(
         backend,

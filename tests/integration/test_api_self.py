@@ -46,11 +46,8 @@ def test_wrong_password_and_unknown_user_give_the_same_401(api: App) -> None:
         f"{API}/user/login", data={"username": unique("ghost"), "password": "nope-nope"}
     )
     assert a.status_code == b.status_code == 401
-    assert (
-        a.json()
-        == b.json()
-        == {"detail": "incorrect username or password", "code": "bad_credentials"}
-    )
+    # No Accept-Language: the product's default language, zh-CN (as the mails).
+    assert a.json() == b.json() == {"detail": "用户名或密码错误", "code": "bad_credentials"}
 
 
 def test_info_routers_and_profile_update(api: App, admin: dict[str, str]) -> None:

@@ -63,9 +63,11 @@ def test_unhandled_error_is_a_generic_500(make_app: Callable[..., App]) -> None:
     sink = logger.add(logged.append, level="ERROR", backtrace=False, diagnose=False)
 
     api.app.add_api_route("/api/v1/test-boom", boom, methods=["GET"])
-    r = api.client.get("/api/v1/test-boom")
+    r = api.client.get("/api/v1/test-boom", headers={"Accept-Language": "en"})
     assert r.status_code == 500
     assert r.json() == {"detail": "internal server error", "code": "internal_error"}
+    zh = api.client.get("/api/v1/test-boom")  # no header: the product's default, zh-CN
+    assert zh.json() == {"detail": "服务器内部错误", "code": "internal_error"}
     assert "SELECT" not in r.text and "Traceback" not in r.text
     logger.remove(sink)
     assert any(

@@ -12,6 +12,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, inspect, text
 
 from bootstrap import Settings, downgrade, migrate
+from core.jobs.seed import SEED_JOBS
 from tests.integration.conftest import App, unique
 from tests.integration.test_jobs import Inbox, _free_port, wait_for
 
@@ -32,7 +33,9 @@ def _seeded(api: App, headers: dict[str, str], script: str) -> int:
     jobs = api.client.get(
         f"{API}/system/job", headers=headers, params={"script": script, "size": 100}
     ).json()["items"]
-    return int(next(j["id"] for j in jobs if j["name"].startswith("clean")))
+    # The seeded job, named in APP_SEED_LANGUAGE: either language of its seed name.
+    names = {n for spec in SEED_JOBS for n in (spec["name"].zh, spec["name"].en)}
+    return int(next(j["id"] for j in jobs if j["name"] in names))
 
 
 # --- purges ------------------------------------------------------------------------------

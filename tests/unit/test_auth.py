@@ -119,3 +119,25 @@ def test_a_forged_token_is_refused(seeded: Container) -> None:
         seeded.auth().authenticate("1|made-up-jti|2099-01-01T00:00:00+00:00|admin")
     with pytest.raises(Unauthorized):
         seeded.auth().authenticate("garbage")
+
+
+def test_a_failed_login_logs_a_stable_reason_code(seeded: Container, store: Store) -> None:
+    """The login log holds codes the dashboard words in its language, never English prose."""
+    from core.audit.model import LoginFailure, LoginLog
+
+    auth = seeded.auth()
+    with pytest.raises(Unauthorized):
+        auth.login("admin", "bad-password", "10.2.2.2")
+    with pytest.raises(Unauthorized):
+        auth.login("nobody", "whatever123", "10.2.2.2")
+    for _ in range(seeded.settings().max_failed_logins + 1):
+        with pytest.raises((Unauthorized, TooManyRequests)):
+            auth.login("user", "bad-password", "10.3.3.3")
+    opt_id = auth.authenticate(auth.login("opt", "opt123").access_token).user_id
+    admin_id = auth.authenticate(auth.login("admin", "admin123").access_token).user_id
+    seeded.users().set_status(admin_id, opt_id, 0)
+    with pytest.raises(Forbidden):
+        auth.login("opt", "opt123", "10.2.2.2")
+    reasons = [x.message for x in store.live(LoginLog) if x.status == "failed"]
+    assert set(reasons) == {c.value for c in LoginFailure}
+    assert reasons[:2] == ["wrong_password", "unknown_user"] and reasons[-1] == "disabled"

@@ -601,8 +601,10 @@ def test_seeded_jobs_are_valid_paused_and_added_only_when_missing(env: Env) -> N
         registry.get(spec["script"]).check(list(spec.get("args", [])), dict(spec.get("kwargs", {})))
         CronExpr.parse(spec["cron"])
     with FakeJobsUnitOfWork(env.store) as uow:
-        assert seed_jobs(uow, T0) == {"jobs": len(SEED_JOBS)}
-        assert seed_jobs(uow, T0) == {"jobs": 0}
+        assert seed_jobs(uow, T0, "zh-CN") == {"jobs": len(SEED_JOBS)}
+        assert seed_jobs(uow, T0, "zh-CN") == {"jobs": 0}
+        # Seeding again in the other language adds no twin of a job it already made.
+        assert seed_jobs(uow, T0, "en") == {"jobs": 0}
     page = env.service.search(JobFilter(), PageRequest(size=100))
     assert {j.status for j in page.items} == {"paused"}
 

@@ -11,7 +11,7 @@ from dependency_injector import providers
 from adapters.memory.registration import InMemoryVerificationTokens
 from bootstrap import Container, Settings
 from core.rbac.model import User
-from core.registration.model import Signup, negotiate_language, token_digest
+from core.registration.model import Signup, token_digest
 from core.registration.service import RegistrationConfig
 from core.shared.errors import (
     BadRequest,
@@ -23,6 +23,7 @@ from core.shared.errors import (
     TooManyRequests,
     Unauthorized,
 )
+from core.shared.language import negotiate_language
 from core.shared.mail import MailMessage
 from tests.unit.fakes import FakeClock, Store
 

@@ -387,7 +387,14 @@ export default {
     userId: 'User ID',
     detailTitle: 'Log detail',
     success: 'Success',
-    failed: 'Failed'
+    failed: 'Failed',
+    // t_login_log.message: a failed sign-in's reason code (older rows: the same words with spaces)
+    reasons: {
+      wrong_password: 'Wrong password',
+      unknown_user: 'Unknown user',
+      throttled: 'Too many failed attempts (locked)',
+      disabled: 'Account disabled'
+    }
   },
   job: {
     name: 'Job name',

@@ -36,6 +36,11 @@ export function setLocale(locale) {
   if (typeof document !== 'undefined') document.documentElement.setAttribute('lang', locale)
 }
 
+/** Whether `key` has a text in the current (or the fallback) locale. */
+export function te(key) {
+  return i18n.global.te(key) || i18n.global.te(key, DEFAULT_LOCALE)
+}
+
 /** Translate outside of components (interceptors, stores, router guards). */
 export function t(key, values) {
   return i18n.global.t(key, values || {})

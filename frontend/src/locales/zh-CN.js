@@ -387,7 +387,14 @@ export default {
     userId: '用户 ID',
     detailTitle: '日志详情',
     success: '成功',
-    failed: '失败'
+    failed: '失败',
+    // t_login_log.message: a failed sign-in's reason code (older rows: the same words with spaces)
+    reasons: {
+      wrong_password: '密码错误',
+      unknown_user: '用户不存在',
+      throttled: '失败次数过多（已锁定）',
+      disabled: '账号已停用'
+    }
   },
   job: {
     name: '任务名称',

@@ -57,7 +57,8 @@ export function formatDetail(detail, max = 3) {
       if (typeof item === 'string') return item
       const field = fieldOf(item && item.loc)
       const msg = (item && item.msg) || ''
-      return field ? `${field}: ${msg}` : msg
+      // The API's schema sentences start with their field already (in the request's language).
+      return field && !msg.startsWith(`${field} `) ? `${field}: ${msg}` : msg
     })
     const more = detail.length > max ? ` (+${detail.length - max})` : ''
     return lines.filter(Boolean).join('; ') + more

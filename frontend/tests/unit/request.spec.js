@@ -156,6 +156,25 @@ describe('request interceptors', () => {
     expect(lastMessage()).toBe('email: value is not a valid email address; password: String should have at least 6 characters')
   })
 
+  it('asks the API for the dashboard\'s language', async () => {
+    const seen = respond(200, {})
+    await service.get('/user/info')
+    expect(seen[0].headers['Accept-Language']).toBe('en')
+    setLocale('zh-CN')
+    await service.get('/user/info')
+    expect(seen[1].headers['Accept-Language']).toBe('zh-CN')
+    setLocale('en')
+  })
+
+  it('on 422 shows the API\'s localized sentences without naming the field twice', async () => {
+    respond(422, {
+      detail: [{ loc: ['body', 'email'], msg: 'email 为必填项', type: 'missing' }],
+      code: 'validation_error'
+    })
+    await expect(service.post('/permission/user', {})).rejects.toBeTruthy()
+    expect(lastMessage()).toBe('email 为必填项')
+  })
+
   it('on other errors shows detail, or a generic text by status', async () => {
     respond(409, { detail: 'Username already exists', code: 'user_exists' })
     await expect(service.post('/permission/user', {})).rejects.toMatchObject({ apiCode: 'user_exists' })

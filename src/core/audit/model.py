@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from core.shared.model import Entity
 
 LOGIN_SUCCESS = "success"
 LOGIN_FAILED = "failed"
+
+
+class LoginFailure(enum.StrEnum):
+    """Why a sign-in failed: a stable code in `t_login_log.message`; the dashboard words it.
+
+    Rows written before these codes hold the same words with spaces ("wrong password").
+    """
+
+    WRONG_PASSWORD = "wrong_password"  # noqa: S105 - a reason, not a password
+    UNKNOWN_USER = "unknown_user"
+    THROTTLED = "throttled"
+    DISABLED = "disabled"
 
 
 @dataclass(kw_only=True, eq=False)

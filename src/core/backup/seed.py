@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from core.rbac.model import MenuType
 from core.rbac.seed import SeedBundle, SeedLabel, SeedMenu
+from core.shared.language import Text
 
 BACKUP_SEED = SeedBundle(
     labels=(
-        SeedLabel("perm:backup:post", "数据备份"),
-        SeedLabel("perm:backup:restore", "数据恢复"),
+        SeedLabel("perm:backup:post", Text("数据备份", "Back up data")),
+        SeedLabel("perm:backup:restore", Text("数据恢复", "Restore data")),
     ),
     menus=(
         SeedMenu(

@@ -8,6 +8,7 @@ from core.config.model import DEFAULT_ROLE, REGISTRATION_OPEN, ConfigSetting
 from core.config.ports import ConfigUnitOfWork
 from core.rbac.model import MenuType
 from core.rbac.seed import SeedBundle, SeedMenu, crud_buttons, crud_labels
+from core.shared.language import Text
 
 OPT = ("opt",)
 SYSTEM_DIR = SeedMenu(
@@ -16,20 +17,30 @@ SYSTEM_DIR = SeedMenu(
 
 PARAMETERS = (
     (
-        "开放自助注册",
+        Text("开放自助注册", "Open self-registration"),
         REGISTRATION_OPEN,
         "true",
-        "true: anyone may register with an e-mail address; false: 403",
+        Text(
+            "true：任何人可用电子邮箱注册；false：注册返回 403",
+            "true: anyone may register with an e-mail address; false: 403",
+        ),
     ),
-    ("新用户默认角色", DEFAULT_ROLE, "user", "role code given to a self-registered user"),
+    (
+        Text("新用户默认角色", "Default role of new users"),
+        DEFAULT_ROLE,
+        "user",
+        Text("自助注册的用户获得的角色编码", "role code given to a self-registered user"),
+    ),
 )
 
 
-def seed_parameters(uow: ConfigUnitOfWork, now: datetime) -> dict[str, int]:
+def seed_parameters(uow: ConfigUnitOfWork, now: datetime, lang: str) -> dict[str, int]:
     added = 0
     for sort, (name, key, value, remark) in enumerate(PARAMETERS, start=1):
         if uow.configs.get_by_key(key) is None:
-            setting = ConfigSetting(name=name, key=key, value=value, remark=remark, sort=sort)
+            setting = ConfigSetting(
+                name=name.in_(lang), key=key, value=value, remark=remark.in_(lang), sort=sort
+            )
             setting.stamp_created(None, now)
             uow.configs.add(setting)
             added += 1
@@ -37,7 +48,7 @@ def seed_parameters(uow: ConfigUnitOfWork, now: datetime) -> dict[str, int]:
 
 
 CONFIG_SEED = SeedBundle(
-    labels=crud_labels("config", "参数", OPT, OPT),
+    labels=crud_labels("config", Text("参数", "parameters"), OPT, OPT),
     menus=(
         SYSTEM_DIR,
         SeedMenu(

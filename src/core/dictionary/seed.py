@@ -9,42 +9,47 @@ from core.dictionary.model import DictItem, DictType
 from core.dictionary.ports import DictUnitOfWork
 from core.rbac.model import MenuType
 from core.rbac.seed import SeedBundle, SeedMenu, crud_buttons, crud_labels
+from core.shared.language import Text
 
 # code, name, [(value, label, label_en, css_class)]
-DICTIONARIES: tuple[tuple[str, str, tuple[tuple[str, str, str, str], ...]], ...] = (
+DICTIONARIES: tuple[tuple[str, Text, tuple[tuple[str, str, str, str], ...]], ...] = (
     (
         "sys_user_status",
-        "用户状态",
+        Text("用户状态", "User status"),
         (("1", "正常", "Enabled", "success"), ("0", "停用", "Disabled", "danger")),
     ),
     (
         "sys_common_status",
-        "通用状态",
+        Text("通用状态", "Common status"),
         (("1", "正常", "Enabled", "success"), ("0", "停用", "Disabled", "danger")),
     ),
     (
         "sys_menu_type",
-        "菜单类型",
+        Text("菜单类型", "Menu type"),
         (
             ("dir", "目录", "Directory", "warning"),
             ("menu", "菜单", "Menu", "success"),
             ("button", "按钮", "Button", "info"),
         ),
     ),
-    ("sys_yes_no", "是否", (("1", "是", "Yes", "primary"), ("0", "否", "No", "info"))),
+    (
+        "sys_yes_no",
+        Text("是否", "Yes or no"),
+        (("1", "是", "Yes", "primary"), ("0", "否", "No", "info")),
+    ),
     (
         "sys_login_status",
-        "登录状态",
+        Text("登录状态", "Login status"),
         (("success", "成功", "Success", "success"), ("failed", "失败", "Failed", "danger")),
     ),
     (
         "sys_job_status",
-        "任务状态",
+        Text("任务状态", "Job status"),
         (("running", "运行中", "Running", "success"), ("paused", "暂停", "Paused", "warning")),
     ),
     (
         "sys_misfire_policy",
-        "错过执行策略",
+        Text("错过执行策略", "Misfire policy"),
         (
             ("run_now", "全部补执行", "Run every missed fire", "primary"),
             ("run_once", "补执行一次", "Run once", "success"),
@@ -53,7 +58,7 @@ DICTIONARIES: tuple[tuple[str, str, tuple[tuple[str, str, str, str], ...]], ...]
     ),
     (
         "sys_job_notify",
-        "任务通知",
+        Text("任务通知", "Job notice"),
         (
             ("none", "不通知", "None", "info"),
             ("failure", "失败时通知", "On failure", "warning"),
@@ -62,7 +67,7 @@ DICTIONARIES: tuple[tuple[str, str, tuple[tuple[str, str, str, str], ...]], ...]
     ),
     (
         "sys_job_log_status",
-        "执行结果",
+        Text("执行结果", "Run result"),
         (
             ("success", "成功", "Success", "success"),
             ("failed", "失败", "Failed", "danger"),
@@ -72,7 +77,7 @@ DICTIONARIES: tuple[tuple[str, str, tuple[tuple[str, str, str, str], ...]], ...]
     ),
     (
         "sys_reg_code_state",
-        "注册码状态",
+        Text("注册码状态", "Reg code state"),
         (
             ("0", "未激活", "Inactive", "info"),
             ("1", "已激活", "Active", "success"),
@@ -82,11 +87,11 @@ DICTIONARIES: tuple[tuple[str, str, tuple[tuple[str, str, str, str], ...]], ...]
 )
 
 
-def seed_dictionaries(uow: DictUnitOfWork, now: datetime) -> dict[str, int]:
+def seed_dictionaries(uow: DictUnitOfWork, now: datetime, lang: str) -> dict[str, int]:
     types = items = 0
     for code, name, entries in DICTIONARIES:
         if uow.dict_types.get_by_code(code) is None:
-            dict_type = DictType(code=code, name=name)
+            dict_type = DictType(code=code, name=name.in_(lang))
             dict_type.stamp_created(None, now)
             uow.dict_types.add(dict_type)
             types += 1
@@ -107,7 +112,7 @@ def seed_dictionaries(uow: DictUnitOfWork, now: datetime) -> dict[str, int]:
 
 
 DICT_SEED = SeedBundle(
-    labels=crud_labels("dict", "字典", OPT, OPT),
+    labels=crud_labels("dict", Text("字典", "dictionaries"), OPT, OPT),
     menus=(
         SYSTEM_DIR,
         SeedMenu(

@@ -10,58 +10,64 @@ from core.jobs.ports import JobsUnitOfWork
 from core.jobs.registry import PURGE_LABEL
 from core.rbac.model import MenuType
 from core.rbac.seed import SeedBundle, SeedLabel, SeedMenu, crud_buttons, crud_labels
+from core.shared.language import Text
 
 OPT = ("opt",)
 SYSTEM_DIR = SeedMenu(
     "system", "系统管理", "System", MenuType.DIR, path="/system", icon="Setting", sort=20, roles=OPT
 )
 
-# Created paused, and only when no live job has the name: an operator turns them on.
+# Created paused, and only when no live job has the name in either language (so seeding again
+# in the other language adds no twin): an operator turns them on.
 SEED_JOBS: tuple[dict[str, Any], ...] = (
     {
-        "name": "clean job logs",
+        "name": Text("清理任务日志", "clean job logs"),
         "script": "clean_job_logs",
         "kwargs": {"days": 30},
         "cron": "0 3 * * *",
-        "remark": "清理 30 天前的任务日志 / delete job logs older than 30 days, daily at 03:00",
+        "remark": Text(
+            "每天 03:00 清理 30 天前的任务日志",
+            "delete job logs older than 30 days, daily at 03:00",
+        ),
     },
     {
-        "name": "clean login logs",
+        "name": Text("清理登录日志", "clean login logs"),
         "script": "clean_login_logs",
         "kwargs": {"days": 180},
         "cron": "10 3 * * *",
-        "remark": "清理 180 天前的登录日志 / delete login logs older than 180 days",
+        "remark": Text("清理 180 天前的登录日志", "delete login logs older than 180 days"),
     },
     {
-        "name": "clean operation logs",
+        "name": Text("清理操作日志", "clean operation logs"),
         "script": "clean_operation_logs",
         "kwargs": {"days": 180},
         "cron": "20 3 * * *",
-        "remark": "清理 180 天前的操作日志 / delete operation logs older than 180 days",
+        "remark": Text("清理 180 天前的操作日志", "delete operation logs older than 180 days"),
     },
     {
-        "name": "expire reg codes",
+        "name": Text("注册码过期处理", "expire reg codes"),
         "script": "expire_reg_codes",
         "cron": "*/10 * * * *",
-        "remark": "将过期注册码标记为已过期 / mark reg codes past their deadline expired",
+        "remark": Text("将过期注册码标记为已过期", "mark reg codes past their deadline expired"),
     },
     {
-        "name": "demo",
+        "name": Text("演示任务", "demo"),
         "script": "demo",
         "kwargs": {"message": "hello", "seconds": 1},
         "cron": "0 * * * *",
-        "remark": "演示任务 / a demo: echoes, sleeps one second",
+        "remark": Text("演示：输出消息并等待一秒", "a demo: echoes, sleeps one second"),
     },
 )
 
 
-def seed_jobs(uow: JobsUnitOfWork, now: datetime) -> dict[str, int]:
+def seed_jobs(uow: JobsUnitOfWork, now: datetime, lang: str) -> dict[str, int]:
     added = 0
     for spec in SEED_JOBS:
-        if uow.jobs.get_by_name(spec["name"]) is not None:
+        name: Text = spec["name"]
+        if any(uow.jobs.get_by_name(n) is not None for n in (name.zh, name.en)):
             continue
         job = Job(
-            **spec,
+            **{**spec, "name": name.in_(lang), "remark": spec["remark"].in_(lang)},
             status=JobStatus.PAUSED,
             misfire_policy=MisfirePolicy.SKIP,
             concurrent=False,
@@ -74,10 +80,10 @@ def seed_jobs(uow: JobsUnitOfWork, now: datetime) -> dict[str, int]:
 
 JOBS_SEED = SeedBundle(
     labels=(
-        *crud_labels("job", "定时任务", OPT, OPT),
-        SeedLabel("perm:job:run", "定时任务执行", OPT),
+        *crud_labels("job", Text("定时任务", "jobs"), OPT, OPT),
+        SeedLabel("perm:job:run", Text("定时任务执行", "Run jobs"), OPT),
         # Linked to no role: only admin, who passes every check, may schedule or run purges.
-        SeedLabel(PURGE_LABEL, "定时任务清理日志", ()),
+        SeedLabel(PURGE_LABEL, Text("定时任务清理日志", "Purge logs by jobs"), ()),
     ),
     menus=(
         SYSTEM_DIR,

@@ -16,20 +16,21 @@ from typing import Any
 from core.rbac.model import ADMIN_ROLE, Menu, MenuType, PermLabel, Role, User
 from core.rbac.ports import PasswordHasher, RbacUnitOfWork
 from core.shared.clock import Clock
+from core.shared.language import DEFAULT_LANGUAGE, NO_TEXT, Text
 
 
 @dataclass(frozen=True)
 class SeedRole:
     code: str
-    name: str
+    name: Text
     sort: int = 0
-    remark: str = ""
+    remark: Text = NO_TEXT
 
 
 @dataclass(frozen=True)
 class SeedLabel:
     label: str
-    name: str
+    name: Text
     roles: tuple[str, ...] = ()
 
 
@@ -52,14 +53,15 @@ class SeedMenu:
 class SeedUser:
     username: str
     password: str
-    nickname: str
+    nickname: Text
     roles: tuple[str, ...]
     demo: bool = True
 
 
-# A module's own data (config parameters, dictionaries, jobs...): given the unit of work
-# and the instant, it adds what is missing by natural key and returns counts of what it added.
-Seeder = Callable[[Any, datetime], dict[str, int]]
+# A module's own data (config parameters, dictionaries, jobs...): given the unit of work, the
+# instant and the seed's language, it adds what is missing by natural key and returns counts of
+# what it added.
+Seeder = Callable[[Any, datetime, str], dict[str, int]]
 
 
 @dataclass(frozen=True)
@@ -82,16 +84,21 @@ class SeedReport:
 
 
 def crud_labels(
-    resource: str, title: str, read_roles: tuple[str, ...], write_roles: tuple[str, ...] = ()
+    resource: str, title: Text, read_roles: tuple[str, ...], write_roles: tuple[str, ...] = ()
 ) -> tuple[SeedLabel, ...]:
-    verbs = {"get": "查询", "post": "新增", "put": "修改", "delete": "删除"}
+    verbs = {
+        "get": ("查询", "Read"),
+        "post": ("新增", "Create"),
+        "put": ("修改", "Edit"),
+        "delete": ("删除", "Delete"),
+    }
     return tuple(
         SeedLabel(
             f"perm:{resource}:{verb}",
-            f"{title}{word}",
+            Text(f"{title.zh}{zh}", f"{en} {title.en}"),
             read_roles if verb == "get" else write_roles,
         )
-        for verb, word in verbs.items()
+        for verb, (zh, en) in verbs.items()
     )
 
 
@@ -118,18 +125,34 @@ READERS = ("opt",)
 
 RBAC_SEED = SeedBundle(
     roles=(
-        SeedRole(ADMIN_ROLE, "超级管理员", 1, "passes every permission check"),
         SeedRole(
-            "opt", "运维人员", 2, "reads everything; writes configs, dictionaries, jobs, reg codes"
+            ADMIN_ROLE,
+            Text("超级管理员", "Administrator"),
+            1,
+            Text("通过所有权限检查", "passes every permission check"),
         ),
-        SeedRole("user", "普通用户", 3, "own profile and reg-code read"),
+        SeedRole(
+            "opt",
+            Text("运维人员", "Operator"),
+            2,
+            Text(
+                "查看全部；可修改参数、字典、定时任务、注册码",
+                "reads everything; writes configs, dictionaries, jobs, reg codes",
+            ),
+        ),
+        SeedRole(
+            "user",
+            Text("普通用户", "User"),
+            3,
+            Text("个人资料，查看注册码", "own profile and reg-code read"),
+        ),
     ),
     labels=(
-        *crud_labels("user", "用户", READERS),
-        *crud_labels("role", "角色", READERS),
-        *crud_labels("menu", "菜单", READERS),
-        *crud_labels("label", "权限标识", READERS),
-        SeedLabel("perm:log:get", "日志查询", READERS),
+        *crud_labels("user", Text("用户", "users"), READERS),
+        *crud_labels("role", Text("角色", "roles"), READERS),
+        *crud_labels("menu", Text("菜单", "menus"), READERS),
+        *crud_labels("label", Text("权限标识", "permission labels"), READERS),
+        SeedLabel("perm:log:get", Text("日志查询", "Read logs"), READERS),
     ),
     menus=(
         SeedMenu(
@@ -236,15 +259,20 @@ RBAC_SEED = SeedBundle(
         ),
     ),
     users=(
-        SeedUser("admin", "admin123", "管理员", (ADMIN_ROLE,), demo=False),
-        SeedUser("opt", "opt123", "运维", ("opt",)),
-        SeedUser("user", "123456", "用户", ("user",)),
+        SeedUser("admin", "admin123", Text("管理员", "Administrator"), (ADMIN_ROLE,), demo=False),
+        SeedUser("opt", "opt123", Text("运维", "Operator"), ("opt",)),
+        SeedUser("user", "123456", Text("用户", "User"), ("user",)),
     ),
 )
 
 
 class SeedService:
-    """Adds the missing initial data; running it twice changes nothing the second time."""
+    """Adds the missing initial data; running it twice changes nothing the second time.
+
+    Display texts (names, remarks, nicknames) are written in one language, `language`, fixed
+    at seed time; rows already there are never rewritten. Menus and dictionary items carry
+    both languages in their own columns and follow the dashboard's language instead.
+    """
 
     def __init__(
         self,
@@ -252,16 +280,19 @@ class SeedService:
         hasher: PasswordHasher,
         clock: Clock,
         bundles: Iterable[SeedBundle],
+        language: str = DEFAULT_LANGUAGE,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._clock = clock
         self._bundles = tuple(bundles)
+        self._lang = language
 
     def run(self, *, production: bool = False) -> SeedReport:
         """In production only `admin` is created, with a random password reported once."""
         report = SeedReport()
         now = self._clock.now()
+        lang = self._lang
         with self._uow() as uow:
             roles: dict[str, Role] = {}
             new_roles: set[str] = set()
@@ -269,7 +300,12 @@ class SeedService:
                 for r in bundle.roles:
                     role = uow.roles.get_by_code(r.code)
                     if role is None:
-                        role = Role(code=r.code, name=r.name, sort=r.sort, remark=r.remark)
+                        role = Role(
+                            code=r.code,
+                            name=r.name.in_(lang),
+                            sort=r.sort,
+                            remark=r.remark.in_(lang),
+                        )
                         role.stamp_created(None, now)
                         uow.roles.add(role)
                         new_roles.add(r.code)
@@ -285,7 +321,7 @@ class SeedService:
                     label = uow.labels.get_by_label(lab.label)
                     created = label is None
                     if label is None:
-                        label = PermLabel(label=lab.label, name=lab.name)
+                        label = PermLabel(label=lab.label, name=lab.name.in_(lang))
                         label.stamp_created(None, now)
                         uow.labels.add(label)
                         report.bump("labels")
@@ -334,7 +370,7 @@ class SeedService:
                     user = User(
                         username=u.username,
                         password_hash=self._hasher.hash(password),
-                        nickname=u.nickname,
+                        nickname=u.nickname.in_(lang),
                     )
                     user.stamp_created(None, now)
                     uow.users.add(user)
@@ -344,7 +380,7 @@ class SeedService:
                     report.bump("users")
             for bundle in self._bundles:
                 for seeder in bundle.seeders:
-                    for kind, n in seeder(uow, now).items():
+                    for kind, n in seeder(uow, now, lang).items():
                         report.bump(kind, n)
             uow.commit()
         return report

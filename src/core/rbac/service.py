@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from core.audit.model import LOGIN_FAILED, LOGIN_SUCCESS, LoginLog
+from core.audit.model import LOGIN_FAILED, LOGIN_SUCCESS, LoginFailure, LoginLog
 from core.rbac.model import (
     DISABLED,
     ENABLED,
@@ -162,8 +162,8 @@ class Reauthentication:
         self._attempts = attempts
         self._window = window_seconds
 
-    def check(self, user: User, password: str, field: str) -> None:
-        """Passes when `password` is the user's; 422 `{field}_wrong` otherwise."""
+    def verify(self, user: User, password: str) -> bool:
+        """Whether `password` is the user's; a wrong one is counted (429 once locked)."""
         assert user.id is not None
         key = REAUTH_FAIL_KEY.format(user.id)
         failures, retry_after = self._counter.count(key)
@@ -173,10 +173,11 @@ class Reauthentication:
                 retry_after or self._window,
                 "rate_limited",
             )
-        if not self._hasher.verify(user.password_hash, password):
-            if self._counter.hit(key, self._window) >= self._attempts:
-                self._tokens.revoke_all(user.id)
-            raise InvalidInput("the current password is wrong", f"{field}_wrong", field)
+        if self._hasher.verify(user.password_hash, password):
+            return True
+        if self._counter.hit(key, self._window) >= self._attempts:
+            self._tokens.revoke_all(user.id)
+        return False
 
 
 class AuthService:
@@ -229,16 +230,16 @@ class AuthService:
         if user is None or user.id is None:
             # Cost the same as a real check, so timing does not reveal which usernames exist.
             self._hasher.verify(self._dummy(), password)
-            return self._fail((ip_key,), username, ip, user_agent, "unknown user")
+            return self._fail((ip_key,), username, ip, user_agent, LoginFailure.UNKNOWN_USER)
         pair_key = LOGIN_FAIL_ACCOUNT_IP.format(user.id, ip)
         account_key = LOGIN_FAIL_ACCOUNT.format(user.id)
         self._refuse_locked(username, ip, user_agent, pair_key, policy.max_failed_logins)
         self._refuse_locked(username, ip, user_agent, account_key, policy.account_failure_ceiling)
         if not self._hasher.verify(user.password_hash, password):
             keys = (ip_key, pair_key, account_key)
-            return self._fail(keys, username, ip, user_agent, "wrong password")
+            return self._fail(keys, username, ip, user_agent, LoginFailure.WRONG_PASSWORD)
         if user.status != ENABLED:
-            self._log_login(username, ip, user_agent, LOGIN_FAILED, "disabled")
+            self._log_login(username, ip, user_agent, LOGIN_FAILED, LoginFailure.DISABLED)
             raise Forbidden("this account is disabled", "user_disabled")
         # Only this client's own lock on this account lifts: a success elsewhere, or on
         # another account, does not reset what an attacker has spent.
@@ -267,7 +268,7 @@ class AuthService:
     def _refuse_locked(self, username: str, ip: str, ua: str, key: str, limit: int) -> None:
         failures, retry_after = self._counter.count(key)
         if failures >= limit:
-            self._log_login(username, ip, ua, LOGIN_FAILED, "throttled")
+            self._log_login(username, ip, ua, LOGIN_FAILED, LoginFailure.THROTTLED)
             raise TooManyRequests(
                 "too many failed logins, try again later", retry_after, "login_throttled"
             )
@@ -329,7 +330,10 @@ class AuthService:
         """
         with self._uow() as uow:
             user = require(uow.users.get(principal.user_id, lock=True), "user")
-            self._reauth.check(user, old_password, "old_password")
+            if not self._reauth.verify(user, old_password):
+                raise InvalidInput(
+                    "the current password is wrong", "old_password_wrong", "old_password"
+                )
             check_password_policy(new_password, username=user.username)
             user.password_hash = self._hasher.hash(new_password)
             user.stamp_modified(principal.user_id, self._clock.now())
@@ -351,7 +355,11 @@ class AuthService:
 
     def _login_log(self, username: str, ip: str, ua: str, status: str, message: str) -> LoginLog:
         log = LoginLog(
-            username=username[:64], ip=ip[:64], user_agent=ua[:255], status=status, message=message
+            username=username[:64],
+            ip=ip[:64],
+            user_agent=ua[:255],
+            status=status,
+            message=str(message),  # a LoginFailure's plain code
         )
         log.stamp_created(None, self._clock.now())
         return log

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from core.rbac.model import MenuType
 from core.rbac.seed import SeedBundle, SeedMenu, crud_buttons, crud_labels
+from core.shared.language import Text
 
 OPT = ("opt",)
 READERS = ("opt", "user")
 
 REGCODE_SEED = SeedBundle(
-    labels=crud_labels("regcode", "注册码", READERS, OPT),
+    labels=crud_labels("regcode", Text("注册码", "reg codes"), READERS, OPT),
     menus=(
         SeedMenu(
             "business",

@@ -20,9 +20,6 @@ EMAIL_MAX = 254
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NICKNAME_MAX = 64
 
-LANGUAGES = ("zh-CN", "en")
-DEFAULT_LANGUAGE = "zh-CN"
-
 
 class LinkKind(enum.StrEnum):
     """What a one-time link is for; the kind is part of its key, so a link never serves another."""
@@ -236,25 +233,3 @@ class NewAccount:
 
 def deadline(now: datetime, ttl_seconds: int) -> datetime:
     return now + timedelta(seconds=ttl_seconds)
-
-
-def negotiate_language(accept_language: str | None) -> str:
-    """The supported language the client prefers most (RFC 9110 q-values); zh-CN by default."""
-    best, best_q = DEFAULT_LANGUAGE, 0.0
-    for part in (accept_language or "").split(","):
-        tag, _, params = part.strip().partition(";")
-        tag = tag.strip().lower()
-        q = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        primary = tag.split("-", 1)[0]
-        match = {"zh": "zh-CN", "en": "en"}.get(primary)
-        # Earlier entries win ties, as browsers list the preferred language first.
-        if match is not None and q > best_q and q > 0:
-            best, best_q = match, q
-    return best

@@ -421,7 +421,10 @@ class EmailChangeService:
         check_email(email)
         with self._uow() as uow:
             user = require(uow.users.get(user_id), "user")
-        self._reauth.check(user, current_password, "current_password")
+        if not self._reauth.verify(user, current_password):
+            raise InvalidInput(
+                "the current password is wrong", "current_password_wrong", "current_password"
+            )
         if same_address(email, user.email):
             raise InvalidInput("this is already your e-mail address", "email_unchanged", "email")
         self._throttle.admit("email_change", ip, email)

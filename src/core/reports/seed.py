@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from core.rbac.model import MenuType
 from core.rbac.seed import SeedBundle, SeedLabel, SeedMenu
+from core.shared.language import Text
 
 OPT = ("opt",)
 REGCODE_READERS = ("opt", "user")
@@ -78,7 +79,11 @@ _ENTRIES = (
 )
 
 REPORTS_SEED = SeedBundle(
-    labels=tuple(SeedLabel(label, name, roles) for label, name, roles, *_ in _ENTRIES),
+    # A label's name in English is its button's title ("Export users").
+    labels=tuple(
+        SeedLabel(label, Text(name, title_en), roles)
+        for label, name, roles, _, _, _, title_en, _ in _ENTRIES
+    ),
     menus=tuple(
         SeedMenu(
             f"{page}:{verb}",

@@ -196,7 +196,9 @@ def _serve_dashboard(app: FastAPI, dist: Path) -> None:
     def dashboard(path: str, request: Request) -> Response:
         # A NUL byte (`GET /%00`) cannot name a file: resolving it would raise, so a 404.
         if path.startswith(("api/", "docs", "redoc")) or "\x00" in path:
-            return JSONResponse({"detail": "not found", "code": "not_found"}, status_code=404)
+            return JSONResponse(
+                errors.error_body(request, "not_found", "not found"), status_code=404
+            )
         accept_encoding = request.headers.get("accept-encoding", "")
         candidate = (root / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(root):

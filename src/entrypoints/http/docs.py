@@ -16,13 +16,15 @@ from collections.abc import Awaitable, Callable
 from functools import cache
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.openapi.docs import (
     get_redoc_html,
     get_swagger_ui_html,
     get_swagger_ui_oauth2_redirect_html,
 )
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from entrypoints.http.errors import error_body
 
 ASSETS = "/docs-assets"
 OAUTH2_REDIRECT = "/docs/oauth2-redirect"
@@ -110,10 +112,10 @@ def install(app: FastAPI, openapi_url: str, title: str) -> None:
         )
 
     @app.get(f"{ASSETS}/{{asset_tag}}/{{name}}", include_in_schema=False)
-    async def docs_asset(asset_tag: str, name: str) -> Response:
+    async def docs_asset(request: Request, asset_tag: str, name: str) -> Response:
         body = blobs.get(name)
         if asset_tag != tag or body is None:
-            return JSONResponse({"detail": "not found", "code": "not_found"}, status_code=404)
+            return JSONResponse(error_body(request, "not_found", "not found"), status_code=404)
         return Response(
             body,
             media_type=TYPES[Path(name).suffix],

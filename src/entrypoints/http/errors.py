@@ -23,6 +23,8 @@ from core.shared.errors import (
     TooManyRequests,
     Unauthorized,
 )
+from core.shared.language import negotiate_language
+from entrypoints.http.messages import message, validation_message
 
 STATUS: dict[type[DomainError], int] = {
     BadRequest: 400,
@@ -46,6 +48,9 @@ HTTP_CODES = {
 }
 
 
+SOURCES = {"body", "query", "path", "header", "cookie"}
+
+
 def _status(exc: DomainError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS:
@@ -53,17 +58,31 @@ def _status(exc: DomainError) -> int:
     return 400
 
 
-async def domain_error(_: Request, exc: Exception) -> JSONResponse:
+def language_of(request: Request) -> str:
+    """The language the request prefers among the product's (zh-CN when it names none)."""
+    return negotiate_language(request.headers.get("accept-language"))
+
+
+def error_body(request: Request, code: str, fallback: str = "") -> dict[str, Any]:
+    """`{"detail", "code"}` with the catalogue's text of `code` in the request's language."""
+    return {"detail": message(code, language_of(request), fallback), "code": code}
+
+
+async def domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     status = _status(exc)
     headers: dict[str, str] = {}
-    content: dict[str, Any] = {"detail": exc.detail, "code": exc.code}
+    params: dict[str, object] = {"field": getattr(exc, "field", None) or "", "detail": exc.detail}
     if isinstance(exc, TooManyRequests):
         headers["Retry-After"] = str(exc.retry_after)
+        params["retry_after"] = exc.retry_after
+    # Core's English detail is the fallback of a code the catalogue lacks (a test keeps none).
+    detail = message(exc.code, language_of(request), exc.detail, params)
+    content: dict[str, Any] = {"detail": detail, "code": exc.code}
     if isinstance(exc, Unauthorized):
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(exc, InvalidInput) and exc.field:
-        content["detail"] = [{"loc": ["body", exc.field], "msg": exc.detail, "type": exc.code}]
+        content["detail"] = [{"loc": ["body", exc.field], "msg": detail, "type": exc.code}]
     if isinstance(exc, ImportRejected):
         content["detail"] = [
             {"row": e.row, "column": e.column, "message": e.message} for e in exc.errors
@@ -71,24 +90,29 @@ async def domain_error(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(content, status_code=status, headers=headers)
 
 
-async def validation_error(_: Request, exc: Exception) -> JSONResponse:
+async def validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    details = [
-        {
-            "loc": list(e.get("loc", ())),
-            "msg": str(e.get("msg", "")),
-            "type": str(e.get("type", "")),
-        }
-        for e in exc.errors()
-    ]
+    lang = language_of(request)
+    details = []
+    for e in exc.errors():
+        loc = list(e.get("loc", ()))
+        kind = str(e.get("type", ""))
+        # ["body", "email"] names the field `email`; the first part says where it came from.
+        parts = loc[1:] if loc and loc[0] in SOURCES else loc
+        field = ".".join(str(p) for p in parts)
+        details.append(
+            {"loc": loc, "msg": validation_message(kind, field, lang, e.get("ctx")), "type": kind}
+        )
     return JSONResponse({"detail": details, "code": "validation_error"}, status_code=422)
 
 
-async def http_error(_: Request, exc: Exception) -> JSONResponse:
+async def http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = HTTP_CODES.get(exc.status_code, "http_error")
     return JSONResponse(
-        {"detail": exc.detail, "code": code}, status_code=exc.status_code, headers=exc.headers
+        error_body(request, code, str(exc.detail)),
+        status_code=exc.status_code,
+        headers=exc.headers,
     )
 
 
@@ -112,7 +136,7 @@ async def unhandled_error(request: Request, exc: Exception) -> JSONResponse:
             "unhandled error on {} {}", request.method, request.url.path
         )
     return JSONResponse(
-        {"detail": "internal server error", "code": "internal_error"}, status_code=500
+        error_body(request, "internal_error", "internal server error"), status_code=500
     )
 
 

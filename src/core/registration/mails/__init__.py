@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 from string import Template
 
-from core.registration.model import DEFAULT_LANGUAGE, LANGUAGES
+from core.shared.language import DEFAULT_LANGUAGE, LANGUAGES
 from core.shared.mail import MailMessage
 
 

@@ -9,6 +9,8 @@ from fastapi import Query, Request
 from core.audit.ports import LoginLogFilter, OperationLogFilter
 from core.rbac.model import Principal
 from entrypoints.http.deps import container_of, require
+from entrypoints.http.errors import language_of
+from entrypoints.http.messages import route_summary
 from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.audit import LoginLogOut, OperationLogOut
 from entrypoints.http.schemas.common import ListQuery, PageOut
@@ -44,14 +46,22 @@ def login_log(
     )
 
 
-@router.get("/operation", response_model=PageOut[OperationLogOut], summary="operation log")
+@router.get(
+    "/operation",
+    response_model=PageOut[OperationLogOut],
+    summary="operation log (summaries in the request's language)",
+)
 def operation_log(
     request: Request, q: Annotated[OperationLogQuery, Query()], _: CanRead
 ) -> PageOut[OperationLogOut]:
     flt = OperationLogFilter(username=q.username, method=q.method, created=q.created())
     page = container_of(request).audit().operation_logs(flt, q.page_request(q.sort))
+    lang = language_of(request)
+    items = [OperationLogOut.model_validate(x) for x in page.items]
+    for item in items:
+        item.summary = route_summary(item.summary, lang)
     return PageOut(
-        items=[OperationLogOut.model_validate(x) for x in page.items],
+        items=items,
         total=page.total,
         page=page.page,
         size=page.size,

@@ -15,9 +15,11 @@ from collections.abc import Callable
 from fastapi import BackgroundTasks, Request
 from loguru import logger
 
-from core.registration.model import Signup, negotiate_language
+from core.registration.model import Signup
 from core.shared.errors import DomainError
+from core.shared.language import negotiate_language
 from entrypoints.http.deps import Caller, container_of
+from entrypoints.http.messages import message
 from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import ErrorOut
 from entrypoints.http.schemas.rbac import PasswordReset
@@ -37,11 +39,6 @@ from entrypoints.http.schemas.registration import (
 
 router = ApiRouter(prefix="/user", tags=["registration"])
 
-REGISTER_ACCEPTED = "a confirmation link has been sent to the e-mail address"
-EMAIL_ACCEPTED = (
-    "a confirmation link has been sent to the new address; the change happens when it is opened"
-)
-RESET_ACCEPTED = "if an account has this e-mail address, a reset link has been sent to it"
 LINK_ERRORS: dict[int | str, dict[str, object]] = {
     400: {"model": ErrorOut, "description": "token_invalid, token_used or token_expired"}
 }
@@ -81,7 +78,7 @@ def check_availability(request: Request, field: str, body: AvailabilityIn) -> Av
 def register(request: Request, body: RegisterIn) -> RegisterAccepted:
     signup = Signup(**body.model_dump())
     ttl = container_of(request).registration().register(signup, _ip(request), _lang(request))
-    return RegisterAccepted(detail=REGISTER_ACCEPTED, expires_in=ttl)
+    return RegisterAccepted(detail=message("register_accepted", _lang(request)), expires_in=ttl)
 
 
 @router.get(
@@ -122,7 +119,7 @@ def forget_password(
     work = container_of(request).recovery().request_reset(body.email, _ip(request), _lang(request))
     # After the answer, so its timing does not tell whether the address has an account.
     background.add_task(_quietly, work)
-    return Accepted(detail=RESET_ACCEPTED)
+    return Accepted(detail=message("reset_accepted", _lang(request)))
 
 
 @router.put(
@@ -158,7 +155,9 @@ def request_email_change(
         .email_changes()
         .request(caller.user_id, body.email, body.current_password, _ip(request), _lang(request))
     )
-    return EmailChangeAccepted(detail=EMAIL_ACCEPTED, expires_in=ttl)
+    return EmailChangeAccepted(
+        detail=message("email_change_accepted", _lang(request)), expires_in=ttl
+    )
 
 
 @router.get(
