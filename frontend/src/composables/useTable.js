@@ -47,7 +47,14 @@ export function useTable(fetcher, { defaults = {}, toParams, immediate = true } 
     return getList()
   }
 
+  /** A table's `@sort-change`: the column's `prop` is the API's `sort`, asc or desc. */
+  function onSortChange({ prop, order }) {
+    query.sort = order ? prop : ''
+    query.order = order === 'ascending' ? 'asc' : order === 'descending' ? 'desc' : ''
+    return handleQuery()
+  }
+
   if (immediate) getList()
 
-  return { query, list, total, loading, getList, handleQuery, resetQuery }
+  return { query, list, total, loading, getList, handleQuery, resetQuery, onSortChange }
 }
