@@ -5,11 +5,14 @@ const PREFIX = 'columns:'
 
 /**
  * The columns of one list page that the right toolbar's column picker shows or hides.
- * `columns` is `[{ key, label, visible? }]` (`label` an i18n key; `visible: false` hides a
- * column until the user picks it). The choice is kept in localStorage under `columns:<page>`
+ * `columns` is `{ key: label }` (`label` an i18n key), or `[{ key, label, visible? }]`;
+ * the keys in `hidden` (or `visible: false`) start hidden until the user picks them. The choice is kept in localStorage under `columns:<page>`
  * as `{key: shown}`, so it survives a reload; keys it does not know take their default.
  */
-export function useColumns(page, columns) {
+export function useColumns(page, columns, { hidden = [] } = {}) {
+  const list = Array.isArray(columns)
+    ? columns
+    : Object.entries(columns).map(([key, label]) => ({ key, label, visible: !hidden.includes(key) }))
   let saved = {}
   try {
     saved = JSON.parse(getItem(PREFIX + page, '{}')) || {}
@@ -17,7 +20,7 @@ export function useColumns(page, columns) {
     saved = {}
   }
   const items = reactive(
-    columns.map((c) => ({
+    list.map((c) => ({
       key: c.key,
       label: c.label,
       visible: typeof saved[c.key] === 'boolean' ? saved[c.key] : c.visible !== false

@@ -3,6 +3,9 @@ import { ElMessage } from 'element-plus'
 import { confirmAction } from '@/utils/confirm'
 import { t } from '@/locales'
 
+/** A form rule: the field named by the i18n key `label` must be filled in. */
+export const requiredRule = (label, trigger = 'blur') => ({ required: true, trigger, message: () => t('common.required', { field: t(label) }) })
+
 /**
  * Run one API action of a page: on success show `success` (an i18n key or a function giving
  * the text) and call `then`; on failure stay quiet, since the request interceptor has already
