@@ -5,6 +5,8 @@ import { t } from '@/locales'
 
 /** A form rule: the field named by the i18n key `label` must be filled in. */
 export const requiredRule = (label, trigger = 'blur') => ({ required: true, trigger, message: () => t('common.required', { field: t(label) }) })
+/** A form rule: the value must match `pattern`, else the i18n message `message`. */
+export const patternRule = (pattern, message) => ({ pattern, trigger: 'blur', message: () => t(message) })
 
 /**
  * Run one API action of a page: on success show `success` (an i18n key or a function giving
