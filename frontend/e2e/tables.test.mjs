@@ -119,6 +119,12 @@ function tableFaults() {
         if (cell.classList.contains('el-tooltip')) return // ellipsised, with its tooltip
         if (cell.scrollWidth > cell.clientWidth + 1) faults.push(`${header}: "${name(cell)}" overflows (${cell.scrollWidth} > ${cell.clientWidth})`)
         else if (text && (DATETIME.test(text) || !/\s/.test(text)) && lines(cell) > 1) faults.push(`${header}: "${name(cell)}" is broken over ${lines(cell)} lines`)
+        // a word inside the cell (a script name, a code) broken over two lines is cut as well
+        for (const el of cell.querySelectorAll('*')) {
+          const word = (el.innerText || '').trim()
+          if (el.children.length || !word || /\s/.test(word) || !visible(el)) continue
+          if (lines(el) > 1) faults.push(`${header}: "${word.slice(0, 40)}" is broken over ${lines(el)} lines`)
+        }
       })
     }
   }
