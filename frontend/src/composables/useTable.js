@@ -1,12 +1,14 @@
 import { reactive, ref } from 'vue'
-import { cleanParams } from '@/utils/format'
+import { cleanParams, dateRangeParams } from '@/utils/format'
 
 /**
  * State of a server-paginated list page.
  * `fetcher(params)` answers `{items, total, page, size}`; `toParams(query)` turns the search
- * form into API filters (date ranges, sorting), defaulting to the query minus empty values.
+ * form into API filters, defaulting to the query minus empty values; each field named in
+ * `dateRanges` (a [from, to] of the search form) is sent as `<name>_start` / `<name>_end`
+ * bounds (see dateRangeParams) before that.
  */
-export function useTable(fetcher, { defaults = {}, toParams, immediate = true } = {}) {
+export function useTable(fetcher, { defaults = {}, toParams, dateRanges = [], immediate = true } = {}) {
   const initial = () => ({ page: 1, size: 10, ...JSON.parse(JSON.stringify(defaults)) })
   const query = reactive(initial())
   const list = ref([])
@@ -18,7 +20,12 @@ export function useTable(fetcher, { defaults = {}, toParams, immediate = true } 
     const mine = ++seq
     loading.value = true
     try {
-      const params = cleanParams(toParams ? toParams({ ...query }) : { ...query })
+      let params = { ...query }
+      for (const name of dateRanges) {
+        const { [name]: range, ...rest } = params
+        params = { ...rest, ...dateRangeParams(range, name) }
+      }
+      params = cleanParams(toParams ? toParams(params) : params)
       const res = await fetcher(params)
       if (mine !== seq) return // a newer request is on its way
       list.value = (res && res.items) || []
@@ -47,7 +54,14 @@ export function useTable(fetcher, { defaults = {}, toParams, immediate = true } 
     return getList()
   }
 
+  /** A table's `@sort-change`: the column's `prop` is the API's `sort`, asc or desc. */
+  function onSortChange({ prop, order }) {
+    query.sort = order ? prop : ''
+    query.order = order === 'ascending' ? 'asc' : order === 'descending' ? 'desc' : ''
+    return handleQuery()
+  }
+
   if (immediate) getList()
 
-  return { query, list, total, loading, getList, handleQuery, resetQuery }
+  return { query, list, total, loading, getList, handleQuery, resetQuery, onSortChange }
 }

@@ -59,7 +59,9 @@ export default {
     invalidPhone: 'Enter a valid phone number',
     passwordMismatch: 'The two passwords do not match',
     id: 'ID',
-    withColon: '{label}: '
+    withColon: '{label}: ',
+    columns: 'Columns',
+    showColumns: 'Shown columns'
   },
   route: {
     dashboard: 'Home',

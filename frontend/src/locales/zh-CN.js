@@ -59,7 +59,9 @@ export default {
     invalidPhone: '请输入正确的手机号码',
     passwordMismatch: '两次输入的密码不一致',
     id: '编号',
-    withColon: '{label}：'
+    withColon: '{label}：',
+    columns: '显示列',
+    showColumns: '显示的列'
   },
   route: {
     dashboard: '首页',
