@@ -180,6 +180,27 @@ NULLS: list[tuple[str, Callable[[], dict[str, Any]], str]] = [
 ]
 
 
+def _item_paths(api: App) -> list[str]:
+    """Every operation of the document with a `{..._id}` path parameter."""
+    paths = api.client.get("/api/v1/openapi.json").json()["paths"]
+    return [p for p in paths if p.rstrip("}").endswith("_id")]
+
+
+@pytest.mark.parametrize("value", ["0", "-1", str(2**63)])
+def test_a_path_id_outside_bigint_or_below_one_is_a_422(
+    api: App, admin: dict[str, str], value: str
+) -> None:
+    """Never handed to the database: PostgreSQL refuses a BIGINT overflow with an error."""
+    paths = _item_paths(api)
+    assert len(paths) >= 10
+    for path in paths:
+        url = path[: path.rindex("{")] + value
+        r = api.client.get(url, headers=admin)
+        if r.status_code == 405:  # a path that only takes writes
+            r = api.client.put(url, headers=admin, json={})
+        assert r.status_code == 422 and r.json()["code"] == "validation_error", (url, r.text)
+
+
 @pytest.mark.parametrize(("path", "body", "field"), NULLS, ids=[f"{p}:{f}" for p, _, f in NULLS])
 def test_null_on_a_non_nullable_update_field_is_a_422_and_changes_nothing(
     api: App,

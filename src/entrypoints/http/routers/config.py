@@ -12,7 +12,7 @@ from core.rbac.model import Principal
 from entrypoints.http.deps import container_of, require
 from entrypoints.http.pages import Fresh, pages_of
 from entrypoints.http.routing import ApiRouter
-from entrypoints.http.schemas.common import ListQuery, Order, PageOut, fields_of
+from entrypoints.http.schemas.common import Id, ListQuery, Order, PageOut, fields_of
 from entrypoints.http.schemas.config import ConfigCreate, ConfigOut, ConfigUpdate, ConfigValueOut
 from entrypoints.http.schemas.rbac import Created
 
@@ -65,7 +65,7 @@ async def config_by_key(
 
 @router.get("/{setting_id}", response_model=ConfigOut, summary="read a config parameter")
 def get_config(
-    request: Request, setting_id: int, _: Annotated[Principal, require("perm:config:get")]
+    request: Request, setting_id: Id, _: Annotated[Principal, require("perm:config:get")]
 ) -> ConfigOut:
     return ConfigOut.model_validate(fields_of(container_of(request).configs().get(setting_id)))
 
@@ -73,7 +73,7 @@ def get_config(
 @router.put("/{setting_id}", status_code=204, summary="update a config parameter")
 def update_config(
     request: Request,
-    setting_id: int,
+    setting_id: Id,
     body: ConfigUpdate,
     caller: Annotated[Principal, require("perm:config:put")],
 ) -> None:
@@ -84,6 +84,6 @@ def update_config(
 
 @router.delete("/{setting_id}", status_code=204, summary="delete a config parameter")
 def delete_config(
-    request: Request, setting_id: int, caller: Annotated[Principal, require("perm:config:delete")]
+    request: Request, setting_id: Id, caller: Annotated[Principal, require("perm:config:delete")]
 ) -> None:
     container_of(request).configs().delete(caller.user_id, setting_id)

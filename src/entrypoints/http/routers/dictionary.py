@@ -11,7 +11,7 @@ from core.dictionary.ports import DictItemFilter, DictTypeFilter
 from core.rbac.model import Principal
 from entrypoints.http.deps import Caller, container_of, require
 from entrypoints.http.routing import ApiRouter
-from entrypoints.http.schemas.common import ListQuery, Order, PageOut, StatusFilter, fields_of
+from entrypoints.http.schemas.common import Id, ListQuery, Order, PageOut, StatusFilter, fields_of
 from entrypoints.http.schemas.config import (
     DictItemCreate,
     DictItemOut,
@@ -79,7 +79,7 @@ def create_type(
 
 
 @router.get("/dict-type/{type_id}", response_model=DictTypeOut, summary="read a dictionary type")
-def get_type(request: Request, type_id: int, _: CanRead) -> DictTypeOut:
+def get_type(request: Request, type_id: Id, _: CanRead) -> DictTypeOut:
     return DictTypeOut.model_validate(
         fields_of(container_of(request).dictionaries().get_type(type_id))
     )
@@ -88,7 +88,7 @@ def get_type(request: Request, type_id: int, _: CanRead) -> DictTypeOut:
 @router.put("/dict-type/{type_id}", status_code=204, summary="update a dictionary type")
 def update_type(
     request: Request,
-    type_id: int,
+    type_id: Id,
     body: DictTypeUpdate,
     caller: Annotated[Principal, require("perm:dict:put")],
 ) -> None:
@@ -99,7 +99,7 @@ def update_type(
 
 @router.delete("/dict-type/{type_id}", status_code=204, summary="delete a dictionary type")
 def delete_type(
-    request: Request, type_id: int, caller: Annotated[Principal, require("perm:dict:delete")]
+    request: Request, type_id: Id, caller: Annotated[Principal, require("perm:dict:delete")]
 ) -> None:
     container_of(request).dictionaries().delete_type(caller.user_id, type_id)
 
@@ -126,7 +126,7 @@ def create_item(
 
 
 @router.get("/dict-item/{item_id}", response_model=DictItemOut, summary="read a dictionary item")
-def get_item(request: Request, item_id: int, _: CanRead) -> DictItemOut:
+def get_item(request: Request, item_id: Id, _: CanRead) -> DictItemOut:
     return DictItemOut.model_validate(
         fields_of(container_of(request).dictionaries().get_item(item_id))
     )
@@ -135,7 +135,7 @@ def get_item(request: Request, item_id: int, _: CanRead) -> DictItemOut:
 @router.put("/dict-item/{item_id}", status_code=204, summary="update a dictionary item")
 def update_item(
     request: Request,
-    item_id: int,
+    item_id: Id,
     body: DictItemUpdate,
     caller: Annotated[Principal, require("perm:dict:put")],
 ) -> None:
@@ -146,6 +146,6 @@ def update_item(
 
 @router.delete("/dict-item/{item_id}", status_code=204, summary="delete a dictionary item")
 def delete_item(
-    request: Request, item_id: int, caller: Annotated[Principal, require("perm:dict:delete")]
+    request: Request, item_id: Id, caller: Annotated[Principal, require("perm:dict:delete")]
 ) -> None:
     container_of(request).dictionaries().delete_item(caller.user_id, item_id)

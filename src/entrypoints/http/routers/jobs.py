@@ -15,7 +15,7 @@ from core.rbac.model import Principal
 from core.shared.pagination import TimeRange
 from entrypoints.http.deps import container_of, require
 from entrypoints.http.routing import ApiRouter
-from entrypoints.http.schemas.common import ListQuery, PageOut, RangeEnd, RangeStart, fields_of
+from entrypoints.http.schemas.common import Id, ListQuery, PageOut, RangeEnd, RangeStart, fields_of
 from entrypoints.http.schemas.jobs import (
     Cron,
     CronPreview,
@@ -124,7 +124,7 @@ def create_job(
 
 
 @router.get("/job/{job_id}", response_model=JobDetail, summary="read a job and its next fires")
-def get_job(request: Request, job_id: int, _: CanRead) -> JobDetail:
+def get_job(request: Request, job_id: Id, _: CanRead) -> JobDetail:
     view = container_of(request).jobs().get(job_id)
     return JobDetail.model_validate(
         {**fields_of(view.job), "next_fire_times": view.next_fire_times}
@@ -134,7 +134,7 @@ def get_job(request: Request, job_id: int, _: CanRead) -> JobDetail:
 @router.put("/job/{job_id}", status_code=204, summary="update a job")
 def update_job(
     request: Request,
-    job_id: int,
+    job_id: Id,
     body: JobUpdate,
     caller: Annotated[Principal, require("perm:job:put")],
 ) -> None:
@@ -144,7 +144,7 @@ def update_job(
 
 @router.delete("/job/{job_id}", status_code=204, summary="delete a job")
 def delete_job(
-    request: Request, job_id: int, caller: Annotated[Principal, require("perm:job:delete")]
+    request: Request, job_id: Id, caller: Annotated[Principal, require("perm:job:delete")]
 ) -> None:
     container_of(request).jobs().delete(caller.user_id, job_id)
 
@@ -156,21 +156,21 @@ def delete_job(
     summary="run a job once now, in the background",
 )
 def run_job(
-    request: Request, job_id: int, caller: Annotated[Principal, require("perm:job:run")]
+    request: Request, job_id: Id, caller: Annotated[Principal, require("perm:job:run")]
 ) -> RunStarted:
     return RunStarted(log_id=container_of(request).jobs().run_now(caller.user_id, job_id))
 
 
 @router.put("/job/{job_id}/pause", status_code=204, summary="take a job off the schedule")
 def pause_job(
-    request: Request, job_id: int, caller: Annotated[Principal, require("perm:job:put")]
+    request: Request, job_id: Id, caller: Annotated[Principal, require("perm:job:put")]
 ) -> None:
     container_of(request).jobs().pause(caller.user_id, job_id)
 
 
 @router.put("/job/{job_id}/resume", status_code=204, summary="put a job on the schedule")
 def resume_job(
-    request: Request, job_id: int, caller: Annotated[Principal, require("perm:job:put")]
+    request: Request, job_id: Id, caller: Annotated[Principal, require("perm:job:put")]
 ) -> None:
     container_of(request).jobs().resume(caller.user_id, job_id)
 
@@ -201,6 +201,6 @@ def list_logs(
 
 
 @router.get("/job-log/{log_id}", response_model=JobLogDetail, summary="read a job run")
-def get_log(request: Request, log_id: int, caller: CanRead) -> JobLogDetail:
+def get_log(request: Request, log_id: Id, caller: CanRead) -> JobLogDetail:
     entry = container_of(request).jobs().log(log_id)
     return JobLogDetail.model_validate(_log_fields(request, caller, [entry])[0])

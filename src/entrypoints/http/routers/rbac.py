@@ -16,6 +16,7 @@ from entrypoints.http.pages import Fresh, pages_of
 from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import (
     ErrorOut,
+    Id,
     ListQuery,
     Order,
     PageOut,
@@ -160,7 +161,7 @@ def create_user(
 
 @admin.get("/user/{user_id}", response_model=UserOut, summary="read a user")
 def get_user(
-    request: Request, user_id: int, _: Annotated[Principal, require("perm:user:get")]
+    request: Request, user_id: Id, _: Annotated[Principal, require("perm:user:get")]
 ) -> UserOut:
     return _user(*container_of(request).users().get(user_id))
 
@@ -168,7 +169,7 @@ def get_user(
 @admin.put("/user/{user_id}", summary="update a user", status_code=204)
 def update_user(
     request: Request,
-    user_id: int,
+    user_id: Id,
     body: UserUpdate,
     caller: Annotated[Principal, require("perm:user:put")],
 ) -> None:
@@ -180,7 +181,7 @@ def update_user(
 @admin.delete("/user/{user_id}", summary="delete a user", status_code=204)
 def delete_user(
     request: Request,
-    user_id: int,
+    user_id: Id,
     caller: Annotated[Principal, require("perm:user:delete")],
 ) -> None:
     container_of(request).users().delete(caller.user_id, user_id)
@@ -189,7 +190,7 @@ def delete_user(
 @admin.put("/user/{user_id}/active", summary="enable or disable a user", status_code=204)
 def set_user_status(
     request: Request,
-    user_id: int,
+    user_id: Id,
     body: UserStatus,
     caller: Annotated[Principal, require("perm:user:put")],
 ) -> None:
@@ -199,7 +200,7 @@ def set_user_status(
 @admin.put("/user/{user_id}/password", summary="reset a user's password", status_code=204)
 def reset_password(
     request: Request,
-    user_id: int,
+    user_id: Id,
     body: PasswordReset,
     caller: Annotated[Principal, require("perm:user:put")],
 ) -> None:
@@ -209,7 +210,7 @@ def reset_password(
 @admin.put("/user/{user_id}/roles", summary="assign roles to a user", status_code=204)
 def set_user_roles(
     request: Request,
-    user_id: int,
+    user_id: Id,
     body: RoleIds,
     caller: Annotated[Principal, require("perm:user:put")],
 ) -> None:
@@ -259,7 +260,7 @@ def create_role(
 
 @admin.get("/role/{role_id}", response_model=RoleDetail, summary="read a role")
 def get_role(
-    request: Request, role_id: int, _: Annotated[Principal, require("perm:role:get")]
+    request: Request, role_id: Id, _: Annotated[Principal, require("perm:role:get")]
 ) -> RoleDetail:
     role, menu_ids, label_ids = container_of(request).roles().get(role_id)
     return RoleDetail.model_validate(
@@ -270,7 +271,7 @@ def get_role(
 @admin.put("/role/{role_id}", summary="update a role", status_code=204)
 def update_role(
     request: Request,
-    role_id: int,
+    role_id: Id,
     body: RoleUpdate,
     caller: Annotated[Principal, require("perm:role:put")],
 ) -> None:
@@ -282,7 +283,7 @@ def update_role(
 @admin.delete("/role/{role_id}", summary="delete a role", status_code=204)
 def delete_role(
     request: Request,
-    role_id: int,
+    role_id: Id,
     caller: Annotated[Principal, require("perm:role:delete")],
 ) -> None:
     container_of(request).roles().delete(caller.user_id, role_id)
@@ -291,7 +292,7 @@ def delete_role(
 @admin.put("/role/{role_id}/menus", summary="assign menus to a role", status_code=204)
 def set_role_menus(
     request: Request,
-    role_id: int,
+    role_id: Id,
     body: MenuIds,
     caller: Annotated[Principal, require("perm:role:put")],
 ) -> None:
@@ -303,7 +304,7 @@ def set_role_menus(
 )
 def set_role_labels(
     request: Request,
-    role_id: int,
+    role_id: Id,
     body: LabelIds,
     caller: Annotated[Principal, require("perm:role:put")],
 ) -> None:
@@ -331,7 +332,7 @@ def create_menu(
 
 @admin.get("/menu/{menu_id}", response_model=MenuOut, summary="read a menu")
 def get_menu(
-    request: Request, menu_id: int, _: Annotated[Principal, require("perm:menu:get")]
+    request: Request, menu_id: Id, _: Annotated[Principal, require("perm:menu:get")]
 ) -> MenuOut:
     return MenuOut.model_validate(_fields(container_of(request).menus().get(menu_id)))
 
@@ -339,7 +340,7 @@ def get_menu(
 @admin.put("/menu/{menu_id}", summary="update a menu", status_code=204)
 def update_menu(
     request: Request,
-    menu_id: int,
+    menu_id: Id,
     body: MenuUpdate,
     caller: Annotated[Principal, require("perm:menu:put")],
 ) -> None:
@@ -351,7 +352,7 @@ def update_menu(
 @admin.delete("/menu/{menu_id}", summary="delete a menu", status_code=204)
 def delete_menu(
     request: Request,
-    menu_id: int,
+    menu_id: Id,
     caller: Annotated[Principal, require("perm:menu:delete")],
 ) -> None:
     container_of(request).menus().delete(caller.user_id, menu_id)
@@ -411,7 +412,7 @@ def create_label(
 
 @admin.get("/perm-label/{label_id}", response_model=LabelOut, summary="read a permission label")
 def get_label(
-    request: Request, label_id: int, _: Annotated[Principal, require("perm:label:get")]
+    request: Request, label_id: Id, _: Annotated[Principal, require("perm:label:get")]
 ) -> LabelOut:
     return LabelOut.model_validate(container_of(request).labels().get(label_id))
 
@@ -419,7 +420,7 @@ def get_label(
 @admin.put("/perm-label/{label_id}", summary="update a permission label", status_code=204)
 def update_label(
     request: Request,
-    label_id: int,
+    label_id: Id,
     body: LabelUpdate,
     caller: Annotated[Principal, require("perm:label:put")],
 ) -> None:
@@ -431,7 +432,7 @@ def update_label(
 @admin.delete("/perm-label/{label_id}", summary="delete a permission label", status_code=204)
 def delete_label(
     request: Request,
-    label_id: int,
+    label_id: Id,
     caller: Annotated[Principal, require("perm:label:delete")],
 ) -> None:
     container_of(request).labels().delete(caller.user_id, label_id)

@@ -15,7 +15,7 @@ from core.shared.pagination import TimeRange
 from entrypoints.http.deps import container_of, require
 from entrypoints.http.pages import Fresh, pages_of
 from entrypoints.http.routing import ApiRouter
-from entrypoints.http.schemas.common import ListQuery, PageOut, RangeEnd, RangeStart, fields_of
+from entrypoints.http.schemas.common import Id, ListQuery, PageOut, RangeEnd, RangeStart, fields_of
 from entrypoints.http.schemas.regcode import (
     RegCodeBatch,
     RegCodeGenerate,
@@ -85,14 +85,14 @@ def generate(
 
 
 @router.get("/{code_id}", response_model=RegCodeOut, summary="read a reg code")
-def get_code(request: Request, code_id: int, _: CanRead) -> RegCodeOut:
+def get_code(request: Request, code_id: Id, _: CanRead) -> RegCodeOut:
     return _out(container_of(request).reg_codes().get(code_id))
 
 
 @router.put("/{code_id}", status_code=204, summary="update a reg code")
 def update_code(
     request: Request,
-    code_id: int,
+    code_id: Id,
     body: RegCodeUpdate,
     caller: Annotated[Principal, require("perm:regcode:put")],
 ) -> None:
@@ -103,13 +103,13 @@ def update_code(
 
 @router.put("/{code_id}/activate", response_model=RegCodeOut, summary="activate a reg code")
 def activate(
-    request: Request, code_id: int, caller: Annotated[Principal, require("perm:regcode:put")]
+    request: Request, code_id: Id, caller: Annotated[Principal, require("perm:regcode:put")]
 ) -> RegCodeOut:
     return _out(container_of(request).reg_codes().activate(caller.user_id, code_id))
 
 
 @router.delete("/{code_id}", status_code=204, summary="delete a reg code")
 def delete_code(
-    request: Request, code_id: int, caller: Annotated[Principal, require("perm:regcode:delete")]
+    request: Request, code_id: Id, caller: Annotated[Principal, require("perm:regcode:delete")]
 ) -> None:
     container_of(request).reg_codes().delete(caller.user_id, code_id)
