@@ -820,3 +820,23 @@ def test_an_abandoned_run_of_a_job_that_skips_misfires_is_not_run_again(
     env.scheduler.run_pending()
     assert cut.status == "failed"
     assert [x for x in env.logs(job_id) if x.trigger == Trigger.CATCH_UP] == []
+
+
+def test_a_runs_traceback_is_for_the_jobs_writers_only(env: Env) -> None:
+    """The rule holds in the use case, whoever asks: HTTP, CLI or a test."""
+    env.container.seed().run()
+    error = 'Traceback (most recent call last):\n  File "x.py", line 1, in f\nValueError: boom'
+    with env.container.uow() as uow:
+        log = JobLog(
+            job_id=1, job_name="j", script="demo", trigger="manual", start_time=env.clock.now()
+        )
+        log.error = error
+        uow.job_logs.add(log)
+        uow.commit()
+        admin, reader = (uow.users.get_by_username(n) for n in ("admin", "user"))
+    assert log.id is not None and admin is not None and reader is not None
+    assert admin.id is not None and reader.id is not None
+    assert env.service.log_seen_by(admin.id, log.id).error == error
+    assert env.service.log_seen_by(reader.id, log.id).error == "ValueError: boom"
+    page = env.service.logs_seen_by(reader.id, JobLogFilter(), PageRequest(size=10))
+    assert [x.error for x in page.items] == ["ValueError: boom"]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from functools import partial
 from typing import Any
 
 from core.jobs.cron import CronExpr
-from core.jobs.model import Job, JobLog, MisfirePolicy, RunStatus, Trigger
+from core.jobs.model import TRACEBACK_LABEL, Job, JobLog, MisfirePolicy, RunStatus, Trigger
 from core.jobs.ports import (
     InstanceRegistry,
     JobFilter,
@@ -85,6 +85,19 @@ class JobService:
     def log(self, log_id: int) -> JobLog:
         with self._uow() as uow:
             return require(uow.job_logs.get(log_id), "job log")
+
+    def logs_seen_by(self, viewer: int, flt: JobLogFilter, page: PageRequest) -> Page[JobLog]:
+        """A page of runs as `viewer` may see them: tracebacks only for the jobs' writers."""
+        found = self.logs(flt, page)
+        return Page(self._shown(viewer, found.items), found.total, found.page, found.size)
+
+    def log_seen_by(self, viewer: int, log_id: int) -> JobLog:
+        return self._shown(viewer, [self.log(log_id)])[0]
+
+    def _shown(self, viewer: int, entries: list[JobLog]) -> list[JobLog]:
+        if self._permissions is not None and self._permissions.holds(viewer, TRACEBACK_LABEL):
+            return entries
+        return [replace(x, error=x.error_without_traceback()) for x in entries]
 
     # --- writing ---------------------------------------------------------------------------
 

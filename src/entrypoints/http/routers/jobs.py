@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Query, Request
 from pydantic import Field
 
-from core.jobs.model import TRACEBACK_LABEL, Job, JobLog
+from core.jobs.model import Job
 from core.jobs.ports import JobFilter, JobLogFilter
 from core.jobs.registry import Script
 from core.rbac.model import Principal
@@ -178,22 +178,17 @@ def resume_job(
 # --- run logs --------------------------------------------------------------------------
 
 
-def _log_fields(request: Request, caller: Principal, entries: list[JobLog]) -> list[dict[str, Any]]:
-    """The runs' fields; the traceback of a failure only for holders of the jobs' write label."""
-    table = container_of(request).access().table()
-    full = table.allows(caller.role_ids, (TRACEBACK_LABEL,))
-    return [
-        {**fields_of(x), "error": x.error if full else x.error_without_traceback()} for x in entries
-    ]
-
-
 @router.get("/job-log", response_model=PageOut[JobLogOut], summary="list job runs")
 def list_logs(
     request: Request, q: Annotated[JobLogQuery, Query()], caller: CanRead
 ) -> PageOut[JobLogOut]:
-    page = container_of(request).jobs().logs(q.filter(), q.page_request(q.sort))
+    page = (
+        container_of(request)
+        .jobs()
+        .logs_seen_by(caller.user_id, q.filter(), q.page_request(q.sort))
+    )
     return PageOut(
-        items=[JobLogOut.model_validate(x) for x in _log_fields(request, caller, page.items)],
+        items=[JobLogOut.model_validate(fields_of(x)) for x in page.items],
         total=page.total,
         page=page.page,
         size=page.size,
@@ -202,5 +197,5 @@ def list_logs(
 
 @router.get("/job-log/{log_id}", response_model=JobLogDetail, summary="read a job run")
 def get_log(request: Request, log_id: Id, caller: CanRead) -> JobLogDetail:
-    entry = container_of(request).jobs().log(log_id)
-    return JobLogDetail.model_validate(_log_fields(request, caller, [entry])[0])
+    entry = container_of(request).jobs().log_seen_by(caller.user_id, log_id)
+    return JobLogDetail.model_validate(fields_of(entry))
