@@ -19,6 +19,7 @@ from tests.integration.services import missing
 ROOT = Path(__file__).resolve().parents[2]
 JS = b"export const answer = 42;\n" * 200
 YEAR = "public, max-age=31536000, immutable"
+NAVIGATION = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
 @pytest.fixture
@@ -38,9 +39,12 @@ def dashboard(db_url: str, redis_url: str, redis_prefix: str, tmp_path: Path) ->
         yield app
 
 
-def raw(app: App, path: str, accept_encoding: str) -> tuple[int, dict[str, str], bytes]:
+def raw(
+    app: App, path: str, accept_encoding: str, accept: str = "*/*"
+) -> tuple[int, dict[str, str], bytes]:
     """Status, headers and the body as sent (not decoded by the client)."""
-    with app.client.stream("GET", path, headers={"Accept-Encoding": accept_encoding}) as r:
+    headers = {"Accept-Encoding": accept_encoding, "Accept": accept}
+    with app.client.stream("GET", path, headers=headers) as r:
         return r.status_code, dict(r.headers), b"".join(r.iter_raw())
 
 
@@ -81,10 +85,19 @@ def test_files_without_copies_and_the_page_itself(dashboard: App) -> None:
     assert "Accept-Encoding" not in headers.get("vary", "")
     assert headers["cache-control"] == YEAR and body == b"body{}"
     for path in ("/", "/login", "/index.html"):
-        status, headers, body = raw(dashboard, path, "gzip, br")
+        # As a browser navigates: a path the dashboard routes itself gets its page.
+        status, headers, body = raw(dashboard, path, "gzip, br", accept=NAVIGATION)
         assert status == 200, path
         assert headers["cache-control"] == "no-cache", path
         assert body.startswith(b"<!doctype html>"), path
+    # A script or a fetch asking for a file that is not there gets a 404, not the page.
+    for path in ("/assets/gone.js", "/login"):
+        status, headers, body = raw(dashboard, path, "gzip, br")
+        assert status == 404, path
+        assert "immutable" not in headers.get("cache-control", ""), path
+    # Unknown API paths are the API's 404 even to a browser.
+    status, _, body = raw(dashboard, "/api/v1/no-such-route", "", accept=NAVIGATION)
+    assert status == 404 and b'"not_found"' in body
 
 
 def test_nginx_sends_the_precompressed_files_with_the_same_caching() -> None:

@@ -123,19 +123,39 @@ def test_production_seed_creates_only_admin_with_a_printed_password(tmp_path: Pa
 def test_client_ip_trusts_forwarded_for_only_from_trusted_proxies(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/app.db"
     settings = Settings(
-        _env_file=None, database_url=url, trusted_proxies=["testclient", "10.0.0.0/8"]
+        _env_file=None, database_url=url, trusted_proxies=["127.0.0.1", "10.0.0.0/8"]
     )  # type: ignore[call-arg]
     migrate(settings)
     container = build_container(settings)
     container.seed().run()
-    from entrypoints.http.clientip import ClientIp
-
-    ips = ClientIp(["127.0.0.1", "10.0.0.0/8"])
-    forwarded = [(b"x-forwarded-for", b"203.0.113.9, 10.1.2.3")]
-    assert ips.of({"client": ("127.0.0.1", 1), "headers": forwarded}) == "203.0.113.9"
-    assert ips.of({"client": ("198.51.100.7", 1), "headers": forwarded}) == "198.51.100.7"
-    spoofed = [(b"x-forwarded-for", b"1.1.1.1, 203.0.113.9")]
-    assert ips.of({"client": ("127.0.0.1", 1), "headers": spoofed}) == "203.0.113.9"
+    app = create_app(container)
+    peers = {
+        # A trusted proxy's chain: the first hop from the right that is not a proxy.
+        ("127.0.0.1", "203.0.113.9, 10.1.2.3"): "203.0.113.9",
+        # A client that is no proxy cannot name another address.
+        ("198.51.100.7", "203.0.113.10, 10.1.2.3"): "198.51.100.7",
+        # An address the client put in front of the chain is not believed.
+        ("127.0.0.1", "1.1.1.1, 203.0.113.11"): "203.0.113.11",
+    }
+    with TestClient(app) as admin:
+        for peer, chain in peers:
+            stranger = TestClient(app, client=(peer, 40000))
+            r = stranger.post(
+                "/api/v1/user/login",
+                data={"username": "admin", "password": "not the password"},
+                headers={"X-Forwarded-For": chain},
+            )
+            assert r.status_code == 401, r.text
+        token = admin.post(
+            "/api/v1/user/login", data={"username": "admin", "password": "admin123"}
+        ).json()["access_token"]
+        logs = admin.get(
+            "/api/v1/system/log/login",
+            params={"username": "admin", "size": 10},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()["items"]
+    failed = [log["ip"] for log in logs if log["ip"] != "testclient"]  # the admin's own login
+    assert sorted(failed) == sorted(peers.values())
     container.engine().dispose()
 
 

@@ -102,7 +102,7 @@ def test_security_headers_on_every_answer(dashboard_app: App, admin: dict[str, s
         "redoc": c.get("/redoc"),
         "openapi": c.get(f"{API}/openapi.json"),
         "dashboard": c.get("/"),
-        "deep link": c.get("/permission/user"),
+        "deep link": c.get("/permission/user", headers={"Accept": "text/html"}),
         "asset": c.get("/assets/a.js"),
         "missing docs asset": c.get("/docs-assets/nope/x.js"),
         "500": c.get("/test/sql-error"),

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from anyio import to_thread
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, JSONResponse, Response
-from loguru import logger
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from entrypoints.http import docs, errors, openapi
-from entrypoints.http.clientip import ClientIp
+from entrypoints.http import dashboard, docs, errors, openapi
 from entrypoints.http.headers import SecurityHeadersMiddleware
 from entrypoints.http.middleware import OperationLogMiddleware
 from entrypoints.http.pages import PageCache
@@ -40,14 +38,19 @@ if TYPE_CHECKING:
 
 
 class AdminApp(FastAPI):
-    """FastAPI with the security headers outside everything, Starlette's 500 answer included."""
+    """FastAPI with the security headers outside everything, Starlette's 500 answer included,
+    and outside them the client's address and scheme as a trusted proxy reports them."""
 
-    def __init__(self, *, client_ip: ClientIp, **kwargs: Any) -> None:
-        self.client_ip = client_ip
+    def __init__(self, *, trusted_proxies: list[str], **kwargs: Any) -> None:
+        self.trusted_proxies = trusted_proxies
         super().__init__(**kwargs)
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeadersMiddleware(super().build_middleware_stack(), self.client_ip)
+        stack = SecurityHeadersMiddleware(super().build_middleware_stack())
+        # X-Forwarded-For and -Proto are believed only from APP_TRUSTED_PROXIES (addresses or
+        # networks); uvicorn's own copy of this middleware is off (`fva serve`), so the
+        # setting is the one word on it.
+        return cast(ASGIApp, ProxyHeadersMiddleware(cast(Any, stack), self.trusted_proxies))
 
 
 # What /health answers: "ok" or "degraded", then each backing service and its state.
@@ -74,7 +77,7 @@ def create_app(container: Container) -> FastAPI:
             await run_in_threadpool(container.shutdown_resources)
 
     app = AdminApp(
-        client_ip=ClientIp(settings.trusted_proxies),
+        trusted_proxies=settings.trusted_proxies,
         title="FastAPI Vue Admin",
         version="0.1.0",
         description="Users, roles, menus, permission labels and the modules of a RuoYi-style back office.",
@@ -85,7 +88,6 @@ def create_app(container: Container) -> FastAPI:
         openapi_url=f"{API}/openapi.json",
     )
     app.state.container = container
-    app.state.client_ip = app.client_ip
     app.state.pages = PageCache(container.table_generations(), settings.list_cache_seconds)
     errors.install(app)
 
@@ -123,12 +125,10 @@ def create_app(container: Container) -> FastAPI:
         )
 
     docs.install(app, f"{API}/openapi.json", app.title)
-    _serve_dashboard(app, Path(settings.frontend_dist))
+    dashboard.install(app, Path(settings.frontend_dist))
     openapi.install(app)  # the 4xx answers of every operation, derived from the operation
 
-    app.add_middleware(
-        OperationLogMiddleware, audit=container.audit(), client_ip=app.state.client_ip
-    )
+    app.add_middleware(OperationLogMiddleware, audit=container.audit())
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -138,72 +138,3 @@ def create_app(container: Container) -> FastAPI:
             expose_headers=["Retry-After", "Content-Disposition"],
         )
     return app
-
-
-# Precompressed copies written by the build (frontend/scripts/compress.mjs), best first.
-_ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
-
-
-def _accepted_encodings(header: str) -> set[str]:
-    """The codings an Accept-Encoding header allows (`q=0` refuses; `*` allows the rest)."""
-    allowed: set[str] = set()
-    refused: set[str] = set()
-    for part in header.lower().split(","):
-        coding, _, params = part.strip().partition(";")
-        coding = coding.strip()
-        if not coding:
-            continue
-        q = 1.0
-        for param in params.split(";"):
-            key, _, value = param.strip().partition("=")
-            if key == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        (allowed if q > 0 else refused).add(coding)
-    if "*" in allowed:
-        allowed |= {name for name, _ in _ENCODINGS} - refused
-    return allowed - refused
-
-
-def _dashboard_file(file: Path, accept_encoding: str, cache: str) -> FileResponse:
-    """`file`, or its precompressed copy when the client accepts that coding."""
-    headers = {"Cache-Control": cache}
-    media_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-    variants = [(name, file.with_name(file.name + suffix)) for name, suffix in _ENCODINGS]
-    present = [(name, path) for name, path in variants if path.is_file()]
-    if present:
-        # Caches must keep the raw and the compressed answers apart.
-        headers["Vary"] = "Accept-Encoding"
-        accepted = _accepted_encodings(accept_encoding)
-        for name, path in present:
-            if name in accepted:
-                headers["Content-Encoding"] = name
-                return FileResponse(path, media_type=media_type, headers=headers)
-    return FileResponse(file, media_type=media_type, headers=headers)
-
-
-def _serve_dashboard(app: FastAPI, dist: Path) -> None:
-    """Serve the built dashboard with history-mode fallback, when it has been built."""
-    index = dist / "index.html"
-    if not index.is_file():
-        logger.info("no built dashboard at {}; serving the API only", dist)
-        return
-    root = dist.resolve()
-
-    @app.get("/{path:path}", include_in_schema=False)
-    def dashboard(path: str, request: Request) -> Response:
-        # A NUL byte (`GET /%00`) cannot name a file: resolving it would raise, so a 404.
-        if path.startswith(("api/", "docs", "redoc")) or "\x00" in path:
-            return JSONResponse(
-                errors.error_body(request, "not_found", "not found"), status_code=404
-            )
-        accept_encoding = request.headers.get("accept-encoding", "")
-        candidate = (root / path).resolve()
-        if path and candidate.is_file() and candidate.is_relative_to(root):
-            cache = (
-                "public, max-age=31536000, immutable" if "/assets/" in f"/{path}" else "no-cache"
-            )
-            return _dashboard_file(candidate, accept_encoding, cache)
-        return _dashboard_file(index, accept_encoding, "no-cache")

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from entrypoints.http.clientip import ClientIp
-
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
@@ -46,9 +44,8 @@ def _raw(pairs: tuple[tuple[str, str], ...]) -> list[tuple[bytes, bytes]]:
 class SecurityHeadersMiddleware:
     """Pure ASGI, outermost: the header list is built once, each answer only appends it."""
 
-    def __init__(self, app: ASGIApp, client_ip: ClientIp) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.client_ip = client_ip
         self._plain = _raw(HEADERS)
         self._https = _raw((*HEADERS, HSTS))
 
@@ -56,7 +53,8 @@ class SecurityHeadersMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = self._https if self.client_ip.scheme_of(scope) == "https" else self._plain
+        # The scheme the client used: a trusted proxy's X-Forwarded-Proto is applied outside us.
+        extra = self._https if scope.get("scheme") == "https" else self._plain
         started = False
 
         async def with_headers(message: Message) -> None:

@@ -11,7 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.audit.model import OperationLog
 from core.audit.service import AuditService
-from entrypoints.http.clientip import ClientIp
+from entrypoints.http.clientip import client_ip
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 # Sign-in has its own log (t_login_log); the others carry secrets in their bodies only.
@@ -19,10 +19,9 @@ NOT_LOGGED = ("/api/v1/user/login",)
 
 
 class OperationLogMiddleware:
-    def __init__(self, app: ASGIApp, audit: AuditService, client_ip: ClientIp) -> None:
+    def __init__(self, app: ASGIApp, audit: AuditService) -> None:
         self.app = app
         self.audit = audit
-        self.client_ip = client_ip
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -60,7 +59,7 @@ class OperationLogMiddleware:
             path=_loggable_path(scope)[:255],
             summary=str(summary)[:128],
             status_code=status_code,
-            ip=self.client_ip.of(scope)[:64],
+            ip=client_ip(scope)[:64],
             duration_ms=int((time.perf_counter() - started) * 1000),
         )
         try:

@@ -5,6 +5,9 @@ microseconds (scope bookkeeping, then the route's regular expression). With abou
 routes, a request paid up to a few hundred microseconds before its handler ran: more than a
 whole bare request. A router whose prefix is not in the path cannot hold the route, so it says
 no with one substring test, and only the router that can hold the route tries its routes.
+
+How FastAPI tries an included router is not public API: fastapi is pinned exactly in
+pyproject.toml, and tests/unit/test_routing.py fails when an upgrade changes it.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from core.rbac.model import Menu, MenuType, Principal, Role, User
 from core.rbac.ports import LabelFilter, RoleFilter, UserFilter
 from core.rbac.service import MenuNode, Profile
+from entrypoints.http.clientip import client_ip
 from entrypoints.http.deps import Caller, container_of, require
 from entrypoints.http.pages import Fresh, pages_of
 from entrypoints.http.routing import ApiRouter
@@ -70,7 +71,7 @@ admin = ApiRouter(prefix="/permission", tags=["permission"])
 )
 def login(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
     c = container_of(request)
-    ip = request.app.state.client_ip.of(request.scope)
+    ip = client_ip(request.scope)
     issued = c.auth().login(form.username, form.password, ip, request.headers.get("user-agent", ""))
     return TokenOut(access_token=issued.access_token, expires_in=issued.expires_in)
 

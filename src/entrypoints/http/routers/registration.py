@@ -18,6 +18,7 @@ from loguru import logger
 from core.registration.model import Signup
 from core.shared.errors import DomainError
 from core.shared.language import negotiate_language
+from entrypoints.http.clientip import client_ip
 from entrypoints.http.deps import Caller, container_of
 from entrypoints.http.messages import message
 from entrypoints.http.routing import ApiRouter
@@ -45,7 +46,7 @@ LINK_ERRORS: dict[int | str, dict[str, object]] = {
 
 
 def _ip(request: Request) -> str:
-    return str(request.app.state.client_ip.of(request.scope))
+    return client_ip(request.scope)
 
 
 def _lang(request: Request) -> str:
