@@ -13,6 +13,7 @@ from dependency_injector import providers
 from adapters.memory.jobs import InMemoryRunLock
 from bootstrap import Container, Settings
 from core.audit.model import LoginLog
+from core.jobs.commands import CreateJob, UpdateJob
 from core.jobs.cron import CronExpr
 from core.jobs.model import MAX_CATCH_UP, Job, JobLog, Trigger, plan_fires
 from core.jobs.ports import JobFilter, JobLogFilter
@@ -183,7 +184,7 @@ class Env:
 
     def create(self, actor: int | None = 1, **data: Any) -> int:
         body = {"name": "job", "script": "demo", "kwargs": {"seconds": 0}, "cron": "* * * * *"}
-        return self.service.create(actor, {**body, **data})
+        return self.service.create(actor, CreateJob(**{**body, **data}))
 
     def logs(self, job_id: int | None = None) -> list[JobLog]:
         rows = self.store.live(JobLog)
@@ -328,10 +329,10 @@ def test_pause_and_resume_change_the_schedule_and_never_schedule_twice(env: Env)
 
 def test_an_edited_cron_moves_the_next_fire_and_reschedules(env: Env) -> None:
     job_id = env.create(status="running", cron="0 3 * * *")
-    env.service.update(1, job_id, {"cron": "30 * * * *"})
+    env.service.update(1, job_id, UpdateJob(cron="30 * * * *"))
     assert env.job(job_id).next_fire_time == at("2026-01-01T00:30")
     assert env.scheduler.jobs[job_id].cron == "30 * * * *"
-    env.service.update(1, job_id, {"status": "paused"})
+    env.service.update(1, job_id, UpdateJob(status="paused"))
     assert env.scheduler.jobs == {}
 
 
@@ -406,15 +407,15 @@ def test_notices_go_to_users_never_to_typed_addresses(env: Env) -> None:
     ann = _member(env, "ann", "ann@example.com")
     job_id = env.create(notify="none")
     with pytest.raises(InvalidInput) as err:
-        env.service.update(1, job_id, {"notify": "always", "notify_user_ids": [ann, 405]})
+        env.service.update(1, job_id, UpdateJob(notify="always", notify_user_ids=[ann, 405]))
     assert err.value.code == "job_notify_user_unknown" and "405" in err.value.detail
-    env.service.update(1, job_id, {"notify": "always", "notify_user_ids": [ann]})
+    env.service.update(1, job_id, UpdateJob(notify="always", notify_user_ids=[ann]))
     # Delivered to what the account holds now; disabled users and users without one get none.
     ann_user = env.store.table(User)[ann]
     ann_user.email = "ann@new.example.com"
     mute = _member(env, "mute")
     off = _member(env, "off", "off@example.com", status=0)
-    env.service.update(1, job_id, {"notify_user_ids": [ann, mute, off]})
+    env.service.update(1, job_id, UpdateJob(notify_user_ids=[ann, mute, off]))
     env.service.run_now(1, job_id)
     env.scheduler.run_pending()
     assert [m.to for m in env.mailer.sent] == [("ann@new.example.com",)]
@@ -434,7 +435,7 @@ def test_a_notifying_job_fires_at_most_once_a_minute(env: Env, cron: str) -> Non
     assert (err.value.code, err.value.field) == ("job_notify_too_frequent", "cron")
     quiet = env.create(name="quiet", cron=cron)  # without notices any schedule goes
     with pytest.raises(InvalidInput):
-        env.service.update(1, quiet, {"notify": "always", "notify_user_ids": [ann]})
+        env.service.update(1, quiet, UpdateJob(notify="always", notify_user_ids=[ann]))
     env.create(name="minutely", cron="15 * * * * *", notify="always", notify_user_ids=[ann])
     env.create(name="five", cron="*/5 * * * *", notify="always", notify_user_ids=[ann])
 
@@ -517,7 +518,7 @@ def test_fires_of_a_paused_job_or_of_an_old_cron_do_not_run(env: Env) -> None:
     job_id = env.create(status="running", cron="* * * * *")
     fire = at("2026-01-01T00:01")
     env.clock.current = fire
-    env.service.update(1, job_id, {"cron": "0 5 * * *"})
+    env.service.update(1, job_id, UpdateJob(cron="0 5 * * *"))
     assert env.runner.dispatch(job_id, [fire]) is None
     env.service.pause(1, job_id)
     assert env.runner.dispatch(job_id, [at("2026-01-01T05:00")]) is None
@@ -665,7 +666,7 @@ def test_a_raised_floor_refuses_edits_and_runs_of_jobs_saved_under_the_old_one(
     env.container.jobs.reset()
     service = env.container.jobs()
     with pytest.raises(InvalidInput) as err:
-        service.update(None, job_id, {"remark": "x"})
+        service.update(None, job_id, UpdateJob(remark="x"))
     assert err.value.code == "retention_too_short" and "at least 90" in err.value.detail
     log_id = service.run_now(None, job_id)
     env.scheduler.run_pending()
@@ -710,7 +711,7 @@ def test_purge_scripts_need_the_purge_label_that_only_admin_holds(seeded_env: En
     assert seeded.id is not None
     for attempt in (
         lambda: env.service.run_now(opt, seeded.id),
-        lambda: env.service.update(opt, seeded.id, {"kwargs": {"days": 30}}),
+        lambda: env.service.update(opt, seeded.id, UpdateJob(kwargs={"days": 30})),
         lambda: env.service.resume(opt, seeded.id),
     ):
         with pytest.raises(Forbidden):
@@ -718,7 +719,7 @@ def test_purge_scripts_need_the_purge_label_that_only_admin_holds(seeded_env: En
     # Turning a demo job into a purge is scheduling a purge too.
     demo_id = env.create(opt, name="harmless")
     with pytest.raises(Forbidden):
-        env.service.update(opt, demo_id, {"script": "clean_job_logs", "kwargs": {"days": 30}})
+        env.service.update(opt, demo_id, UpdateJob(script="clean_job_logs", kwargs={"days": 30}))
     assert env.job(demo_id).script == "demo"
     assert not env.logs(seeded.id)
     # Admin passes every check; the label is seeded and linked to no role.

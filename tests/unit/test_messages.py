@@ -141,7 +141,7 @@ def test_each_text_is_in_its_own_language(code: str) -> None:
 def test_a_template_takes_the_errors_parameters() -> None:
     assert message("login_throttled", "en", params={"retry_after": 42}).endswith("42 seconds")
     assert "42" in message("login_throttled", "zh-CN", params={"retry_after": 42})
-    assert message("field_unknown", "en", params={"field": "x"}) == "unknown field x"
+    assert message("job_invalid", "en", params={"field": "x"}) == "x is not one of its values"
     assert message("label_invalid", "en") == "a permission label reads perm:{resource}:{verb}"
 
 
