@@ -18,7 +18,7 @@ from fastapi import Depends, Request, Security
 from fastapi.security import OAuth2PasswordBearer, SecurityScopes
 
 from core.rbac.model import Principal
-from core.rbac.service import AccessService, AuthService
+from core.rbac.service import AuthService
 from core.shared.errors import Unauthorized
 
 if TYPE_CHECKING:
@@ -51,10 +51,8 @@ async def client_address(request: Request) -> str:
 
 
 auth_service = provided(lambda c: c.auth())
-access_service = provided(lambda c: c.access())
 
 Auth = Annotated[AuthService, Depends(auth_service)]
-Access = Annotated[AccessService, Depends(access_service)]
 ClientAddress = Annotated[str, Depends(client_address)]
 
 
