@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from core.config.commands import CreateConfig, UpdateConfig
 from tests.integration.conftest import App, unique
-from tests.integration.test_faults import OwnRedis
+from tests.integration.processes import OwnRedis
 
 CFG = "/api/v1/system/config-setting"
 

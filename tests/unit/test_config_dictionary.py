@@ -25,7 +25,9 @@ def test_reads_are_cached_and_writes_invalidate(seeded: Container, store: Store)
     assert configs.value("app.greeting") == "hello"
     # A change behind the service's back is not seen: the value comes from the cache...
     with seeded.uow() as uow:
-        uow.configs.get(sid).value = "changed behind"
+        setting = uow.configs.get(sid)
+        assert setting is not None
+        setting.value = "changed behind"
     assert configs.value("app.greeting") == "hello"
     # ...but a change through the service is seen at once.
     configs.update(1, sid, UpdateConfig(value="bonjour"))

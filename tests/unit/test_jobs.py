@@ -26,7 +26,7 @@ from core.rbac.model import PermLabel, User
 from core.regcode.model import RegCode, RegCodeState
 from core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from core.shared.pagination import PageRequest
-from tests.unit.fakes import FakeClock, Store
+from tests.unit.fakes import FakeClock, Store, id_of
 from tests.unit.fakes_jobs import FakeJobScheduler, FakeJobsUnitOfWork, FakeMailer
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)  # the fake clock's start: a Thursday
@@ -188,7 +188,9 @@ class Env:
 
     def logs(self, job_id: int | None = None) -> list[JobLog]:
         rows = self.store.live(JobLog)
-        return sorted((x for x in rows if job_id is None or x.job_id == job_id), key=lambda x: x.id)
+        return sorted(
+            (x for x in rows if job_id is None or x.job_id == job_id), key=lambda x: x.id or 0
+        )
 
     def job(self, job_id: int) -> Any:
         return self.service.get(job_id).job
@@ -299,7 +301,7 @@ def test_the_registry_lists_each_script_with_its_signature(env: Env) -> None:
 
 
 def test_rules_of_the_row(env: Env) -> None:
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"cron": "61 * * * *"}, "cron_invalid"),
         ({"misfire_policy": "sometimes"}, "job_invalid"),
         ({"notify": "failure"}, "job_notify_invalid"),
@@ -573,7 +575,10 @@ def test_reconcile_handles_what_was_missed_while_nobody_held_the_schedule(
     env.clock.current = at("2026-01-01T00:10:30")  # down for eight and a half minutes
     env.service.reconcile()
     env.scheduler.run_pending()
-    got = [(x.trigger, x.scheduled_time.strftime("%H:%M")) for x in env.logs(job_id)]
+    got = [
+        (x.trigger, x.scheduled_time.strftime("%H:%M") if x.scheduled_time else None)
+        for x in env.logs(job_id)
+    ]
     assert got == expected
     assert env.job(job_id).next_fire_time == at("2026-01-01T00:11")
     assert env.scheduler.jobs[job_id].next_fire_time == at("2026-01-01T00:11")
@@ -697,7 +702,7 @@ def seeded_env(env: Env) -> Env:
 
 def _user_id(env: Env, username: str) -> int:
     [user] = [u for u in env.store.live(User) if u.username == username]
-    return user.id
+    return id_of(user)
 
 
 def test_purge_scripts_need_the_purge_label_that_only_admin_holds(seeded_env: Env) -> None:
@@ -766,8 +771,8 @@ def test_scheduler_settings_that_would_break_the_guarantees_are_refused(
     from bootstrap import Settings
 
     with pytest.raises(ValueError, match=words):
-        Settings(_env_file=None, **settings)  # type: ignore[call-arg]
-    assert Settings(_env_file=None, scheduler_timezone="Asia/Shanghai").scheduler_timezone  # type: ignore[call-arg]
+        Settings(_env_file=None, **settings)
+    assert Settings(_env_file=None, scheduler_timezone="Asia/Shanghai").scheduler_timezone
 
 
 def test_a_run_abandoned_by_a_stopped_instance_is_failed_and_run_again(
@@ -783,6 +788,7 @@ def test_a_run_abandoned_by_a_stopped_instance_is_failed_and_run_again(
     job_id = env.create(status="running", misfire_policy="run_once")
     with container.uow() as uow:
         job = uow.jobs.get(job_id)
+        assert job is not None
         cut = Log.claim(job, Trigger.SCHEDULE, env.clock.now(), env.clock.now(), "gone-2")
         manual = Log.claim(job, Trigger.MANUAL, None, env.clock.now(), "gone-2")
         busy = Log.claim(job, Trigger.SCHEDULE, at("2026-01-01T00:01"), env.clock.now(), "busy-3")
@@ -812,9 +818,9 @@ def test_an_abandoned_run_of_a_job_that_skips_misfires_is_not_run_again(
     service = container.jobs()
     job_id = env.create(status="running", misfire_policy="skip")
     with container.uow() as uow:
-        cut = Log.claim(
-            uow.jobs.get(job_id), Trigger.SCHEDULE, env.clock.now(), env.clock.now(), "gone"
-        )
+        job = uow.jobs.get(job_id)
+        assert job is not None
+        cut = Log.claim(job, Trigger.SCHEDULE, env.clock.now(), env.clock.now(), "gone")
         uow.job_logs.add(cut)
         uow.commit()
     service.recover_abandoned()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from bootstrap import Container
@@ -92,7 +94,7 @@ def test_accounts_holding_admin_are_admins_to_change(seeded: Container) -> None:
     actor = _limited(seeded, {"perm:user:get", "perm:user:put", "perm:user:delete"})
     admin = _id(seeded, "admin")
     users = seeded.users()
-    attempts = [
+    attempts: list[Callable[[], object]] = [
         lambda: users.update(actor, admin, UpdateUser(email="attacker@example.com")),
         lambda: users.reset_password(actor, admin, "taken over now"),
         lambda: users.set_status(actor, admin, 0),
@@ -115,10 +117,11 @@ def test_role_grants_cannot_exceed_the_actor(seeded: Container) -> None:
     own = seeded.users().get(actor)[1][0].id
     assert own is not None
     roles = seeded.roles()
-    for attempt in (
+    grants: tuple[Callable[[], object], ...] = (
         lambda: roles.set_labels(actor, own, every),
         lambda: roles.set_menus(actor, own, menus),
-    ):
+    )
+    for attempt in grants:
         with pytest.raises(Forbidden) as refused:
             attempt()
         assert refused.value.code == "privilege_exceeded"

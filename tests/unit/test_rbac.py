@@ -15,7 +15,7 @@ from core.rbac.commands import (
 )
 from core.rbac.model import AccessTable, Menu, MenuType, check_password_policy
 from core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
-from tests.unit.fakes import Store
+from tests.unit.fakes import Store, id_of
 
 
 def _login(c: Container, username: str, password: str):  # type: ignore[no-untyped-def]
@@ -50,7 +50,7 @@ def test_revoking_a_label_is_refused_on_the_next_check(seeded: Container) -> Non
     role, _, label_ids = seeded.roles().get(next(iter(opt.role_ids)))
     with seeded.uow() as uow:
         log_label = uow.labels.get_by_label("perm:log:get")
-    seeded.roles().set_labels(admin.user_id, role.id, label_ids - {log_label.id})
+    seeded.roles().set_labels(admin.user_id, id_of(role), label_ids - {id_of(log_label)})
     with pytest.raises(Forbidden):
         seeded.auth().authorize(opt, ("perm:log:get",))
 
@@ -60,7 +60,7 @@ def test_disabling_a_label_takes_it_away(seeded: Container) -> None:
     opt = _login(seeded, "opt", "opt123")
     seeded.auth().authorize(opt, ("perm:role:get",))
     with seeded.uow() as uow:
-        label_id = uow.labels.get_by_label("perm:role:get").id
+        label_id = id_of(uow.labels.get_by_label("perm:role:get"))
     seeded.labels().update(admin.user_id, label_id, UpdateLabel(status=0))
     with pytest.raises(Forbidden):
         seeded.auth().authorize(opt, ("perm:role:get",))
@@ -73,7 +73,7 @@ def test_new_role_assignment_applies_at_once(seeded: Container) -> None:
         seeded.auth().authorize(user, ("perm:user:get",))
     with seeded.uow() as uow:
         opt_role = uow.roles.get_by_code("opt")
-    seeded.users().set_roles(admin.user_id, user.user_id, [opt_role.id])
+    seeded.users().set_roles(admin.user_id, user.user_id, [id_of(opt_role)])
     again = seeded.auth().authenticate(seeded.auth().login("user", "123456").access_token)
     seeded.auth().authorize(again, ("perm:user:get",))
 
@@ -83,10 +83,10 @@ def test_admin_role_is_protected(seeded: Container) -> None:
     with seeded.uow() as uow:
         admin_role = uow.roles.get_by_code("admin")
     with pytest.raises(Conflict) as deleted:
-        seeded.roles().delete(admin.user_id, admin_role.id)
+        seeded.roles().delete(admin.user_id, id_of(admin_role))
     assert deleted.value.code == "admin_role_protected"
     with pytest.raises(Conflict):
-        seeded.roles().update(admin.user_id, admin_role.id, UpdateRole(status=0))
+        seeded.roles().update(admin.user_id, id_of(admin_role), UpdateRole(status=0))
     with pytest.raises(Conflict) as demote:
         seeded.users().set_roles(admin.user_id, admin.user_id, [])
     assert demote.value.code == "cannot_demote_self"
@@ -194,9 +194,9 @@ def test_menu_parent_rules(seeded: Container) -> None:
         perm = uow.menus.get_by_name("permission")
         child = uow.menus.get_by_name("rbac_user")
     with pytest.raises(Conflict):
-        seeded.menus().delete(admin.user_id, perm.id)
+        seeded.menus().delete(admin.user_id, id_of(perm))
     with pytest.raises(InvalidInput):
-        seeded.menus().update(admin.user_id, perm.id, UpdateMenu(parent_id=child.id))
+        seeded.menus().update(admin.user_id, id_of(perm), UpdateMenu(parent_id=id_of(child)))
 
 
 def test_an_unknown_parent_menu_is_invalid_input_naming_the_field(seeded: Container) -> None:
@@ -209,14 +209,14 @@ def test_an_unknown_parent_menu_is_invalid_input_naming_the_field(seeded: Contai
     with seeded.uow() as uow:
         perm = uow.menus.get_by_name("permission")
     with pytest.raises(InvalidInput):
-        seeded.menus().update(admin.user_id, perm.id, UpdateMenu(parent_id=987654))
+        seeded.menus().update(admin.user_id, id_of(perm), UpdateMenu(parent_id=987654))
 
 
 def test_seed_is_idempotent_and_respects_operator_edits(seeded: Container, store: Store) -> None:
     admin = _login(seeded, "admin", "admin123")
     with seeded.uow() as uow:
         opt = uow.roles.get_by_code("opt")
-    seeded.roles().set_labels(admin.user_id, opt.id, [])
+    seeded.roles().set_labels(admin.user_id, id_of(opt), [])
     before = {k: len(v) for k, v in store.rows.items()}, {k: set(v) for k, v in store.links.items()}
     report = seeded.seed().run()
     assert report.created == {}

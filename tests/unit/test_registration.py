@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -230,7 +231,7 @@ def test_closed_registration_refuses_every_step(
 ) -> None:
     token = _register(c, mailer, _signup())
     policy.open = False
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: c.registration().register(_signup("late"), "10.0.0.9", "en"),
         lambda: c.registration().pending(token),
         lambda: c.registration().confirm(token),
@@ -269,7 +270,7 @@ def test_a_default_role_that_is_admin_or_missing_is_refused(
 
 def test_settings_refuse_admin_as_the_default_role() -> None:
     with pytest.raises(ValueError, match="APP_REGISTRATION_DEFAULT_ROLE"):
-        Settings(_env_file=None, registration_default_role="admin")  # type: ignore[call-arg]
+        Settings(_env_file=None, registration_default_role="admin")
 
 
 def test_the_password_policy_and_username_rules_apply(c: Container, mailer: FakeMailer) -> None:

@@ -40,7 +40,7 @@ from entrypoints.http.routers.config import ConfigQuery
 from entrypoints.http.routers.dictionary import DictItemQuery
 from entrypoints.http.routers.rbac import UserQuery
 from entrypoints.http.routers.regcode import RegCodeQuery
-from tests.unit.fakes import FakeClock, Store
+from tests.unit.fakes import FakeClock, Store, id_of
 
 STATE = Column("state", "状态", "State", ColumnType.INT, dictionary="sys_reg_code_state")
 STATES = [
@@ -357,7 +357,7 @@ def test_reg_code_export_reuses_the_list_filter(container: Container, clock: Fak
     query = RegCodeQuery.model_validate({"state": "1"})
     exported = list(report.rows(container, query))
     listed = codes.search(query.filter(), query.page_request(query.sort)).items
-    assert sorted(r["id"] for r in exported) == sorted(v.reg_code.id for v in listed)
+    assert sorted(r["id"] for r in exported) == sorted(id_of(v.reg_code) for v in listed)
     assert len(exported) == 2 and all(r["state"] == 1 for r in exported)
     assert len(list(codes.iterate(RegCodeFilter(), batch_size=2))) == 5  # batches join up
 
