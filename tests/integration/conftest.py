@@ -77,7 +77,7 @@ def settings_for(
     # No scheduler threads (and their SQL) in apps that do not test jobs; test_jobs turns it on.
     extra.setdefault("scheduler_enabled", False)
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         env="test",
         database_url=database_url,
         redis_url=redis_url,

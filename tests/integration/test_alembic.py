@@ -13,7 +13,7 @@ from bootstrap import Settings, downgrade, migrate
 
 
 def _settings(url: str) -> Settings:
-    return Settings(_env_file=None, database_url=url, env="test")  # type: ignore[call-arg]
+    return Settings(_env_file=None, database_url=url, env="test")
 
 
 def test_stairway_and_no_drift(make_database: Callable[[], str]) -> None:

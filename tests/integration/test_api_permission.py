@@ -31,6 +31,7 @@ def test_user_crud_filters_and_audit_columns(api: App, admin: dict[str, str]) ->
     uid = r.json()["id"]
     with api.container.uow() as uow:
         row = uow.users.get(uid)
+        assert row is not None
         assert (
             row.creator_id == me["id"]
             and row.modifier_id == me["id"]

@@ -119,7 +119,7 @@ def test_tampered_unsigned_and_expired_tokens_are_401(api: App) -> None:
     claims = jwt.decode(good, SECRET, algorithms=["HS256"], issuer="fastapi-vue-admin")
     head, body, sig = good.split(".")
     tampered = f"{head}.{body}.{sig[:-4]}AAAA"
-    unsigned = jwt.encode({**claims}, key=None, algorithm="none")
+    unsigned = jwt.encode({**claims}, key=None, algorithm="none")  # type: ignore[arg-type]
     expired = jwt.encode(
         {**claims, "exp": int((datetime.now(UTC) - timedelta(seconds=5)).timestamp())},
         SECRET,

@@ -291,7 +291,7 @@ def test_restore_over_http_drops_caches_and_signs_everyone_out(app: App) -> None
 
 def test_round_trip_on_sqlite_is_lossless(tmp_path: Path) -> None:
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         database_url=f"sqlite:///{tmp_path}/app.db",
         frontend_dist=str(tmp_path / "none"),
         **_no_scheduler(),

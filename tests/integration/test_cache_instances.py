@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from core.config.commands import CreateConfig, UpdateConfig
 from tests.integration.conftest import App, unique
-from tests.integration.test_faults import OwnRedis
+from tests.integration.processes import OwnRedis
 
 CFG = "/api/v1/system/config-setting"
 
@@ -88,19 +89,19 @@ def test_cache_outage_reads_the_database_and_never_a_stale_value(
     try:
         a, b = make_app(redis_url=server.url, prefix=""), make_app(redis_url=server.url, prefix="")
         key = unique("outage.k")
-        sid = a.container.configs().create(1, {"name": "x", "key": key, "value": "before"})
+        sid = a.container.configs().create(1, CreateConfig(name="x", key=key, value="before"))
         assert b.container.configs().value(key) == "before"  # now in B's in-process cache too
         server.stop()
         a.container.configs().update(
-            1, sid, {"value": "during"}
+            1, sid, UpdateConfig(value="during")
         )  # the invalidation cannot reach Redis
         assert a.container.configs().value(key) == "during"
         # B hears nothing, but its listener lost Redis: it stops trusting its local copy.
         _until(lambda: b.container.configs().value(key) == "during", 1.0)
         # While Redis is down nothing can tell B of a change, so B must not keep what it reads.
-        a.container.configs().update(1, sid, {"value": "during, again"})
+        a.container.configs().update(1, sid, UpdateConfig(value="during, again"))
         assert b.container.configs().value(key) == "during, again"
-        a.container.configs().update(1, sid, {"value": "during"})
+        a.container.configs().update(1, sid, UpdateConfig(value="during"))
         server.start()  # back, empty
         for _ in range(20):
             assert b.container.configs().value(key) == "during"

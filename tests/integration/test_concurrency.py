@@ -32,7 +32,9 @@ def _hold_row_lock(
 def test_second_activation_waits_and_is_a_conflict(api: App) -> None:
     codes = api.container.reg_codes().generate(1, 1, 30, unique("race"))
     code_id = codes[0].id
-    holding, release, done = threading.Event(), threading.Event(), []
+    assert code_id is not None
+    holding, release = threading.Event(), threading.Event()
+    done: list[str] = []
     first = threading.Thread(
         target=_hold_row_lock,
         args=(
@@ -79,7 +81,8 @@ def test_concurrent_password_changes_do_not_both_win(api: App, admin: dict[str, 
         api.login(name, "the old passphrase")["Authorization"].split()[1]
     )
     hasher = api.container.hasher()
-    holding, release, done = threading.Event(), threading.Event(), []
+    holding, release = threading.Event(), threading.Event()
+    done: list[str] = []
 
     def set_first(row: object) -> None:
         row.password_hash = hasher.hash("first new passphrase")  # type: ignore[attr-defined]

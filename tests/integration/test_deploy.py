@@ -10,7 +10,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -74,7 +74,7 @@ def test_compose_file_is_valid_and_every_image_is_pinned(
 @pytest.fixture
 def two_instances(
     make_database: Callable[[], str], redis_url: str, redis_prefix: str, tmp_path: Path
-) -> list[AppProcess]:
+) -> Iterator[list[AppProcess]]:
     url = make_database()
     settings = settings_for(url, redis_url, redis_prefix)
     migrate(settings)
@@ -95,7 +95,7 @@ def two_instances(
     try:
         for app in apps:
             app.start()
-        yield apps  # type: ignore[misc]
+        yield apps
     finally:
         for app in apps:
             app.stop()

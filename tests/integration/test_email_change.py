@@ -32,11 +32,12 @@ def web(make_app: Callable[..., App], smtp: tuple[Inbox, int]) -> App:
 def _ask(
     web: App, headers: dict[str, str], email: str, password: str = PASSWORD, lang: str = "en"
 ) -> Response:
-    return web.client.post(
+    answer: Response = web.client.post(
         f"{API}/user/email",
         headers={**headers, "Accept-Language": lang},
         json={"email": email, "current_password": password},
     )
+    return answer
 
 
 def _email_of(web: App, headers: dict[str, str]) -> str:

@@ -41,7 +41,7 @@ def test_cli_init_is_idempotent_and_the_app_serves(tmp_path: Path) -> None:
         _env_file=None,
         database_url=f"sqlite:///{tmp_path}/app.db",
         frontend_dist=str(tmp_path / "none"),
-    )  # type: ignore[call-arg]
+    )
     container = build_container(settings)
     with TestClient(create_app(container)) as client:
         assert client.get("/api/v1/health").json() == {
@@ -75,9 +75,9 @@ def headers_of(client: TestClient, username: str, password: str) -> dict[str, st
 
 def test_production_refuses_the_default_secret(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="APP_SECRET_KEY"):
-        Settings(_env_file=None, env="production")  # type: ignore[call-arg]
+        Settings(_env_file=None, env="production")
     with pytest.raises(ValueError, match="APP_SECRET_KEY"):
-        Settings(_env_file=None, env="production", secret_key="")  # type: ignore[call-arg]
+        Settings(_env_file=None, env="production", secret_key="")
     r = _cli(tmp_path, "init", APP_ENV="production")
     assert r.returncode == 2 and "APP_SECRET_KEY" in r.stderr
 
@@ -94,7 +94,7 @@ def test_production_seed_creates_only_admin_with_a_printed_password(tmp_path: Pa
         env="production",
         secret_key=secret,
         database_url=f"sqlite:///{tmp_path}/app.db",
-    )  # type: ignore[call-arg]
+    )
     container = build_container(settings)
     with TestClient(create_app(container)) as client:
         assert (
@@ -124,7 +124,7 @@ def test_client_ip_trusts_forwarded_for_only_from_trusted_proxies(tmp_path: Path
     url = f"sqlite:///{tmp_path}/app.db"
     settings = Settings(
         _env_file=None, database_url=url, trusted_proxies=["127.0.0.1", "10.0.0.0/8"]
-    )  # type: ignore[call-arg]
+    )
     migrate(settings)
     container = build_container(settings)
     container.seed().run()
@@ -170,7 +170,7 @@ def test_without_a_secret_key_a_random_one_is_kept_and_the_published_key_signs_n
     from bootstrap import DEV_SECRET, signing_key
 
     url = f"sqlite:///{tmp_path}/app.db"
-    settings = Settings(_env_file=None, database_url=url, frontend_dist=str(tmp_path / "none"))  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_url=url, frontend_dist=str(tmp_path / "none"))
     migrate(settings)
     logged: list[str] = []
     sink = logger.add(logged.append, level="DEBUG")
@@ -204,6 +204,6 @@ def test_without_a_secret_key_a_random_one_is_kept_and_the_published_key_signs_n
     assert sorted(p.name for p in tmp_path.iterdir() if "secret" in p.name) == ["secret_key"]
     # The published key is refused wherever it is configured.
     with pytest.raises(ValueError, match="published development key"):
-        Settings(_env_file=None, database_url=url, secret_key=DEV_SECRET)  # type: ignore[call-arg]
+        Settings(_env_file=None, database_url=url, secret_key=DEV_SECRET)
     r = _cli(tmp_path, "init", APP_SECRET_KEY=DEV_SECRET)
     assert r.returncode == 2 and "published development key" in r.stderr

@@ -209,13 +209,13 @@ def test_unknown_dictionary_codes_leave_no_cache_entry(
     assert known.status_code == 200 and known.json()
     before = len(_cache_keys(api, "dict:*"))
     cache = api.container.cache()
-    local_before = len(cache._local)  # type: ignore[attr-defined]
+    local_before = len(cache._local)
     codes = [f"nope_{secrets.token_hex(6)}" for _ in range(1000)]
     for code in codes:
         r = api.client.get(f"{API}/system/dict/{code}", headers=admin)
         assert r.status_code == 200 and r.json() == []
     assert len(_cache_keys(api, "dict:*")) == before
-    assert len(cache._local) <= local_before + 1  # type: ignore[attr-defined]
+    assert len(cache._local) <= local_before + 1
     assert all(cache.peek(f"dict:{c}") is None for c in codes)
     # A type created afterwards is served at once, on another instance too.
     other = make_app()

@@ -150,7 +150,7 @@ def test_notices_are_rate_limited_per_job_and_the_rest_is_logged(
             app.client.post(f"{API}/system/job/{job_id}/run", headers=h).json()["log_id"]
         )
         # One run after the other: each notice is counted before the next run starts.
-        wait_for(lambda n=n: len(inbox.to(address)) >= min(n, 2), timeout=5)
+        wait_for(lambda n=n: len(inbox.to(address)) >= min(n, 2), timeout=5)  # type: ignore[misc]
 
     def noted() -> dict[str, Any] | None:
         x = app.client.get(f"{API}/system/job-log/{log_ids[2]}", headers=h).json()
@@ -166,7 +166,7 @@ def test_notices_are_rate_limited_per_job_and_the_rest_is_logged(
 
 
 def _typed_addresses_become_no_notice(url: str) -> None:
-    settings = Settings(_env_file=None, database_url=url, env="test")  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_url=url, env="test")
     migrate(settings, "0003")
     engine = create_engine(url)
     try:

@@ -322,7 +322,7 @@ def test_housekeeping_scripts_on_the_real_tables(cluster: Cluster) -> None:
             "log_id"
         ]
         log = wait_for(
-            lambda log_id=log_id: (
+            lambda log_id=log_id: (  # type: ignore[misc]  # a default binds the loop's id
                 x
                 if (x := app.client.get(f"{API}/system/job-log/{log_id}", headers=admin).json())[
                     "status"
@@ -334,7 +334,7 @@ def test_housekeeping_scripts_on_the_real_tables(cluster: Cluster) -> None:
         assert log["status"] == "success", log
     with engine.connect() as conn:
         assert conn.scalar(text("SELECT COUNT(*) FROM t_login_log WHERE username='ancient'")) == 0
-        states = dict(
+        states: dict[str, int] = dict(
             conn.execute(text("SELECT code, state FROM t_reg_code WHERE code LIKE 'JOBS-%'")).all()
         )
     assert states == {"JOBS-EXPIRED": 2, "JOBS-ACTIVE": 1, "JOBS-UNUSED": 0}
@@ -430,7 +430,7 @@ def test_three_instances_run_each_fire_once_across_a_hand_over(cluster: Cluster)
 
 def test_the_embedded_profile_schedules_without_redis(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/app.db"
-    settings = settings_for(url, None, **FAST)
+    settings = settings_for(url, None, **FAST)  # type: ignore[arg-type]  # keyword settings
     migrate(settings)
     build_container(settings).seed().run()
     app = App(settings).__enter__()

@@ -136,11 +136,12 @@ def test_a_server_that_stops_answering_times_out_every_waiting_command(
 ) -> None:
     server = own_redis_factory()
     assert server.proc is not None
+    proc = server.proc
 
     async def main() -> None:
         client = PipelinedRedis(server.url, timeout=0.5)
         assert await client.execute("PING") == b"PONG"
-        server.proc.send_signal(19)  # SIGSTOP: the socket stays open, nothing answers
+        proc.send_signal(19)  # SIGSTOP: the socket stays open, nothing answers
         try:
             started = time.monotonic()
             results = await asyncio.gather(
@@ -149,7 +150,7 @@ def test_a_server_that_stops_answering_times_out_every_waiting_command(
             assert all(isinstance(r, ConnectionError) for r in results), results
             assert time.monotonic() - started < 3
         finally:
-            server.proc.send_signal(18)  # SIGCONT
+            proc.send_signal(18)  # SIGCONT
         assert await client.execute("PING") == b"PONG"  # a fresh connection
         await client.aclose()
 

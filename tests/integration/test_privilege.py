@@ -325,7 +325,7 @@ def test_natural_keys_are_exact_on_mariadb(world: World) -> None:
 
 def _login(client: TestClient, username: str, password: str) -> int:
     r = client.post("/api/v1/user/login", data={"username": username, "password": password})
-    return r.status_code
+    return int(r.status_code)
 
 
 def test_look_alike_names_share_the_lock_of_the_account(world: World) -> None:

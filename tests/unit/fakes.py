@@ -7,19 +7,33 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Generic, Self, TypeVar
 
 from core.audit.model import LoginLog, OperationLog
+from core.audit.ports import AuditUnitOfWork, LoginLogRepository, OperationLogRepository
 from core.config.model import ConfigSetting
+from core.config.ports import ConfigRepository, ConfigUnitOfWork
 from core.dictionary.model import DictItem, DictType
+from core.dictionary.ports import DictItemRepository, DictTypeRepository, DictUnitOfWork
 from core.rbac.model import Menu, PermLabel, Role, TokenClaims, User
+from core.rbac.ports import (
+    MenuRepository,
+    PasswordHasher,
+    PermLabelRepository,
+    RbacUnitOfWork,
+    RoleRepository,
+    TokenCodec,
+    UserRepository,
+)
 from core.regcode.model import RegCode
+from core.regcode.ports import RegCodeRepository, RegCodeUnitOfWork
+from core.shared.clock import Clock
 from core.shared.errors import Unauthorized
 from core.shared.model import Entity
 from core.shared.pagination import Page, PageRequest
 
 
-class FakeClock:
+class FakeClock(Clock):
     def __init__(self, now: datetime | None = None) -> None:
         self.current = now or datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -30,7 +44,7 @@ class FakeClock:
         self.current += timedelta(**kwargs)
 
 
-class FakePasswordHasher:
+class FakePasswordHasher(PasswordHasher):
     """Reversible on purpose: unit tests check rules, not cryptography."""
 
     def hash(self, password: str) -> str:
@@ -43,7 +57,7 @@ class FakePasswordHasher:
         return False
 
 
-class FakeTokenCodec:
+class FakeTokenCodec(TokenCodec):
     def encode(self, claims: TokenClaims) -> str:
         return f"{claims.user_id}|{claims.jti}|{claims.expires_at.isoformat()}|{claims.username}"
 
@@ -53,6 +67,9 @@ class FakeTokenCodec:
             return TokenClaims(int(uid), jti, datetime.fromisoformat(exp), name)
         except ValueError as exc:
             raise Unauthorized("the token is invalid", "token_invalid") from exc
+
+
+E = TypeVar("E", bound=Entity)
 
 
 @dataclass
@@ -73,7 +90,7 @@ class Store:
         entity.id = next(self.ids)
         self.table(type(entity))[entity.id] = entity
 
-    def live(self, kind: type) -> list[Any]:
+    def live(self, kind: type[E]) -> list[E]:
         return [e for e in self.table(kind).values() if not e.deleted]
 
 
@@ -82,20 +99,20 @@ def _page(items: list[Any], page: PageRequest) -> Page[Any]:
     return Page(ordered[page.offset : page.offset + page.size], len(items), page.page, page.size)
 
 
-class _Repo:
-    kind: type
+class _Repo(Generic[E]):
+    kind: type[E]
 
     def __init__(self, store: Store) -> None:
         self.s = store
 
-    def add(self, entity: Any) -> None:
+    def add(self, entity: E) -> None:
         self.s.add(entity)
 
-    def get(self, entity_id: int, *, lock: bool = False) -> Any:
+    def get(self, entity_id: int, *, lock: bool = False) -> E | None:
         e = self.s.table(self.kind).get(entity_id)
         return None if e is None or e.deleted else e
 
-    def _by(self, attr: str, value: Any) -> Any:
+    def _by(self, attr: str, value: object) -> E | None:
         return next((e for e in self.s.live(self.kind) if getattr(e, attr) == value), None)
 
     def existing_ids(self, ids: Iterable[int]) -> frozenset[int]:
@@ -111,7 +128,7 @@ def _replace(links: set[tuple[int, int]], owner: int, wanted: frozenset[int]) ->
     links.update((owner, t) for t in wanted)
 
 
-class FakeUserRepository(_Repo):
+class FakeUserRepository(_Repo[User], UserRepository):
     kind = User
 
     def get_by_username(self, username: str) -> User | None:
@@ -135,7 +152,7 @@ class FakeUserRepository(_Repo):
         _replace(self.s.links["user_role"], user_id, role_ids)
 
 
-class FakeRoleRepository(_Repo):
+class FakeRoleRepository(_Repo[Role], RoleRepository):
     kind = Role
 
     def get_by_code(self, code: str) -> Role | None:
@@ -173,7 +190,7 @@ class FakeRoleRepository(_Repo):
         self.s.links["role_menu"] = {(a, b) for a, b in self.s.links["role_menu"] if a != role_id}
 
 
-class FakeMenuRepository(_Repo):
+class FakeMenuRepository(_Repo[Menu], MenuRepository):
     kind = Menu
 
     def get_by_name(self, name: str) -> Menu | None:
@@ -186,7 +203,7 @@ class FakeMenuRepository(_Repo):
         self.s.links["role_menu"] = {(r, m) for r, m in self.s.links["role_menu"] if m != menu_id}
 
 
-class FakePermLabelRepository(_Repo):
+class FakePermLabelRepository(_Repo[PermLabel], PermLabelRepository):
     kind = PermLabel
 
     def get_by_label(self, label: str) -> PermLabel | None:
@@ -216,20 +233,20 @@ class FakePermLabelRepository(_Repo):
         }
 
 
-class FakeLogRepository(_Repo):
+class FakeLogRepository(_Repo[Any]):
     def search(self, flt: Any, page: PageRequest) -> Page[Any]:
         return _page(self.s.live(self.kind), page)
 
 
-class FakeLoginLogRepository(FakeLogRepository):
+class FakeLoginLogRepository(FakeLogRepository, LoginLogRepository):
     kind = LoginLog
 
 
-class FakeOperationLogRepository(FakeLogRepository):
+class FakeOperationLogRepository(FakeLogRepository, OperationLogRepository):
     kind = OperationLog
 
 
-class FakeConfigRepository(_Repo):
+class FakeConfigRepository(_Repo[ConfigSetting], ConfigRepository):
     kind = ConfigSetting
 
     def get_by_key(self, key: str) -> ConfigSetting | None:
@@ -243,7 +260,7 @@ class FakeConfigRepository(_Repo):
         return frozenset(k for k in keys if k in live)
 
 
-class FakeDictTypeRepository(_Repo):
+class FakeDictTypeRepository(_Repo[DictType], DictTypeRepository):
     kind = DictType
 
     def get_by_code(self, code: str) -> DictType | None:
@@ -253,7 +270,7 @@ class FakeDictTypeRepository(_Repo):
         return _page(self.s.live(DictType), page)
 
 
-class FakeDictItemRepository(_Repo):
+class FakeDictItemRepository(_Repo[DictItem], DictItemRepository):
     kind = DictItem
 
     def get_by_value(self, type_code: str, value: str) -> DictItem | None:
@@ -269,7 +286,7 @@ class FakeDictItemRepository(_Repo):
         return _page(self.s.live(DictItem), page)
 
 
-class FakeRegCodeRepository(_Repo):
+class FakeRegCodeRepository(_Repo[RegCode], RegCodeRepository):
     kind = RegCode
 
     def add_many(self, codes: Iterable[RegCode]) -> None:
@@ -300,9 +317,9 @@ class FakeRegCodeRepository(_Repo):
             (
                 c
                 for c in self.s.live(RegCode)
-                if c.id > after_id and (flt.state is None or c.state_at(now) == flt.state)
+                if (c.id or 0) > after_id and (flt.state is None or c.state_at(now) == flt.state)
             ),
-            key=lambda c: c.id,
+            key=lambda c: c.id or 0,
         )
         fields = ("id", "code", "reg_times", "first_active_time", "deadline", "remark")
         return [
@@ -311,8 +328,21 @@ class FakeRegCodeRepository(_Repo):
         ]
 
 
-class FakeUnitOfWork:
+class FakeUnitOfWork(
+    RbacUnitOfWork, AuditUnitOfWork, ConfigUnitOfWork, DictUnitOfWork, RegCodeUnitOfWork
+):
     """Shares one Store; changes are visible at once, and `commits` counts explicit commits."""
+
+    users: FakeUserRepository
+    roles: FakeRoleRepository
+    menus: FakeMenuRepository
+    labels: FakePermLabelRepository
+    login_logs: FakeLoginLogRepository
+    oper_logs: FakeOperationLogRepository
+    configs: FakeConfigRepository
+    dict_types: FakeDictTypeRepository
+    dict_items: FakeDictItemRepository
+    reg_codes: FakeRegCodeRepository
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -340,3 +370,9 @@ class FakeUnitOfWork:
 
     def rollback(self) -> None:
         return None
+
+
+def id_of(entity: Entity | None) -> int:
+    """The id of a stored entity (a test's way of saying it must exist)."""
+    assert entity is not None and entity.id is not None
+    return entity.id

@@ -8,21 +8,31 @@ from typing import Any, Self
 
 from core.audit.model import LoginLog, OperationLog
 from core.jobs.model import Job, JobLog, JobStatus, RunStatus
+from core.jobs.ports import (
+    Housekeeping,
+    HousekeepingUnitOfWork,
+    InstanceRegistry,
+    JobLogRepository,
+    JobRepository,
+    JobScheduler,
+    JobsUnitOfWork,
+)
 from core.regcode.model import RegCode, RegCodeState
 from core.shared.errors import Conflict
-from core.shared.mail import MailMessage
+from core.shared.mail import Mailer, MailMessage
+from core.shared.model import Entity
 from core.shared.pagination import Page, PageRequest
-from tests.unit.fakes import FakeUnitOfWork, Store, _page, _Repo
+from tests.unit.fakes import FakeUnitOfWork, FakeUserRepository, Store, _page, _Repo, id_of
 
 
-class FakeJobRepository(_Repo):
+class FakeJobRepository(_Repo[Job], JobRepository):
     kind = Job
 
     def get_by_name(self, name: str) -> Job | None:
         return self._by("name", name)
 
     def all_live(self) -> list[Job]:
-        return sorted(self.s.live(Job), key=lambda j: j.id)
+        return sorted(self.s.live(Job), key=lambda j: j.id or 0)
 
     def search(self, flt: Any, page: PageRequest) -> Page[Job]:
         rows = [j for j in self.s.live(Job) if not flt.status or j.status == flt.status]
@@ -38,7 +48,7 @@ class FakeJobRepository(_Repo):
         return True
 
 
-class FakeJobLogRepository(_Repo):
+class FakeJobLogRepository(_Repo[JobLog], JobLogRepository):
     kind = JobLog
 
     def add(self, log: JobLog) -> None:
@@ -64,18 +74,19 @@ class FakeJobLogRepository(_Repo):
             if x.start_time < before and x.status != RunStatus.RUNNING
         ][:limit]
         for x in doomed:
-            del self.s.table(JobLog)[x.id]
+            del self.s.table(JobLog)[id_of(x)]
         return len(doomed)
 
 
-class FakeHousekeeping:
+class FakeHousekeeping(Housekeeping):
     def __init__(self, store: Store) -> None:
         self.s = store
 
-    def _purge(self, kind: type, before: datetime, limit: int) -> int:
-        doomed = [x for x in self.s.live(kind) if x.created_time < before][:limit]
+    def _purge(self, kind: type[Entity], before: datetime, limit: int) -> int:
+        rows = self.s.live(kind)
+        doomed = [x for x in rows if x.created_time is not None and x.created_time < before][:limit]
         for x in doomed:
-            del self.s.table(kind)[x.id]
+            del self.s.table(kind)[id_of(x)]
         return len(doomed)
 
     def purge_login_logs(self, before: datetime, limit: int) -> int:
@@ -95,7 +106,12 @@ class FakeHousekeeping:
         return len(due)
 
 
-class FakeJobsUnitOfWork(FakeUnitOfWork):
+class FakeJobsUnitOfWork(FakeUnitOfWork, JobsUnitOfWork, HousekeepingUnitOfWork):
+    users: FakeUserRepository
+    jobs: FakeJobRepository
+    job_logs: FakeJobLogRepository
+    housekeeping: FakeHousekeeping
+
     def __enter__(self) -> Self:
         super().__enter__()
         self.jobs = FakeJobRepository(self.store)
@@ -104,7 +120,7 @@ class FakeJobsUnitOfWork(FakeUnitOfWork):
         return self
 
 
-class FakeJobScheduler:
+class FakeJobScheduler(JobScheduler):
     """Records the schedule; background work waits in `pending` until the test runs it."""
 
     def __init__(self) -> None:
@@ -132,7 +148,7 @@ class FakeJobScheduler:
             self.pending.pop(0)()
 
 
-class FakeMailer:
+class FakeMailer(Mailer):
     def __init__(self) -> None:
         self.sent: list[MailMessage] = []
         self.fail_with: Exception | None = None
@@ -143,7 +159,7 @@ class FakeMailer:
         self.sent.append(message)
 
 
-class FakeInstanceRegistry:
+class FakeInstanceRegistry(InstanceRegistry):
     """Instances are alive while listed in `alive_ones`."""
 
     def __init__(self, me: str) -> None:

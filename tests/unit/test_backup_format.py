@@ -100,8 +100,10 @@ CHILD = TableSpec(
 
 def snapshot() -> FakeSnapshot:
     at = datetime(2026, 5, 1, 8, 30, 0, 123456, tzinfo=UTC)
-    parents = [[i + 1, text, at if i % 2 else None, bool(i % 3)] for i, text in enumerate(TRICKY)]
-    children = [[1, 1, {"b": [1, 2], "a": "中"}], [2, 2, None]]
+    parents: list[list[Any]] = [
+        [i + 1, text, at if i % 2 else None, bool(i % 3)] for i, text in enumerate(TRICKY)
+    ]
+    children: list[list[Any]] = [[1, 1, {"b": [1, 2], "a": "中"}], [2, 2, None]]
     return FakeSnapshot([PARENT, CHILD], {"t_parent": parents, "t_child": children})
 
 

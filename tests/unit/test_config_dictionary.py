@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bootstrap import Container
+from core.config.commands import CreateConfig, UpdateConfig
 from core.config.model import DEFAULT_ROLE, REGISTRATION_OPEN
+from core.dictionary.commands import CreateDictItem, CreateDictType, UpdateDictItem, UpdateDictType
 from core.shared.errors import Conflict, InvalidInput, NotFound
 from tests.unit.fakes import Store
 
@@ -19,16 +21,18 @@ def test_seeded_parameters_are_read(seeded: Container) -> None:
 
 def test_reads_are_cached_and_writes_invalidate(seeded: Container, store: Store) -> None:
     configs = seeded.configs()
-    sid = configs.create(1, {"name": "Greeting", "key": "app.greeting", "value": "hello"})
+    sid = configs.create(1, CreateConfig(name="Greeting", key="app.greeting", value="hello"))
     assert configs.value("app.greeting") == "hello"
     # A change behind the service's back is not seen: the value comes from the cache...
     with seeded.uow() as uow:
-        uow.configs.get(sid).value = "changed behind"
+        setting = uow.configs.get(sid)
+        assert setting is not None
+        setting.value = "changed behind"
     assert configs.value("app.greeting") == "hello"
     # ...but a change through the service is seen at once.
-    configs.update(1, sid, {"value": "bonjour"})
+    configs.update(1, sid, UpdateConfig(value="bonjour"))
     assert configs.value("app.greeting") == "bonjour"
-    configs.update(1, sid, {"key": "app.salute"})
+    configs.update(1, sid, UpdateConfig(key="app.salute"))
     assert configs.value("app.greeting") is None and configs.value("app.salute") == "bonjour"
     configs.delete(1, sid)
     assert configs.value("app.salute") is None
@@ -39,39 +43,39 @@ def test_reads_are_cached_and_writes_invalidate(seeded: Container, store: Store)
 def test_a_missing_key_is_cached_until_created(seeded: Container) -> None:
     configs = seeded.configs()
     assert configs.value("later.key") is None
-    configs.create(1, {"name": "Later", "key": "later.key", "value": "now"})
+    configs.create(1, CreateConfig(name="Later", key="later.key", value="now"))
     assert configs.value("later.key") == "now"
 
 
 def test_keys_are_unique_among_live_parameters(seeded: Container) -> None:
     configs = seeded.configs()
-    sid = configs.create(1, {"name": "A", "key": "dup.key", "value": "1"})
+    sid = configs.create(1, CreateConfig(name="A", key="dup.key", value="1"))
     with pytest.raises(Conflict) as exc:
-        configs.create(1, {"name": "B", "key": "dup.key", "value": "2"})
+        configs.create(1, CreateConfig(name="B", key="dup.key", value="2"))
     assert exc.value.code == "config_key_exists"
     configs.delete(1, sid)
-    configs.create(1, {"name": "B", "key": "dup.key", "value": "2"})
+    configs.create(1, CreateConfig(name="B", key="dup.key", value="2"))
     with pytest.raises(InvalidInput):
-        configs.create(1, {"name": "C", "key": "has space", "value": "3"})
+        configs.create(1, CreateConfig(name="C", key="has space", value="3"))
 
 
 def test_dictionary_items_in_sort_order_enabled_only(seeded: Container) -> None:
     d = seeded.dictionaries()
     assert [i["value"] for i in d.items_of("sys_reg_code_state")] == ["0", "1", "2"]
-    tid = d.create_type(1, {"code": "color", "name": "Colours"})
+    tid = d.create_type(1, CreateDictType(code="color", name="Colours"))
     red = d.create_item(
-        1, {"type_code": "color", "label": "红", "label_en": "Red", "value": "red", "sort": 2}
+        1, CreateDictItem(type_code="color", label="红", label_en="Red", value="red", sort=2)
     )
     d.create_item(
-        1, {"type_code": "color", "label": "蓝", "value": "blue", "sort": 1, "css_class": "primary"}
+        1, CreateDictItem(type_code="color", label="蓝", value="blue", sort=1, css_class="primary")
     )
     assert [i["value"] for i in d.items_of("color")] == ["blue", "red"]
     assert d.items_of("color")[0]["label_en"] == "蓝"  # falls back to the label
-    d.update_item(1, red, {"status": 0})
+    d.update_item(1, red, UpdateDictItem(status=0))
     assert [i["value"] for i in d.items_of("color")] == ["blue"]
-    d.update_type(1, tid, {"status": 0})
+    d.update_type(1, tid, UpdateDictType(status=0))
     assert d.items_of("color") == []
-    d.update_type(1, tid, {"status": 1, "code": "colour"})
+    d.update_type(1, tid, UpdateDictType(status=1, code="colour"))
     assert d.items_of("color") == [] and [i["value"] for i in d.items_of("colour")] == ["blue"]
     with pytest.raises(Conflict) as exc:
         d.delete_type(1, tid)
@@ -81,16 +85,16 @@ def test_dictionary_items_in_sort_order_enabled_only(seeded: Container) -> None:
 def test_dictionary_item_rules(seeded: Container) -> None:
     d = seeded.dictionaries()
     with pytest.raises(InvalidInput) as missing:
-        d.create_item(1, {"type_code": "nope", "label": "x", "value": "x"})
+        d.create_item(1, CreateDictItem(type_code="nope", label="x", value="x"))
     assert missing.value.code == "dict_type_not_found"
     with pytest.raises(Conflict):
-        d.create_item(1, {"type_code": "sys_yes_no", "label": "again", "value": "1"})
+        d.create_item(1, CreateDictItem(type_code="sys_yes_no", label="again", value="1"))
     with pytest.raises(InvalidInput):
         d.create_item(
-            1, {"type_code": "sys_yes_no", "label": "x", "value": "maybe", "css_class": "rainbow"}
+            1, CreateDictItem(type_code="sys_yes_no", label="x", value="maybe", css_class="rainbow")
         )
     with pytest.raises(InvalidInput):
-        d.create_type(1, {"code": "Bad Code", "name": "x"})
+        d.create_type(1, CreateDictType(code="Bad Code", name="x"))
 
 
 def test_seed_adds_the_products_dictionaries_once(seeded: Container) -> None:
@@ -104,6 +108,6 @@ def test_an_unknown_dictionary_code_makes_no_cache_entry(seeded: Container) -> N
     for n in range(50):
         assert d.items_of(f"no_such_code_{n}") == []
         assert d.peek_items(f"no_such_code_{n}") is None
-    d.create_type(1, {"code": "late_type", "name": "late"})
-    d.create_item(1, {"type_code": "late_type", "label": "one", "value": "1"})
+    d.create_type(1, CreateDictType(code="late_type", name="late"))
+    d.create_item(1, CreateDictItem(type_code="late_type", label="one", value="1"))
     assert [i["value"] for i in d.items_of("late_type")] == ["1"]

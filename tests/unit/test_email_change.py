@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bootstrap import Container
+from core.rbac.commands import CreateUser, UpdateProfile
 from core.rbac.model import Principal, User
 from core.shared.errors import BadRequest, Conflict, InvalidInput, TooManyRequests, Unauthorized
 from tests.unit import test_registration as registration
@@ -20,7 +21,7 @@ IP = "10.0.9.1"
 
 
 def _account(c: Container, name: str = "mover", email: str | None = "old@example.com") -> int:
-    return c.users().create(1, {"username": name, "email": email}, PASSWORD, [])
+    return c.users().create(1, CreateUser(username=name, email=email, password=PASSWORD))
 
 
 def _email(store: Store, user_id: int) -> str | None:
@@ -37,11 +38,11 @@ def test_the_profile_no_longer_changes_the_email_at_once(c: Container, store: St
     uid = _account(c)
     me = Principal(uid, "jti", frozenset(), "mover")
     with pytest.raises(InvalidInput) as err:
-        c.profiles().update(me, {"email": "thief@example.org"})
+        c.profiles().update(me, UpdateProfile(email="thief@example.org"))
     assert (err.value.code, err.value.field) == ("email_change_needs_confirmation", "email")
     assert _email(store, uid) == "old@example.com"
     # Forms send every field: the address the account has is accepted, the rest applies.
-    c.profiles().update(me, {"nickname": "Mo", "email": "old@example.com", "phone": "123"})
+    c.profiles().update(me, UpdateProfile(nickname="Mo", email="old@example.com", phone="123"))
     assert store.table(User)[uid].nickname == "Mo" and _email(store, uid) == "old@example.com"
 
 

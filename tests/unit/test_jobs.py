@@ -13,6 +13,7 @@ from dependency_injector import providers
 from adapters.memory.jobs import InMemoryRunLock
 from bootstrap import Container, Settings
 from core.audit.model import LoginLog
+from core.jobs.commands import CreateJob, UpdateJob
 from core.jobs.cron import CronExpr
 from core.jobs.model import MAX_CATCH_UP, Job, JobLog, Trigger, plan_fires
 from core.jobs.ports import JobFilter, JobLogFilter
@@ -25,7 +26,7 @@ from core.rbac.model import PermLabel, User
 from core.regcode.model import RegCode, RegCodeState
 from core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound, ServiceUnavailable
 from core.shared.pagination import PageRequest
-from tests.unit.fakes import FakeClock, Store
+from tests.unit.fakes import FakeClock, Store, id_of
 from tests.unit.fakes_jobs import FakeJobScheduler, FakeJobsUnitOfWork, FakeMailer
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)  # the fake clock's start: a Thursday
@@ -183,11 +184,13 @@ class Env:
 
     def create(self, actor: int | None = 1, **data: Any) -> int:
         body = {"name": "job", "script": "demo", "kwargs": {"seconds": 0}, "cron": "* * * * *"}
-        return self.service.create(actor, {**body, **data})
+        return self.service.create(actor, CreateJob(**{**body, **data}))
 
     def logs(self, job_id: int | None = None) -> list[JobLog]:
         rows = self.store.live(JobLog)
-        return sorted((x for x in rows if job_id is None or x.job_id == job_id), key=lambda x: x.id)
+        return sorted(
+            (x for x in rows if job_id is None or x.job_id == job_id), key=lambda x: x.id or 0
+        )
 
     def job(self, job_id: int) -> Any:
         return self.service.get(job_id).job
@@ -298,7 +301,7 @@ def test_the_registry_lists_each_script_with_its_signature(env: Env) -> None:
 
 
 def test_rules_of_the_row(env: Env) -> None:
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"cron": "61 * * * *"}, "cron_invalid"),
         ({"misfire_policy": "sometimes"}, "job_invalid"),
         ({"notify": "failure"}, "job_notify_invalid"),
@@ -328,10 +331,10 @@ def test_pause_and_resume_change_the_schedule_and_never_schedule_twice(env: Env)
 
 def test_an_edited_cron_moves_the_next_fire_and_reschedules(env: Env) -> None:
     job_id = env.create(status="running", cron="0 3 * * *")
-    env.service.update(1, job_id, {"cron": "30 * * * *"})
+    env.service.update(1, job_id, UpdateJob(cron="30 * * * *"))
     assert env.job(job_id).next_fire_time == at("2026-01-01T00:30")
     assert env.scheduler.jobs[job_id].cron == "30 * * * *"
-    env.service.update(1, job_id, {"status": "paused"})
+    env.service.update(1, job_id, UpdateJob(status="paused"))
     assert env.scheduler.jobs == {}
 
 
@@ -406,15 +409,15 @@ def test_notices_go_to_users_never_to_typed_addresses(env: Env) -> None:
     ann = _member(env, "ann", "ann@example.com")
     job_id = env.create(notify="none")
     with pytest.raises(InvalidInput) as err:
-        env.service.update(1, job_id, {"notify": "always", "notify_user_ids": [ann, 405]})
+        env.service.update(1, job_id, UpdateJob(notify="always", notify_user_ids=[ann, 405]))
     assert err.value.code == "job_notify_user_unknown" and "405" in err.value.detail
-    env.service.update(1, job_id, {"notify": "always", "notify_user_ids": [ann]})
+    env.service.update(1, job_id, UpdateJob(notify="always", notify_user_ids=[ann]))
     # Delivered to what the account holds now; disabled users and users without one get none.
     ann_user = env.store.table(User)[ann]
     ann_user.email = "ann@new.example.com"
     mute = _member(env, "mute")
     off = _member(env, "off", "off@example.com", status=0)
-    env.service.update(1, job_id, {"notify_user_ids": [ann, mute, off]})
+    env.service.update(1, job_id, UpdateJob(notify_user_ids=[ann, mute, off]))
     env.service.run_now(1, job_id)
     env.scheduler.run_pending()
     assert [m.to for m in env.mailer.sent] == [("ann@new.example.com",)]
@@ -434,7 +437,7 @@ def test_a_notifying_job_fires_at_most_once_a_minute(env: Env, cron: str) -> Non
     assert (err.value.code, err.value.field) == ("job_notify_too_frequent", "cron")
     quiet = env.create(name="quiet", cron=cron)  # without notices any schedule goes
     with pytest.raises(InvalidInput):
-        env.service.update(1, quiet, {"notify": "always", "notify_user_ids": [ann]})
+        env.service.update(1, quiet, UpdateJob(notify="always", notify_user_ids=[ann]))
     env.create(name="minutely", cron="15 * * * * *", notify="always", notify_user_ids=[ann])
     env.create(name="five", cron="*/5 * * * *", notify="always", notify_user_ids=[ann])
 
@@ -517,7 +520,7 @@ def test_fires_of_a_paused_job_or_of_an_old_cron_do_not_run(env: Env) -> None:
     job_id = env.create(status="running", cron="* * * * *")
     fire = at("2026-01-01T00:01")
     env.clock.current = fire
-    env.service.update(1, job_id, {"cron": "0 5 * * *"})
+    env.service.update(1, job_id, UpdateJob(cron="0 5 * * *"))
     assert env.runner.dispatch(job_id, [fire]) is None
     env.service.pause(1, job_id)
     assert env.runner.dispatch(job_id, [at("2026-01-01T05:00")]) is None
@@ -572,7 +575,10 @@ def test_reconcile_handles_what_was_missed_while_nobody_held_the_schedule(
     env.clock.current = at("2026-01-01T00:10:30")  # down for eight and a half minutes
     env.service.reconcile()
     env.scheduler.run_pending()
-    got = [(x.trigger, x.scheduled_time.strftime("%H:%M")) for x in env.logs(job_id)]
+    got = [
+        (x.trigger, x.scheduled_time.strftime("%H:%M") if x.scheduled_time else None)
+        for x in env.logs(job_id)
+    ]
     assert got == expected
     assert env.job(job_id).next_fire_time == at("2026-01-01T00:11")
     assert env.scheduler.jobs[job_id].next_fire_time == at("2026-01-01T00:11")
@@ -665,7 +671,7 @@ def test_a_raised_floor_refuses_edits_and_runs_of_jobs_saved_under_the_old_one(
     env.container.jobs.reset()
     service = env.container.jobs()
     with pytest.raises(InvalidInput) as err:
-        service.update(None, job_id, {"remark": "x"})
+        service.update(None, job_id, UpdateJob(remark="x"))
     assert err.value.code == "retention_too_short" and "at least 90" in err.value.detail
     log_id = service.run_now(None, job_id)
     env.scheduler.run_pending()
@@ -696,7 +702,7 @@ def seeded_env(env: Env) -> Env:
 
 def _user_id(env: Env, username: str) -> int:
     [user] = [u for u in env.store.live(User) if u.username == username]
-    return user.id
+    return id_of(user)
 
 
 def test_purge_scripts_need_the_purge_label_that_only_admin_holds(seeded_env: Env) -> None:
@@ -710,7 +716,7 @@ def test_purge_scripts_need_the_purge_label_that_only_admin_holds(seeded_env: En
     assert seeded.id is not None
     for attempt in (
         lambda: env.service.run_now(opt, seeded.id),
-        lambda: env.service.update(opt, seeded.id, {"kwargs": {"days": 30}}),
+        lambda: env.service.update(opt, seeded.id, UpdateJob(kwargs={"days": 30})),
         lambda: env.service.resume(opt, seeded.id),
     ):
         with pytest.raises(Forbidden):
@@ -718,7 +724,7 @@ def test_purge_scripts_need_the_purge_label_that_only_admin_holds(seeded_env: En
     # Turning a demo job into a purge is scheduling a purge too.
     demo_id = env.create(opt, name="harmless")
     with pytest.raises(Forbidden):
-        env.service.update(opt, demo_id, {"script": "clean_job_logs", "kwargs": {"days": 30}})
+        env.service.update(opt, demo_id, UpdateJob(script="clean_job_logs", kwargs={"days": 30}))
     assert env.job(demo_id).script == "demo"
     assert not env.logs(seeded.id)
     # Admin passes every check; the label is seeded and linked to no role.
@@ -765,8 +771,8 @@ def test_scheduler_settings_that_would_break_the_guarantees_are_refused(
     from bootstrap import Settings
 
     with pytest.raises(ValueError, match=words):
-        Settings(_env_file=None, **settings)  # type: ignore[call-arg]
-    assert Settings(_env_file=None, scheduler_timezone="Asia/Shanghai").scheduler_timezone  # type: ignore[call-arg]
+        Settings(_env_file=None, **settings)
+    assert Settings(_env_file=None, scheduler_timezone="Asia/Shanghai").scheduler_timezone
 
 
 def test_a_run_abandoned_by_a_stopped_instance_is_failed_and_run_again(
@@ -782,6 +788,7 @@ def test_a_run_abandoned_by_a_stopped_instance_is_failed_and_run_again(
     job_id = env.create(status="running", misfire_policy="run_once")
     with container.uow() as uow:
         job = uow.jobs.get(job_id)
+        assert job is not None
         cut = Log.claim(job, Trigger.SCHEDULE, env.clock.now(), env.clock.now(), "gone-2")
         manual = Log.claim(job, Trigger.MANUAL, None, env.clock.now(), "gone-2")
         busy = Log.claim(job, Trigger.SCHEDULE, at("2026-01-01T00:01"), env.clock.now(), "busy-3")
@@ -811,9 +818,9 @@ def test_an_abandoned_run_of_a_job_that_skips_misfires_is_not_run_again(
     service = container.jobs()
     job_id = env.create(status="running", misfire_policy="skip")
     with container.uow() as uow:
-        cut = Log.claim(
-            uow.jobs.get(job_id), Trigger.SCHEDULE, env.clock.now(), env.clock.now(), "gone"
-        )
+        job = uow.jobs.get(job_id)
+        assert job is not None
+        cut = Log.claim(job, Trigger.SCHEDULE, env.clock.now(), env.clock.now(), "gone")
         uow.job_logs.add(cut)
         uow.commit()
     service.recover_abandoned()

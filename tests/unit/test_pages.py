@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 
 import pytest
 from fastapi import Request
 from pydantic import BaseModel
 
-from entrypoints.http import pages
 from entrypoints.http.pages import Fresh, PageCache
 
 
@@ -57,13 +57,13 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     c = Clock()
-    monkeypatch.setattr(pages.time, "monotonic", c)
+    monkeypatch.setattr(time, "monotonic", c)  # what pages.py reads
     return c
 
 
 def _run(cache: PageCache, query: str, compute: object) -> int:
     response = asyncio.run(cache.answer(_request(query), ("t_things",), compute))  # type: ignore[arg-type]
-    return int(Answer.model_validate_json(response.body).n)
+    return int(Answer.model_validate_json(bytes(response.body)).n)
 
 
 def test_kept_while_generations_stay_and_recomputed_when_they_move(clock: Clock) -> None:

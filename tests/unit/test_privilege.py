@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from bootstrap import Container
+from core.config.commands import UpdateConfig
+from core.rbac.commands import CreateRole, CreateUser, UpdateRole, UpdateUser
 from core.rbac.model import Privileges, canonical_username, check_username
 from core.shared.errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
 from tests.unit.fakes import FakeClock
@@ -30,11 +34,13 @@ def _limited(container: Container, labels: set[str]) -> int:
     """A user whose only role holds exactly these labels."""
     admin = _id(container, "admin")
     code = "limited" + str(len(labels))
-    rid = container.roles().create(admin, {"code": code, "name": code})
+    rid = container.roles().create(admin, CreateRole(code=code, name=code))
     with container.uow() as uow:
         ids = [lb.id for lb in uow.labels.all() if lb.label in labels]
     container.roles().set_labels(admin, rid, [i for i in ids if i is not None])
-    return container.users().create(admin, {"username": code + "user"}, "a fine passphrase", [rid])
+    return container.users().create(
+        admin, CreateUser(username=code + "user", password="a fine passphrase", role_ids=[rid])
+    )
 
 
 def test_covers_needs_every_label_and_menu_and_only_admin_covers_admin() -> None:
@@ -59,7 +65,9 @@ def test_usernames_have_one_canonical_form() -> None:
 
 def test_a_user_is_stored_under_its_canonical_name(seeded: Container) -> None:
     admin = _id(seeded, "admin")
-    uid = seeded.users().create(admin, {"username": "MixedCase"}, "a fine passphrase", [])
+    uid = seeded.users().create(
+        admin, CreateUser(username="MixedCase", password="a fine passphrase")
+    )
     assert seeded.users().get(uid)[0].username == "mixedcase"
     assert seeded.auth().login("MIXEDCASE", "a fine passphrase").access_token
 
@@ -73,7 +81,12 @@ def test_user_roles_cannot_exceed_the_actor(seeded: Container) -> None:
         users.set_roles(actor, actor, [own, _role_id(seeded, "admin")])
     assert refused.value.code == "privilege_exceeded"
     with pytest.raises(Forbidden) as refused:
-        users.create(actor, {"username": "sneaky"}, "a fine passphrase", [_role_id(seeded, "opt")])
+        users.create(
+            actor,
+            CreateUser(
+                username="sneaky", password="a fine passphrase", role_ids=[_role_id(seeded, "opt")]
+            ),
+        )
     assert refused.value.code == "privilege_exceeded"
 
 
@@ -81,8 +94,8 @@ def test_accounts_holding_admin_are_admins_to_change(seeded: Container) -> None:
     actor = _limited(seeded, {"perm:user:get", "perm:user:put", "perm:user:delete"})
     admin = _id(seeded, "admin")
     users = seeded.users()
-    attempts = [
-        lambda: users.update(actor, admin, {"email": "attacker@example.com"}),
+    attempts: list[Callable[[], object]] = [
+        lambda: users.update(actor, admin, UpdateUser(email="attacker@example.com")),
         lambda: users.reset_password(actor, admin, "taken over now"),
         lambda: users.set_status(actor, admin, 0),
         lambda: users.set_roles(actor, admin, []),
@@ -104,15 +117,16 @@ def test_role_grants_cannot_exceed_the_actor(seeded: Container) -> None:
     own = seeded.users().get(actor)[1][0].id
     assert own is not None
     roles = seeded.roles()
-    for attempt in (
+    grants: tuple[Callable[[], object], ...] = (
         lambda: roles.set_labels(actor, own, every),
         lambda: roles.set_menus(actor, own, menus),
-    ):
+    )
+    for attempt in grants:
         with pytest.raises(Forbidden) as refused:
             attempt()
         assert refused.value.code == "privilege_exceeded"
     with pytest.raises(Forbidden):
-        roles.update(actor, _role_id(seeded, "admin"), {"remark": "mine now"})
+        roles.update(actor, _role_id(seeded, "admin"), UpdateRole(remark="mine now"))
 
 
 def test_the_sign_up_role_is_resolved_exactly_and_never_admin(seeded: Container) -> None:
@@ -123,9 +137,9 @@ def test_the_sign_up_role_is_resolved_exactly_and_never_admin(seeded: Container)
         assert setting is not None and setting.id is not None
     for value in ("admin", "ADMIN", "no-such-role"):
         with pytest.raises(InvalidInput) as refused:
-            configs.update(admin, setting.id, {"value": value})
+            configs.update(admin, setting.id, UpdateConfig(value=value))
         assert refused.value.code == "default_role_invalid"
-    configs.update(admin, setting.id, {"value": "user"})
+    configs.update(admin, setting.id, UpdateConfig(value="user"))
 
 
 def test_failures_lock_the_account_for_that_client_only(

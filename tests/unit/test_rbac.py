@@ -5,9 +5,17 @@ from __future__ import annotations
 import pytest
 
 from bootstrap import Container
+from core.rbac.commands import (
+    CreateMenu,
+    CreateUser,
+    UpdateLabel,
+    UpdateMenu,
+    UpdateProfile,
+    UpdateRole,
+)
 from core.rbac.model import AccessTable, Menu, MenuType, check_password_policy
 from core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
-from tests.unit.fakes import Store
+from tests.unit.fakes import Store, id_of
 
 
 def _login(c: Container, username: str, password: str):  # type: ignore[no-untyped-def]
@@ -42,7 +50,7 @@ def test_revoking_a_label_is_refused_on_the_next_check(seeded: Container) -> Non
     role, _, label_ids = seeded.roles().get(next(iter(opt.role_ids)))
     with seeded.uow() as uow:
         log_label = uow.labels.get_by_label("perm:log:get")
-    seeded.roles().set_labels(admin.user_id, role.id, label_ids - {log_label.id})
+    seeded.roles().set_labels(admin.user_id, id_of(role), label_ids - {id_of(log_label)})
     with pytest.raises(Forbidden):
         seeded.auth().authorize(opt, ("perm:log:get",))
 
@@ -52,8 +60,8 @@ def test_disabling_a_label_takes_it_away(seeded: Container) -> None:
     opt = _login(seeded, "opt", "opt123")
     seeded.auth().authorize(opt, ("perm:role:get",))
     with seeded.uow() as uow:
-        label_id = uow.labels.get_by_label("perm:role:get").id
-    seeded.labels().update(admin.user_id, label_id, {"status": 0})
+        label_id = id_of(uow.labels.get_by_label("perm:role:get"))
+    seeded.labels().update(admin.user_id, label_id, UpdateLabel(status=0))
     with pytest.raises(Forbidden):
         seeded.auth().authorize(opt, ("perm:role:get",))
 
@@ -65,7 +73,7 @@ def test_new_role_assignment_applies_at_once(seeded: Container) -> None:
         seeded.auth().authorize(user, ("perm:user:get",))
     with seeded.uow() as uow:
         opt_role = uow.roles.get_by_code("opt")
-    seeded.users().set_roles(admin.user_id, user.user_id, [opt_role.id])
+    seeded.users().set_roles(admin.user_id, user.user_id, [id_of(opt_role)])
     again = seeded.auth().authenticate(seeded.auth().login("user", "123456").access_token)
     seeded.auth().authorize(again, ("perm:user:get",))
 
@@ -75,10 +83,10 @@ def test_admin_role_is_protected(seeded: Container) -> None:
     with seeded.uow() as uow:
         admin_role = uow.roles.get_by_code("admin")
     with pytest.raises(Conflict) as deleted:
-        seeded.roles().delete(admin.user_id, admin_role.id)
+        seeded.roles().delete(admin.user_id, id_of(admin_role))
     assert deleted.value.code == "admin_role_protected"
     with pytest.raises(Conflict):
-        seeded.roles().update(admin.user_id, admin_role.id, {"status": 0})
+        seeded.roles().update(admin.user_id, id_of(admin_role), UpdateRole(status=0))
     with pytest.raises(Conflict) as demote:
         seeded.users().set_roles(admin.user_id, admin.user_id, [])
     assert demote.value.code == "cannot_demote_self"
@@ -89,12 +97,16 @@ def test_admin_role_is_protected(seeded: Container) -> None:
 def test_usernames_are_unique_among_live_users_only(seeded: Container) -> None:
     admin = _login(seeded, "admin", "admin123")
     users = seeded.users()
-    uid = users.create(admin.user_id, {"username": "alice"}, "correct horse battery", [])
+    uid = users.create(
+        admin.user_id, CreateUser(username="alice", password="correct horse battery")
+    )
     with pytest.raises(Conflict) as dup:
-        users.create(admin.user_id, {"username": "alice"}, "correct horse battery", [])
+        users.create(admin.user_id, CreateUser(username="alice", password="correct horse battery"))
     assert dup.value.code == "user_exists"
     users.delete(admin.user_id, uid)
-    again = users.create(admin.user_id, {"username": "alice"}, "correct horse battery", [])
+    again = users.create(
+        admin.user_id, CreateUser(username="alice", password="correct horse battery")
+    )
     assert again != uid
     with pytest.raises(NotFound):
         users.get(uid)
@@ -103,10 +115,13 @@ def test_usernames_are_unique_among_live_users_only(seeded: Container) -> None:
 def test_user_create_checks_roles_and_policy(seeded: Container) -> None:
     admin = _login(seeded, "admin", "admin123")
     with pytest.raises(InvalidInput) as roles:
-        seeded.users().create(admin.user_id, {"username": "bob"}, "correct horse battery", [9999])
+        seeded.users().create(
+            admin.user_id,
+            CreateUser(username="bob", password="correct horse battery", role_ids=[9999]),
+        )
     assert roles.value.code == "role_not_found"
     with pytest.raises(InvalidInput) as weak:
-        seeded.users().create(admin.user_id, {"username": "bob"}, "password123", [])
+        seeded.users().create(admin.user_id, CreateUser(username="bob", password="password123"))
     assert weak.value.code == "password_too_common"
 
 
@@ -135,16 +150,19 @@ def test_password_policy_accepts_long_plain_passphrases() -> None:
 
 def test_profile_update_refuses_roles_and_status(seeded: Container) -> None:
     user = _login(seeded, "user", "123456")
-    with pytest.raises(InvalidInput):
-        seeded.profiles().update(user, {"status": 0})
-    profile = seeded.profiles().update(user, {"nickname": "Someone"})
+    # The command has no such field: nobody, HTTP or not, can ask for it.
+    with pytest.raises(TypeError):
+        UpdateProfile(status=0)  # type: ignore[call-arg]
+    profile = seeded.profiles().update(user, UpdateProfile(nickname="Someone"))
     assert profile.fields["nickname"] == "Someone"
     assert profile.role_codes == ["user"]
 
 
 def test_user_with_no_role_gets_no_role(seeded: Container) -> None:
     admin = _login(seeded, "admin", "admin123")
-    seeded.users().create(admin.user_id, {"username": "lonely"}, "correct horse battery", [])
+    seeded.users().create(
+        admin.user_id, CreateUser(username="lonely", password="correct horse battery")
+    )
     lonely = _login(seeded, "lonely", "correct horse battery")
     with pytest.raises(Forbidden) as exc:
         seeded.profiles().routers(lonely)
@@ -176,29 +194,29 @@ def test_menu_parent_rules(seeded: Container) -> None:
         perm = uow.menus.get_by_name("permission")
         child = uow.menus.get_by_name("rbac_user")
     with pytest.raises(Conflict):
-        seeded.menus().delete(admin.user_id, perm.id)
+        seeded.menus().delete(admin.user_id, id_of(perm))
     with pytest.raises(InvalidInput):
-        seeded.menus().update(admin.user_id, perm.id, {"parent_id": child.id})
+        seeded.menus().update(admin.user_id, id_of(perm), UpdateMenu(parent_id=id_of(child)))
 
 
 def test_an_unknown_parent_menu_is_invalid_input_naming_the_field(seeded: Container) -> None:
     # A bad id in the body is a 422, as an unknown role id is, not a 404 of the route.
     admin = _login(seeded, "admin", "admin123")
-    menu = {"name": "orphan", "title": "o", "type": "menu", "parent_id": 987654}
+    menu = CreateMenu(name="orphan", title="o", type=MenuType.MENU, parent_id=987654)
     with pytest.raises(InvalidInput) as exc:
         seeded.menus().create(admin.user_id, menu)
     assert (exc.value.code, exc.value.field) == ("parent_menu_not_found", "parent_id")
     with seeded.uow() as uow:
         perm = uow.menus.get_by_name("permission")
     with pytest.raises(InvalidInput):
-        seeded.menus().update(admin.user_id, perm.id, {"parent_id": 987654})
+        seeded.menus().update(admin.user_id, id_of(perm), UpdateMenu(parent_id=987654))
 
 
 def test_seed_is_idempotent_and_respects_operator_edits(seeded: Container, store: Store) -> None:
     admin = _login(seeded, "admin", "admin123")
     with seeded.uow() as uow:
         opt = uow.roles.get_by_code("opt")
-    seeded.roles().set_labels(admin.user_id, opt.id, [])
+    seeded.roles().set_labels(admin.user_id, id_of(opt), [])
     before = {k: len(v) for k, v in store.rows.items()}, {k: set(v) for k, v in store.links.items()}
     report = seeded.seed().run()
     assert report.created == {}

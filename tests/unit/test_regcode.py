@@ -9,7 +9,7 @@ import pytest
 from bootstrap import Container
 from core.regcode.model import ALPHABET, RegCode, RegCodeState, check_reg_times, new_code
 from core.shared.errors import Conflict, InvalidInput
-from tests.unit.fakes import FakeClock
+from tests.unit.fakes import FakeClock, id_of
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -84,12 +84,12 @@ def test_generate_and_activate_through_the_service(seeded: Container, clock: Fak
     service = seeded.reg_codes()
     rows = service.generate(1, 5, 10, "batch")
     assert len({r.code for r in rows}) == 5 and all(r.creator_id == 1 for r in rows)
-    view = service.activate(1, rows[0].id)
+    view = service.activate(1, id_of(rows[0]))
     assert view.state is RegCodeState.ACTIVE and view.reg_code.deadline == clock.now() + timedelta(
         days=10
     )
     clock.advance(days=10)
-    assert service.get(rows[0].id).state is RegCodeState.EXPIRED
+    assert service.get(id_of(rows[0])).state is RegCodeState.EXPIRED
     from core.regcode.ports import RegCodeFilter
     from core.shared.pagination import PageRequest
 
@@ -111,9 +111,9 @@ def test_a_page_holds_until_the_next_deadline_of_any_code(
     rows = service.generate(1, 3, 10, "batch")
     everything = RegCodeFilter()
     assert service.search_until(everything, PageRequest())[1] is None  # nothing activated
-    service.activate(1, rows[0].id)
+    service.activate(1, id_of(rows[0]))
     clock.advance(days=2)
-    service.activate(1, rows[1].id)  # its deadline is 2 days after the first one's
+    service.activate(1, id_of(rows[1]))  # its deadline is 2 days after the first one's
     page, holds_for = service.search_until(everything, PageRequest(size=1))
     assert holds_for == timedelta(days=8).total_seconds()  # the first code expires then
     assert len(page.items) == 1  # whatever the page shows: any code's change counts

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 import pytest
@@ -10,6 +11,7 @@ from dependency_injector import providers
 
 from adapters.memory.registration import InMemoryVerificationTokens
 from bootstrap import Container, Settings
+from core.rbac.commands import CreateUser
 from core.rbac.model import User
 from core.registration.model import Signup, token_digest
 from core.registration.service import RegistrationConfig
@@ -189,7 +191,7 @@ def test_a_registration_link_does_not_reset_a_password(c: Container, mailer: Fak
 
 
 def test_username_or_email_of_a_live_account_is_refused(c: Container, mailer: FakeMailer) -> None:
-    c.users().create(1, {"username": "taken", "email": "taken@example.com"}, PASSWORD, [])
+    c.users().create(1, CreateUser(username="taken", email="taken@example.com", password=PASSWORD))
     with pytest.raises(Conflict) as user:
         c.registration().register(_signup("taken", "free@example.com"), "10.0.0.1", "en")
     assert user.value.code == "user_exists"
@@ -208,14 +210,18 @@ def test_taken_meanwhile_is_refused_at_confirm_time(c: Container, mailer: FakeMa
     assert late.value.code == "user_exists"
 
     third = _register(c, mailer, _signup("other", "three@example.com"), ip="10.0.0.3")
-    c.users().create(1, {"username": "squatter", "email": "three@example.com"}, PASSWORD, [])
+    c.users().create(
+        1, CreateUser(username="squatter", email="three@example.com", password=PASSWORD)
+    )
     with pytest.raises(Conflict) as email:
         c.registration().confirm(third)
     assert email.value.code == "email_exists"
 
 
 def test_a_deleted_account_frees_its_username(c: Container, mailer: FakeMailer) -> None:
-    uid = c.users().create(1, {"username": "gone", "email": "gone@example.com"}, PASSWORD, [])
+    uid = c.users().create(
+        1, CreateUser(username="gone", email="gone@example.com", password=PASSWORD)
+    )
     c.users().delete(1, uid)
     c.registration().confirm(_register(c, mailer, _signup("gone")))
 
@@ -225,7 +231,7 @@ def test_closed_registration_refuses_every_step(
 ) -> None:
     token = _register(c, mailer, _signup())
     policy.open = False
-    calls = [
+    calls: list[Callable[[], object]] = [
         lambda: c.registration().register(_signup("late"), "10.0.0.9", "en"),
         lambda: c.registration().pending(token),
         lambda: c.registration().confirm(token),
@@ -264,7 +270,7 @@ def test_a_default_role_that_is_admin_or_missing_is_refused(
 
 def test_settings_refuse_admin_as_the_default_role() -> None:
     with pytest.raises(ValueError, match="APP_REGISTRATION_DEFAULT_ROLE"):
-        Settings(_env_file=None, registration_default_role="admin")  # type: ignore[call-arg]
+        Settings(_env_file=None, registration_default_role="admin")
 
 
 def test_the_password_policy_and_username_rules_apply(c: Container, mailer: FakeMailer) -> None:
@@ -367,7 +373,7 @@ def test_reset_requests_are_limited_per_email_and_ip(c: Container, mailer: FakeM
 
 
 def test_availability_of_usernames_and_emails(c: Container, mailer: FakeMailer) -> None:
-    c.users().create(1, {"username": "taken", "email": "taken@example.com"}, PASSWORD, [])
+    c.users().create(1, CreateUser(username="taken", email="taken@example.com", password=PASSWORD))
     _register(c, mailer, _signup("pending"))
     reg = c.registration()
     assert reg.availability("username", "taken", "10.0.0.1") is False
@@ -388,7 +394,8 @@ def test_availability_of_usernames_and_emails(c: Container, mailer: FakeMailer) 
 @pytest.fixture
 def member(c: Container) -> int:
     return c.users().create(
-        1, {"username": "member", "email": "member@example.com", "nickname": "M"}, PASSWORD, []
+        1,
+        CreateUser(username="member", email="member@example.com", nickname="M", password=PASSWORD),
     )
 
 

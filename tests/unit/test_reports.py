@@ -13,6 +13,8 @@ import pytest
 from pydantic import ValidationError
 
 from bootstrap import Container
+from core.config.commands import CreateConfig
+from core.dictionary.commands import CreateDictItem, CreateDictType
 from core.dictionary.seed import DICTIONARIES
 from core.regcode.model import RegCode
 from core.regcode.ports import RegCodeFilter
@@ -38,7 +40,7 @@ from entrypoints.http.routers.config import ConfigQuery
 from entrypoints.http.routers.dictionary import DictItemQuery
 from entrypoints.http.routers.rbac import UserQuery
 from entrypoints.http.routers.regcode import RegCodeQuery
-from tests.unit.fakes import FakeClock, Store
+from tests.unit.fakes import FakeClock, Store, id_of
 
 STATE = Column("state", "状态", "State", ColumnType.INT, dictionary="sys_reg_code_state")
 STATES = [
@@ -265,7 +267,7 @@ def test_a_clean_import_creates_every_row_in_one_commit(
 
 def test_config_import_checks_keys_against_the_file_and_the_database(container: Container) -> None:
     configs = container.configs()
-    configs.create(1, {"name": "n", "key": "app.taken", "value": "1"})
+    configs.create(1, CreateConfig(name="n", key="app.taken", value="1"))
     assert configs.value("app.new") is None  # cached as missing
     with pytest.raises(ImportRejected) as exc:
         configs.create_many(
@@ -287,8 +289,8 @@ def test_config_import_checks_keys_against_the_file_and_the_database(container: 
 
 def test_dictionary_import_needs_known_types_and_new_values(container: Container) -> None:
     dictionaries = container.dictionaries()
-    dictionaries.create_type(1, {"code": "fruit", "name": "Fruit"})
-    dictionaries.create_item(1, {"type_code": "fruit", "label": "Apple", "value": "a"})
+    dictionaries.create_type(1, CreateDictType(code="fruit", name="Fruit"))
+    dictionaries.create_item(1, CreateDictItem(type_code="fruit", label="Apple", value="a"))
     assert [i["value"] for i in dictionaries.items_of("fruit")] == ["a"]
     with pytest.raises(ImportRejected) as exc:
         dictionaries.create_items(
@@ -355,7 +357,7 @@ def test_reg_code_export_reuses_the_list_filter(container: Container, clock: Fak
     query = RegCodeQuery.model_validate({"state": "1"})
     exported = list(report.rows(container, query))
     listed = codes.search(query.filter(), query.page_request(query.sort)).items
-    assert sorted(r["id"] for r in exported) == sorted(v.reg_code.id for v in listed)
+    assert sorted(r["id"] for r in exported) == sorted(id_of(v.reg_code) for v in listed)
     assert len(exported) == 2 and all(r["state"] == 1 for r in exported)
     assert len(list(codes.iterate(RegCodeFilter(), batch_size=2))) == 5  # batches join up
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from dependency_injector import providers
@@ -29,7 +30,7 @@ DISPLAY = {
 
 def _seed(lang: str | None) -> Store:
     store = Store()
-    extra = {} if lang is None else {"seed_language": lang}
+    extra: dict[str, Any] = {} if lang is None else {"seed_language": lang}
     settings = Settings(
         _env_file=None, database_url="sqlite://", redis_url=None, env="test", **extra
     )
@@ -44,7 +45,7 @@ def _seed(lang: str | None) -> Store:
 def _texts(store: Store) -> list[tuple[str, str]]:
     out = []
     for kind, names in DISPLAY.items():
-        rows = store.live(kind)
+        rows: list[Any] = store.live(kind)
         assert rows, kind  # the seed writes some of each
         for row in rows:
             out += [(f"{kind.__name__}.{n}", getattr(row, n) or "") for n in names]
@@ -74,4 +75,4 @@ def test_menus_and_dictionary_items_keep_both_languages_whatever_the_setting() -
 
 def test_the_setting_takes_only_the_two_languages() -> None:
     with pytest.raises(ValueError, match="seed_language"):
-        Settings(_env_file=None, seed_language="fr")  # type: ignore[arg-type]
+        Settings(_env_file=None, seed_language="fr")

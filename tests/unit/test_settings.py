@@ -19,12 +19,12 @@ def test_every_setting_is_in_the_example_file() -> None:
 @pytest.mark.parametrize("secret", [DEV_SECRET, "", "short-secret"])
 def test_production_refuses_weak_secrets(secret: str) -> None:
     with pytest.raises(ValueError, match="APP_SECRET_KEY"):
-        Settings(_env_file=None, env="production", secret_key=secret)  # type: ignore[call-arg]
+        Settings(_env_file=None, env="production", secret_key=secret)
 
 
 def test_environment_wins_over_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("APP_PORT", "9999")
     monkeypatch.setenv("APP_TRUSTED_PROXIES", '["10.0.0.0/8"]')
-    s = Settings(_env_file=None)  # type: ignore[call-arg]
+    s = Settings(_env_file=None)
     assert s.port == 9999 and s.trusted_proxies == ["10.0.0.0/8"]
     assert s.embedded and s.database_url == "sqlite:///var/app.db"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.shared.commands import UNSET, Maybe
 from core.shared.errors import InvalidInput
 from core.shared.model import Entity
 
@@ -23,6 +24,21 @@ class ConfigSetting(Entity):
     value: str = ""
     remark: str = ""
     sort: int = 0
+
+    def rekey(self, key: str) -> None:
+        check_key(key)
+        self.key = key
+
+    def change(
+        self,
+        *,
+        name: Maybe[str] = UNSET,
+        value: Maybe[str] = UNSET,
+        remark: Maybe[str] = UNSET,
+        sort: Maybe[int] = UNSET,
+    ) -> None:
+        """The value's rule, if its key has one, is checked by the use case (it needs the actor)."""
+        self._assign(name=name, value=value, remark=remark, sort=sort)
 
 
 def check_key(key: str) -> None:

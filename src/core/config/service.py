@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from core.config.commands import CreateConfig, UpdateConfig
 from core.config.model import DEFAULT_ROLE, REGISTRATION_OPEN, ConfigSetting, as_flag, check_key
 from core.config.ports import ConfigFilter, ConfigUnitOfWork, ValueRule
 from core.registration.ports import RegistrationPolicy
 from core.reports.model import ImportRow, RowError, RowErrors
 from core.shared.cache import Cache
 from core.shared.clock import Clock
-from core.shared.entity import apply_changes, require
+from core.shared.commands import given
+from core.shared.entity import require
 from core.shared.errors import Conflict
 from core.shared.pagination import Page, PageRequest
 
@@ -75,32 +77,37 @@ class ConfigService:
         value = self.value(key)
         return default if value is None or not value.strip() else value.strip()
 
-    def create(self, actor: int, data: dict[str, Any]) -> int:
+    def create(self, actor: int, cmd: CreateConfig) -> int:
         """Keys are unique among live parameters."""
-        check_key(data["key"])
-        self._check_value(actor, data["key"], data.get("value", ""))
+        check_key(cmd.key)
+        self._check_value(actor, cmd.key, cmd.value)
         with self._uow() as uow:
-            if uow.configs.get_by_key(data["key"]) is not None:
+            if uow.configs.get_by_key(cmd.key) is not None:
                 raise Conflict("this key exists", "config_key_exists")
-            setting = ConfigSetting(**data)
+            setting = ConfigSetting(
+                name=cmd.name, key=cmd.key, value=cmd.value, remark=cmd.remark, sort=cmd.sort
+            )
             setting.stamp_created(actor, self._clock.now())
             uow.configs.add(setting)
             uow.commit()
             assert setting.id is not None
-        self._cache.delete(KEY.format(data["key"]))
+        self._cache.delete(KEY.format(cmd.key))
         return setting.id
 
-    def update(self, actor: int, setting_id: int, changes: dict[str, Any]) -> None:
+    def update(self, actor: int, setting_id: int, cmd: UpdateConfig) -> None:
+        """A new key is well-formed and free; the value obeys the rule of the key it ends under."""
         with self._uow() as uow:
             setting = require(uow.configs.get(setting_id, lock=True), "config setting")
             old_key = setting.key
-            new_key = changes.get("key", old_key)
+            new_key = given(cmd.key, old_key)
             if new_key != old_key:
+                # Asked before the entity changes: a query may flush it and find itself.
                 check_key(new_key)
                 if uow.configs.get_by_key(new_key) is not None:
                     raise Conflict("this key exists", "config_key_exists")
-            self._check_value(actor, new_key, changes.get("value", setting.value))
-            apply_changes(setting, changes)
+                setting.rekey(new_key)
+            self._check_value(actor, new_key, given(cmd.value, setting.value))
+            setting.change(name=cmd.name, value=cmd.value, remark=cmd.remark, sort=cmd.sort)
             setting.stamp_modified(actor, self._clock.now())
             uow.commit()
         self._cache.delete(KEY.format(old_key), KEY.format(new_key))

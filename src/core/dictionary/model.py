@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.shared.commands import UNSET, Maybe
 from core.shared.errors import InvalidInput
 from core.shared.model import Entity
 
@@ -20,6 +21,16 @@ class DictType(Entity):
     status: int = ENABLED
     remark: str = ""
 
+    def recode(self, code: str) -> None:
+        """The caller moves the type's items to the new code in the same unit of work."""
+        check_type_code(code)
+        self.code = code
+
+    def change(
+        self, *, name: Maybe[str] = UNSET, status: Maybe[int] = UNSET, remark: Maybe[str] = UNSET
+    ) -> None:
+        self._assign(name=name, status=status, remark=remark)
+
 
 @dataclass(kw_only=True, eq=False)
 class DictItem(Entity):
@@ -31,6 +42,32 @@ class DictItem(Entity):
     status: int = ENABLED
     css_class: str = ""
     remark: str = ""
+
+    def change(
+        self,
+        *,
+        type_code: Maybe[str] = UNSET,
+        label: Maybe[str] = UNSET,
+        label_en: Maybe[str] = UNSET,
+        value: Maybe[str] = UNSET,
+        sort: Maybe[int] = UNSET,
+        status: Maybe[int] = UNSET,
+        css_class: Maybe[str] = UNSET,
+        remark: Maybe[str] = UNSET,
+    ) -> None:
+        """The css class is one the dashboard knows; the caller checks type and uniqueness."""
+        if css_class is not UNSET:
+            check_css_class(css_class)
+        self._assign(
+            type_code=type_code,
+            label=label,
+            label_en=label_en,
+            value=value,
+            sort=sort,
+            status=status,
+            css_class=css_class,
+            remark=remark,
+        )
 
     def public(self) -> dict[str, str | int]:
         """What a dashboard select or tag needs of an item."""

@@ -5,12 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from core.dictionary.commands import (
+    CreateDictItem,
+    CreateDictType,
+    UpdateDictItem,
+    UpdateDictType,
+)
 from core.dictionary.model import ENABLED, DictItem, DictType, check_css_class, check_type_code
 from core.dictionary.ports import DictItemFilter, DictTypeFilter, DictUnitOfWork
 from core.reports.model import ImportRow, RowError, RowErrors
 from core.shared.cache import Cache
 from core.shared.clock import Clock
-from core.shared.entity import apply_changes, require
+from core.shared.commands import UNSET, given
+from core.shared.entity import require
 from core.shared.errors import Conflict, InvalidInput
 from core.shared.pagination import Page, PageRequest
 
@@ -71,34 +78,35 @@ class DictionaryService:
         with self._uow() as uow:
             return require(uow.dict_types.get(type_id), "dictionary type")
 
-    def create_type(self, actor: int, data: dict[str, Any]) -> int:
-        check_type_code(data["code"])
+    def create_type(self, actor: int, cmd: CreateDictType) -> int:
+        check_type_code(cmd.code)
         with self._uow() as uow:
-            if uow.dict_types.get_by_code(data["code"]) is not None:
+            if uow.dict_types.get_by_code(cmd.code) is not None:
                 raise Conflict("this dictionary code exists", "dict_type_exists")
-            dict_type = DictType(**data)
+            dict_type = DictType(code=cmd.code, name=cmd.name, status=cmd.status, remark=cmd.remark)
             dict_type.stamp_created(actor, self._clock.now())
             uow.dict_types.add(dict_type)
             uow.commit()
             assert dict_type.id is not None
-        self._cache.delete(KEY.format(data["code"]))
+        self._cache.delete(KEY.format(cmd.code))
         return dict_type.id
 
-    def update_type(self, actor: int, type_id: int, changes: dict[str, Any]) -> None:
+    def update_type(self, actor: int, type_id: int, cmd: UpdateDictType) -> None:
         """Renaming a type's code carries its items along."""
         now = self._clock.now()
         with self._uow() as uow:
             dict_type = require(uow.dict_types.get(type_id, lock=True), "dictionary type")
             old = dict_type.code
-            new = changes.get("code", old)
+            new = given(cmd.code, old)
             if new != old:
                 check_type_code(new)
                 if uow.dict_types.get_by_code(new) is not None:
                     raise Conflict("this dictionary code exists", "dict_type_exists")
+                dict_type.recode(new)
                 for item in uow.dict_items.of_type(old):
                     item.type_code = new
                     item.stamp_modified(actor, now)
-            apply_changes(dict_type, changes)
+            dict_type.change(name=cmd.name, status=cmd.status, remark=cmd.remark)
             dict_type.stamp_modified(actor, now)
             uow.commit()
         self._cache.delete(KEY.format(old), KEY.format(new))
@@ -122,36 +130,55 @@ class DictionaryService:
         with self._uow() as uow:
             return require(uow.dict_items.get(item_id), "dictionary item")
 
-    def create_item(self, actor: int, data: dict[str, Any]) -> int:
+    def create_item(self, actor: int, cmd: CreateDictItem) -> int:
         """An item names an existing type; values are unique within a type."""
-        check_css_class(data.get("css_class", ""))
+        check_css_class(cmd.css_class)
         with self._uow() as uow:
-            if uow.dict_types.get_by_code(data["type_code"]) is None:
+            if uow.dict_types.get_by_code(cmd.type_code) is None:
                 raise InvalidInput("no such dictionary type", "dict_type_not_found", "type_code")
-            if uow.dict_items.get_by_value(data["type_code"], data["value"]) is not None:
+            if uow.dict_items.get_by_value(cmd.type_code, cmd.value) is not None:
                 raise Conflict("this value exists in the dictionary", "dict_item_exists")
-            item = DictItem(**data)
+            item = DictItem(
+                type_code=cmd.type_code,
+                label=cmd.label,
+                value=cmd.value,
+                label_en=cmd.label_en,
+                sort=cmd.sort,
+                status=cmd.status,
+                css_class=cmd.css_class,
+                remark=cmd.remark,
+            )
             item.stamp_created(actor, self._clock.now())
             uow.dict_items.add(item)
             uow.commit()
             assert item.id is not None
-        self._cache.delete(KEY.format(data["type_code"]))
+        self._cache.delete(KEY.format(cmd.type_code))
         return item.id
 
-    def update_item(self, actor: int, item_id: int, changes: dict[str, Any]) -> None:
-        if "css_class" in changes:
-            check_css_class(changes["css_class"])
+    def update_item(self, actor: int, item_id: int, cmd: UpdateDictItem) -> None:
+        """An item moves only to an existing type; its value stays unique within its type."""
+        if cmd.css_class is not UNSET:
+            check_css_class(cmd.css_class)
         with self._uow() as uow:
             item = require(uow.dict_items.get(item_id, lock=True), "dictionary item")
             old_type = item.type_code
-            new_type = changes.get("type_code", old_type)
-            new_value = changes.get("value", item.value)
+            new_type = given(cmd.type_code, old_type)
+            new_value = given(cmd.value, item.value)
             if new_type != old_type and uow.dict_types.get_by_code(new_type) is None:
                 raise InvalidInput("no such dictionary type", "dict_type_not_found", "type_code")
             moved = (new_type, new_value) != (old_type, item.value)
             if moved and uow.dict_items.get_by_value(new_type, new_value) is not None:
                 raise Conflict("this value exists in the dictionary", "dict_item_exists")
-            apply_changes(item, changes)
+            item.change(
+                type_code=cmd.type_code,
+                label=cmd.label,
+                label_en=cmd.label_en,
+                value=cmd.value,
+                sort=cmd.sort,
+                status=cmd.status,
+                css_class=cmd.css_class,
+                remark=cmd.remark,
+            )
             item.stamp_modified(actor, self._clock.now())
             uow.commit()
         self._cache.delete(KEY.format(old_type), KEY.format(new_type))

@@ -13,11 +13,13 @@ and no fire can run twice however many schedulers believe they are in charge.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from core.jobs.cron import CronExpr
+from core.shared.commands import UNSET, Maybe
 from core.shared.errors import Conflict, InvalidInput
 from core.shared.model import Entity
 
@@ -137,6 +139,34 @@ class Job(Entity):
                 "job_notify_too_frequent",
                 "cron",
             )
+
+    def change(
+        self,
+        *,
+        name: Maybe[str] = UNSET,
+        script: Maybe[str] = UNSET,
+        cron: Maybe[str] = UNSET,
+        args: Maybe[Sequence[Any]] = UNSET,
+        kwargs: Maybe[Mapping[str, Any]] = UNSET,
+        misfire_policy: Maybe[str] = UNSET,
+        concurrent: Maybe[bool] = UNSET,
+        notify: Maybe[str] = UNSET,
+        notify_user_ids: Maybe[Sequence[int]] = UNSET,
+        remark: Maybe[str] = UNSET,
+    ) -> None:
+        """Set what is given; the status moves only by start and pause, then `check()` holds."""
+        self._assign(
+            name=name,
+            script=script,
+            cron=cron,
+            args=args if args is UNSET else list(args),
+            kwargs=kwargs if kwargs is UNSET else dict(kwargs),
+            misfire_policy=misfire_policy,
+            concurrent=concurrent,
+            notify=notify,
+            notify_user_ids=notify_user_ids if notify_user_ids is UNSET else list(notify_user_ids),
+            remark=remark,
+        )
 
     def start(self, now: datetime, tz: tzinfo) -> None:
         """Running from now on: the first fire is the first one after `now`."""

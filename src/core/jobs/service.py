@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from functools import partial
-from typing import Any
 
+from core.jobs.commands import CreateJob, UpdateJob
 from core.jobs.cron import CronExpr
 from core.jobs.model import TRACEBACK_LABEL, Job, JobLog, MisfirePolicy, RunStatus, Trigger
 from core.jobs.ports import (
@@ -22,7 +22,8 @@ from core.jobs.ports import (
 from core.jobs.registry import Script, ScriptRegistry
 from core.jobs.runner import JobRunner
 from core.shared.clock import Clock
-from core.shared.entity import apply_changes, require
+from core.shared.commands import UNSET, given
+from core.shared.entity import require
 from core.shared.errors import Conflict, Forbidden, InvalidInput
 from core.shared.pagination import Page, PageRequest
 
@@ -134,9 +135,21 @@ class JobService:
                 f"no such users: {unknown}", "job_notify_user_unknown", "notify_user_ids"
             )
 
-    def create(self, actor: int | None, data: dict[str, Any]) -> int:
+    def create(self, actor: int | None, cmd: CreateJob) -> int:
         """Names are unique among live jobs; a job created running is scheduled at once."""
-        job = Job(**data)
+        job = Job(
+            name=cmd.name,
+            script=cmd.script,
+            cron=cmd.cron,
+            args=list(cmd.args),
+            kwargs=dict(cmd.kwargs),
+            misfire_policy=cmd.misfire_policy,
+            concurrent=cmd.concurrent,
+            status=cmd.status,
+            notify=cmd.notify,
+            notify_user_ids=list(cmd.notify_user_ids),
+            remark=cmd.remark,
+        )
         self._check(job)
         self._authorize(actor, job.script)
         now = self._clock.now()
@@ -155,20 +168,34 @@ class JobService:
         self._follow(job)
         return job.id
 
-    def update(self, actor: int | None, job_id: int, changes: dict[str, Any]) -> None:
+    def update(self, actor: int | None, job_id: int, cmd: UpdateJob) -> None:
         """An edited running job keeps its place unless its cron changed or it was resumed."""
         now = self._clock.now()
         with self._uow() as uow:
             job = require(uow.jobs.get(job_id), "job")
-            name = changes.get("name", job.name)
+            name = given(cmd.name, job.name)
             if name != job.name and uow.jobs.get_by_name(name) is not None:
                 raise Conflict("a job has this name", "job_name_exists")
             was_running, old_cron, old_script = job.running, job.cron, job.script
             # Whoever edits a job of a labelled script, or gives a job one, needs the label.
-            self._authorize(actor, old_script, changes.get("script", old_script))
-            apply_changes(job, changes)
+            self._authorize(actor, old_script, given(cmd.script, old_script))
+            job.change(
+                name=cmd.name,
+                script=cmd.script,
+                cron=cmd.cron,
+                args=cmd.args,
+                kwargs=cmd.kwargs,
+                misfire_policy=cmd.misfire_policy,
+                concurrent=cmd.concurrent,
+                notify=cmd.notify,
+                notify_user_ids=cmd.notify_user_ids,
+                remark=cmd.remark,
+            )
+            status = given(cmd.status, job.status)
+            # Checked as it will be stored: an unknown status is refused like any other value.
+            job.status = status
             self._check(job)
-            if "notify_user_ids" in changes:
+            if cmd.notify_user_ids is not UNSET:
                 self._check_recipients(uow, job)
             if not job.running:
                 job.pause()

@@ -10,7 +10,8 @@ from datetime import datetime
 from functools import cache
 from importlib import resources
 
-from core.shared.errors import InvalidInput
+from core.shared.commands import UNSET, Maybe
+from core.shared.errors import Conflict, InvalidInput
 from core.shared.model import Entity
 
 ADMIN_ROLE = "admin"
@@ -47,6 +48,23 @@ class User(Entity):
     def active(self) -> bool:
         return self.status == ENABLED and not self.deleted
 
+    def change_contact(
+        self,
+        *,
+        nickname: Maybe[str] = UNSET,
+        email: Maybe[str | None] = UNSET,
+        phone: Maybe[str | None] = UNSET,
+        avatar: Maybe[str | None] = UNSET,
+    ) -> None:
+        """Contact fields only: username, password hash and status each have their use case."""
+        self._assign(nickname=nickname, email=email, phone=phone, avatar=avatar)
+
+    def set_status(self, status: int) -> None:
+        """Called by the use case that also signs a disabled user out everywhere."""
+        if status not in (ENABLED, DISABLED):
+            raise InvalidInput("status is 1 (enabled) or 0 (disabled)", "status_invalid", "status")
+        self.status = status
+
 
 @dataclass(kw_only=True, eq=False)
 class Role(Entity):
@@ -65,6 +83,26 @@ class Role(Entity):
     def live(self) -> bool:
         return self.status == ENABLED and not self.deleted
 
+    def change(
+        self, *, name: Maybe[str] = UNSET, sort: Maybe[int] = UNSET, remark: Maybe[str] = UNSET
+    ) -> None:
+        self._assign(name=name, sort=sort, remark=remark)
+
+    def recode(self, code: str) -> None:
+        """Labels, seeds and the registration policy name roles by code: admin keeps its own."""
+        if code == self.code:
+            return
+        if self.is_admin:
+            raise Conflict("the admin role keeps its code", "admin_role_protected")
+        check_role_code(code)
+        self.code = code
+
+    def set_status(self, status: int) -> None:
+        """The admin role is never disabled."""
+        if self.is_admin and status != ENABLED:
+            raise Conflict("the admin role cannot be disabled", "admin_role_protected")
+        self.status = status
+
 
 @dataclass(kw_only=True, eq=False)
 class Menu(Entity):
@@ -80,6 +118,48 @@ class Menu(Entity):
     hidden: bool = False
     status: int = ENABLED
     perm: str = ""
+
+    def __post_init__(self) -> None:
+        self._normalize()
+
+    def _normalize(self) -> None:
+        # The root is written `None` or `0` by clients; it is stored as None.
+        self.type = MenuType(self.type)
+        if self.parent_id == 0:
+            self.parent_id = None
+
+    def change(
+        self,
+        *,
+        name: Maybe[str] = UNSET,
+        title: Maybe[str] = UNSET,
+        type: Maybe[MenuType] = UNSET,
+        parent_id: Maybe[int | None] = UNSET,
+        title_en: Maybe[str] = UNSET,
+        path: Maybe[str] = UNSET,
+        component: Maybe[str] = UNSET,
+        icon: Maybe[str] = UNSET,
+        sort: Maybe[int] = UNSET,
+        hidden: Maybe[bool] = UNSET,
+        status: Maybe[int] = UNSET,
+        perm: Maybe[str] = UNSET,
+    ) -> None:
+        """Set the fields given; the caller then checks the parent (check_parent)."""
+        self._assign(
+            name=name,
+            title=title,
+            type=type,
+            parent_id=parent_id,
+            title_en=title_en,
+            path=path,
+            component=component,
+            icon=icon,
+            sort=sort,
+            hidden=hidden,
+            status=status,
+            perm=perm,
+        )
+        self._normalize()
 
     def check_parent(self, parent: Menu | None) -> None:
         """A button hangs under a menu; a menu or directory hangs under a directory or the root."""
@@ -108,6 +188,16 @@ class PermLabel(Entity):
     name: str = ""
     status: int = ENABLED
     remark: str = ""
+
+    def relabel(self, label: str) -> None:
+        check_label(label)
+        self.label = label
+
+    def change(self, *, name: Maybe[str] = UNSET, remark: Maybe[str] = UNSET) -> None:
+        self._assign(name=name, remark=remark)
+
+    def set_status(self, status: int) -> None:
+        self.status = status
 
 
 @dataclass(kw_only=True, eq=False)

@@ -10,6 +10,17 @@ from datetime import timedelta
 from typing import Any, TypeVar
 
 from core.audit.model import LOGIN_FAILED, LOGIN_SUCCESS, LoginFailure, LoginLog
+from core.rbac.commands import (
+    CreateLabel,
+    CreateMenu,
+    CreateRole,
+    CreateUser,
+    UpdateLabel,
+    UpdateMenu,
+    UpdateProfile,
+    UpdateRole,
+    UpdateUser,
+)
 from core.rbac.model import (
     DISABLED,
     ENABLED,
@@ -43,7 +54,8 @@ from core.rbac.ports import (
     UserFilter,
 )
 from core.shared.clock import Clock
-from core.shared.entity import apply_changes, require
+from core.shared.commands import UNSET, given
+from core.shared.entity import require
 from core.shared.errors import (
     Conflict,
     Forbidden,
@@ -439,29 +451,23 @@ class ProfileService:
             "created_time": created,
         }
 
-    def update(self, principal: Principal, changes: dict[str, Any]) -> Profile:
+    def update(self, principal: Principal, cmd: UpdateProfile) -> Profile:
         """A user edits their own contact fields only; roles and status are not theirs to change.
 
         The e-mail address is not changed here: it recovers the account, so a change needs
         the current password and a link opened in the new inbox (EmailChangeService). The
         address the account already has is accepted and ignored, as forms send every field.
         """
-        allowed = {"nickname", "email", "phone", "avatar"}
-        if unknown := set(changes) - allowed:
-            raise InvalidInput(
-                f"not editable here: {', '.join(sorted(unknown))}", "field_not_editable"
-            )
-        changes = dict(changes)
         with self._uow() as uow:
             user = require(uow.users.get(principal.user_id, lock=True), "user")
-            if "email" in changes and (changes.pop("email") or "") != (user.email or ""):
+            if cmd.email is not UNSET and (cmd.email or "") != (user.email or ""):
                 raise InvalidInput(
                     "the e-mail address changes by POST /user/email, with the current "
                     "password and a link mailed to the new address",
                     "email_change_needs_confirmation",
                     "email",
                 )
-            apply_changes(user, changes)
+            user.change_contact(nickname=cmd.nickname, phone=cmd.phone, avatar=cmd.avatar)
             user.stamp_modified(principal.user_id, self._clock.now())
             uow.commit()
         self._access.forget_users(principal.user_id)
@@ -589,20 +595,27 @@ class UserService:
             roles = uow.roles.get_many(uow.users.role_ids(user_id))
         return user, sorted(roles, key=lambda r: r.sort)
 
-    def create(
-        self, actor: int, data: dict[str, Any], password: str, role_ids: Iterable[int]
-    ) -> int:
+    def create(self, actor: int, cmd: CreateUser) -> int:
         """A username and an e-mail belong to one live account; the password obeys the policy."""
-        data = {**data, "username": check_username(data["username"])}
-        check_password_policy(password, username=data["username"])
+        username = check_username(cmd.username)
+        check_password_policy(cmd.password, username=username)
         now = self._clock.now()
         with self._uow() as uow:
-            if uow.users.get_by_username(data["username"]) is not None:
+            if uow.users.get_by_username(username) is not None:
                 raise Conflict("this username is taken", "user_exists")
-            _check_email_free(uow, data.get("email"), None)
-            roles = _existing_roles(uow, role_ids)
+            _check_email_free(uow, cmd.email, None)
+            roles = _existing_roles(uow, cmd.role_ids)
             PrivilegeGuard(uow, actor).require_may_grant_roles(roles)
-            user = User(password_hash=self._hasher.hash(password), **data)
+            user = User(
+                username=username,
+                password_hash=self._hasher.hash(cmd.password),
+                nickname=cmd.nickname,
+                email=cmd.email,
+                phone=cmd.phone,
+                avatar=cmd.avatar,
+                status=cmd.status,
+            )
+            user.set_status(cmd.status)
             user.stamp_created(actor, now)
             uow.users.add(user)
             assert user.id is not None
@@ -610,26 +623,27 @@ class UserService:
             uow.commit()
             return user.id
 
-    def update(self, actor: int, user_id: int, changes: dict[str, Any]) -> None:
+    def update(self, actor: int, user_id: int, cmd: UpdateUser) -> None:
+        """Contact fields only: never the username, the password hash or the status."""
         with self._uow() as uow:
             user = require(uow.users.get(user_id, lock=True), "user")
             PrivilegeGuard(uow, actor).require_may_manage(user_id)
-            _check_email_free(uow, changes.get("email"), user.id)
-            apply_changes(user, changes)
+            _check_email_free(uow, given(cmd.email, None), user.id)
+            user.change_contact(
+                nickname=cmd.nickname, email=cmd.email, phone=cmd.phone, avatar=cmd.avatar
+            )
             user.stamp_modified(actor, self._clock.now())
             uow.commit()
         self._access.forget_users(user_id)
 
     def set_status(self, actor: int, user_id: int, status: int) -> None:
         """Disabling a user signs it out everywhere; nobody disables their own account."""
-        if status not in (ENABLED, DISABLED):
-            raise InvalidInput("status is 1 (enabled) or 0 (disabled)", "status_invalid", "status")
         if status == DISABLED and user_id == actor:
             raise Conflict("you cannot disable your own account", "cannot_disable_self")
         with self._uow() as uow:
             user = require(uow.users.get(user_id, lock=True), "user")
             PrivilegeGuard(uow, actor).require_may_manage(user_id)
-            user.status = status
+            user.set_status(status)
             user.stamp_modified(actor, self._clock.now())
             uow.commit()
         self._access.forget_users(user_id)
@@ -697,12 +711,14 @@ class RoleService:
             role = require(uow.roles.get(role_id), "role")
             return role, uow.roles.menu_ids(role_id), uow.roles.label_ids(role_id)
 
-    def create(self, actor: int, data: dict[str, Any]) -> int:
-        check_role_code(data["code"])
+    def create(self, actor: int, cmd: CreateRole) -> int:
+        check_role_code(cmd.code)
         with self._uow() as uow:
-            if uow.roles.get_by_code(data["code"]) is not None:
+            if uow.roles.get_by_code(cmd.code) is not None:
                 raise Conflict("this role code is taken", "role_exists")
-            role = Role(**data)
+            role = Role(
+                code=cmd.code, name=cmd.name, status=cmd.status, sort=cmd.sort, remark=cmd.remark
+            )
             role.stamp_created(actor, self._clock.now())
             uow.roles.add(role)
             uow.commit()
@@ -710,27 +726,32 @@ class RoleService:
         self._access.forget_table()
         return role.id
 
-    def update(self, actor: int, role_id: int, changes: dict[str, Any]) -> None:
-        """The admin role is changed by an admin only and never disabled.
+    def update(self, actor: int, role_id: int, cmd: UpdateRole) -> None:
+        """The admin role is changed by an admin only, keeps its code and is never disabled.
 
         Enabling a role hands its grants back to its holders, so the actor must cover it.
         """
         with self._uow() as uow:
             role = require(uow.roles.get(role_id, lock=True), "role")
             guard = PrivilegeGuard(uow, actor)
+            status = given(cmd.status, role.status)
             if role.is_admin:
                 guard.require_admin()
-                if changes.get("status", ENABLED) != ENABLED:
-                    raise Conflict("the admin role cannot be disabled", "admin_role_protected")
-                if changes.get("code", role.code) != role.code:
-                    raise Conflict("the admin role keeps its code", "admin_role_protected")
-            elif role.status != ENABLED and changes.get("status", role.status) == ENABLED:
+            elif role.status != ENABLED and status == ENABLED:
                 labels = {lb.id: lb.label for lb in uow.labels.all() if lb.status == ENABLED}
                 guard.require_may_grant(
                     (labels[i] for i in uow.roles.label_ids(role_id) if i in labels),
                     uow.roles.menu_ids(role_id),
                 )
-            apply_changes(role, changes)
+            role.set_status(status)
+            if cmd.code is not UNSET and cmd.code != role.code:
+                # Asked before the entity changes: a query may flush it and find itself.
+                if not role.is_admin:
+                    check_role_code(cmd.code)
+                    if uow.roles.get_by_code(cmd.code) is not None:
+                        raise Conflict("this role code is taken", "role_exists")
+                role.recode(cmd.code)
+            role.change(name=cmd.name, sort=cmd.sort, remark=cmd.remark)
             role.stamp_modified(actor, self._clock.now())
             uow.commit()
         self._access.forget_table()
@@ -799,11 +820,24 @@ class MenuService:
         with self._uow() as uow:
             return require(uow.menus.get(menu_id), "menu")
 
-    def create(self, actor: int, data: dict[str, Any]) -> int:
+    def create(self, actor: int, cmd: CreateMenu) -> int:
         with self._uow() as uow:
-            if uow.menus.get_by_name(data["name"]) is not None:
+            if uow.menus.get_by_name(cmd.name) is not None:
                 raise Conflict("this menu name is taken", "menu_exists")
-            menu = Menu(**data)
+            menu = Menu(
+                name=cmd.name,
+                title=cmd.title,
+                type=cmd.type,
+                parent_id=cmd.parent_id,
+                title_en=cmd.title_en,
+                path=cmd.path,
+                component=cmd.component,
+                icon=cmd.icon,
+                sort=cmd.sort,
+                hidden=cmd.hidden,
+                status=cmd.status,
+                perm=cmd.perm,
+            )
             menu.check_parent(_parent(uow, menu.parent_id))
             menu.stamp_created(actor, self._clock.now())
             uow.menus.add(menu)
@@ -811,13 +845,27 @@ class MenuService:
             assert menu.id is not None
             return menu.id
 
-    def update(self, actor: int, menu_id: int, changes: dict[str, Any]) -> None:
+    def update(self, actor: int, menu_id: int, cmd: UpdateMenu) -> None:
+        """Names stay unique; a menu hangs where its type allows, never under its descendant."""
         with self._uow() as uow:
             menu = require(uow.menus.get(menu_id, lock=True), "menu")
-            renamed = changes.get("name", menu.name) != menu.name
-            if renamed and uow.menus.get_by_name(changes["name"]) is not None:
+            name = given(cmd.name, menu.name)
+            if name != menu.name and uow.menus.get_by_name(name) is not None:
                 raise Conflict("this menu name is taken", "menu_exists")
-            apply_changes(menu, changes)
+            menu.change(
+                name=cmd.name,
+                title=cmd.title,
+                type=cmd.type,
+                parent_id=cmd.parent_id,
+                title_en=cmd.title_en,
+                path=cmd.path,
+                component=cmd.component,
+                icon=cmd.icon,
+                sort=cmd.sort,
+                hidden=cmd.hidden,
+                status=cmd.status,
+                perm=cmd.perm,
+            )
             menu.check_parent(_parent(uow, menu.parent_id))
             if _creates_cycle(uow.menus.all(), menu):
                 raise InvalidInput(
@@ -856,12 +904,12 @@ class LabelService:
         with self._uow() as uow:
             return require(uow.labels.get(label_id), "permission label")
 
-    def create(self, actor: int, data: dict[str, Any]) -> int:
-        check_label(data["label"])
+    def create(self, actor: int, cmd: CreateLabel) -> int:
+        check_label(cmd.label)
         with self._uow() as uow:
-            if uow.labels.get_by_label(data["label"]) is not None:
+            if uow.labels.get_by_label(cmd.label) is not None:
                 raise Conflict("this permission label exists", "label_exists")
-            label = PermLabel(**data)
+            label = PermLabel(label=cmd.label, name=cmd.name, status=cmd.status, remark=cmd.remark)
             label.stamp_created(actor, self._clock.now())
             uow.labels.add(label)
             uow.commit()
@@ -869,19 +917,24 @@ class LabelService:
         self._access.forget_table()
         return label.id
 
-    def update(self, actor: int, label_id: int, changes: dict[str, Any]) -> None:
+    def update(self, actor: int, label_id: int, cmd: UpdateLabel) -> None:
+        """Renaming or enabling a label grants its roles something new: an admin's call."""
         with self._uow() as uow:
             label = require(uow.labels.get(label_id, lock=True), "permission label")
-            renamed = "label" in changes and changes["label"] != label.label
-            enabled = label.status != ENABLED and changes.get("status", label.status) == ENABLED
+            new = given(cmd.label, label.label)
+            status = given(cmd.status, label.status)
+            renamed = new != label.label
+            enabled = label.status != ENABLED and status == ENABLED
             if renamed or enabled:
                 # Every role linked to the label would gain what the new name or state grants.
                 PrivilegeGuard(uow, actor).require_admin()
             if renamed:
-                check_label(changes["label"])
-                if uow.labels.get_by_label(changes["label"]) is not None:
+                check_label(new)
+                if uow.labels.get_by_label(new) is not None:
                     raise Conflict("this permission label exists", "label_exists")
-            apply_changes(label, changes)
+                label.relabel(new)
+            label.set_status(status)
+            label.change(name=cmd.name, remark=cmd.remark)
             label.stamp_modified(actor, self._clock.now())
             uow.commit()
         self._access.forget_table()

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from core.shared.commands import UNSET, Maybe
 from core.shared.errors import Conflict, InvalidInput
 from core.shared.model import Entity
 
@@ -67,6 +68,12 @@ class RegCode(Entity):
                 "the validity of an activated code cannot change", "reg_code_already_active"
             )
         self.reg_times = reg_times
+
+    def change(self, *, reg_times: Maybe[int] = UNSET, remark: Maybe[str] = UNSET) -> None:
+        """Code, activation and deadline never change here; the validity only before activation."""
+        if reg_times is not UNSET and reg_times != self.reg_times:
+            self.change_validity(reg_times)
+        self._assign(remark=remark)
 
 
 def check_reg_times(reg_times: int) -> None:

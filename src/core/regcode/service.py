@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from core.regcode.commands import UpdateRegCode
 from core.regcode.model import (
     MAX_BATCH,
     RegCode,
@@ -91,13 +92,10 @@ class RegCodeService:
             uow.commit()
         return rows
 
-    def update(self, actor: int, code_id: int, changes: dict[str, Any]) -> None:
+    def update(self, actor: int, code_id: int, cmd: UpdateRegCode) -> None:
         with self._uow() as uow:
             row = require(uow.reg_codes.get(code_id, lock=True), "reg code")
-            if "reg_times" in changes and changes["reg_times"] != row.reg_times:
-                row.change_validity(changes["reg_times"])
-            if "remark" in changes:
-                row.remark = changes["remark"]
+            row.change(reg_times=cmd.reg_times, remark=cmd.remark)
             row.stamp_modified(actor, self._clock.now())
             uow.commit()
 

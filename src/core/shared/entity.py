@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from core.shared.errors import InvalidInput, NotFound
+from core.shared.errors import NotFound
 
 T = TypeVar("T")
 
@@ -15,12 +14,3 @@ def require(row: T | None, what: str) -> T:
     if row is None:
         raise NotFound(f"no such {what}", f"{what.replace(' ', '_')}_not_found")
     return row
-
-
-def apply_changes(entity: object, changes: dict[str, Any]) -> None:
-    """Set the given fields; a name the entity does not have is refused."""
-    names = {f.name for f in fields(entity)}  # type: ignore[arg-type]
-    for key, value in changes.items():
-        if key not in names:
-            raise InvalidInput(f"unknown field {key}", "field_unknown", key)
-        setattr(entity, key, value)

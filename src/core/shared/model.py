@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.shared.commands import UNSET
+
 LIVE = 0
 
 
@@ -37,6 +39,12 @@ class Entity:
     def stamp_modified(self, actor_id: int | None, now: datetime) -> None:
         self.modified_time = now
         self.modifier_id = actor_id
+
+    def _assign(self, **values: object) -> None:
+        """Set the fields given; UNSET ones stay. Only an entity's own typed methods call it."""
+        for name, value in values.items():
+            if value is not UNSET:
+                setattr(self, name, value)
 
     def soft_delete(self, actor_id: int | None, now: datetime) -> None:
         if self.id is None:

@@ -29,7 +29,9 @@ from entrypoints.http.routers import (
     rbac,
     regcode,
     registration,
-    report,
+)
+from entrypoints.http.routers import (
+    reports as report,
 )
 from entrypoints.http.routing import API, include
 

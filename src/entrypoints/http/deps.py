@@ -1,26 +1,60 @@
-"""Request dependencies: the container, and the caller with the labels a route needs.
+"""Request dependencies: services from the container, and the caller with the labels a route needs.
 
 Labels are OAuth2 scopes of the route (`Security(..., scopes=labels)`), so the
 OpenAPI document lists what each operation needs and Swagger shows it.
+
+A handler names the services it uses by typed aliases (`users: Users`), each resolved by
+`provided(...)` from the container the app holds: no global wiring, so two apps live in one
+process, and `app.dependency_overrides[dependency]` swaps one service in a test. A module's
+aliases live beside its router; the ones every module shares live here.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from fastapi import Request, Security
+from fastapi import Depends, Request, Security
 from fastapi.security import OAuth2PasswordBearer, SecurityScopes
 
 from core.rbac.model import Principal
+from core.rbac.service import AuthService
 from core.shared.errors import Unauthorized
+from entrypoints.http.clientip import client_ip
 
 if TYPE_CHECKING:
     from bootstrap import Container
+
+T = TypeVar("T")
 
 
 def container_of(request: Request) -> Container:
     # Taken from the app, not from global wiring, so two apps can live in one process.
     return request.app.state.container  # type: ignore[no-any-return]
+
+
+def provided(pick: Callable[[Container], T]) -> Callable[[Request], Awaitable[T]]:
+    """A dependency answering `pick(container)` for the container of the request's app.
+
+    Async, so resolving it costs no thread-pool hop; each call makes a new function, which
+    is the key a test gives `app.dependency_overrides`.
+    """
+
+    async def dependency(request: Request) -> T:
+        return pick(container_of(request))
+
+    return dependency
+
+
+async def client_address(request: Request) -> str:
+    """The client's IP as the trusted proxies report it."""
+    return client_ip(request.scope)
+
+
+auth_service = provided(lambda c: c.auth())
+
+Auth = Annotated[AuthService, Depends(auth_service)]
+ClientAddress = Annotated[str, Depends(client_address)]
 
 
 class BearerAuth(OAuth2PasswordBearer):

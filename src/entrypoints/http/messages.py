@@ -111,8 +111,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         ZH: "只能检查用户名和电子邮箱是否可用",
         EN: "availability is checked for username and email only",
     },
-    "field_not_editable": {ZH: "有字段不能在此修改", EN: "some fields are not editable here"},
-    "field_unknown": {ZH: "未知字段 {field}", EN: "unknown field {field}"},
     "status_invalid": {
         ZH: "状态只能是 1（启用）或 0（停用）",
         EN: "status is 1 (enabled) or 0 (disabled)",

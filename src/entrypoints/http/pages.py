@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from typing import Annotated
 
 from cachetools import LRUCache
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
@@ -68,5 +69,9 @@ def _json(body: bytes) -> Response:
     return Response(body, media_type="application/json")
 
 
-def pages_of(request: Request) -> PageCache:
+async def page_cache(request: Request) -> PageCache:
+    """The kept list answers of the request's app (async: no thread hop to resolve it)."""
     return request.app.state.pages  # type: ignore[no-any-return]
+
+
+Pages = Annotated[PageCache, Depends(page_cache)]

@@ -10,7 +10,7 @@ from core.reports.model import Column, ColumnType, ImportRow, RowError
 from entrypoints.http.reports import Report, paged
 from entrypoints.http.routers.dictionary import DictItemQuery
 from entrypoints.http.schemas.common import fields_of
-from entrypoints.http.schemas.config import DictItemCreate
+from entrypoints.http.schemas.dictionary import DictItemCreate
 
 if TYPE_CHECKING:
     from bootstrap import Container

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Query, Request
+from fastapi import Depends, Query, Request
 
 from core.audit.ports import LoginLogFilter, OperationLogFilter
+from core.audit.service import AuditService
 from core.rbac.model import Principal
-from entrypoints.http.deps import container_of, require
+from entrypoints.http.deps import provided, require
 from entrypoints.http.errors import language_of
 from entrypoints.http.messages import route_summary
 from entrypoints.http.routing import ApiRouter
@@ -17,6 +18,9 @@ from entrypoints.http.schemas.common import ListQuery, PageOut
 
 router = ApiRouter(prefix="/system/log", tags=["log"])
 CanRead = Annotated[Principal, require("perm:log:get")]
+
+audit_service = provided(lambda c: c.audit())
+Audit = Annotated[AuditService, Depends(audit_service)]
 
 
 class LogQuery(ListQuery):
@@ -34,10 +38,10 @@ class OperationLogQuery(LogQuery):
 
 @router.get("/login", response_model=PageOut[LoginLogOut], summary="login log")
 def login_log(
-    request: Request, q: Annotated[LoginLogQuery, Query()], _: CanRead
+    q: Annotated[LoginLogQuery, Query()], _: CanRead, audit: Audit
 ) -> PageOut[LoginLogOut]:
     flt = LoginLogFilter(username=q.username, status=q.status, created=q.created())
-    page = container_of(request).audit().login_logs(flt, q.page_request(q.sort))
+    page = audit.login_logs(flt, q.page_request(q.sort))
     return PageOut(
         items=[LoginLogOut.model_validate(x) for x in page.items],
         total=page.total,
@@ -52,10 +56,10 @@ def login_log(
     summary="operation log (summaries in the request's language)",
 )
 def operation_log(
-    request: Request, q: Annotated[OperationLogQuery, Query()], _: CanRead
+    request: Request, q: Annotated[OperationLogQuery, Query()], _: CanRead, audit: Audit
 ) -> PageOut[OperationLogOut]:
     flt = OperationLogFilter(username=q.username, method=q.method, created=q.created())
-    page = container_of(request).audit().operation_logs(flt, q.page_request(q.sort))
+    page = audit.operation_logs(flt, q.page_request(q.sort))
     lang = language_of(request)
     items = [OperationLogOut.model_validate(x) for x in page.items]
     for item in items:

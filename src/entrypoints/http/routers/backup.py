@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from core.backup.service import BackupService
 from core.rbac.model import Principal
-from entrypoints.http.deps import container_of, require
+from entrypoints.http.deps import provided, require
 from entrypoints.http.files import UPLOAD_BODY, download, receive_upload, temporary
 from entrypoints.http.routing import ApiRouter
-from entrypoints.http.schemas.report import RestoreOut, TableCountOut
+from entrypoints.http.schemas.backup import RestoreOut, TableCountOut
 
 router = ApiRouter(prefix="/system/backup", tags=["backup"])
+
+backup_service = provided(lambda c: c.backup())
+restore_limit = provided(lambda c: c.settings().restore_max_file_mib << 20)
+
+Backups = Annotated[BackupService, Depends(backup_service)]
+# The largest upload a restore reads, in bytes.
+RestoreLimit = Annotated[int, Depends(restore_limit)]
 
 
 @router.post(
@@ -26,13 +34,12 @@ router = ApiRouter(prefix="/system/backup", tags=["backup"])
     },
 )
 def backup(
-    request: Request, _: Annotated[Principal, require("perm:backup:post")]
+    _: Annotated[Principal, require("perm:backup:post")], backups: Backups
 ) -> StreamingResponse:
-    container = container_of(request)
     path = temporary(".zip")
     try:
         with path.open("wb") as out:
-            manifest = container.backup().backup(out)
+            manifest = backups.backup(out)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -48,12 +55,14 @@ def backup(
     openapi_extra=UPLOAD_BODY,
 )
 async def restore(
-    request: Request, _: Annotated[Principal, require("perm:backup:restore")]
+    request: Request,
+    _: Annotated[Principal, require("perm:backup:restore")],
+    backups: Backups,
+    limit: RestoreLimit,
 ) -> RestoreOut:
-    container = container_of(request)
-    upload = await receive_upload(request, container.settings().restore_max_file_mib << 20)
+    upload = await receive_upload(request, limit)
     try:
-        manifest = await run_in_threadpool(container.backup().restore, upload.file)
+        manifest = await run_in_threadpool(backups.restore, upload.file)
     finally:
         await upload.close()
     return RestoreOut(

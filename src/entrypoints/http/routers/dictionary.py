@@ -4,15 +4,30 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Query, Request
+from fastapi import Depends, Query
 from starlette.concurrency import run_in_threadpool
 
+from core.dictionary.commands import (
+    CreateDictItem,
+    CreateDictType,
+    UpdateDictItem,
+    UpdateDictType,
+)
 from core.dictionary.ports import DictItemFilter, DictTypeFilter
+from core.dictionary.service import DictionaryService
 from core.rbac.model import Principal
-from entrypoints.http.deps import Caller, container_of, require
+from entrypoints.http.deps import Caller, provided, require
 from entrypoints.http.routing import ApiRouter
-from entrypoints.http.schemas.common import Id, ListQuery, Order, PageOut, StatusFilter, fields_of
-from entrypoints.http.schemas.config import (
+from entrypoints.http.schemas.common import (
+    Created,
+    Id,
+    ListQuery,
+    Order,
+    PageOut,
+    StatusFilter,
+    fields_of,
+)
+from entrypoints.http.schemas.dictionary import (
     DictItemCreate,
     DictItemOut,
     DictItemUpdate,
@@ -21,10 +36,12 @@ from entrypoints.http.schemas.config import (
     DictTypeOut,
     DictTypeUpdate,
 )
-from entrypoints.http.schemas.rbac import Created
 
 router = ApiRouter(prefix="/system", tags=["dictionary"])
 CanRead = Annotated[Principal, require("perm:dict:get")]
+
+dictionary_service = provided(lambda c: c.dictionaries())
+Dictionaries = Annotated[DictionaryService, Depends(dictionary_service)]
 
 
 class DictTypeQuery(ListQuery):
@@ -47,10 +64,9 @@ class DictItemQuery(ListQuery):
     response_model=list[DictOption],
     summary="the enabled items of a type (cached)",
 )
-async def dict_items_of(request: Request, type_code: str, _: Caller) -> list[DictOption]:
+async def dict_items_of(type_code: str, _: Caller, dictionaries: Dictionaries) -> list[DictOption]:
     # Every page's selects and tags read this, so any signed-in user may; from memory when
     # possible, without a thread hop.
-    dictionaries = container_of(request).dictionaries()
     items = dictionaries.peek_items(type_code)
     if items is None:
         items = await run_in_threadpool(dictionaries.items_of, type_code)
@@ -59,10 +75,10 @@ async def dict_items_of(request: Request, type_code: str, _: Caller) -> list[Dic
 
 @router.get("/dict-type", response_model=PageOut[DictTypeOut], summary="list dictionary types")
 def list_types(
-    request: Request, q: Annotated[DictTypeQuery, Query()], _: CanRead
+    q: Annotated[DictTypeQuery, Query()], _: CanRead, dictionaries: Dictionaries
 ) -> PageOut[DictTypeOut]:
     flt = DictTypeFilter(code=q.code, name=q.name, status=q.status, created=q.created())
-    page = container_of(request).dictionaries().search_types(flt, q.page_request(q.sort))
+    page = dictionaries.search_types(flt, q.page_request(q.sort))
     items = [DictTypeOut.model_validate(fields_of(x)) for x in page.items]
     return PageOut(items=items, total=page.total, page=page.page, size=page.size)
 
@@ -71,45 +87,43 @@ def list_types(
     "/dict-type", response_model=Created, status_code=201, summary="create a dictionary type"
 )
 def create_type(
-    request: Request, body: DictTypeCreate, caller: Annotated[Principal, require("perm:dict:post")]
+    body: DictTypeCreate,
+    caller: Annotated[Principal, require("perm:dict:post")],
+    dictionaries: Dictionaries,
 ) -> Created:
-    return Created(
-        id=container_of(request).dictionaries().create_type(caller.user_id, body.model_dump())
-    )
+    return Created(id=dictionaries.create_type(caller.user_id, body.command(CreateDictType)))
 
 
 @router.get("/dict-type/{type_id}", response_model=DictTypeOut, summary="read a dictionary type")
-def get_type(request: Request, type_id: Id, _: CanRead) -> DictTypeOut:
-    return DictTypeOut.model_validate(
-        fields_of(container_of(request).dictionaries().get_type(type_id))
-    )
+def get_type(type_id: Id, _: CanRead, dictionaries: Dictionaries) -> DictTypeOut:
+    return DictTypeOut.model_validate(fields_of(dictionaries.get_type(type_id)))
 
 
 @router.put("/dict-type/{type_id}", status_code=204, summary="update a dictionary type")
 def update_type(
-    request: Request,
     type_id: Id,
     body: DictTypeUpdate,
     caller: Annotated[Principal, require("perm:dict:put")],
+    dictionaries: Dictionaries,
 ) -> None:
-    container_of(request).dictionaries().update_type(
-        caller.user_id, type_id, body.model_dump(exclude_unset=True)
-    )
+    dictionaries.update_type(caller.user_id, type_id, body.changes(UpdateDictType))
 
 
 @router.delete("/dict-type/{type_id}", status_code=204, summary="delete a dictionary type")
 def delete_type(
-    request: Request, type_id: Id, caller: Annotated[Principal, require("perm:dict:delete")]
+    type_id: Id,
+    caller: Annotated[Principal, require("perm:dict:delete")],
+    dictionaries: Dictionaries,
 ) -> None:
-    container_of(request).dictionaries().delete_type(caller.user_id, type_id)
+    dictionaries.delete_type(caller.user_id, type_id)
 
 
 @router.get("/dict-item", response_model=PageOut[DictItemOut], summary="list dictionary items")
 def list_items(
-    request: Request, q: Annotated[DictItemQuery, Query()], _: CanRead
+    q: Annotated[DictItemQuery, Query()], _: CanRead, dictionaries: Dictionaries
 ) -> PageOut[DictItemOut]:
     flt = DictItemFilter(type_code=q.type_code, label=q.label, status=q.status, created=q.created())
-    page = container_of(request).dictionaries().search_items(flt, q.page_request(q.sort))
+    page = dictionaries.search_items(flt, q.page_request(q.sort))
     items = [DictItemOut.model_validate(fields_of(x)) for x in page.items]
     return PageOut(items=items, total=page.total, page=page.page, size=page.size)
 
@@ -118,34 +132,32 @@ def list_items(
     "/dict-item", response_model=Created, status_code=201, summary="create a dictionary item"
 )
 def create_item(
-    request: Request, body: DictItemCreate, caller: Annotated[Principal, require("perm:dict:post")]
+    body: DictItemCreate,
+    caller: Annotated[Principal, require("perm:dict:post")],
+    dictionaries: Dictionaries,
 ) -> Created:
-    return Created(
-        id=container_of(request).dictionaries().create_item(caller.user_id, body.model_dump())
-    )
+    return Created(id=dictionaries.create_item(caller.user_id, body.command(CreateDictItem)))
 
 
 @router.get("/dict-item/{item_id}", response_model=DictItemOut, summary="read a dictionary item")
-def get_item(request: Request, item_id: Id, _: CanRead) -> DictItemOut:
-    return DictItemOut.model_validate(
-        fields_of(container_of(request).dictionaries().get_item(item_id))
-    )
+def get_item(item_id: Id, _: CanRead, dictionaries: Dictionaries) -> DictItemOut:
+    return DictItemOut.model_validate(fields_of(dictionaries.get_item(item_id)))
 
 
 @router.put("/dict-item/{item_id}", status_code=204, summary="update a dictionary item")
 def update_item(
-    request: Request,
     item_id: Id,
     body: DictItemUpdate,
     caller: Annotated[Principal, require("perm:dict:put")],
+    dictionaries: Dictionaries,
 ) -> None:
-    container_of(request).dictionaries().update_item(
-        caller.user_id, item_id, body.model_dump(exclude_unset=True)
-    )
+    dictionaries.update_item(caller.user_id, item_id, body.changes(UpdateDictItem))
 
 
 @router.delete("/dict-item/{item_id}", status_code=204, summary="delete a dictionary item")
 def delete_item(
-    request: Request, item_id: Id, caller: Annotated[Principal, require("perm:dict:delete")]
+    item_id: Id,
+    caller: Annotated[Principal, require("perm:dict:delete")],
+    dictionaries: Dictionaries,
 ) -> None:
-    container_of(request).dictionaries().delete_item(caller.user_id, item_id)
+    dictionaries.delete_item(caller.user_id, item_id)

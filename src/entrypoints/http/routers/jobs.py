@@ -5,17 +5,27 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import Query, Request
+from fastapi import Depends, Query
 from pydantic import Field
 
+from core.jobs.commands import CreateJob, UpdateJob
 from core.jobs.model import Job
 from core.jobs.ports import JobFilter, JobLogFilter
 from core.jobs.registry import Script
+from core.jobs.service import JobService
 from core.rbac.model import Principal
 from core.shared.pagination import TimeRange
-from entrypoints.http.deps import container_of, require
+from entrypoints.http.deps import provided, require
 from entrypoints.http.routing import ApiRouter
-from entrypoints.http.schemas.common import Id, ListQuery, PageOut, RangeEnd, RangeStart, fields_of
+from entrypoints.http.schemas.common import (
+    Created,
+    Id,
+    ListQuery,
+    PageOut,
+    RangeEnd,
+    RangeStart,
+    fields_of,
+)
 from entrypoints.http.schemas.jobs import (
     Cron,
     CronPreview,
@@ -31,10 +41,12 @@ from entrypoints.http.schemas.jobs import (
     ScriptOut,
     Trigger,
 )
-from entrypoints.http.schemas.rbac import Created
 
 router = ApiRouter(prefix="/system", tags=["job"])
 CanRead = Annotated[Principal, require("perm:job:get")]
+
+job_service = provided(lambda c: c.jobs())
+Jobs = Annotated[JobService, Depends(job_service)]
 
 
 class JobQuery(ListQuery):
@@ -97,35 +109,39 @@ def _json_safe(value: Any) -> Any:
 
 
 @router.get("/job", response_model=PageOut[JobOut], summary="list jobs")
-def list_jobs(request: Request, q: Annotated[JobQuery, Query()], _: CanRead) -> PageOut[JobOut]:
-    page = container_of(request).jobs().search(q.filter(), q.page_request(q.sort))
+def list_jobs(q: Annotated[JobQuery, Query()], _: CanRead, jobs: Jobs) -> PageOut[JobOut]:
+    page = jobs.search(q.filter(), q.page_request(q.sort))
     return PageOut(
         items=[_job(j) for j in page.items], total=page.total, page=page.page, size=page.size
     )
 
 
 @router.get("/job/scripts", response_model=list[ScriptOut], summary="the scripts a job may run")
-def list_scripts(request: Request, _: CanRead) -> list[ScriptOut]:
-    return [_script(s) for s in container_of(request).jobs().scripts()]
+def list_scripts(_: CanRead, jobs: Jobs) -> list[ScriptOut]:
+    return [_script(s) for s in jobs.scripts()]
 
 
 @router.get("/job/cron/next", response_model=CronPreview, summary="next fire times of a cron")
 def preview_cron(
-    request: Request, expr: Annotated[Cron, Query(description="the expression")], _: CanRead
+    expr: Annotated[Cron, Query(description="the expression")],
+    _: CanRead,
+    jobs: Jobs,
 ) -> CronPreview:
-    return CronPreview(cron=expr, next_fire_times=container_of(request).jobs().preview(expr))
+    return CronPreview(cron=expr, next_fire_times=jobs.preview(expr))
 
 
 @router.post("/job", response_model=Created, status_code=201, summary="create a job")
 def create_job(
-    request: Request, body: JobCreate, caller: Annotated[Principal, require("perm:job:post")]
+    body: JobCreate,
+    caller: Annotated[Principal, require("perm:job:post")],
+    jobs: Jobs,
 ) -> Created:
-    return Created(id=container_of(request).jobs().create(caller.user_id, body.model_dump()))
+    return Created(id=jobs.create(caller.user_id, body.command(CreateJob)))
 
 
 @router.get("/job/{job_id}", response_model=JobDetail, summary="read a job and its next fires")
-def get_job(request: Request, job_id: Id, _: CanRead) -> JobDetail:
-    view = container_of(request).jobs().get(job_id)
+def get_job(job_id: Id, _: CanRead, jobs: Jobs) -> JobDetail:
+    view = jobs.get(job_id)
     return JobDetail.model_validate(
         {**fields_of(view.job), "next_fire_times": view.next_fire_times}
     )
@@ -133,20 +149,22 @@ def get_job(request: Request, job_id: Id, _: CanRead) -> JobDetail:
 
 @router.put("/job/{job_id}", status_code=204, summary="update a job")
 def update_job(
-    request: Request,
     job_id: Id,
     body: JobUpdate,
     caller: Annotated[Principal, require("perm:job:put")],
+    jobs: Jobs,
 ) -> None:
-    changes = {k: v for k, v in body.model_dump(exclude_unset=True).items() if v is not None}
-    container_of(request).jobs().update(caller.user_id, job_id, changes)
+    # NotNull fields refuse an explicit null, so what was sent is what changes.
+    jobs.update(caller.user_id, job_id, body.changes(UpdateJob))
 
 
 @router.delete("/job/{job_id}", status_code=204, summary="delete a job")
 def delete_job(
-    request: Request, job_id: Id, caller: Annotated[Principal, require("perm:job:delete")]
+    job_id: Id,
+    caller: Annotated[Principal, require("perm:job:delete")],
+    jobs: Jobs,
 ) -> None:
-    container_of(request).jobs().delete(caller.user_id, job_id)
+    jobs.delete(caller.user_id, job_id)
 
 
 @router.post(
@@ -156,23 +174,23 @@ def delete_job(
     summary="run a job once now, in the background",
 )
 def run_job(
-    request: Request, job_id: Id, caller: Annotated[Principal, require("perm:job:run")]
+    job_id: Id, caller: Annotated[Principal, require("perm:job:run")], jobs: Jobs
 ) -> RunStarted:
-    return RunStarted(log_id=container_of(request).jobs().run_now(caller.user_id, job_id))
+    return RunStarted(log_id=jobs.run_now(caller.user_id, job_id))
 
 
 @router.put("/job/{job_id}/pause", status_code=204, summary="take a job off the schedule")
 def pause_job(
-    request: Request, job_id: Id, caller: Annotated[Principal, require("perm:job:put")]
+    job_id: Id, caller: Annotated[Principal, require("perm:job:put")], jobs: Jobs
 ) -> None:
-    container_of(request).jobs().pause(caller.user_id, job_id)
+    jobs.pause(caller.user_id, job_id)
 
 
 @router.put("/job/{job_id}/resume", status_code=204, summary="put a job on the schedule")
 def resume_job(
-    request: Request, job_id: Id, caller: Annotated[Principal, require("perm:job:put")]
+    job_id: Id, caller: Annotated[Principal, require("perm:job:put")], jobs: Jobs
 ) -> None:
-    container_of(request).jobs().resume(caller.user_id, job_id)
+    jobs.resume(caller.user_id, job_id)
 
 
 # --- run logs --------------------------------------------------------------------------
@@ -180,13 +198,9 @@ def resume_job(
 
 @router.get("/job-log", response_model=PageOut[JobLogOut], summary="list job runs")
 def list_logs(
-    request: Request, q: Annotated[JobLogQuery, Query()], caller: CanRead
+    q: Annotated[JobLogQuery, Query()], caller: CanRead, jobs: Jobs
 ) -> PageOut[JobLogOut]:
-    page = (
-        container_of(request)
-        .jobs()
-        .logs_seen_by(caller.user_id, q.filter(), q.page_request(q.sort))
-    )
+    page = jobs.logs_seen_by(caller.user_id, q.filter(), q.page_request(q.sort))
     return PageOut(
         items=[JobLogOut.model_validate(fields_of(x)) for x in page.items],
         total=page.total,
@@ -196,6 +210,6 @@ def list_logs(
 
 
 @router.get("/job-log/{log_id}", response_model=JobLogDetail, summary="read a job run")
-def get_log(request: Request, log_id: Id, caller: CanRead) -> JobLogDetail:
-    entry = container_of(request).jobs().log_seen_by(caller.user_id, log_id)
+def get_log(log_id: Id, caller: CanRead, jobs: Jobs) -> JobLogDetail:
+    entry = jobs.log_seen_by(caller.user_id, log_id)
     return JobLogDetail.model_validate(fields_of(entry))

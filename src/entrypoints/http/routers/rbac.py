@@ -8,14 +8,33 @@ from fastapi import Depends, Query, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from starlette.concurrency import run_in_threadpool
 
-from core.rbac.model import Menu, MenuType, Principal, Role, User
+from core.rbac.commands import (
+    CreateLabel,
+    CreateMenu,
+    CreateRole,
+    CreateUser,
+    UpdateLabel,
+    UpdateMenu,
+    UpdateProfile,
+    UpdateRole,
+    UpdateUser,
+)
+from core.rbac.model import Menu, Principal, Role, User
 from core.rbac.ports import LabelFilter, RoleFilter, UserFilter
-from core.rbac.service import MenuNode, Profile
-from entrypoints.http.clientip import client_ip
-from entrypoints.http.deps import Caller, container_of, require
-from entrypoints.http.pages import Fresh, pages_of
+from core.rbac.service import (
+    LabelService,
+    MenuNode,
+    MenuService,
+    Profile,
+    ProfileService,
+    RoleService,
+    UserService,
+)
+from entrypoints.http.deps import Auth, Caller, ClientAddress, provided, require
+from entrypoints.http.pages import Fresh, Pages
 from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import (
+    Created,
     ErrorOut,
     Id,
     ListQuery,
@@ -25,7 +44,6 @@ from entrypoints.http.schemas.common import (
     fields_of,
 )
 from entrypoints.http.schemas.rbac import (
-    Created,
     LabelCreate,
     LabelIds,
     LabelOut,
@@ -55,6 +73,19 @@ from entrypoints.http.schemas.rbac import (
 me = ApiRouter(prefix="/user", tags=["user"])
 admin = ApiRouter(prefix="/permission", tags=["permission"])
 
+# The services of this module, as handlers name them (tests override the dependencies).
+profile_service = provided(lambda c: c.profiles())
+user_service = provided(lambda c: c.users())
+role_service = provided(lambda c: c.roles())
+menu_service = provided(lambda c: c.menus())
+label_service = provided(lambda c: c.labels())
+
+Profiles = Annotated[ProfileService, Depends(profile_service)]
+Users = Annotated[UserService, Depends(user_service)]
+Roles = Annotated[RoleService, Depends(role_service)]
+Menus = Annotated[MenuService, Depends(menu_service)]
+Labels = Annotated[LabelService, Depends(label_service)]
+
 
 # --- the caller's own account ----------------------------------------------------------
 
@@ -69,22 +100,25 @@ admin = ApiRouter(prefix="/permission", tags=["permission"])
         503: {"model": ErrorOut, "description": "cache_unavailable"},
     },
 )
-def login(request: Request, form: Annotated[OAuth2PasswordRequestForm, Depends()]) -> TokenOut:
-    c = container_of(request)
-    ip = client_ip(request.scope)
-    issued = c.auth().login(form.username, form.password, ip, request.headers.get("user-agent", ""))
+def login(
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    auth: Auth,
+    ip: ClientAddress,
+) -> TokenOut:
+    ua = request.headers.get("user-agent", "")
+    issued = auth.login(form.username, form.password, ip, ua)
     return TokenOut(access_token=issued.access_token, expires_in=issued.expires_in)
 
 
 @me.post("/logout", summary="log out", status_code=204)
-def logout(request: Request, caller: Caller) -> None:
-    container_of(request).auth().logout(caller)
+def logout(caller: Caller, auth: Auth) -> None:
+    auth.logout(caller)
 
 
 @me.get("/info", response_model=ProfileOut, summary="my profile")
-async def info(request: Request, caller: Caller) -> ProfileOut:
+async def info(caller: Caller, profiles: Profiles) -> ProfileOut:
     # Asked on every page load: answered from memory when it can be, without a thread hop.
-    profiles = container_of(request).profiles()
     found = profiles.peek(caller)
     if found is None:
         found = await run_in_threadpool(profiles.profile, caller)
@@ -92,14 +126,13 @@ async def info(request: Request, caller: Caller) -> ProfileOut:
 
 
 @me.put("/info", response_model=ProfileOut, summary="update my profile")
-def update_info(request: Request, caller: Caller, body: ProfileUpdate) -> ProfileOut:
-    changes = body.model_dump(exclude_unset=True)
-    return _profile(container_of(request).profiles().update(caller, changes))
+def update_info(caller: Caller, body: ProfileUpdate, profiles: Profiles) -> ProfileOut:
+    return _profile(profiles.update(caller, body.changes(UpdateProfile)))
 
 
 @me.put("/password", summary="change my password", status_code=204)
-def change_password(request: Request, caller: Caller, body: PasswordChange) -> None:
-    container_of(request).auth().change_password(caller, body.old_password, body.new_password)
+def change_password(caller: Caller, body: PasswordChange, auth: Auth) -> None:
+    auth.change_password(caller, body.old_password, body.new_password)
 
 
 @me.get(
@@ -108,8 +141,8 @@ def change_password(request: Request, caller: Caller, body: PasswordChange) -> N
     summary="my sidebar, roles and labels",
     responses={403: {"model": ErrorOut, "description": "no_role: the account has no role yet"}},
 )
-def routers(request: Request, caller: Caller) -> RoutersOut:
-    r = container_of(request).profiles().routers(caller)
+def routers(caller: Caller, profiles: Profiles) -> RoutersOut:
+    r = profiles.routers(caller)
     return RoutersOut(roles=r.roles, labels=r.labels, menus=[_menu_node(n) for n in r.menus])
 
 
@@ -136,86 +169,83 @@ async def list_users(
     request: Request,
     q: Annotated[UserQuery, Query()],
     _: Annotated[Principal, require("perm:user:get")],
+    users: Users,
+    pages: Pages,
 ) -> Response:
     def compute() -> Fresh:
         flt = UserFilter(
             username=q.username, nickname=q.nickname, status=q.status, created=q.created()
         )
-        page = container_of(request).users().search(flt, q.page_request(q.sort))
+        page = users.search(flt, q.page_request(q.sort))
         items = [_user(u, roles) for u, roles in page.items]
         return PageOut(items=items, total=page.total, page=page.page, size=page.size), None
 
-    return await pages_of(request).answer(request, USER_LIST_TABLES, compute)
+    return await pages.answer(request, USER_LIST_TABLES, compute)
 
 
 @admin.post("/user", response_model=Created, status_code=201, summary="create a user")
 def create_user(
-    request: Request,
     body: UserCreate,
     caller: Annotated[Principal, require("perm:user:post")],
+    users: Users,
 ) -> Created:
-    data = body.model_dump(exclude={"password", "role_ids"})
-    return Created(
-        id=container_of(request).users().create(caller.user_id, data, body.password, body.role_ids)
-    )
+    return Created(id=users.create(caller.user_id, body.command(CreateUser)))
 
 
 @admin.get("/user/{user_id}", response_model=UserOut, summary="read a user")
 def get_user(
-    request: Request, user_id: Id, _: Annotated[Principal, require("perm:user:get")]
+    user_id: Id, _: Annotated[Principal, require("perm:user:get")], users: Users
 ) -> UserOut:
-    return _user(*container_of(request).users().get(user_id))
+    return _user(*users.get(user_id))
 
 
 @admin.put("/user/{user_id}", summary="update a user", status_code=204)
 def update_user(
-    request: Request,
     user_id: Id,
     body: UserUpdate,
     caller: Annotated[Principal, require("perm:user:put")],
+    users: Users,
 ) -> None:
-    container_of(request).users().update(
-        caller.user_id, user_id, body.model_dump(exclude_unset=True)
-    )
+    users.update(caller.user_id, user_id, body.changes(UpdateUser))
 
 
 @admin.delete("/user/{user_id}", summary="delete a user", status_code=204)
 def delete_user(
-    request: Request,
     user_id: Id,
     caller: Annotated[Principal, require("perm:user:delete")],
+    users: Users,
 ) -> None:
-    container_of(request).users().delete(caller.user_id, user_id)
+    users.delete(caller.user_id, user_id)
 
 
 @admin.put("/user/{user_id}/active", summary="enable or disable a user", status_code=204)
 def set_user_status(
-    request: Request,
     user_id: Id,
     body: UserStatus,
     caller: Annotated[Principal, require("perm:user:put")],
+    users: Users,
 ) -> None:
-    container_of(request).users().set_status(caller.user_id, user_id, body.status)
+    users.set_status(caller.user_id, user_id, body.status)
 
 
 @admin.put("/user/{user_id}/password", summary="reset a user's password", status_code=204)
 def reset_password(
-    request: Request,
     user_id: Id,
     body: PasswordReset,
     caller: Annotated[Principal, require("perm:user:put")],
+    users: Users,
 ) -> None:
-    container_of(request).users().reset_password(caller.user_id, user_id, body.new_password)
+    users.reset_password(caller.user_id, user_id, body.new_password)
 
 
 @admin.put("/user/{user_id}/roles", summary="assign roles to a user", status_code=204)
 def set_user_roles(
-    request: Request,
     user_id: Id,
     body: RoleIds,
     caller: Annotated[Principal, require("perm:user:put")],
+    users: Users,
 ) -> None:
-    container_of(request).users().set_roles(caller.user_id, user_id, body.role_ids)
+    users.set_roles(caller.user_id, user_id, body.role_ids)
 
 
 def _user(user: User, roles: list[Role]) -> UserOut:
@@ -236,12 +266,12 @@ class RoleQuery(ListQuery):
 
 @admin.get("/role", response_model=PageOut[RoleOut], summary="list roles")
 def list_roles(
-    request: Request,
     q: Annotated[RoleQuery, Query()],
     _: Annotated[Principal, require("perm:role:get")],
+    roles: Roles,
 ) -> PageOut[RoleOut]:
     flt = RoleFilter(name=q.name, code=q.code, status=q.status, created=q.created())
-    page = container_of(request).roles().search(flt, q.page_request(q.sort))
+    page = roles.search(flt, q.page_request(q.sort))
     return PageOut(
         items=[RoleOut.model_validate(r) for r in page.items],
         total=page.total,
@@ -252,18 +282,18 @@ def list_roles(
 
 @admin.post("/role", response_model=Created, status_code=201, summary="create a role")
 def create_role(
-    request: Request,
     body: RoleCreate,
     caller: Annotated[Principal, require("perm:role:post")],
+    roles: Roles,
 ) -> Created:
-    return Created(id=container_of(request).roles().create(caller.user_id, body.model_dump()))
+    return Created(id=roles.create(caller.user_id, body.command(CreateRole)))
 
 
 @admin.get("/role/{role_id}", response_model=RoleDetail, summary="read a role")
 def get_role(
-    request: Request, role_id: Id, _: Annotated[Principal, require("perm:role:get")]
+    role_id: Id, _: Annotated[Principal, require("perm:role:get")], roles: Roles
 ) -> RoleDetail:
-    role, menu_ids, label_ids = container_of(request).roles().get(role_id)
+    role, menu_ids, label_ids = roles.get(role_id)
     return RoleDetail.model_validate(
         {**_fields(role), "menu_ids": sorted(menu_ids), "label_ids": sorted(label_ids)}
     )
@@ -271,100 +301,86 @@ def get_role(
 
 @admin.put("/role/{role_id}", summary="update a role", status_code=204)
 def update_role(
-    request: Request,
     role_id: Id,
     body: RoleUpdate,
     caller: Annotated[Principal, require("perm:role:put")],
+    roles: Roles,
 ) -> None:
-    container_of(request).roles().update(
-        caller.user_id, role_id, body.model_dump(exclude_unset=True)
-    )
+    roles.update(caller.user_id, role_id, body.changes(UpdateRole))
 
 
 @admin.delete("/role/{role_id}", summary="delete a role", status_code=204)
 def delete_role(
-    request: Request,
     role_id: Id,
     caller: Annotated[Principal, require("perm:role:delete")],
+    roles: Roles,
 ) -> None:
-    container_of(request).roles().delete(caller.user_id, role_id)
+    roles.delete(caller.user_id, role_id)
 
 
 @admin.put("/role/{role_id}/menus", summary="assign menus to a role", status_code=204)
 def set_role_menus(
-    request: Request,
     role_id: Id,
     body: MenuIds,
     caller: Annotated[Principal, require("perm:role:put")],
+    roles: Roles,
 ) -> None:
-    container_of(request).roles().set_menus(caller.user_id, role_id, body.menu_ids)
+    roles.set_menus(caller.user_id, role_id, body.menu_ids)
 
 
 @admin.put(
     "/role/{role_id}/perm-labels", summary="assign permission labels to a role", status_code=204
 )
 def set_role_labels(
-    request: Request,
     role_id: Id,
     body: LabelIds,
     caller: Annotated[Principal, require("perm:role:put")],
+    roles: Roles,
 ) -> None:
-    container_of(request).roles().set_labels(caller.user_id, role_id, body.label_ids)
+    roles.set_labels(caller.user_id, role_id, body.label_ids)
 
 
 # --- menus -----------------------------------------------------------------------------
 
 
 @admin.get("/menu", response_model=list[MenuOut], summary="the menu tree")
-def menu_tree(request: Request, _: Annotated[Principal, require("perm:menu:get")]) -> list[MenuOut]:
-    return [_menu_node(n) for n in container_of(request).menus().tree()]
+def menu_tree(_: Annotated[Principal, require("perm:menu:get")], menus: Menus) -> list[MenuOut]:
+    return [_menu_node(n) for n in menus.tree()]
 
 
 @admin.post("/menu", response_model=Created, status_code=201, summary="create a menu")
 def create_menu(
-    request: Request,
     body: MenuCreate,
     caller: Annotated[Principal, require("perm:menu:post")],
+    menus: Menus,
 ) -> Created:
-    return Created(
-        id=container_of(request).menus().create(caller.user_id, _menu_data(body.model_dump()))
-    )
+    return Created(id=menus.create(caller.user_id, body.command(CreateMenu)))
 
 
 @admin.get("/menu/{menu_id}", response_model=MenuOut, summary="read a menu")
 def get_menu(
-    request: Request, menu_id: Id, _: Annotated[Principal, require("perm:menu:get")]
+    menu_id: Id, _: Annotated[Principal, require("perm:menu:get")], menus: Menus
 ) -> MenuOut:
-    return MenuOut.model_validate(_fields(container_of(request).menus().get(menu_id)))
+    return MenuOut.model_validate(_fields(menus.get(menu_id)))
 
 
 @admin.put("/menu/{menu_id}", summary="update a menu", status_code=204)
 def update_menu(
-    request: Request,
     menu_id: Id,
     body: MenuUpdate,
     caller: Annotated[Principal, require("perm:menu:put")],
+    menus: Menus,
 ) -> None:
-    container_of(request).menus().update(
-        caller.user_id, menu_id, _menu_data(body.model_dump(exclude_unset=True))
-    )
+    menus.update(caller.user_id, menu_id, body.changes(UpdateMenu))
 
 
 @admin.delete("/menu/{menu_id}", summary="delete a menu", status_code=204)
 def delete_menu(
-    request: Request,
     menu_id: Id,
     caller: Annotated[Principal, require("perm:menu:delete")],
+    menus: Menus,
 ) -> None:
-    container_of(request).menus().delete(caller.user_id, menu_id)
-
-
-def _menu_data(data: dict[str, Any]) -> dict[str, Any]:
-    if data.get("type") is not None:
-        data["type"] = MenuType(data["type"])
-    if data.get("parent_id") == 0:
-        data["parent_id"] = None
-    return data
+    menus.delete(caller.user_id, menu_id)
 
 
 def _menu_node(node: MenuNode) -> MenuOut:
@@ -386,12 +402,12 @@ class LabelQuery(ListQuery):
 
 @admin.get("/perm-label", response_model=PageOut[LabelOut], summary="list permission labels")
 def list_labels(
-    request: Request,
     q: Annotated[LabelQuery, Query()],
     _: Annotated[Principal, require("perm:label:get")],
+    labels: Labels,
 ) -> PageOut[LabelOut]:
     flt = LabelFilter(label=q.label, name=q.name, status=q.status, created=q.created())
-    page = container_of(request).labels().search(flt, q.page_request(q.sort))
+    page = labels.search(flt, q.page_request(q.sort))
     return PageOut(
         items=[LabelOut.model_validate(x) for x in page.items],
         total=page.total,
@@ -404,39 +420,37 @@ def list_labels(
     "/perm-label", response_model=Created, status_code=201, summary="create a permission label"
 )
 def create_label(
-    request: Request,
     body: LabelCreate,
     caller: Annotated[Principal, require("perm:label:post")],
+    labels: Labels,
 ) -> Created:
-    return Created(id=container_of(request).labels().create(caller.user_id, body.model_dump()))
+    return Created(id=labels.create(caller.user_id, body.command(CreateLabel)))
 
 
 @admin.get("/perm-label/{label_id}", response_model=LabelOut, summary="read a permission label")
 def get_label(
-    request: Request, label_id: Id, _: Annotated[Principal, require("perm:label:get")]
+    label_id: Id, _: Annotated[Principal, require("perm:label:get")], labels: Labels
 ) -> LabelOut:
-    return LabelOut.model_validate(container_of(request).labels().get(label_id))
+    return LabelOut.model_validate(labels.get(label_id))
 
 
 @admin.put("/perm-label/{label_id}", summary="update a permission label", status_code=204)
 def update_label(
-    request: Request,
     label_id: Id,
     body: LabelUpdate,
     caller: Annotated[Principal, require("perm:label:put")],
+    labels: Labels,
 ) -> None:
-    container_of(request).labels().update(
-        caller.user_id, label_id, body.model_dump(exclude_unset=True)
-    )
+    labels.update(caller.user_id, label_id, body.changes(UpdateLabel))
 
 
 @admin.delete("/perm-label/{label_id}", summary="delete a permission label", status_code=204)
 def delete_label(
-    request: Request,
     label_id: Id,
     caller: Annotated[Principal, require("perm:label:delete")],
+    labels: Labels,
 ) -> None:
-    container_of(request).labels().delete(caller.user_id, label_id)
+    labels.delete(caller.user_id, label_id)
 
 
 def _fields(entity: object) -> dict[str, Any]:

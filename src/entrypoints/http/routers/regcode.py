@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Query, Request, Response
+from fastapi import Depends, Query, Request, Response
 from pydantic import Field
 
 from core.rbac.model import Principal
+from core.regcode.commands import UpdateRegCode
 from core.regcode.model import RegCodeState
 from core.regcode.ports import RegCodeFilter
-from core.regcode.service import RegCodeView
+from core.regcode.service import RegCodeService, RegCodeView
 from core.shared.pagination import TimeRange
-from entrypoints.http.deps import container_of, require
-from entrypoints.http.pages import Fresh, pages_of
+from entrypoints.http.deps import provided, require
+from entrypoints.http.pages import Fresh, Pages
 from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import Id, ListQuery, PageOut, RangeEnd, RangeStart, fields_of
 from entrypoints.http.schemas.regcode import (
@@ -25,6 +26,9 @@ from entrypoints.http.schemas.regcode import (
 
 router = ApiRouter(prefix="/business/reg-code", tags=["reg-code"])
 CanRead = Annotated[Principal, require("perm:regcode:get")]
+
+reg_code_service = provided(lambda c: c.reg_codes())
+RegCodes = Annotated[RegCodeService, Depends(reg_code_service)]
 
 
 class RegCodeQuery(ListQuery):
@@ -56,60 +60,62 @@ LIST_TABLES = ("t_reg_code", "t_users")
 
 
 @router.get("", response_model=PageOut[RegCodeOut], summary="list reg codes")
-async def list_codes(request: Request, q: Annotated[RegCodeQuery, Query()], _: CanRead) -> Response:
+async def list_codes(
+    request: Request,
+    q: Annotated[RegCodeQuery, Query()],
+    _: CanRead,
+    reg_codes: RegCodes,
+    pages: Pages,
+) -> Response:
     def compute() -> Fresh:
-        page, holds_for = (
-            container_of(request).reg_codes().search_until(q.filter(), q.page_request(q.sort))
-        )
+        page, holds_for = reg_codes.search_until(q.filter(), q.page_request(q.sort))
         items = [_out(v) for v in page.items]
         return PageOut(items=items, total=page.total, page=page.page, size=page.size), holds_for
 
-    return await pages_of(request).answer(request, LIST_TABLES, compute)
+    return await pages.answer(request, LIST_TABLES, compute)
 
 
 @router.post(
     "", response_model=RegCodeBatch, status_code=201, summary="generate a batch of reg codes"
 )
 def generate(
-    request: Request,
     body: RegCodeGenerate,
     caller: Annotated[Principal, require("perm:regcode:post")],
+    reg_codes: RegCodes,
 ) -> RegCodeBatch:
-    rows = (
-        container_of(request)
-        .reg_codes()
-        .generate(caller.user_id, body.count, body.reg_times, body.remark)
-    )
+    rows = reg_codes.generate(caller.user_id, body.count, body.reg_times, body.remark)
     items = [_out(RegCodeView(r, caller.username, RegCodeState.INACTIVE)) for r in rows]
     return RegCodeBatch(count=len(items), items=items)
 
 
 @router.get("/{code_id}", response_model=RegCodeOut, summary="read a reg code")
-def get_code(request: Request, code_id: Id, _: CanRead) -> RegCodeOut:
-    return _out(container_of(request).reg_codes().get(code_id))
+def get_code(code_id: Id, _: CanRead, reg_codes: RegCodes) -> RegCodeOut:
+    return _out(reg_codes.get(code_id))
 
 
 @router.put("/{code_id}", status_code=204, summary="update a reg code")
 def update_code(
-    request: Request,
     code_id: Id,
     body: RegCodeUpdate,
     caller: Annotated[Principal, require("perm:regcode:put")],
+    reg_codes: RegCodes,
 ) -> None:
-    container_of(request).reg_codes().update(
-        caller.user_id, code_id, body.model_dump(exclude_unset=True)
-    )
+    reg_codes.update(caller.user_id, code_id, body.changes(UpdateRegCode))
 
 
 @router.put("/{code_id}/activate", response_model=RegCodeOut, summary="activate a reg code")
 def activate(
-    request: Request, code_id: Id, caller: Annotated[Principal, require("perm:regcode:put")]
+    code_id: Id,
+    caller: Annotated[Principal, require("perm:regcode:put")],
+    reg_codes: RegCodes,
 ) -> RegCodeOut:
-    return _out(container_of(request).reg_codes().activate(caller.user_id, code_id))
+    return _out(reg_codes.activate(caller.user_id, code_id))
 
 
 @router.delete("/{code_id}", status_code=204, summary="delete a reg code")
 def delete_code(
-    request: Request, code_id: Id, caller: Annotated[Principal, require("perm:regcode:delete")]
+    code_id: Id,
+    caller: Annotated[Principal, require("perm:regcode:delete")],
+    reg_codes: RegCodes,
 ) -> None:
-    container_of(request).reg_codes().delete(caller.user_id, code_id)
+    reg_codes.delete(caller.user_id, code_id)

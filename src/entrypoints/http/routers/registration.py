@@ -11,15 +11,20 @@ or token_expired (past its deadline).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import BackgroundTasks, Request
+from fastapi import BackgroundTasks, Depends, Request
 from loguru import logger
 
 from core.registration.model import Signup
+from core.registration.service import (
+    EmailChangeService,
+    PasswordRecoveryService,
+    RegistrationService,
+)
 from core.shared.errors import DomainError
 from core.shared.language import negotiate_language
-from entrypoints.http.clientip import client_ip
-from entrypoints.http.deps import Caller, container_of
+from entrypoints.http.deps import Caller, ClientAddress, provided
 from entrypoints.http.messages import message
 from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import ErrorOut
@@ -45,8 +50,13 @@ LINK_ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
-def _ip(request: Request) -> str:
-    return client_ip(request.scope)
+registration_service = provided(lambda c: c.registration())
+recovery_service = provided(lambda c: c.recovery())
+email_change_service = provided(lambda c: c.email_changes())
+
+Registrations = Annotated[RegistrationService, Depends(registration_service)]
+Recoveries = Annotated[PasswordRecoveryService, Depends(recovery_service)]
+EmailChanges = Annotated[EmailChangeService, Depends(email_change_service)]
 
 
 def _lang(request: Request) -> str:
@@ -59,8 +69,13 @@ def _lang(request: Request) -> str:
     summary="whether a username or e-mail address is free",
     responses={404: {"model": ErrorOut, "description": "field_not_checkable"}},
 )
-def check_availability(request: Request, field: str, body: AvailabilityIn) -> AvailabilityOut:
-    free = container_of(request).registration().availability(field, body.value, _ip(request))
+def check_availability(
+    field: str,
+    body: AvailabilityIn,
+    registrations: Registrations,
+    ip: ClientAddress,
+) -> AvailabilityOut:
+    free = registrations.availability(field, body.value, ip)
     return AvailabilityOut(available=free)
 
 
@@ -76,9 +91,11 @@ def check_availability(request: Request, field: str, body: AvailabilityIn) -> Av
         503: {"model": ErrorOut, "description": "mail_unavailable"},
     },
 )
-def register(request: Request, body: RegisterIn) -> RegisterAccepted:
+def register(
+    request: Request, body: RegisterIn, registrations: Registrations, ip: ClientAddress
+) -> RegisterAccepted:
     signup = Signup(**body.model_dump())
-    ttl = container_of(request).registration().register(signup, _ip(request), _lang(request))
+    ttl = registrations.register(signup, ip, _lang(request))
     return RegisterAccepted(detail=message("register_accepted", _lang(request)), expires_in=ttl)
 
 
@@ -88,8 +105,8 @@ def register(request: Request, body: RegisterIn) -> RegisterAccepted:
     summary="check a registration link",
     responses=LINK_ERRORS,
 )
-def registration_link(request: Request, token: str) -> PendingOut:
-    p = container_of(request).registration().pending(token)
+def registration_link(token: str, registrations: Registrations) -> PendingOut:
+    p = registrations.pending(token)
     return PendingOut(
         username=p.username, email=p.email, nickname=p.nickname, expires_at=p.expires_at
     )
@@ -102,8 +119,8 @@ def registration_link(request: Request, token: str) -> PendingOut:
     summary="confirm a registration: the account is created",
     responses={**LINK_ERRORS, 409: {"model": ErrorOut, "description": "taken meanwhile"}},
 )
-def confirm_registration(request: Request, token: str) -> RegisteredOut:
-    account = container_of(request).registration().confirm(token)
+def confirm_registration(token: str, registrations: Registrations) -> RegisteredOut:
+    account = registrations.confirm(token)
     return RegisteredOut(id=account.user_id, username=account.username)
 
 
@@ -115,9 +132,13 @@ def confirm_registration(request: Request, token: str) -> RegisteredOut:
     responses={429: {"model": ErrorOut, "description": "rate_limited (see Retry-After)"}},
 )
 def forget_password(
-    request: Request, body: ForgetPasswordIn, background: BackgroundTasks
+    request: Request,
+    body: ForgetPasswordIn,
+    background: BackgroundTasks,
+    recovery: Recoveries,
+    ip: ClientAddress,
 ) -> Accepted:
-    work = container_of(request).recovery().request_reset(body.email, _ip(request), _lang(request))
+    work = recovery.request_reset(body.email, ip, _lang(request))
     # After the answer, so its timing does not tell whether the address has an account.
     background.add_task(_quietly, work)
     return Accepted(detail=message("reset_accepted", _lang(request)))
@@ -129,8 +150,10 @@ def forget_password(
     summary="set a new password with a reset link; signs the user out everywhere",
     responses=LINK_ERRORS,
 )
-def reset_password(request: Request, token: str, body: PasswordReset) -> None:
-    container_of(request).recovery().reset(token, body.new_password, _ip(request))
+def reset_password(
+    token: str, body: PasswordReset, recovery: Recoveries, ip: ClientAddress
+) -> None:
+    recovery.reset(token, body.new_password, ip)
 
 
 @router.post(
@@ -149,12 +172,14 @@ def reset_password(request: Request, token: str, body: PasswordReset) -> None:
     },
 )
 def request_email_change(
-    request: Request, caller: Caller, body: EmailChangeIn
+    request: Request,
+    caller: Caller,
+    body: EmailChangeIn,
+    email_changes: EmailChanges,
+    ip: ClientAddress,
 ) -> EmailChangeAccepted:
-    ttl = (
-        container_of(request)
-        .email_changes()
-        .request(caller.user_id, body.email, body.current_password, _ip(request), _lang(request))
+    ttl = email_changes.request(
+        caller.user_id, body.email, body.current_password, ip, _lang(request)
     )
     return EmailChangeAccepted(
         detail=message("email_change_accepted", _lang(request)), expires_in=ttl
@@ -167,8 +192,8 @@ def request_email_change(
     summary="check an e-mail change link",
     responses=LINK_ERRORS,
 )
-def email_change_link(request: Request, token: str) -> EmailChangeOut:
-    change = container_of(request).email_changes().pending(token)
+def email_change_link(token: str, email_changes: EmailChanges) -> EmailChangeOut:
+    change = email_changes.pending(token)
     return EmailChangeOut(
         username=change.username, email=change.new_email, expires_at=change.expires_at
     )
@@ -180,8 +205,8 @@ def email_change_link(request: Request, token: str) -> EmailChangeOut:
     summary="confirm an e-mail change: the account takes the new address",
     responses={**LINK_ERRORS, 409: {"model": ErrorOut, "description": "email_exists meanwhile"}},
 )
-def confirm_email_change(request: Request, token: str) -> None:
-    container_of(request).email_changes().confirm(token)
+def confirm_email_change(token: str, email_changes: EmailChanges) -> None:
+    email_changes.confirm(token)
 
 
 def _quietly(work: Callable[[], None]) -> None:

@@ -20,6 +20,7 @@ from pydantic_core import CoreSchema
 from core.shared.pagination import PageRequest, TimeRange
 
 T = TypeVar("T")
+C = TypeVar("C")
 
 
 class Input(BaseModel):
@@ -27,9 +28,22 @@ class Input(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
+    def command(self, cls: type[C]) -> C:
+        """The core command of a create: every field, defaults included."""
+        return cls(**self.model_dump())
+
+    def changes(self, cls: type[C]) -> C:
+        """The core command of a partial update: only the fields the client sent."""
+        return cls(**self.model_dump(exclude_unset=True))
+
 
 class Output(BaseModel):
     model_config = ConfigDict(from_attributes=True)
+
+
+# What a create answers: the new row's id. (No docstring: it would enter the document.)
+class Created(Output):
+    id: int
 
 
 class PageOut(BaseModel, Generic[T]):

@@ -213,7 +213,3 @@ class LabelOut(Output):
     status: int
     remark: str
     created_time: datetime | None
-
-
-class Created(Output):
-    id: int

@@ -1,29 +1,34 @@
 """Routes of the reports (`/report`): the list, export, template and import of every report.
 
-Reports are discovered at start (`app.state.reports`); each route checks the
-report's own labels, so one set of routes serves every report.
+Reports are discovered at start (`app.state.reports`, the `Registry` here); each route checks
+the report's own labels, so one set of routes serves every report. A report's rows and its
+importer read the services they need from the container (`AppContainer`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, BinaryIO
+from typing import Annotated, Any, BinaryIO
 
-from fastapi import Request
+from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from bootstrap import Container
 from core.rbac.model import Principal
+from core.rbac.service import AuthService
 from core.reports.model import Column, ImportRejected, ImportRow, RowError
+from core.reports.service import ReportService
+from core.shared.clock import Clock
 from core.shared.errors import Forbidden, NotFound
-from entrypoints.http.deps import Caller, container_of
+from entrypoints.http.deps import Auth, Caller, provided
 from entrypoints.http.files import UPLOAD_BODY, download, receive_upload, temporary
 from entrypoints.http.reports import Report
 from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import ErrorOut, ListQuery
-from entrypoints.http.schemas.report import ImportOut, ReportColumnOut, ReportOut
+from entrypoints.http.schemas.reports import ImportOut, ReportColumnOut, ReportOut
 
 router = ApiRouter(prefix="/report", tags=["report"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,27 +49,45 @@ def lang_of(request: Request) -> str:
     return "en" if first.startswith("en") else "zh"
 
 
-def _report(request: Request, name: str) -> Report:
-    report: Report | None = request.app.state.reports.get(name)
+async def report_registry(request: Request) -> dict[str, Report]:
+    """The reports `create_app` discovered, by name."""
+    return request.app.state.reports  # type: ignore[no-any-return]
+
+
+report_service = provided(lambda c: c.reports())
+app_container = provided(lambda c: c)
+clock_service = provided(lambda c: c.clock())
+import_limit = provided(lambda c: c.settings().import_max_file_mib << 20)
+
+Registry = Annotated[dict[str, Report], Depends(report_registry)]
+Reports = Annotated[ReportService, Depends(report_service)]
+AppContainer = Annotated[Container, Depends(app_container)]
+ClockNow = Annotated[Clock, Depends(clock_service)]
+# The largest upload an import reads, in bytes.
+ImportLimit = Annotated[int, Depends(import_limit)]
+
+
+def _report(registry: dict[str, Report], name: str) -> Report:
+    report = registry.get(name)
     if report is None:
         raise NotFound("no such report", "report_not_found")
     return report
 
 
-def _importable(request: Request, name: str) -> Report:
-    report = _report(request, name)
+def _importable(registry: dict[str, Report], name: str) -> Report:
+    report = _report(registry, name)
     if not report.importable:
         raise NotFound("this report takes no import", "report_not_importable")
     return report
 
 
-def _authorize(request: Request, caller: Principal, labels: tuple[str, ...] | None) -> None:
-    container_of(request).auth().authorize(caller, labels or ())
+def _authorize(auth: AuthService, caller: Principal, labels: tuple[str, ...] | None) -> None:
+    auth.authorize(caller, labels or ())
 
 
-def _allowed(request: Request, caller: Principal, labels: tuple[str, ...] | None) -> bool:
+def _allowed(auth: AuthService, caller: Principal, labels: tuple[str, ...] | None) -> bool:
     try:
-        _authorize(request, caller, labels)
+        _authorize(auth, caller, labels)
     except Forbidden:
         return False
     return True
@@ -79,8 +102,8 @@ def _query(report: Report, request: Request) -> ListQuery:
         raise RequestValidationError(errors) from None
 
 
-def _stamp(request: Request) -> str:
-    now: datetime = container_of(request).clock().now()
+def _stamp(clock: Clock) -> str:
+    now: datetime = clock.now()
     return now.strftime("%Y%m%d")
 
 
@@ -96,11 +119,11 @@ def _column(c: Column) -> ReportColumnOut:
 
 
 @router.get("", response_model=list[ReportOut], summary="the reports the caller may use")
-def list_reports(request: Request, caller: Caller) -> list[ReportOut]:
+def list_reports(caller: Caller, registry: Registry, auth: Auth) -> list[ReportOut]:
     out = []
-    for report in request.app.state.reports.values():
-        can_export = _allowed(request, caller, report.export_labels)
-        can_import = report.importable and _allowed(request, caller, report.import_labels)
+    for report in registry.values():
+        can_export = _allowed(auth, caller, report.export_labels)
+        can_import = report.importable and _allowed(auth, caller, report.import_labels)
         if can_export or can_import:
             out.append(
                 ReportOut(
@@ -122,22 +145,28 @@ def list_reports(request: Request, caller: Caller) -> list[ReportOut]:
     response_class=StreamingResponse,
     responses=FILE_RESPONSE,
 )
-def export(request: Request, name: str, caller: Caller) -> StreamingResponse:
-    report = _report(request, name)
-    _authorize(request, caller, report.export_labels)
+def export(
+    request: Request,
+    name: str,
+    caller: Caller,
+    registry: Registry,
+    auth: Auth,
+    reports: Reports,
+    container: AppContainer,
+    clock: ClockNow,
+) -> StreamingResponse:
+    report = _report(registry, name)
+    _authorize(auth, caller, report.export_labels)
     query = _query(report, request)
     lang = lang_of(request)
-    container = container_of(request)
     title = report.title_in(lang)
     path = temporary(".xlsx")
     try:
-        container.reports().export(
-            str(path), title, report.columns, report.rows(container, query), lang
-        )
+        reports.export(str(path), title, report.columns, report.rows(container, query), lang)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    day = _stamp(request)
+    day = _stamp(clock)
     return download(path, f"{report.name}_{day}.xlsx", f"{title}_{day}.xlsx", XLSX)
 
 
@@ -147,16 +176,21 @@ def export(request: Request, name: str, caller: Caller) -> StreamingResponse:
     response_class=StreamingResponse,
     responses=FILE_RESPONSE,
 )
-def template(request: Request, name: str, caller: Caller) -> StreamingResponse:
-    report = _importable(request, name)
-    _authorize(request, caller, report.import_labels)
+def template(
+    request: Request,
+    name: str,
+    caller: Caller,
+    registry: Registry,
+    auth: Auth,
+    reports: Reports,
+) -> StreamingResponse:
+    report = _importable(registry, name)
+    _authorize(auth, caller, report.import_labels)
     lang = lang_of(request)
     title = report.title_in(lang)
     path = temporary(".xlsx")
     try:
-        container_of(request).reports().template(
-            str(path), title, report.import_columns, report.example, lang
-        )
+        reports.template(str(path), title, report.import_columns, report.example, lang)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -171,22 +205,28 @@ def template(request: Request, name: str, caller: Caller) -> StreamingResponse:
     openapi_extra=UPLOAD_BODY,
     responses=FORBIDDEN,
 )
-async def import_rows(request: Request, name: str, caller: Caller) -> ImportOut:
-    report = _importable(request, name)
-    await run_in_threadpool(_authorize, request, caller, report.import_labels)
-    limit = container_of(request).settings().import_max_file_mib << 20
+async def import_rows(
+    request: Request,
+    name: str,
+    caller: Caller,
+    registry: Registry,
+    auth: Auth,
+    container: AppContainer,
+    limit: ImportLimit,
+) -> ImportOut:
+    report = _importable(registry, name)
+    await run_in_threadpool(_authorize, auth, caller, report.import_labels)
     upload = await receive_upload(request, limit)
     try:
         count = await run_in_threadpool(
-            _import, request, report, caller.user_id, upload.file, lang_of(request)
+            _import, container, report, caller.user_id, upload.file, lang_of(request)
         )
     finally:
         await upload.close()
     return ImportOut(count=count)
 
 
-def _import(request: Request, report: Report, actor: int, source: BinaryIO, lang: str) -> int:
-    container = container_of(request)
+def _import(container: Container, report: Report, actor: int, source: BinaryIO, lang: str) -> int:
     rows, errors = container.reports().read(source, report.import_columns)
     valid: list[ImportRow] = []
     for row in rows:

@@ -1,4 +1,4 @@
-"""Response shapes of reports, and of backup and restore."""
+"""Response shapes of the reports module."""
 
 from __future__ import annotations
 
@@ -26,14 +26,3 @@ class ReportOut(BaseModel):
 
 class ImportOut(BaseModel):
     count: int
-
-
-class TableCountOut(BaseModel):
-    name: str
-    rows: int
-
-
-class RestoreOut(BaseModel):
-    revision: str
-    rows: int
-    tables: list[TableCountOut]
