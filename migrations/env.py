@@ -8,6 +8,7 @@ from alembic import context
 
 from adapters.sqlalchemy.tables import metadata
 from adapters.sqlalchemy.uow import make_engine
+from adapters.sqlalchemy.urls import driver_url
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -25,7 +26,7 @@ def _url() -> str:
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=_url(), target_metadata=metadata, literal_binds=True, render_as_batch=True
+        url=driver_url(_url()), target_metadata=metadata, literal_binds=True, render_as_batch=True
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -12,7 +12,7 @@ from typing import Any, Self
 
 from pymysql import converters as pymysql_converters
 from pymysql.constants import FIELD_TYPE
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import URL, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
@@ -42,6 +42,7 @@ from adapters.sqlalchemy.rbac import (
     SqlAlchemyUserRepository,
 )
 from adapters.sqlalchemy.regcode import SqlAlchemyRegCodeRepository
+from adapters.sqlalchemy.urls import driver_url
 from core.config.ports import ConfigUnitOfWork
 from core.dictionary.ports import DictUnitOfWork
 from core.jobs.ports import HousekeepingUnitOfWork, JobsUnitOfWork
@@ -52,11 +53,17 @@ from core.shared.health import Probe
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
-    """An engine that survives database restarts and enforces foreign keys on SQLite."""
-    if url.startswith("sqlite"):
-        _ensure_sqlite_dir(url)
+    """An engine that survives database restarts and enforces foreign keys on SQLite.
+
+    `url` is what the user wrote (`mysql://`, `postgresql://`, `sqlite:///`...);
+    `driver_url` picks the driver.
+    """
+    target = driver_url(url)
+    backend = target.get_backend_name()
+    if backend == "sqlite":
+        _ensure_sqlite_dir(target)
         engine = create_engine(
-            url,
+            target,
             echo=echo,
             hide_parameters=True,
             connect_args={"check_same_thread": False, "timeout": 30},
@@ -71,8 +78,23 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
             cur.close()
 
         return engine
+    if backend == "postgresql":
+        # No socket timeouts in psycopg: a statement (lock waits included) that runs longer
+        # than PyMySQL's 30 s read timeout is cancelled by the server instead.
+        connect_args: dict[str, Any] = {
+            "connect_timeout": 5,
+            "options": "-c statement_timeout=30000",
+        }
+    else:
+        connect_args = {
+            "connect_timeout": 5,
+            "read_timeout": 30,
+            "write_timeout": 30,
+            "charset": "utf8mb4",
+            "conv": _CONVERSIONS,
+        }
     engine = create_engine(
-        url,
+        target,
         echo=echo,
         # A failing statement's error (and the echo log) would print its values: password
         # hashes, tokens' digests, whatever a user typed. The SQL with placeholders is enough.
@@ -81,13 +103,7 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=10,
-        connect_args={
-            "connect_timeout": 5,
-            "read_timeout": 30,
-            "write_timeout": 30,
-            "charset": "utf8mb4",
-            "conv": _CONVERSIONS,
-        },
+        connect_args=connect_args,
     )
     _ping_when_idle(engine)
     return engine
@@ -117,7 +133,9 @@ def _ping_when_idle(engine: Engine) -> None:
         if returned is None or time.monotonic() - returned < IDLE_PING_SECONDS:
             return
         try:
-            dbapi_conn.ping(reconnect=False)
+            engine.dialect.do_ping(dbapi_conn)
+            if engine.dialect.name == "postgresql":
+                dbapi_conn.rollback()  # the ping's SELECT began a transaction: leave none open
         except Exception as exc:  # any failure means: use another connection
             raise DisconnectionError("idle connection is gone") from exc
 
@@ -140,8 +158,8 @@ _CONVERSIONS = {
 }
 
 
-def _ensure_sqlite_dir(url: str) -> None:
-    path = url.split(":///", 1)[-1]
+def _ensure_sqlite_dir(url: URL) -> None:
+    path = url.database
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
