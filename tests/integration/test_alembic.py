@@ -4,16 +4,19 @@ TEST_DATABASE_URL names (`make test-integration` runs both); SQLite runs in a te
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from adapters.sqlalchemy.tables import metadata
 from bootstrap import Settings, downgrade, migrate
+from tests.integration.conftest import _drop
 
 
 def _settings(url: str) -> Settings:
@@ -52,3 +55,28 @@ def test_stairway_and_no_drift_on_the_server(make_database: Callable[[], str]) -
 
 def test_stairway_and_no_drift_on_sqlite(tmp_path: Path) -> None:
     _stairway_and_no_drift(f"sqlite:///{tmp_path}/app.db")
+
+
+def test_postgresql_refuses_a_database_that_cannot_hold_unicode(db_server: str) -> None:
+    server = make_url(db_server)
+    if server.get_backend_name() != "postgresql":
+        pytest.skip("MySQL/MariaDB tables are made utf8mb4 whatever the database (decision 17)")
+    name = f"app_test_{secrets.token_hex(6)}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(
+            text(
+                f"CREATE DATABASE \"{name}\" ENCODING 'LATIN1' "
+                "LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+            )
+        )
+    try:
+        url = server.set(database=name).render_as_string(hide_password=False)
+        with pytest.raises(RuntimeError, match="ENCODING 'UTF8'"):
+            migrate(_settings(url))
+        engine = create_engine(url)
+        assert inspect(engine).get_table_names() == []  # refused before the first revision
+        engine.dispose()
+    finally:
+        _drop(admin, name)
+        admin.dispose()
