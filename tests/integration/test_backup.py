@@ -272,12 +272,17 @@ def test_restore_over_http_refuses_bad_archives_and_changes_nothing(app: App) ->
     r = _restore(app, h, broken)
     assert r.status_code == 400 and r.json()["code"] == "backup_invalid"
 
+    # A NUL character, which PostgreSQL cannot store: refused alike on every database.
+    nul = _tamper(raw, "t_users.csv", lambda d: d.replace(b"alice", b"al\x00ce"), fix_sum=True)
+    r = _restore(app, h, nul)
+    assert r.status_code == 400 and r.json()["code"] == "backup_invalid"
+
     r = _restore(app, h, b"not a zip at all")
     assert r.status_code == 400 and r.json()["code"] == "backup_invalid"
     _, after = take(app.container)
     # Unchanged, but for the operation log, which records each refused attempt.
     logged = {t.name: t.rows for t in after.tables}["t_oper_log"]
-    assert logged == {t.name: t.rows for t in before.tables}["t_oper_log"] + 4
+    assert logged == {t.name: t.rows for t in before.tables}["t_oper_log"] + 5
     assert {k: v for k, v in sums(after).items() if k != "t_oper_log"} == {
         k: v for k, v in sums(before).items() if k != "t_oper_log"
     }

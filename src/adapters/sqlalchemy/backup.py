@@ -40,7 +40,7 @@ from adapters.sqlalchemy import tables as schema
 from adapters.sqlalchemy.types import JsonText
 from core.backup.model import ColumnSpec, TableSpec
 from core.backup.ports import DatabaseSnapshot, SnapshotReader
-from core.shared.errors import BadRequest, ServiceUnavailable
+from core.shared.errors import BadRequest, InvalidInput, ServiceUnavailable
 
 BATCH = 1000
 
@@ -171,6 +171,11 @@ class SqlAlchemyDatabaseSnapshot(DatabaseSnapshot):
         except SQLAlchemyError as exc:
             raise BadRequest(
                 "the backup's rows do not fit the tables; nothing was changed", "backup_invalid"
+            ) from exc
+        except InvalidInput as exc:  # text with a NUL character, which no database here takes
+            raise BadRequest(
+                f"the backup's rows hold text the database refuses ({exc.detail}); nothing was changed",
+                "backup_invalid",
             ) from exc
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -48,7 +48,7 @@ from core.dictionary.ports import DictUnitOfWork
 from core.jobs.ports import HousekeepingUnitOfWork, JobsUnitOfWork
 from core.rbac.ports import RbacUnitOfWork
 from core.regcode.ports import RegCodeUnitOfWork
-from core.shared.errors import Conflict, ServiceUnavailable
+from core.shared.errors import Conflict, InvalidInput, ServiceUnavailable
 from core.shared.health import Probe
 
 
@@ -77,6 +77,7 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
+        _refuse_nul(engine)
         return engine
     if backend == "postgresql":
         # No socket timeouts in psycopg: a statement (lock waits included) that runs longer
@@ -106,7 +107,32 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
         connect_args=connect_args,
     )
     _ping_when_idle(engine)
+    _refuse_nul(engine)
     return engine
+
+
+def _refuse_nul(engine: Engine) -> None:
+    """Text holding a NUL character is refused (422 `invalid_input`) on every database.
+
+    PostgreSQL cannot store U+0000 in text (psycopg raises DataError: a 500), MySQL/MariaDB and
+    SQLite can. Refusing it everywhere gives one answer whatever the database, and keeps every
+    backup restorable into any of them. No legitimate field of the product holds it.
+    """
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _check(*args: Any) -> None:
+        if _holds_nul(args[3]):  # the parameters: one row or many, by name or by position
+            raise InvalidInput("text may not contain the NUL character (U+0000)")
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_holds_nul(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 IDLE_PING_SECONDS = 5.0
