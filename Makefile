@@ -40,8 +40,13 @@ lint: install
 test-unit: install
 	$(BIN)/pytest -q tests/unit
 
+# The whole suite on MariaDB/MySQL (TEST_DATABASE_URL, else 127.0.0.1:3306), then the tests that
+# use the database server once more on PostgreSQL (TEST_POSTGRES_URL, else 127.0.0.1:5432).
+TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432
+
 test-integration: install dashboard
 	$(BIN)/pytest -q tests/integration
+	TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest -q -m server_database tests/integration
 
 test-frontend: $(FRONT_STAMP)
 	cd $(FRONTEND) && npm test --silent

@@ -5,9 +5,11 @@ from __future__ import annotations
 from logging.config import fileConfig
 
 from alembic import context
+from sqlalchemy import Connection
 
 from adapters.sqlalchemy.tables import metadata
 from adapters.sqlalchemy.uow import make_engine
+from adapters.sqlalchemy.urls import driver_url
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -25,7 +27,7 @@ def _url() -> str:
 
 def run_migrations_offline() -> None:
     context.configure(
-        url=_url(), target_metadata=metadata, literal_binds=True, render_as_batch=True
+        url=driver_url(_url()), target_metadata=metadata, literal_binds=True, render_as_batch=True
     )
     with context.begin_transaction():
         context.run_migrations()
@@ -44,7 +46,19 @@ def run_migrations_online() -> None:
         engine.dispose()
 
 
-def _run(connection: object) -> None:
+def _refuse_non_unicode(connection: Connection) -> None:
+    """PostgreSQL sets the encoding per database, not per table (decision 17's utf8mb4 on MySQL)."""
+    if connection.dialect.name != "postgresql":
+        return
+    encoding = connection.exec_driver_sql("SHOW server_encoding").scalar()
+    if str(encoding).upper() not in ("UTF8", "UTF-8"):
+        raise RuntimeError(
+            f"the database's encoding is {encoding}, which cannot hold the seed's Chinese texts: "
+            "create it with ENCODING 'UTF8' (CREATE DATABASE ... ENCODING 'UTF8' TEMPLATE template0)"
+        )
+
+
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
@@ -53,6 +67,9 @@ def _run(connection: object) -> None:
         compare_server_default=False,
     )
     with context.begin_transaction():
+        # Inside Alembic's transaction: a statement before it would begin one that Alembic
+        # then takes as the caller's and never commits (PostgreSQL's DDL is transactional).
+        _refuse_non_unicode(connection)
         context.run_migrations()
 
 

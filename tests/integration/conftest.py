@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from bootstrap import Container, Settings, build_container, migrate
 from entrypoints.http.app import create_app
@@ -19,34 +20,98 @@ from tests.integration.services import database_server, missing, redis_server, s
 SECRET = "integration-test-secret-" + "0" * 16
 
 
+SERVER_DATABASE = "server_database"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{SERVER_DATABASE}: uses the database server of TEST_DATABASE_URL (set by the suite "
+        "itself); `-m {SERVER_DATABASE}` runs only these, as the PostgreSQL pass does",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A test is about the database server when it reaches `db_server`, directly or through
+    # any fixture (`api`, `make_app`, `db_url`...). The others (SQLite, nginx, their own
+    # MariaDB process) need not run again on a second server.
+    for item in items:
+        if "db_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(SERVER_DATABASE)
+
+
 @pytest.fixture(scope="session")
 def db_server() -> Iterator[str]:
     with database_server() as url:
         if url is None:
-            missing("MariaDB/MySQL")
+            missing("MariaDB/MySQL or PostgreSQL")
         yield server_part(url)  # type: ignore[arg-type]
+
+
+def _quoted(admin: Engine, name: str) -> str:
+    return admin.dialect.identifier_preparer.quote_identifier(name)
+
+
+def _create(admin: Engine, name: str) -> None:
+    # AUTOCOMMIT: PostgreSQL runs CREATE/DROP DATABASE only outside a transaction.
+    with admin.connect() as conn:
+        if admin.dialect.name == "postgresql":
+            conn.execute(text(f"CREATE DATABASE {_quoted(admin, name)} ENCODING 'UTF8'"))
+        else:
+            conn.execute(
+                text(
+                    f"CREATE DATABASE {_quoted(admin, name)} "
+                    "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+                )
+            )
+
+
+def _drop(admin: Engine, name: str) -> None:
+    with admin.connect() as conn:
+        if admin.dialect.name == "postgresql":
+            # A connection left open (a pool a test did not dispose) would make DROP fail.
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+        conn.execute(text(f"DROP DATABASE IF EXISTS {_quoted(admin, name)}"))
 
 
 @pytest.fixture(scope="session")
 def make_database(db_server: str) -> Iterator[Callable[[], str]]:
     """Creates `app_test_<random>` databases and drops exactly those at the end."""
     created: list[str] = []
-    admin = create_engine(db_server, isolation_level="AUTOCOMMIT")
+    server = make_url(db_server)
+    # PostgreSQL is always connected to a database: its maintenance database `postgres`.
+    admin = create_engine(
+        server.set(database="postgres") if server.get_backend_name() == "postgresql" else server,
+        isolation_level="AUTOCOMMIT",
+    )
+    try:
+        with admin.connect():
+            pass
+    except OperationalError:
+        admin.dispose()
+        missing(f"the database server of TEST_DATABASE_URL ({server.get_backend_name()})")
 
     def make() -> str:
         name = f"app_test_{secrets.token_hex(6)}"
-        with admin.connect() as conn:
-            conn.execute(
-                text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-            )
+        _create(admin, name)
         created.append(name)
-        return make_url(db_server).set(database=name).render_as_string(hide_password=False)
+        return server.set(database=name).render_as_string(hide_password=False)
 
     yield make
-    with admin.connect() as conn:
-        for name in created:
-            conn.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+    for name in created:
+        _drop(admin, name)
     admin.dispose()
+
+
+def backend(url: str) -> str:
+    """`mysql`, `mariadb`, `postgresql` or `sqlite`: what a test database runs on."""
+    return make_url(url).get_backend_name()
 
 
 @pytest.fixture(scope="session")
@@ -156,7 +221,7 @@ def make_app(db_url: str, redis_url: str, redis_prefix: str) -> Iterator[Callabl
 
 @pytest.fixture(scope="session")
 def api(make_app: Callable[..., App]) -> App:
-    """One app on MariaDB + Redis, shared by the tests that only need one."""
+    """One app on the database server + Redis, shared by the tests that only need one."""
     return make_app()
 
 

@@ -1,8 +1,10 @@
-"""Where the real MariaDB/MySQL and Redis of the integration tests come from.
+"""Where the real database server (MariaDB/MySQL or PostgreSQL) and Redis of the tests come from.
 
-In order: TEST_DATABASE_URL / TEST_REDIS_URL; the services of this project's
-machines on 127.0.0.1; testcontainers when a Docker engine answers. Otherwise the
-tests skip with the reason, except under CI=true, where a missing service fails.
+In order: TEST_DATABASE_URL (`mysql+pymysql://...` or `postgresql://...`) / TEST_REDIS_URL;
+the MariaDB and Redis of this project's machines on 127.0.0.1; testcontainers when a Docker
+engine answers. Otherwise the tests skip with the reason, except under CI=true, where a
+missing service fails. `make test-integration` runs the suite once on MariaDB and once more,
+with TEST_DATABASE_URL set to PostgreSQL, for the tests that use the database server.
 """
 
 from __future__ import annotations
@@ -77,10 +79,12 @@ def redis_server() -> Iterator[str | None]:
 
 
 def server_part(url: str) -> str:
-    """The URL without a database name (TEST_DATABASE_URL may name one; we never use it)."""
-    from sqlalchemy.engine import make_url
+    """The URL with its driver and without a database name (TEST_DATABASE_URL may name one;
+    we never use it). `postgresql://...` becomes `postgresql+psycopg://...`, so tests may
+    hand the URLs of their databases to SQLAlchemy's own `create_engine` too."""
+    from adapters.sqlalchemy.urls import driver_url
 
-    return make_url(url).set(database=None).render_as_string(hide_password=False)
+    return driver_url(url).set(database=None).render_as_string(hide_password=False)
 
 
 Factory = Callable[..., Any]

@@ -1,4 +1,4 @@
-"""Administration of users, roles, menus and labels over HTTP, on MariaDB + Redis."""
+"""Administration of users, roles, menus and labels over HTTP, on the database server + Redis."""
 
 from __future__ import annotations
 
@@ -299,3 +299,30 @@ def _flatten(nodes: list[dict]) -> list[dict]:  # type: ignore[type-arg]
         out.append(n)
         out.extend(_flatten(n["children"]))
     return out
+
+
+def test_list_filters_match_case_blind(api: App, admin: dict[str, str]) -> None:
+    """The same hits on every database: PostgreSQL's LIKE alone would be case-sensitive."""
+    name = unique("blind")
+    r = api.client.post(
+        f"{API}/user",
+        headers=admin,
+        json={"username": name, "password": "a fine passphrase", "nickname": f"Mixed{name}"},
+    )
+    assert r.status_code == 201, r.text
+    role = unique("BlindRole")
+    r = api.client.post(f"{API}/role", headers=admin, json={"code": role.lower(), "name": role})
+    assert r.status_code == 201, r.text
+    key = unique("Blind.Key.")  # an exact key (binary collation on MySQL/MariaDB)
+    r = api.client.post(
+        "/api/v1/system/config-setting", headers=admin, json={"name": key, "key": key, "value": "1"}
+    )
+    assert r.status_code == 201, r.text
+    for path, params, field, want in (
+        (f"{API}/user", {"nickname": f"mixed{name}".upper()}, "username", name),
+        (f"{API}/user", {"username": name.upper()}, "username", name),
+        (f"{API}/role", {"name": role.lower()}, "name", role),
+        ("/api/v1/system/config-setting", {"key": key.lower()}, "key", key),
+    ):
+        items = api.client.get(path, headers=admin, params=params).json()["items"]
+        assert [i[field] for i in items] == [want], (path, params)

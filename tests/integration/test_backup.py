@@ -1,4 +1,5 @@
-"""Backup and restore on MariaDB and on SQLite: lossless round trips, refusals that change nothing."""
+"""Backup and restore on the database server (MariaDB or PostgreSQL) and on SQLite: lossless round
+trips, refusals that change nothing, new rows after a restore."""
 
 from __future__ import annotations
 
@@ -157,7 +158,7 @@ def round_trip(container: Container) -> None:
     assert {t.name: t.rows for t in again.tables} == before
 
 
-# --- MariaDB ------------------------------------------------------------------------------
+# --- the database server (MariaDB/MySQL or PostgreSQL) ---------------------------------------
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +173,7 @@ def app(
     return made
 
 
-def test_round_trip_on_mariadb_is_lossless(app: App) -> None:
+def test_round_trip_on_the_server_is_lossless(app: App) -> None:
     round_trip(app.container)
     with app.container.engine().connect() as conn:
         c = tables.reg_codes.c
@@ -185,6 +186,34 @@ def test_round_trip_on_mariadb_is_lossless(app: App) -> None:
         email = conn.scalar(select(users.email).where(users.username == "alice"))
     assert [values[f"tricky.{n}"] for n in range(len(TRICKY))] == TRICKY
     assert nickname == "\\N" and email is None
+
+
+def test_a_restore_into_a_new_database_takes_new_rows_after_it(
+    app: App, make_database: Callable[[], str]
+) -> None:
+    """Restored rows keep their ids; the next insert into every table gets a larger one.
+
+    Into a database that never held those rows, where PostgreSQL's sequences would still
+    hand out 1 unless the restore moves them on.
+    """
+    raw, manifest = take(app.container)
+    url = make_database()
+    settings = Settings(_env_file=None, database_url=url, env="test")
+    migrate(settings)
+    container = build_container(settings)
+    try:
+        container.backup().restore(io.BytesIO(raw))
+        engine = container.engine()
+        assert counts(engine) == {t.name: t.rows for t in manifest.tables}
+        with engine.begin() as conn:
+            for n, table in enumerate(tables.metadata.sorted_tables, start=1):
+                largest = conn.scalar(select(func.max(table.c.id)))
+                # Its own is_deleted, so a natural key copied from a restored row is no clash.
+                row = {**_any_row(conn, table), "is_deleted": 10**12 + n}
+                inserted = conn.execute(table.insert().values(**row)).inserted_primary_key
+                assert inserted is not None and inserted[0] > largest, table.name
+    finally:
+        container.engine().dispose()
 
 
 def _tamper(
@@ -243,12 +272,17 @@ def test_restore_over_http_refuses_bad_archives_and_changes_nothing(app: App) ->
     r = _restore(app, h, broken)
     assert r.status_code == 400 and r.json()["code"] == "backup_invalid"
 
+    # A NUL character, which PostgreSQL cannot store: refused alike on every database.
+    nul = _tamper(raw, "t_users.csv", lambda d: d.replace(b"alice", b"al\x00ce"), fix_sum=True)
+    r = _restore(app, h, nul)
+    assert r.status_code == 400 and r.json()["code"] == "backup_invalid"
+
     r = _restore(app, h, b"not a zip at all")
     assert r.status_code == 400 and r.json()["code"] == "backup_invalid"
     _, after = take(app.container)
     # Unchanged, but for the operation log, which records each refused attempt.
     logged = {t.name: t.rows for t in after.tables}["t_oper_log"]
-    assert logged == {t.name: t.rows for t in before.tables}["t_oper_log"] + 4
+    assert logged == {t.name: t.rows for t in before.tables}["t_oper_log"] + 5
     assert {k: v for k, v in sums(after).items() if k != "t_oper_log"} == {
         k: v for k, v in sums(before).items() if k != "t_oper_log"
     }

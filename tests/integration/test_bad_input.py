@@ -275,3 +275,23 @@ def test_a_nul_byte_in_a_dashboard_path_is_a_404(
             r = app.client.get(path)
             assert r.status_code == 404, (path, r.status_code, r.text)
             assert r.json()["code"] == "not_found"
+
+
+def test_text_with_a_nul_character_is_a_422_on_every_database(
+    api: App, admin: dict[str, str]
+) -> None:
+    """PostgreSQL cannot store U+0000 (its driver raised a 500); every database refuses it alike."""
+    key = unique("nul.")
+    for path, body in (
+        ("/system/config-setting", {"name": "n", "key": key, "value": "a\x00b"}),
+        ("/permission/role", {"code": unique("nul_"), "name": "x\x00y"}),
+        ("/system/dict-type", {"code": unique("nul_"), "name": "x\x00"}),
+    ):
+        r = api.client.post(f"{V1}{path}", headers=admin, json=body)
+        assert r.status_code == 422 and r.json()["code"] == "invalid_input", (path, r.text)
+    listed = api.client.get(f"{V1}/system/config-setting", headers=admin, params={"key": key})
+    assert listed.json()["total"] == 0  # nothing was written
+    r = api.client.get(f"{V1}/permission/user", headers=admin, params={"nickname": "a\x00"})
+    assert r.status_code == 422 and r.json()["code"] == "invalid_input"
+    r = api.client.post(f"{V1}/user/login", data={"username": "ad\x00min", "password": "x"})
+    assert r.status_code == 422 and r.json()["code"] == "invalid_input"

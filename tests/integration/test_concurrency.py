@@ -1,4 +1,4 @@
-"""Two writers on one row at once (MariaDB): the second waits and decides on the new state."""
+"""Two writers on one row at once (MariaDB or PostgreSQL): the second waits and decides on the new state."""
 
 from __future__ import annotations
 

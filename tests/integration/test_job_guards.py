@@ -175,9 +175,10 @@ def _typed_addresses_become_no_notice(url: str) -> None:
                 text(
                     "INSERT INTO t_jobs (name, script, args, kwargs, cron, misfire_policy, "
                     "concurrent, status, notify, notify_emails, remark, is_deleted) VALUES "
-                    "('spam', 'demo', '[]', '{}', '* * * * * *', 'skip', 0, 'running', "
+                    "('spam', 'demo', '[]', '{}', '* * * * * *', 'skip', :no, 'running', "
                     "'always', '[\"victim@example.org\"]', '', 0)"
-                )
+                ),
+                {"no": False},  # a boolean column: PostgreSQL takes no integer for it
             )
         migrate(settings)
         engine.dispose()

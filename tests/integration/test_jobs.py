@@ -296,20 +296,28 @@ def test_housekeeping_scripts_on_the_real_tables(cluster: Cluster) -> None:
     app = cluster.start(scheduler_enabled=False)
     admin = app.login("admin", "admin123")
     engine = app.container.engine()
+    # Naive UTC, as the columns hold it; bound values, so the SQL is the same on every database.
+    now = datetime.now(UTC).replace(tzinfo=None)
     with engine.begin() as conn:
         conn.execute(
             text(
                 "INSERT INTO t_login_log (created_time, username, status, is_deleted) VALUES "
-                "(NOW() - INTERVAL 400 DAY, 'ancient', 'success', 0)"
-            )
+                "(:old, 'ancient', 'success', 0)"
+            ),
+            {"old": now - timedelta(days=400)},
         )
         conn.execute(
             text(
                 "INSERT INTO t_reg_code (code, reg_times, first_active_time, deadline, state, is_deleted) "
-                "VALUES ('JOBS-EXPIRED', 1, NOW() - INTERVAL 3 DAY, NOW() - INTERVAL 2 DAY, 1, 0), "
-                "('JOBS-ACTIVE', 30, NOW() - INTERVAL 3 DAY, NOW() + INTERVAL 27 DAY, 1, 0), "
+                "VALUES ('JOBS-EXPIRED', 1, :ago3, :ago2, 1, 0), "
+                "('JOBS-ACTIVE', 30, :ago3, :in27, 1, 0), "
                 "('JOBS-UNUSED', 30, NULL, NULL, 0, 0)"
-            )
+            ),
+            {
+                "ago3": now - timedelta(days=3),
+                "ago2": now - timedelta(days=2),
+                "in27": now + timedelta(days=27),
+            },
         )
     jobs = {
         j["script"]: j["id"]

@@ -314,7 +314,7 @@ def test_a_label_rename_or_re_enable_is_for_admins(world: World) -> None:
         )
 
 
-def test_natural_keys_are_exact_on_mariadb(world: World) -> None:
+def test_natural_keys_are_exact_on_the_server(world: World) -> None:
     with world.app.container.uow() as uow:
         assert uow.roles.get_by_code("ADMIN") is None
         assert uow.roles.get_by_code("admin") is not None

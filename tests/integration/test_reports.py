@@ -14,7 +14,7 @@ from typing import Any
 
 import openpyxl
 import pytest
-from sqlalchemy import case, func, literal, select, true, union_all
+from sqlalchemy import String, case, cast, func, literal, select, true, union_all
 from sqlalchemy.exc import SAWarning
 
 from adapters.sqlalchemy import tables
@@ -126,7 +126,7 @@ def bulk(app: App) -> Iterator[int]:
         admin_id = conn.scalar(select(tables.users.c.id).where(tables.users.c.username == "admin"))
         now = literal(datetime.now(UTC), c.created_time.type)
         rows = select(
-            func.concat("BULK-", func.lpad(n, 7, "0")),
+            func.concat("BULK-", func.lpad(cast(n, String), 7, "0")),  # PostgreSQL pads text only
             literal(30),
             case((n == 0, literal('=HYPERLINK("http://x")')), else_=literal("")),
             literal(0),

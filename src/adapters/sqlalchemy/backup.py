@@ -40,7 +40,7 @@ from adapters.sqlalchemy import tables as schema
 from adapters.sqlalchemy.types import JsonText
 from core.backup.model import ColumnSpec, TableSpec
 from core.backup.ports import DatabaseSnapshot, SnapshotReader
-from core.shared.errors import BadRequest, ServiceUnavailable
+from core.shared.errors import BadRequest, InvalidInput, ServiceUnavailable
 
 BATCH = 1000
 
@@ -127,8 +127,8 @@ class SqlAlchemyDatabaseSnapshot(DatabaseSnapshot):
 
     @contextmanager
     def reading(self) -> Iterator[SnapshotReader]:
-        # REPEATABLE READ on MySQL/MariaDB: every table is read from one snapshot. SQLite's
-        # driver opens no transaction for SELECTs, so one is begun explicitly.
+        # REPEATABLE READ on MySQL/MariaDB and PostgreSQL: every table is read from one
+        # snapshot. SQLite's driver opens no transaction for SELECTs, so one is begun explicitly.
         with self._engine.connect() as conn:
             if conn.dialect.name == "sqlite":
                 conn.exec_driver_sql("BEGIN")
@@ -158,6 +158,8 @@ class SqlAlchemyDatabaseSnapshot(DatabaseSnapshot):
                             batch = []
                     if batch:
                         conn.execute(insert, batch)
+                if conn.dialect.name == "postgresql":
+                    _advance_sequences(conn, tables)
         except DBAPIError as exc:
             if exc.connection_invalidated:
                 raise ServiceUnavailable(
@@ -170,6 +172,33 @@ class SqlAlchemyDatabaseSnapshot(DatabaseSnapshot):
             raise BadRequest(
                 "the backup's rows do not fit the tables; nothing was changed", "backup_invalid"
             ) from exc
+        except InvalidInput as exc:  # text with a NUL character, which no database here takes
+            raise BadRequest(
+                f"the backup's rows hold text the database refuses ({exc.detail}); nothing was changed",
+                "backup_invalid",
+            ) from exc
+
+
+def _advance_sequences(conn: Connection, tables: Iterable[Table]) -> None:
+    """Moves each id sequence past the largest restored id.
+
+    Rows come back with their ids, which PostgreSQL's sequences do not see (MySQL/MariaDB
+    and SQLite move their counters on explicit ids): the next insert would take id 1 again
+    and fail on the primary key. On an emptied table the sequence restarts at 1.
+    """
+    for table in tables:
+        key = _key(table)
+        if not isinstance(key.type, Integer) or key.autoincrement is False:
+            continue
+        conn.execute(
+            select(
+                func.setval(
+                    func.pg_get_serial_sequence(table.name, key.name),
+                    func.coalesce(func.max(key), 1),
+                    func.max(key).is_not(None),
+                )
+            ).select_from(table)
+        )
 
 
 def _fixers(table: Table) -> dict[str, Callable[[Any], Any]]:

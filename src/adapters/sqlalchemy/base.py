@@ -33,10 +33,15 @@ def in_range(column: Any, rng: TimeRange) -> list[ColumnElement[bool]]:
 
 
 def contains(column: Any, text: str | None) -> list[ColumnElement[bool]]:
+    """A list filter: the text anywhere in the column, case-blind on every database.
+
+    ILIKE on PostgreSQL, whose LIKE is case-sensitive; `lower(..) LIKE lower(..)` elsewhere,
+    which MySQL/MariaDB's binary-collated keys (decision 22) need as well.
+    """
     if not text:
         return []
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return [column.like(f"%{escaped}%", escape="\\")]
+    return [column.ilike(f"%{escaped}%", escape="\\")]
 
 
 def paginate(

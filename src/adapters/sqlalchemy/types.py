@@ -1,4 +1,4 @@
-"""Column types that behave the same on MySQL/MariaDB and SQLite."""
+"""Column types that behave the same on MySQL/MariaDB, PostgreSQL and SQLite."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ def ExactString(length: int) -> Any:
 
 
 class UtcDateTime(TypeDecorator[datetime]):
-    """Stores naive UTC (microseconds kept on MySQL) and hands back aware UTC datetimes."""
+    """Stores naive UTC (microseconds kept on MySQL; PostgreSQL keeps them anyway) and hands back
+    aware UTC datetimes."""
 
     impl = DateTime
     cache_ok = True
@@ -50,7 +51,7 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 
 class JsonText(TypeDecorator[Any]):
-    """A JSON value in a TEXT column: the same type on MySQL, MariaDB and SQLite (no drift)."""
+    """A JSON value in a TEXT column: the same type on MySQL, MariaDB, PostgreSQL and SQLite."""
 
     impl = Text
     cache_ok = True

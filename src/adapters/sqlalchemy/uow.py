@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -12,7 +12,7 @@ from typing import Any, Self
 
 from pymysql import converters as pymysql_converters
 from pymysql.constants import FIELD_TYPE
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import URL, Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
@@ -42,21 +42,28 @@ from adapters.sqlalchemy.rbac import (
     SqlAlchemyUserRepository,
 )
 from adapters.sqlalchemy.regcode import SqlAlchemyRegCodeRepository
+from adapters.sqlalchemy.urls import driver_url
 from core.config.ports import ConfigUnitOfWork
 from core.dictionary.ports import DictUnitOfWork
 from core.jobs.ports import HousekeepingUnitOfWork, JobsUnitOfWork
 from core.rbac.ports import RbacUnitOfWork
 from core.regcode.ports import RegCodeUnitOfWork
-from core.shared.errors import Conflict, ServiceUnavailable
+from core.shared.errors import Conflict, InvalidInput, ServiceUnavailable
 from core.shared.health import Probe
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
-    """An engine that survives database restarts and enforces foreign keys on SQLite."""
-    if url.startswith("sqlite"):
-        _ensure_sqlite_dir(url)
+    """An engine that survives database restarts and enforces foreign keys on SQLite.
+
+    `url` is what the user wrote (`mysql://`, `postgresql://`, `sqlite:///`...);
+    `driver_url` picks the driver.
+    """
+    target = driver_url(url)
+    backend = target.get_backend_name()
+    if backend == "sqlite":
+        _ensure_sqlite_dir(target)
         engine = create_engine(
-            url,
+            target,
             echo=echo,
             hide_parameters=True,
             connect_args={"check_same_thread": False, "timeout": 30},
@@ -70,9 +77,25 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
             cur.execute("PRAGMA busy_timeout=30000")
             cur.close()
 
+        _refuse_nul(engine)
         return engine
+    if backend == "postgresql":
+        # No socket timeouts in psycopg: a statement (lock waits included) that runs longer
+        # than PyMySQL's 30 s read timeout is cancelled by the server instead.
+        connect_args: dict[str, Any] = {
+            "connect_timeout": 5,
+            "options": "-c statement_timeout=30000",
+        }
+    else:
+        connect_args = {
+            "connect_timeout": 5,
+            "read_timeout": 30,
+            "write_timeout": 30,
+            "charset": "utf8mb4",
+            "conv": _CONVERSIONS,
+        }
     engine = create_engine(
-        url,
+        target,
         echo=echo,
         # A failing statement's error (and the echo log) would print its values: password
         # hashes, tokens' digests, whatever a user typed. The SQL with placeholders is enough.
@@ -81,16 +104,35 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=10,
-        connect_args={
-            "connect_timeout": 5,
-            "read_timeout": 30,
-            "write_timeout": 30,
-            "charset": "utf8mb4",
-            "conv": _CONVERSIONS,
-        },
+        connect_args=connect_args,
     )
     _ping_when_idle(engine)
+    _refuse_nul(engine)
     return engine
+
+
+def _refuse_nul(engine: Engine) -> None:
+    """Text holding a NUL character is refused (422 `invalid_input`) on every database.
+
+    PostgreSQL cannot store U+0000 in text (psycopg raises DataError: a 500), MySQL/MariaDB and
+    SQLite can. Refusing it everywhere gives one answer whatever the database, and keeps every
+    backup restorable into any of them. No legitimate field of the product holds it.
+    """
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _check(*args: Any) -> None:
+        if _holds_nul(args[3]):  # the parameters: one row or many, by name or by position
+            raise InvalidInput("text may not contain the NUL character (U+0000)")
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_holds_nul(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(v) for v in value)
+    return False
 
 
 IDLE_PING_SECONDS = 5.0
@@ -117,7 +159,9 @@ def _ping_when_idle(engine: Engine) -> None:
         if returned is None or time.monotonic() - returned < IDLE_PING_SECONDS:
             return
         try:
-            dbapi_conn.ping(reconnect=False)
+            engine.dialect.do_ping(dbapi_conn)
+            if engine.dialect.name == "postgresql":
+                dbapi_conn.rollback()  # the ping's SELECT began a transaction: leave none open
         except Exception as exc:  # any failure means: use another connection
             raise DisconnectionError("idle connection is gone") from exc
 
@@ -140,8 +184,8 @@ _CONVERSIONS = {
 }
 
 
-def _ensure_sqlite_dir(url: str) -> None:
-    path = url.split(":///", 1)[-1]
+def _ensure_sqlite_dir(url: URL) -> None:
+    path = url.database
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 

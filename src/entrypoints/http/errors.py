@@ -154,7 +154,8 @@ def _database_error(exc: BaseException) -> BaseException | None:
 
 def _driver_error(orig: object) -> str:
     args = getattr(orig, "args", ())
-    code = args[0] if args and isinstance(args[0], int) else None
+    # PyMySQL's error number is its first argument; psycopg names the SQLSTATE.
+    code = args[0] if args and isinstance(args[0], int) else getattr(orig, "sqlstate", None)
     name = f"{type(orig).__module__}.{type(orig).__name__}"
     return f"{name} {code}" if code is not None else name
 
