@@ -1,5 +1,5 @@
 import { reactive, toRefs } from 'vue'
-import { getDictItems } from '@/api/dict'
+import { getDictItems } from '@/api/dictionary'
 import { getLocale } from '@/locales'
 
 /**

@@ -23,11 +23,11 @@ export const SEEDED_PAGES = [
 /** Page folders that are not menu pages (public pages, the shell's own pages). */
 const NOT_MENU_PAGES = new Set(['error', 'login', 'register', 'forget-password', 'reset-password', 'dashboard', 'profile', 'redirect'])
 
-const pageFiles = import.meta.glob('../views/**/index.vue')
+const pageFiles: Record<string, unknown> = import.meta.glob('../views/**/index.vue')
 
 /** "/<module>/<page>" for every views/<module>/<page>/index.vue of `modules`. */
-export function viewPaths(modules = pageFiles) {
-  const out = []
+export function viewPaths(modules: Record<string, unknown> = pageFiles): string[] {
+  const out: string[] = []
   for (const key of Object.keys(modules)) {
     const m = /^\.\.\/views\/(.+)\/index\.vue$/.exec(key)
     if (!m || NOT_MENU_PAGES.has(m[1].split('/')[0])) continue
@@ -36,13 +36,13 @@ export function viewPaths(modules = pageFiles) {
   return out
 }
 
-function normalize(path) {
+function normalize(path: unknown): string {
   const p = `/${String(path || '').split(/[?#]/)[0]}`.replace(/\/{2,}/g, '/')
   return p.length > 1 ? p.replace(/\/+$/, '') : p
 }
 
 /** True when `path` is a known page or a directory above one (e.g. /system). */
-export function isKnownPage(path, pages = [...SEEDED_PAGES, ...viewPaths()]) {
+export function isKnownPage(path: string, pages: string[] = [...SEEDED_PAGES, ...viewPaths()]): boolean {
   const p = normalize(path)
   if (p === '/') return false
   return pages.some((page) => page === p || page.startsWith(`${p}/`))
