@@ -5,7 +5,7 @@ import type { AxiosRequestConfig } from 'axios'
 import request from '@/utils/request'
 import type { components, paths } from './schema'
 
-/** The API's schemas by name: `Schemas['RegCodeOut']`. */
+/** The API's schemas by name: `Schemas['UserOut']`. */
 export type Schemas = components['schemas']
 
 type Prefix = '/api/v1'
@@ -84,7 +84,7 @@ function method<M extends Method>(m: M) {
     call(m, path, options as RawOptions | undefined) as Promise<Answers<Op<P, M>>>
 }
 
-/** `api.get('/business/reg-code/{code_id}', { path: { code_id } })`: checked against the schema. */
+/** `api.get('/permission/user/{user_id}', { path: { user_id } })`: checked against the schema. */
 export const api = {
   get: method('get'),
   post: method('post'),

@@ -3,8 +3,9 @@
 // a 404 otherwise. The frontend sees only the user's own menus, so the pages are known from
 // the modules' seeded menu paths and from the page files under src/views (a page at
 // views/<module>/<page>/index.vue is known at /<module>/<page>).
+import { modulePages } from '@/modules'
 
-/** Menu paths seeded by the backend modules (see src/core/<module>/seed.py). */
+/** Menu paths seeded by the backend modules (see src/core/<module>/seed.py); the modules of src/modules.ts add theirs. */
 export const SEEDED_PAGES = [
   '/permission/user',
   '/permission/role',
@@ -17,7 +18,7 @@ export const SEEDED_PAGES = [
   '/system/job',
   '/system/job-log',
   '/system/backup',
-  '/business/reg-code'
+  ...modulePages()
 ]
 
 /** Page folders that are not menu pages (public pages, the shell's own pages). */

@@ -36,7 +36,6 @@ const ALIASES = {
   home: 'HomeFilled',
   business: 'Briefcase',
   code: 'Ticket',
-  regcode: 'Ticket',
   backup: 'FolderOpened',
   upload: 'Upload',
   download: 'Download',
