@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 FRONTEND := frontend
 FRONT_STAMP := $(FRONTEND)/node_modules/.installed
 
-.PHONY: run test install lint test-unit test-integration dashboard test-frontend test-e2e bench clean
+.PHONY: run test install lint test-unit test-integration dashboard test-frontend test-e2e api-types bench clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(FRONT_STAMP): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json
 
 # Build the dashboard when it is missing or older than its sources.
 dashboard: $(FRONT_STAMP)
-	@if [ ! -f $(FRONTEND)/dist/index.html ] || [ -n "$$(find $(FRONTEND)/src $(FRONTEND)/index.html $(FRONTEND)/vite.config.js $(FRONTEND)/package.json -newer $(FRONTEND)/dist/index.html 2>/dev/null | head -1)" ]; then \
+	@if [ ! -f $(FRONTEND)/dist/index.html ] || [ -n "$$(find $(FRONTEND)/src $(FRONTEND)/index.html $(FRONTEND)/vite.config.js $(FRONTEND)/tsconfig.json $(FRONTEND)/package.json -newer $(FRONTEND)/dist/index.html 2>/dev/null | head -1)" ]; then \
 		echo "building the dashboard"; cd $(FRONTEND) && npm run build --silent; \
 	fi
 
@@ -48,7 +48,22 @@ test-integration: install dashboard
 	$(BIN)/pytest -q tests/integration
 	TEST_DATABASE_URL="$(TEST_POSTGRES_URL)" $(BIN)/pytest -q -m server_database tests/integration
 
-test-frontend: $(FRONT_STAMP)
+# The dashboard's API types, generated from the backend's OpenAPI document (built by the app's
+# own factory, not served). Commit the result; `test-frontend` fails when it drifts.
+API_SCHEMA := $(FRONTEND)/src/api/schema.d.ts
+api-types: install $(FRONT_STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/python $(FRONTEND)/scripts/openapi.py > "$$tmp/openapi.json" && \
+	cd $(FRONTEND) && npx --no-install openapi-typescript "$$tmp/openapi.json" -o src/api/schema.d.ts --silent
+
+test-frontend: install $(FRONT_STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(BIN)/python $(FRONTEND)/scripts/openapi.py > "$$tmp/openapi.json" && \
+	(cd $(FRONTEND) && npx --no-install openapi-typescript "$$tmp/openapi.json" -o "$$tmp/schema.d.ts" --silent) && \
+	if ! diff -u $(API_SCHEMA) "$$tmp/schema.d.ts" > "$$tmp/drift"; then \
+		head -40 "$$tmp/drift"; echo "$(API_SCHEMA) differs from the backend's OpenAPI document: run make api-types"; exit 1; \
+	fi
+	cd $(FRONTEND) && npx --no-install vue-tsc --noEmit -p tsconfig.json
 	cd $(FRONTEND) && npm test --silent
 
 # The dashboard in Debian's Chromium against the real backend on a fresh embedded database.

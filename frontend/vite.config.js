@@ -14,7 +14,7 @@ export default defineConfig(({ mode }) => {
     plugins: [
       vue(),
       // Element Plus components used in templates are imported on demand (tree-shaken JS);
-      // the full stylesheet is imported once in main.js, so no per-component CSS is needed.
+      // the full stylesheet is imported once in main.ts, so no per-component CSS is needed.
       Components({
         dts: false,
         dirs: [],

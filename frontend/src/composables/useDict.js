@@ -1,6 +1,7 @@
 import { reactive, toRefs } from 'vue'
-import { getDictItems } from '@/api/dict'
+import { getDictItems } from '@/api/dictionary'
 import { getLocale } from '@/locales'
+import { moduleDicts } from '@/modules'
 
 /**
  * Built-in items, used only while `GET /system/dict/{type}` fails (backend down, module
@@ -28,11 +29,8 @@ export const DEFAULT_DICTS = {
     { label: '成功', label_en: 'Success', value: 'success', css_class: 'success' },
     { label: '失败', label_en: 'Failed', value: 'failed', css_class: 'danger' }
   ],
-  sys_reg_code_state: [
-    { label: '未激活', label_en: 'Inactive', value: '0', css_class: 'info' },
-    { label: '已激活', label_en: 'Active', value: '1', css_class: 'success' },
-    { label: '已过期', label_en: 'Expired', value: '2', css_class: 'danger' }
-  ]
+  // and those of the dashboard's modules (src/modules.ts)
+  ...moduleDicts()
 }
 
 // type code -> { items: reactive array, promise, fallbackAt }

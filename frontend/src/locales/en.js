@@ -347,32 +347,6 @@ export default {
       danger: 'Danger'
     }
   },
-  regcode: {
-    code: 'Code',
-    regTimes: 'Validity',
-    days: '{n} days',
-    dayUnit: 'days',
-    state: 'State',
-    firstActiveTime: 'First activated',
-    deadline: 'Deadline',
-    creator: 'Creator',
-    remark: 'Remark',
-    createdTime: 'Created',
-    generate: 'Generate',
-    generateTitle: 'Generate registration codes',
-    count: 'How many',
-    generated: '{count} codes generated:',
-    copy: 'Copy',
-    copyAll: 'Copy all',
-    copied: 'Copied',
-    copyFailed: 'Could not copy: select the text and copy it by hand',
-    activate: 'Activate',
-    activateConfirm: 'Activate code "{code}"? Its validity starts now and cannot be undone.',
-    activated: 'Activated, valid until {deadline}',
-    editTitle: 'Edit registration code',
-    regTimesLocked: 'The validity of an activated code cannot change',
-    regTimesRule: 'Validity is 1 to 36500 days'
-  },
   log: {
     username: 'Username',
     ip: 'IP address',

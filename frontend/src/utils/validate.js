@@ -1,3 +1,5 @@
+import { t } from '@/locales'
+
 export const USERNAME_RE = /^[A-Za-z0-9_.@-]{3,64}$/
 export const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 export const PHONE_RE = /^\+?[0-9][0-9\- ]{5,19}$/
@@ -16,6 +18,25 @@ export const PASSWORD_MAX = 128
 
 export function isEmail(value) {
   return EMAIL_RE.test(String(value || ''))
+}
+
+/**
+ * Rules of a new password (`password`, named by the text `labelKey`) and of its repetition
+ * (`confirm`), for a form holding both.
+ */
+export function newPasswordRules(form, labelKey) {
+  return {
+    password: [
+      { required: true, trigger: 'blur', message: () => t('common.required', { field: t(labelKey) }) },
+      { min: PASSWORD_MIN, max: PASSWORD_MAX, trigger: 'blur', message: () => t('register.passwordRule') }
+    ],
+    confirm: [
+      {
+        trigger: 'blur',
+        validator: (_r, value, cb) => (value === form.password ? cb() : cb(new Error(t('common.passwordMismatch'))))
+      }
+    ]
+  }
 }
 
 /** Element Plus form rule: optional field that must match `re` when filled. */

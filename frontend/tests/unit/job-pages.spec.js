@@ -397,6 +397,32 @@ describe('job-log page', () => {
     expect(calls.filter((c) => c.url === '/system/job-log').pop().params).toEqual({ page: 1, size: 10 })
     wrapper.unmount()
   })
+
+  it('kept alive while another page is shown, asks nothing until its own address changes', async () => {
+    const calls = serve((c) => {
+      const dict = /^\/system\/dict\/(\w+)$/.exec(c.url)
+      if (dict) return [200, DICTS[dict[1]] || []]
+      if (c.url === '/system/job-log') return [200, { items: [RUN], total: 1, page: 1, size: 10 }]
+      if (c.url === '/system/job-log/42') return [200, RUN]
+      return null
+    })
+    // Mounted outside a router-view, the page stays alive across navigations as in <keep-alive>.
+    const { wrapper, router } = await mountWith(JobLogPage, { path: '/ops/runs?job_id=5&log_id=42' })
+    const runs = () => calls.filter((c) => c.url.startsWith('/system/job-log'))
+    expect(runs().map((c) => c.url)).toEqual(['/system/job-log', '/system/job-log/42'])
+
+    await router.push('/system/job') // another tab
+    await flushPromises()
+    expect(runs()).toHaveLength(2)
+    await router.push('/ops/runs?job_id=5&log_id=42') // back to its tab, as it was
+    await flushPromises()
+    expect(runs()).toHaveLength(2)
+    await router.push('/ops/runs?job_id=6') // its own address changed: that job's runs
+    await flushPromises()
+    expect(runs()).toHaveLength(3)
+    expect(runs()[2].params).toEqual({ job_id: '6', page: 1, size: 10 })
+    wrapper.unmount()
+  })
 })
 
 describe('job form cron builder', () => {

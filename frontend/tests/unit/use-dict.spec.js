@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeEach, vi } from 'vitest'
 
 const getDictItems = vi.hoisted(() => vi.fn())
-vi.mock('@/api/dict', () => ({ getDictItems }))
+vi.mock('@/api/dictionary', () => ({ getDictItems }))
 
 import { DEFAULT_DICTS, clearDictCache, dictReady, reloadDict, selectDictLabel, useDict } from '@/composables/useDict'
 import { setLocale } from '@/locales'

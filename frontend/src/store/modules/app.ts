@@ -5,7 +5,9 @@ import { getLocale, setLocale } from '@/locales'
 const SIDEBAR_KEY = 'sidebarStatus'
 export const MOBILE_WIDTH = 992
 
-function initialDevice() {
+export type Device = 'mobile' | 'desktop'
+
+function initialDevice(): Device {
   return typeof window !== 'undefined' && window.innerWidth > 0 && window.innerWidth < MOBILE_WIDTH ? 'mobile' : 'desktop'
 }
 
@@ -31,13 +33,13 @@ export const useAppStore = defineStore('app', {
     closeSidebar() {
       this.sidebarOpened = false
     },
-    setDevice(device) {
+    setDevice(device: Device) {
       if (this.device === device) return
       this.device = device
       if (device === 'mobile') this.sidebarOpened = false
       else this.sidebarOpened = getItem(SIDEBAR_KEY, '1') !== '0'
     },
-    setLanguage(lang) {
+    setLanguage(lang: string) {
       setLocale(lang)
       this.language = getLocale()
     }

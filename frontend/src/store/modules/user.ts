@@ -1,15 +1,21 @@
 import { defineStore } from 'pinia'
 import * as userApi from '@/api/user'
+import type { Profile } from '@/api/user'
 import { getToken, setToken, removeToken } from '@/utils/auth'
 
 export const ADMIN_ROLE = 'admin'
 
+/** A role as a code (answers give codes; older ones gave `{code, name}`). */
+function roleCode(role: string | { code: string }): string {
+  return typeof role === 'string' ? role : role.code
+}
+
 export const useUserStore = defineStore('user', {
   state: () => ({
     token: getToken() || '',
-    info: null,
-    roles: [],
-    labels: []
+    info: null as Profile | null,
+    roles: [] as string[],
+    labels: [] as string[]
   }),
   getters: {
     username: (state) => (state.info && state.info.username) || '',
@@ -18,7 +24,7 @@ export const useUserStore = defineStore('user', {
     isAdmin: (state) => state.roles.includes(ADMIN_ROLE)
   },
   actions: {
-    async login({ username, password, remember }) {
+    async login({ username, password, remember }: { username: string; password: string; remember?: boolean }) {
       const res = await userApi.login({ username: username.trim(), password })
       setToken(res.access_token, { remember: !!remember, expiresIn: res.expires_in })
       this.token = res.access_token
@@ -27,11 +33,11 @@ export const useUserStore = defineStore('user', {
     async getInfo() {
       const info = await userApi.getInfo()
       this.info = info
-      if (Array.isArray(info.roles)) this.roles = info.roles.map((r) => (typeof r === 'string' ? r : r.code))
+      if (Array.isArray(info.roles)) this.roles = info.roles.map(roleCode)
       return info
     },
-    setPermissions({ roles, labels }) {
-      if (Array.isArray(roles)) this.roles = roles.map((r) => (typeof r === 'string' ? r : r.code))
+    setPermissions({ roles, labels }: { roles?: Array<string | { code: string }>; labels?: string[] }) {
+      if (Array.isArray(roles)) this.roles = roles.map(roleCode)
       if (Array.isArray(labels)) this.labels = labels.slice()
     },
     async logout() {

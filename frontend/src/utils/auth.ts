@@ -1,16 +1,18 @@
 import Cookies from 'js-cookie'
 
+type CookieAttributes = Cookies.CookieAttributes
+
 export const TOKEN_KEY = 'Admin-Token'
 
-function cookieAttributes() {
-  const attrs = { path: '/', sameSite: 'Lax' }
+function cookieAttributes(): CookieAttributes {
+  const attrs: CookieAttributes = { path: '/', sameSite: 'Lax' }
   if (typeof window !== 'undefined' && window.location && window.location.protocol === 'https:') {
     attrs.secure = true
   }
   return attrs
 }
 
-export function getToken() {
+export function getToken(): string | undefined {
   return Cookies.get(TOKEN_KEY)
 }
 
@@ -20,7 +22,7 @@ export function getToken() {
  * Without "remember me" the cookie is a session cookie (no Expires: the browser drops it when
  * it closes). With it, the cookie lives as long as the token itself (`expiresIn` seconds).
  */
-export function setToken(token, { remember = false, expiresIn } = {}) {
+export function setToken(token: string, { remember = false, expiresIn }: { remember?: boolean; expiresIn?: number } = {}): string | undefined {
   const attrs = cookieAttributes()
   const seconds = Number(expiresIn)
   if (remember && Number.isFinite(seconds) && seconds > 0) {
@@ -29,6 +31,6 @@ export function setToken(token, { remember = false, expiresIn } = {}) {
   return Cookies.set(TOKEN_KEY, token, attrs)
 }
 
-export function removeToken() {
+export function removeToken(): void {
   Cookies.remove(TOKEN_KEY, { path: '/' })
 }

@@ -1,7 +1,9 @@
 // Routes that exist for everyone; the menu routes are added after sign-in (see permission store).
+import type { RouteRecordRaw } from 'vue-router'
+
 const Layout = () => import('@/layout/index.vue')
 
-export const constantRoutes = [
+export const constantRoutes: RouteRecordRaw[] = [
   {
     path: '/login',
     name: 'Login',

@@ -1,33 +1,45 @@
 // File downloads and uploads through the shared axios instance (token, Accept-Language, the
 // error toasts and the 401 redirect all still apply).
+import type { AxiosProgressEvent, AxiosRequestConfig, AxiosResponseHeaders, RawAxiosResponseHeaders } from 'axios'
 import request from '@/utils/request'
+import { fillPath, type ApiPath, type ResponseOf } from '@/api/client'
+
+/** A file the API answered: its bytes, the name from `Content-Disposition`, its type. */
+export interface DownloadedFile {
+  blob: Blob
+  filename: string
+  type: string
+}
+
+type Headers = AxiosResponseHeaders | RawAxiosResponseHeaders | undefined
 
 /** Long transfers (a whole backup, a big spreadsheet) must not hit the default 20 s timeout. */
 export const TRANSFER_TIMEOUT = 10 * 60 * 1000
 
-function headerOf(headers, name) {
+function headerOf(headers: Headers, name: string): string {
   if (!headers) return ''
-  if (typeof headers.get === 'function') return headers.get(name) || ''
-  const key = Object.keys(headers).find((k) => k.toLowerCase() === name)
-  return key ? headers[key] || '' : ''
+  if (typeof headers.get === 'function') return String(headers.get(name) || '')
+  const raw = headers as Record<string, unknown>
+  const key = Object.keys(raw).find((k) => k.toLowerCase() === name)
+  return key ? String(raw[key] || '') : ''
 }
 
 // Bytes as a Latin-1 string ("%E9" → "é") for an ISO-8859-1 `filename*`.
-function percentDecodeLatin1(text) {
-  return text.replace(/%([0-9a-f]{2})/gi, (_, hex) => String.fromCharCode(parseInt(hex, 16)))
+function percentDecodeLatin1(text: string): string {
+  return text.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
 }
 
 // Keep only the last path segment and drop control characters: the name comes from the network.
-function safeName(name) {
+function safeName(name: unknown): string {
   const base = String(name || '')
     .replace(/[\u0000-\u001f\u007f]/g, '')
     .split(/[\\/]/)
-    .pop()
+    .pop()!
     .trim()
   return base === '.' || base === '..' ? '' : base
 }
 
-function unquote(value) {
+function unquote(value: string): string {
   const text = value.trim()
   if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) {
     return text.slice(1, -1).replace(/\\(.)/g, '$1')
@@ -40,7 +52,7 @@ function unquote(value) {
  * (`filename*=UTF-8''%E7%94%A8%E6%88%B7.xlsx` → "用户.xlsx"), then the plain `filename`
  * (quoted or not), else `fallback`.
  */
-export function filenameFromDisposition(header, fallback = '') {
+export function filenameFromDisposition(header: unknown, fallback = ''): string {
   const text = String(header || '')
   // `filename*=charset'lang'value`; the value may (wrongly, but it happens) be quoted.
   const star = /(?:^|;)\s*filename\*\s*=\s*("[^"]*"|[^;]*)/i.exec(text)
@@ -66,12 +78,12 @@ export function filenameFromDisposition(header, fallback = '') {
   return fallback
 }
 
-function decodeJson(data) {
+function decodeJson(data: unknown): unknown {
   if (data === undefined || data === null || data === '') return data
-  let text = data
+  let text: unknown = data
   // (By tag, not instanceof: the buffer may come from another realm, e.g. a test's fake API.)
   if (Object.prototype.toString.call(data) === '[object ArrayBuffer]' || ArrayBuffer.isView(data)) {
-    text = new TextDecoder('utf-8').decode(data)
+    text = new TextDecoder('utf-8').decode(data as ArrayBuffer)
   }
   if (typeof text !== 'string') return data
   try {
@@ -85,12 +97,13 @@ function decodeJson(data) {
  * A response transform for binary answers: an error (or a JSON body) is decoded so the
  * request interceptor reads `detail` and `code` as usual; a file becomes `{blob, filename, type}`.
  */
-function fileTransform(fallbackName) {
-  return function transform(data, headers, status) {
+function fileTransform(fallbackName: string) {
+  return function transform(data: unknown, headers: Headers, status?: number): unknown {
     const type = String(headerOf(headers, 'content-type'))
     if ((status && status >= 400) || type.includes('application/json')) return decodeJson(data)
-    const blob = data instanceof Blob ? data : new Blob([data], { type: type || 'application/octet-stream' })
-    return { blob, filename: filenameFromDisposition(headerOf(headers, 'content-disposition'), fallbackName), type }
+    const blob = data instanceof Blob ? data : new Blob([data as BlobPart], { type: type || 'application/octet-stream' })
+    const file: DownloadedFile = { blob, filename: filenameFromDisposition(headerOf(headers, 'content-disposition'), fallbackName), type }
+    return file
   }
 }
 
@@ -98,9 +111,18 @@ function fileTransform(fallbackName) {
  * Fetch a file: resolves `{blob, filename, type}`, the name taken from `Content-Disposition`.
  * Errors reject as for any other request (the interceptor shows the server's `detail`).
  */
-export function requestFile({ url, method = 'get', params, data, fallbackName = 'download', ...config }) {
-  return request({
-    url,
+export interface FileRequest extends Omit<AxiosRequestConfig, 'url'> {
+  /** A route of the API (`/report/{name}/export`), its parameters in `path`. */
+  url: ApiPath<'get'> | ApiPath<'post'>
+  path?: Record<string, string | number>
+  /** The name when the answer carries none. */
+  fallbackName?: string
+}
+
+export function requestFile({ url, path, method = 'get', params, data, fallbackName = 'download', ...config }: FileRequest): Promise<DownloadedFile> {
+  // The response interceptor answers the transformed body: the DownloadedFile.
+  return request.request<DownloadedFile, DownloadedFile>({
+    url: fillPath(url, path),
     method,
     params,
     data,
@@ -112,7 +134,7 @@ export function requestFile({ url, method = 'get', params, data, fallbackName = 
 }
 
 /** Hand a blob to the browser as a download named `filename`. */
-export function saveBlob(blob, filename) {
+export function saveBlob(blob: Blob, filename?: string): void {
   const url = URL.createObjectURL(blob)
   const link = document.createElement('a')
   link.href = url
@@ -126,23 +148,32 @@ export function saveBlob(blob, filename) {
   setTimeout(() => URL.revokeObjectURL(url), 30000)
 }
 
-/** POST one file as multipart field `file`. */
-export function uploadFile(url, file, { onProgress, ...config } = {}) {
+/** POST one file as multipart field `file` to a route `url` (a path of the API, filled in). */
+export interface UploadConfig extends AxiosRequestConfig {
+  /** The route's path parameters. */
+  path?: Record<string, string | number>
+  /** Called with the percentage sent so far. */
+  onProgress?: (percent: number) => void
+}
+
+export function uploadFile<P extends ApiPath<'post'>>(url: P, file: Blob, { path, onProgress, ...config }: UploadConfig = {}): Promise<ResponseOf<'post', P>> {
   const form = new FormData()
   form.append('file', file)
-  return request.post(url, form, {
+  const sent = request.post(fillPath(url, path), form, {
     timeout: TRANSFER_TIMEOUT,
     ...config,
     onUploadProgress: onProgress
-      ? (event) => {
+      ? (event: AxiosProgressEvent) => {
           if (event && event.total) onProgress(Math.round((event.loaded / event.total) * 100))
         }
       : undefined
   })
+  // The response interceptor answers the body, not the AxiosResponse.
+  return sent as unknown as Promise<ResponseOf<'post', P>>
 }
 
 /** "12.3 KB" style sizes for files. */
-export function formatBytes(bytes) {
+export function formatBytes(bytes: unknown): string {
   const n = Number(bytes)
   if (!Number.isFinite(n) || n < 0) return ''
   if (n < 1024) return `${n} B`

@@ -1,5 +1,6 @@
+import type { Router } from 'vue-router'
 import { getToken } from '@/utils/auth'
-import { isWhiteListed } from '@/utils/request'
+import { isWhiteListed, type ApiError } from '@/utils/request'
 import { useUserStore } from '@/store/modules/user'
 import { usePermissionStore } from '@/store/modules/permission'
 import { useTagsViewStore } from '@/store/modules/tagsView'
@@ -11,7 +12,7 @@ import { t } from '@/locales'
  * Sign-in gate. Without a token only the public pages open. With one, the first navigation
  * loads the user and the menu routes; a user without a role is parked on /no-role.
  */
-export function installGuard(router) {
+export function installGuard(router: Router): void {
   router.beforeEach(async (to) => {
     const permission = usePermissionStore()
     const user = useUserStore()
@@ -35,7 +36,8 @@ export function installGuard(router) {
         if (!user.info) await user.getInfo()
         const routes = await permission.generateRoutes()
         routes.forEach((route) => permission.addRemover(router.addRoute(route)))
-      } catch (err) {
+      } catch (caught) {
+        const err = caught as ApiError | undefined
         if (err && err.status === 403 && err.apiCode === 'no_role') {
           permission.markNoRole()
         } else if (err && err.status === 401) {

@@ -1,14 +1,40 @@
-import axios from 'axios'
+import axios, { type AxiosError, type AxiosRequestConfig, type InternalAxiosRequestConfig } from 'axios'
 import { ElMessage } from 'element-plus'
 import router from '@/router'
 import { getToken, removeToken } from '@/utils/auth'
 import { getLocale, t } from '@/locales'
 
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** No toast for this request's errors: the caller says what went wrong. */
+    silent?: boolean
+  }
+}
+
+/** The error body of the API: `{detail, code}` (`detail` a string, or the schema errors). */
+export interface ErrorBody {
+  detail?: unknown
+  code?: string
+}
+
+/** A rejected request: axios' error plus the status, the API's `code` and `detail` as one line. */
+export interface ApiError extends AxiosError<ErrorBody> {
+  status?: number
+  apiCode?: string
+  detail?: string
+}
+
+/** One item of FastAPI's list of validation errors. */
+interface ValidationItem {
+  loc?: unknown
+  msg?: string
+}
+
 /** Pages reachable without a token; a 401 there is shown, not turned into a redirect. */
 export const WHITE_LIST = ['/login', '/register', '/forget-password']
 export const WHITE_LIST_PREFIXES = ['/register/', '/reset-password/', '/confirm-email/']
 
-export function isWhiteListed(path) {
+export function isWhiteListed(path: string): boolean {
   return WHITE_LIST.includes(path) || WHITE_LIST_PREFIXES.some((prefix) => path.startsWith(prefix))
 }
 
@@ -18,11 +44,11 @@ const service = axios.create({
 })
 
 /** The Accept-Language value for the dashboard's language: the API answers (and mails) in it. */
-export function acceptLanguage(locale = getLocale()) {
+export function acceptLanguage(locale: string = getLocale()): string {
   return locale === 'en' ? 'en' : 'zh-CN'
 }
 
-service.interceptors.request.use((config) => {
+service.interceptors.request.use((config: InternalAxiosRequestConfig) => {
   const token = getToken()
   if (config.headers) {
     if (token && !config.headers.Authorization) config.headers.Authorization = `Bearer ${token}`
@@ -32,7 +58,7 @@ service.interceptors.request.use((config) => {
 })
 
 /** Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); null when absent. */
-export function parseRetryAfter(value, now = Date.now()) {
+export function parseRetryAfter(value: unknown, now: number = Date.now()): number | null {
   if (value === undefined || value === null || value === '') return null
   const text = String(value).trim()
   if (/^\d+$/.test(text)) return Number(text)
@@ -41,20 +67,21 @@ export function parseRetryAfter(value, now = Date.now()) {
   return Math.max(0, Math.ceil((date - now) / 1000))
 }
 
-function fieldOf(loc) {
+function fieldOf(loc: unknown): string {
   if (!Array.isArray(loc)) return ''
   // ["body", "email"] → "email"; the first element only says where the value came from.
-  const parts = loc.filter((p) => !['body', 'query', 'path', 'header', 'cookie'].includes(p))
+  const parts = loc.filter((p: unknown) => typeof p !== 'string' || !['body', 'query', 'path', 'header', 'cookie'].includes(p))
   return parts.join('.')
 }
 
 /** Turn the API's `detail` (a string, or FastAPI's list of validation errors) into one line. */
-export function formatDetail(detail, max = 3) {
+export function formatDetail(detail: unknown, max = 3): string {
   if (detail === undefined || detail === null || detail === '') return ''
   if (typeof detail === 'string') return detail
   if (Array.isArray(detail)) {
-    const lines = detail.slice(0, max).map((item) => {
-      if (typeof item === 'string') return item
+    const lines = detail.slice(0, max).map((raw: unknown) => {
+      if (typeof raw === 'string') return raw
+      const item = raw as ValidationItem | null
       const field = fieldOf(item && item.loc)
       const msg = (item && item.msg) || ''
       // The API's schema sentences start with their field already (in the request's language).
@@ -63,7 +90,7 @@ export function formatDetail(detail, max = 3) {
     const more = detail.length > max ? ` (+${detail.length - max})` : ''
     return lines.filter(Boolean).join('; ') + more
   }
-  if (typeof detail === 'object' && detail.msg) return String(detail.msg)
+  if (typeof detail === 'object' && (detail as ValidationItem).msg) return String((detail as ValidationItem).msg)
   try {
     return JSON.stringify(detail)
   } catch {
@@ -71,7 +98,7 @@ export function formatDetail(detail, max = 3) {
   }
 }
 
-function currentFullPath() {
+function currentFullPath(): string {
   const route = router.currentRoute && router.currentRoute.value
   if (route && route.matched && route.matched.length) return route.fullPath
   // Before the first navigation has finished (a page load whose guard is still fetching the
@@ -80,11 +107,11 @@ function currentFullPath() {
   return `${pathname}${search}${hash}`
 }
 
-function showError(message) {
+function showError(message: string): void {
   ElMessage({ type: 'error', message, grouping: true, duration: 5000, showClose: true })
 }
 
-function handleUnauthorized(data, config) {
+function handleUnauthorized(data: ErrorBody | undefined, config: AxiosRequestConfig): void {
   const hadToken = !!getToken()
   removeToken()
   const path = currentFullPath()
@@ -100,9 +127,9 @@ function handleUnauthorized(data, config) {
 
 service.interceptors.response.use(
   (response) => response.data,
-  (error) => {
+  (error: ApiError) => {
     if (axios.isCancel(error)) return Promise.reject(error)
-    const config = error.config || {}
+    const config: AxiosRequestConfig = error.config || {}
     const response = error.response
     if (!response) {
       if (!config.silent) {

@@ -1,23 +1,25 @@
 import { defineStore } from 'pinia'
+import type { RouteRecordRaw } from 'vue-router'
 import { getRouters } from '@/api/user'
+import type { Menu } from '@/api/permission'
 import { buildRoutes, buildSidebar } from '@/router/dynamic'
 import { useUserStore } from './user'
 
 export const usePermissionStore = defineStore('permission', {
   state: () => ({
-    menus: [],
-    routes: [],
+    menus: [] as Menu[],
+    routes: [] as RouteRecordRaw[],
     loaded: false,
     noRole: false,
     failed: false,
-    removers: []
+    removers: [] as Array<() => void>
   }),
   getters: {
     sidebarMenus: (state) => buildSidebar(state.menus)
   },
   actions: {
     /** Fetch the user's menus, roles and labels; answer the route records to add. */
-    async generateRoutes() {
+    async generateRoutes(): Promise<RouteRecordRaw[]> {
       const res = await getRouters()
       const user = useUserStore()
       user.setPermissions({ roles: res.roles || [], labels: res.labels || [] })
@@ -28,7 +30,7 @@ export const usePermissionStore = defineStore('permission', {
       this.failed = false
       return this.routes
     },
-    addRemover(remove) {
+    addRemover(remove: () => void) {
       this.removers.push(remove)
     },
     markNoRole() {

@@ -1,5 +1,7 @@
 // Thin localStorage wrapper that never throws (private mode, disabled storage, SSR tests).
-export function getItem(key, fallback = null) {
+export function getItem(key: string): string | null
+export function getItem<T>(key: string, fallback: T): string | T
+export function getItem(key: string, fallback: unknown = null): unknown {
   try {
     const value = window.localStorage.getItem(key)
     return value === null ? fallback : value
@@ -8,7 +10,7 @@ export function getItem(key, fallback = null) {
   }
 }
 
-export function setItem(key, value) {
+export function setItem(key: string, value: string): void {
   try {
     window.localStorage.setItem(key, value)
   } catch {
@@ -16,7 +18,7 @@ export function setItem(key, value) {
   }
 }
 
-export function removeItem(key) {
+export function removeItem(key: string): void {
   try {
     window.localStorage.removeItem(key)
   } catch {
