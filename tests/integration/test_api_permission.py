@@ -288,7 +288,7 @@ def test_bad_input_is_a_clear_4xx(api: App, admin: dict[str, str]) -> None:
     created_start = api.client.get(
         f"{API}/user", headers=admin, params={"created_start": "yesterday"}
     ).json()
-    assert created_start["detail"][0]["loc"] == ["query", "created_start"]
+    assert created_start["errors"][0]["loc"] == ["query", "created_start"]
     assert api.client.get(f"{API}/user/99999999", headers=admin).status_code == 404
     assert api.client.get(f"{API}/user/not-a-number", headers=admin).status_code == 422
 

@@ -63,7 +63,7 @@ def test_validation_errors(api: App, admin: dict[str, str]) -> None:
         r = api.client.post(RC, headers=admin, json=body)
         assert r.status_code == 422 and r.json()["code"] == "validation_error"
     bad = api.client.get(RC, headers=admin, params={"deadline_start": "not-a-date"})
-    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "deadline_start"]
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["query", "deadline_start"]
     assert api.client.get(RC, headers=admin, params={"sort": "code"}).status_code == 422
     assert api.client.put(f"{RC}/99999999/activate", headers=admin).status_code == 404
 

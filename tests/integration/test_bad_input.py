@@ -42,6 +42,8 @@ def _validation_error(r: Any) -> dict[str, Any]:
     assert r.status_code == 422, (r.status_code, r.text)
     body: dict[str, Any] = r.json()
     assert body["code"] == "validation_error", body
+    assert isinstance(body["detail"], str) and body["detail"], body  # one sentence
+    assert body["errors"] and all("loc" in e and "msg" in e for e in body["errors"]), body
     return body
 
 
@@ -50,7 +52,7 @@ def test_a_page_whose_offset_overflows_is_a_422_on_every_list(
     api: App, admin: dict[str, str], path: str
 ) -> None:
     r = api.client.get(V1 + path, headers=admin, params={"page": 2**63})
-    assert _validation_error(r)["detail"][0]["loc"][-1] == "page"
+    assert _validation_error(r)["errors"][0]["loc"][-1] == "page"
     # The largest accepted page still answers, empty.
     r = api.client.get(V1 + path, headers=admin, params={"page": 1_000_000, "size": 100})
     if not path.endswith("/export"):
@@ -63,7 +65,7 @@ def test_a_time_filter_out_of_range_is_a_422(
     api: App, admin: dict[str, str], path: str, name: str, value: str
 ) -> None:
     r = api.client.get(V1 + path, headers=admin, params={name: value})
-    assert _validation_error(r)["detail"][0]["loc"][-1] == name
+    assert _validation_error(r)["errors"][0]["loc"][-1] == name
 
 
 @pytest.mark.parametrize(("path", "name"), DATE_FILTERS)
@@ -112,12 +114,12 @@ def test_an_int_beyond_its_column_is_a_422_on_create_and_update(
     api: App, admin: dict[str, str], path: str, body: Callable[[], dict[str, Any]], sort: int
 ) -> None:
     r = api.client.post(V1 + path, headers=admin, json={**body(), "sort": sort})
-    assert _validation_error(r)["detail"][0]["loc"] == ["body", "sort"]
+    assert _validation_error(r)["errors"][0]["loc"] == ["body", "sort"]
     r = api.client.post(V1 + path, headers=admin, json=body())
     assert r.status_code == 201, r.text
     row = r.json()["id"]
     r = api.client.put(f"{V1}{path}/{row}", headers=admin, json={"sort": sort})
-    assert _validation_error(r)["detail"][0]["loc"] == ["body", "sort"]
+    assert _validation_error(r)["errors"][0]["loc"] == ["body", "sort"]
     assert api.client.get(f"{V1}{path}/{row}", headers=admin).json()["sort"] == 0
     _delete(api, admin, f"{path}/{row}")
 
@@ -218,14 +220,14 @@ def test_null_on_a_non_nullable_update_field_is_a_422_and_changes_nothing(
 
     before = read()
     r = api.client.put(f"{V1}{path}/{row}", headers=admin, json={"remark": "x", field: None})
-    assert _validation_error(r)["detail"][0]["loc"] == ["body", field]
+    assert _validation_error(r)["errors"][0]["loc"] == ["body", field]
     assert read() == before
     _delete(api, admin, f"{path}/{row}")
 
 
 def test_null_on_own_profile_nickname_is_a_422(api: App, admin: dict[str, str]) -> None:
     r = api.client.put(f"{V1}/user/info", headers=admin, json={"nickname": None})
-    assert _validation_error(r)["detail"][0]["loc"] == ["body", "nickname"]
+    assert _validation_error(r)["errors"][0]["loc"] == ["body", "nickname"]
 
 
 def test_null_still_clears_a_nullable_field(api: App, admin: dict[str, str]) -> None:

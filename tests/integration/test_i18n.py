@@ -51,9 +51,12 @@ def test_a_schema_error_names_the_field_in_the_requests_language(
     en = api.client.post(url, json={"password": "a fine passphrase"}, headers={**admin, **EN})
     assert zh.status_code == en.status_code == 422
     assert zh.json()["code"] == "validation_error"
-    assert [e["msg"] for e in zh.json()["detail"]] == ["username 为必填项"]
-    assert [e["msg"] for e in en.json()["detail"]] == ["username is required"]
-    assert zh.json()["detail"][0]["loc"] == ["body", "username"]
+    assert [e["msg"] for e in zh.json()["errors"]] == ["username 为必填项"]
+    assert [e["msg"] for e in en.json()["errors"]] == ["username is required"]
+    # The contract's shape: `detail` is one sentence, in the request's language.
+    assert zh.json()["detail"] == "username 为必填项"
+    assert en.json()["detail"] == "username is required"
+    assert zh.json()["errors"][0]["loc"] == ["body", "username"]
 
 
 def test_a_business_rule_and_an_unknown_route_are_localized_too(

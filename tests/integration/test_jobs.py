@@ -268,8 +268,8 @@ def test_validation_answers_422_naming_the_problem(cluster: Cluster) -> None:
         json={"name": "x", "script": "demo", "cron": "* * * * *", "kwargs": {"seconds": "2"}},
     )
     assert r.status_code == 422 and r.json()["code"] == "job_args_invalid"
-    assert r.json()["detail"][0]["loc"] == ["body", "kwargs"]
-    assert "seconds of demo must be float" in r.json()["detail"][0]["msg"]
+    assert r.json()["errors"][0]["loc"] == ["body", "kwargs"]
+    assert "seconds of demo must be float" in r.json()["errors"][0]["msg"]
     r = app.client.post(
         f"{API}/system/job",
         headers=admin,

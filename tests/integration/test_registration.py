@@ -239,7 +239,7 @@ def test_weak_passwords_and_bad_usernames_are_422(web: App) -> None:
         ({"username": "x"}, "username_invalid"),
     ):
         r = web.client.post(f"{API}/user/register", json={**_signup(), **bad})
-        assert r.status_code == 422 and r.json()["detail"][0]["type"] == code, r.text
+        assert r.status_code == 422 and r.json()["errors"][0]["type"] == code, r.text
     extra = web.client.post(f"{API}/user/register", json={**_signup(), "roles": ["admin"]})
     assert extra.status_code == 422 and extra.json()["code"] == "validation_error"
 
@@ -344,7 +344,7 @@ def test_password_recovery_end_to_end(web: App, inbox: Inbox, admin: dict[str, s
     token = _link(message, "reset-password")
 
     weak = web.client.put(f"{API}/user/forget-password/{token}", json={"new_password": "12345678"})
-    assert weak.status_code == 422 and weak.json()["detail"][0]["type"] == "password_too_common"
+    assert weak.status_code == 422 and weak.json()["errors"][0]["type"] == "password_too_common"
     ok = web.client.put(
         f"{API}/user/forget-password/{token}", json={"new_password": "another fine one"}
     )

@@ -202,7 +202,7 @@ def test_export_takes_the_list_filters_and_names_the_file_in_chinese(
         f"filename*=UTF-8''%E6%B3%A8%E5%86%8C%E7%A0%81_{day}.xlsx"
     )
     bad = app.client.get(f"{REPORT}/reg_codes/export", headers=admin_h, params={"state": 9})
-    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["query", "state"]
+    assert bad.status_code == 422 and bad.json()["errors"][0]["loc"] == ["query", "state"]
     unknown = app.client.get(f"{REPORT}/reg_codes/export", headers=admin_h, params={"color": "x"})
     assert unknown.status_code == 422
 
@@ -277,12 +277,12 @@ def test_an_import_with_three_bad_rows_writes_nothing(app: App, admin_h: dict[st
     assert r.status_code == 422
     body = r.json()
     assert body["code"] == "import_rejected"
-    assert [(e["row"], e["column"]) for e in body["detail"]] == [
+    assert [(e["row"], e["column"]) for e in body["errors"]] == [
         (3, "有效天数"),
         (4, "注册码"),
         (5, "注册码"),
     ]
-    assert all(e["message"] for e in body["detail"])
+    assert all(e["message"] for e in body["errors"])
     listed = app.client.get(RC, headers=admin_h, params={"code": prefix}).json()
     assert [i["code"] for i in listed["items"]] == [f"{prefix}-EXISTS"]  # nothing new written
 
@@ -297,7 +297,7 @@ def test_config_and_dictionary_imports_obey_the_create_rules(
         "config_settings",
         _sheet([["Name", "Key", "Value"], ["imported", key, "on"], ["", f"{key}x", "x"]]),
     )
-    assert r.status_code == 422 and r.json()["detail"][0]["row"] == 3  # a name is required
+    assert r.status_code == 422 and r.json()["errors"][0]["row"] == 3  # a name is required
     ok = _upload(
         app, admin_h, "config_settings", _sheet([["Name", "Key", "Value"], ["imported", key, "on"]])
     )

@@ -1247,12 +1247,19 @@ export interface components {
              */
             valid: boolean;
         };
-        /** ErrorOut */
+        /**
+         * ErrorOut
+         * @description Every error answer: one sentence and a stable code; the fields or rows concerned in
+         *     `errors` when there are several (`[{loc, msg, type}]`, or `[{row, column, message}]` for a
+         *     rejected import).
+         */
         ErrorOut: {
             /** Code */
             code: string;
             /** Detail */
-            detail: string | {
+            detail: string;
+            /** Errors */
+            errors?: {
                 [key: string]: unknown;
             }[];
         };
@@ -5084,7 +5091,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorOut"];
                 };
             };
-            /** @description Invalid input (`validation_error`, with the fields in `detail`) */
+            /** @description Invalid input (`validation_error`, with the fields in `errors`) */
             422: {
                 headers: {
                     [name: string]: unknown;

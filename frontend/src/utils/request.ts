@@ -11,10 +11,19 @@ declare module 'axios' {
   }
 }
 
-/** The error body of the API: `{detail, code}` (`detail` a string, or the schema errors). */
+/** The error body of the API: `{detail, code}`, `detail` one sentence; the fields or rows
+ * concerned in `errors` when there are several (`[{loc, msg, type}]` or `[{row, column, message}]`). */
 export interface ErrorBody {
   detail?: unknown
   code?: string
+  errors?: unknown[]
+}
+
+/** One line for an error body: its field errors with their fields when it has them, else `detail`. */
+export function messageOf(data: ErrorBody | undefined | null): string {
+  const errors = data && data.errors
+  if (Array.isArray(errors) && errors.some((e) => e && typeof e === 'object' && 'loc' in e)) return formatDetail(errors)
+  return formatDetail(data && data.detail)
 }
 
 /** A rejected request: axios' error plus the status, the API's `code` and `detail` as one line. */
@@ -140,7 +149,7 @@ service.interceptors.response.use(
     }
     const { status, data } = response
     const code = data && data.code
-    const detail = formatDetail(data && data.detail)
+    const detail = messageOf(data)
     if (status === 401) {
       handleUnauthorized(data, config)
     } else if (status === 403) {

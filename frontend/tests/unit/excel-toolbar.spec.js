@@ -197,7 +197,8 @@ describe('ExcelToolbar', () => {
 
   it('lists the rows a 422 import_rejected names, and imports nothing', async () => {
     const rejected = {
-      detail: [
+      detail: 'the file was not imported: 2 rows are invalid',
+      errors: [
         { row: 2, column: 'Key', message: 'this key exists' },
         { row: 5, column: 'Name', message: 'is required' }
       ],

@@ -91,7 +91,8 @@ const JOB = {
 }
 const FIVE = ['2026-11-28T03:15:00Z', '2026-11-28T03:20:00Z', '2026-11-28T03:25:00Z', '2026-11-28T03:30:00Z', '2026-11-28T03:35:00Z']
 const CRON_INVALID = {
-  detail: [{ loc: ['body', 'cron'], msg: 'a cron expression has 5 fields (minute hour day month weekday) or 6', type: 'cron_invalid' }],
+  detail: 'a cron expression has 5 fields (minute hour day month weekday) or 6',
+  errors: [{ loc: ['body', 'cron'], msg: 'a cron expression has 5 fields (minute hour day month weekday) or 6', type: 'cron_invalid' }],
   code: 'cron_invalid'
 }
 
@@ -267,7 +268,7 @@ describe('job form', () => {
     expect(body).toMatchObject({ name: 'demo', script: 'demo', args: [], kwargs: { message: 'hi' }, cron: '0 3 * * *', status: 'paused', notify: 'none', notify_user_ids: [] })
     expect(formItem('Job name').querySelector('.el-form-item__error').textContent).toContain('a job has this name')
 
-    answer = [422, { detail: [{ loc: ['body', 'kwargs'], msg: "the arguments do not fit demo(...): got an unexpected keyword argument 'zz'", type: 'job_args_invalid' }], code: 'job_args_invalid' }]
+    answer = [422, { detail: "the arguments do not fit demo(...): got an unexpected keyword argument 'zz'", errors: [{ loc: ['body', 'kwargs'], msg: "the arguments do not fit demo(...): got an unexpected keyword argument 'zz'", type: 'job_args_invalid' }], code: 'job_args_invalid' }]
     state.form.name = 'demo 2'
     await flushPromises()
     await state.submit()

@@ -147,7 +147,9 @@ describe('request interceptors', () => {
 
   it('on 422 shows the first validation messages with their fields', async () => {
     respond(422, {
-      detail: [
+      detail: 'value is not a valid email address; String should have at least 6 characters',
+      code: 'validation_error',
+      errors: [
         { loc: ['body', 'email'], msg: 'value is not a valid email address', type: 'value_error' },
         { loc: ['body', 'password'], msg: 'String should have at least 6 characters', type: 'string_too_short' }
       ]
@@ -168,7 +170,8 @@ describe('request interceptors', () => {
 
   it('on 422 shows the API\'s localized sentences without naming the field twice', async () => {
     respond(422, {
-      detail: [{ loc: ['body', 'email'], msg: 'email 为必填项', type: 'missing' }],
+      detail: 'email 为必填项',
+      errors: [{ loc: ['body', 'email'], msg: 'email 为必填项', type: 'missing' }],
       code: 'validation_error'
     })
     await expect(service.post('/permission/user', {})).rejects.toBeTruthy()

@@ -1,4 +1,9 @@
-"""Maps domain errors to HTTP answers `{"detail", "code"}`; nothing internal leaks out."""
+"""Maps domain errors to HTTP answers `{"detail", "code"}`; nothing internal leaks out.
+
+`detail` is always one sentence in the request's language. Where an answer concerns several
+fields or rows, they are listed in `errors` as well: `[{loc, msg, type}]` for a value that
+breaks the schema or a rule of a field, `[{row, column, message}]` for a rejected import.
+"""
 
 from __future__ import annotations
 
@@ -82,9 +87,9 @@ async def domain_error(request: Request, exc: Exception) -> JSONResponse:
     if isinstance(exc, Unauthorized):
         headers["WWW-Authenticate"] = "Bearer"
     if isinstance(exc, InvalidInput) and exc.field:
-        content["detail"] = [{"loc": ["body", exc.field], "msg": detail, "type": exc.code}]
+        content["errors"] = [{"loc": ["body", exc.field], "msg": detail, "type": exc.code}]
     if isinstance(exc, ImportRejected):
-        content["detail"] = [
+        content["errors"] = [
             {"row": e.row, "column": e.column, "message": e.message} for e in exc.errors
         ]
     return JSONResponse(content, status_code=status, headers=headers)
@@ -103,7 +108,20 @@ async def validation_error(request: Request, exc: Exception) -> JSONResponse:
         details.append(
             {"loc": loc, "msg": validation_message(kind, field, lang, e.get("ctx")), "type": kind}
         )
-    return JSONResponse({"detail": details, "code": "validation_error"}, status_code=422)
+    return JSONResponse(
+        {
+            "detail": one_line([str(d["msg"]) for d in details]),
+            "code": "validation_error",
+            "errors": details,
+        },
+        status_code=422,
+    )
+
+
+def one_line(messages: list[str], shown: int = 3) -> str:
+    """The first few messages joined, with how many more there are."""
+    line = "; ".join(messages[:shown])
+    return f"{line} (+{len(messages) - shown})" if len(messages) > shown else line
 
 
 async def http_error(request: Request, exc: Exception) -> JSONResponse:

@@ -31,7 +31,7 @@ DESCRIPTIONS = {
     404: "Not found (`not_found` or a module's own code)",
     409: "Conflict with the current state (`conflict`, a key that is taken, ...)",
     413: "The upload is too large (`payload_too_large`)",
-    422: "Invalid input (`validation_error`, with the fields in `detail`)",
+    422: "Invalid input (`validation_error`, with the fields in `errors`)",
     503: "A backing service does not answer (`cache_unavailable`, `database_unavailable`)",
 }
 WRITES = frozenset({"post", "put", "patch", "delete"})

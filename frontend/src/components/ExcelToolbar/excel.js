@@ -44,9 +44,9 @@ function bodyOf(err) {
 /** The `[{row, column, message}]` of a 422 `import_rejected`, else []. */
 export function importErrorRows(err) {
   const body = bodyOf(err)
-  if (!err || !err.response || err.response.status !== 422 || !Array.isArray(body.detail)) return []
+  if (!err || !err.response || err.response.status !== 422 || !Array.isArray(body.errors)) return []
   if (body.code && body.code !== 'import_rejected') return []
-  return body.detail
+  return body.errors
     .filter((d) => d && typeof d === 'object' && ('row' in d || 'message' in d))
     .map((d) => ({ row: d.row ?? '', column: d.column ?? '', message: d.message ?? d.msg ?? '' }))
 }

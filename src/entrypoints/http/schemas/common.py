@@ -54,8 +54,13 @@ class PageOut(BaseModel, Generic[T]):
 
 
 class ErrorOut(BaseModel):
-    detail: str | list[dict[str, object]]
+    """Every error answer: one sentence and a stable code; the fields or rows concerned in
+    `errors` when there are several (`[{loc, msg, type}]`, or `[{row, column, message}]` for a
+    rejected import)."""
+
+    detail: str
     code: str
+    errors: list[dict[str, object]] = Field(default_factory=list)
 
 
 # Unix timestamps: below this many, seconds (up to the year 5138); from it, milliseconds, which

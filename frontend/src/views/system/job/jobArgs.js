@@ -97,7 +97,7 @@ export const JOB_FIELDS = [
 
 /**
  * A failed create / update as `{fields: {name: message}, message}`: 409 `job_name_exists` and
- * each 422 `detail` item with a known field go next to that field, the rest into `message`.
+ * each 422 `errors` item with a known field go next to that field, the rest into `message`.
  */
 export function jobServerErrors(err) {
   const response = err && err.response
@@ -109,9 +109,9 @@ export function jobServerErrors(err) {
     fields.name = formatDetail(data.detail)
     return { fields, message }
   }
-  if (Array.isArray(data.detail)) {
+  if (Array.isArray(data.errors)) {
     const rest = []
-    for (const item of data.detail) {
+    for (const item of data.errors) {
       const loc = (item && item.loc) || []
       const field = loc[0] === 'body' ? loc[1] : loc[0]
       const msg = (item && item.msg) || ''
