@@ -8,8 +8,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-from adapters.sqlalchemy.tables import metadata
-from bootstrap import Settings, downgrade, migrate
+from adapters.sqlalchemy.modules import load
+from bootstrap import MODULES, Settings
+from tests.schema import downgrade, migrate
+
+# Every module of the list brings its tables to the one metadata.
+metadata = load(MODULES).metadata
 
 
 def _settings(url: str) -> Settings:

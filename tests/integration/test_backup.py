@@ -20,10 +20,11 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.types import JSON, Boolean, DateTime, Enum, Integer
 
 from adapters.sqlalchemy import tables
-from bootstrap import Container, Settings, build_container, migrate
+from bootstrap import Container, Settings, build_container
 from core.backup.model import Manifest
 from entrypoints.http.app import create_app
 from tests.integration.conftest import App
+from tests.schema import migrate
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKUP = "/api/v1/system/backup"

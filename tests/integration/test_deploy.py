@@ -19,11 +19,12 @@ import httpx
 import pytest
 import yaml
 
-from bootstrap import build_container, migrate
+from bootstrap import build_container
 from entrypoints.http.headers import CONTENT_SECURITY_POLICY
 from tests.integration.conftest import SECRET, App, settings_for
 from tests.integration.processes import ROOT, AppProcess, MariaDbProcess, NginxProcess
 from tests.integration.services import missing
+from tests.schema import migrate
 
 DIST = ROOT / "frontend" / "dist"
 

@@ -23,8 +23,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
 from adapters.apscheduler.scheduler import ApschedulerJobScheduler
-from bootstrap import build_container, migrate
+from bootstrap import build_container
 from tests.integration.conftest import App, settings_for
+from tests.schema import migrate
 
 API = "/api/v1"
 FAST = {

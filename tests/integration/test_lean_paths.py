@@ -13,8 +13,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from adapters.sqlalchemy import uow
-from bootstrap import build_container, migrate
+from bootstrap import build_container
 from tests.integration.conftest import App, counting, settings_for, unique
+from tests.schema import migrate
 
 
 def _counts(statements: list[str]) -> int:

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, Self
 
+from bootstrap import MODULES
 from core.audit.model import LoginLog, OperationLog
 from core.config.model import ConfigSetting
 from core.dictionary.model import DictItem, DictType
 from core.rbac.model import Menu, PermLabel, Role, TokenClaims, User
-from core.regcode.model import RegCode
 from core.shared.errors import Unauthorized
 from core.shared.model import Entity
 from core.shared.pagination import Page, PageRequest
@@ -269,46 +271,17 @@ class FakeDictItemRepository(_Repo):
         return _page(self.s.live(DictItem), page)
 
 
-class FakeRegCodeRepository(_Repo):
-    kind = RegCode
-
-    def add_many(self, codes: Iterable[RegCode]) -> None:
-        for code in codes:
-            self.s.add(code)
-
-    def existing_codes(self, codes: Iterable[str]) -> frozenset[str]:
-        live = {c.code for c in self.s.live(RegCode)}
-        return frozenset(c for c in codes if c in live)
-
-    def next_deadline_after(self, now: datetime) -> datetime | None:
-        later = [c.deadline for c in self.s.live(RegCode) if c.deadline and c.deadline > now]
-        return min(later, default=None)
-
-    def search(self, flt: Any, page: PageRequest, now: datetime) -> Page[Any]:
-        from core.regcode.ports import RegCodeRow
-
-        rows = [
-            c for c in self.s.live(RegCode) if flt.state is None or c.state_at(now) == flt.state
-        ]
-        result = _page(rows, page)
-        return Page(
-            [RegCodeRow(c, None) for c in result.items], result.total, result.page, result.size
-        )
-
-    def after(self, flt: Any, after_id: int, limit: int, now: datetime) -> list[Any]:
-        rows = sorted(
-            (
-                c
-                for c in self.s.live(RegCode)
-                if c.id > after_id and (flt.state is None or c.state_at(now) == flt.state)
-            ),
-            key=lambda c: c.id,
-        )
-        fields = ("id", "code", "reg_times", "first_active_time", "deadline", "remark")
-        return [
-            {**{f: getattr(c, f) for f in fields}, "creator": None, "created_time": c.created_time}
-            for c in rows[:limit]
-        ]
+def module_fakes() -> dict[str, Callable[[Store], object]]:
+    """The fake repositories of the slices: `tests/unit/<module>/fakes.py` `REPOSITORIES`,
+    for each module of the list that has such a file (the same convention as the adapters)."""
+    found: dict[str, Callable[[Store], object]] = {}
+    for name in MODULES:
+        qualified = f"tests.unit.{name}.fakes"
+        if importlib.util.find_spec(f"tests.unit.{name}") is None:
+            continue
+        if importlib.util.find_spec(qualified) is not None:
+            found.update(importlib.import_module(qualified).REPOSITORIES)
+    return found
 
 
 class FakeUnitOfWork:
@@ -327,7 +300,8 @@ class FakeUnitOfWork:
         self.configs = FakeConfigRepository(self.store)
         self.dict_types = FakeDictTypeRepository(self.store)
         self.dict_items = FakeDictItemRepository(self.store)
-        self.reg_codes = FakeRegCodeRepository(self.store)
+        for attribute, repository in module_fakes().items():
+            setattr(self, attribute, repository(self.store))
         return self
 
     def __exit__(

@@ -8,7 +8,6 @@ from typing import Any, Self
 
 from core.audit.model import LoginLog, OperationLog
 from core.jobs.model import Job, JobLog, JobStatus, RunStatus
-from core.regcode.model import RegCode, RegCodeState
 from core.shared.errors import Conflict
 from core.shared.mail import MailMessage
 from core.shared.pagination import Page, PageRequest
@@ -83,16 +82,6 @@ class FakeHousekeeping:
 
     def purge_operation_logs(self, before: datetime, limit: int) -> int:
         return self._purge(OperationLog, before, limit)
-
-    def expire_reg_codes(self, now: datetime, limit: int) -> int:
-        due = [
-            c
-            for c in self.s.live(RegCode)
-            if c.state_at(now) == RegCodeState.EXPIRED and c.state != RegCodeState.EXPIRED
-        ][:limit]
-        for c in due:
-            c.state = RegCodeState.EXPIRED
-        return len(due)
 
 
 class FakeJobsUnitOfWork(FakeUnitOfWork):

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from fastapi import Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from core.config.module import MODULE
 from core.config.ports import ConfigFilter
 from core.rbac.model import Principal
 from entrypoints.http.deps import container_of, require
@@ -26,7 +27,7 @@ class ConfigQuery(ListQuery):
     order: Order = "asc"
 
 
-LIST_TABLES = ("t_config_settings",)
+LIST_TABLES = MODULE.list_tables("config_settings")
 
 
 @router.get("", response_model=PageOut[ConfigOut], summary="list config parameters")

@@ -9,6 +9,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from starlette.concurrency import run_in_threadpool
 
 from core.rbac.model import Menu, MenuType, Principal, Role, User
+from core.rbac.module import MODULE
 from core.rbac.ports import LabelFilter, RoleFilter, UserFilter
 from core.rbac.service import MenuNode, Profile
 from entrypoints.http.deps import Caller, container_of, require
@@ -126,8 +127,8 @@ class UserQuery(ListQuery):
     sort: Literal["id", "created_time", "username"] = "id"
 
 
-# The tables a user-list answer reads: users, their role links, the roles' codes and names.
-USER_LIST_TABLES = ("t_users", "t_user_role", "t_roles")
+# The tables a user-list answer reads, as the module's spec declares them.
+USER_LIST_TABLES = MODULE.list_tables("users")
 
 
 @admin.get("/user", response_model=PageOut[UserOut], summary="list users")

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from core.rbac.model import Principal
 from core.regcode.model import RegCodeState
+from core.regcode.module import MODULE
 from core.regcode.ports import RegCodeFilter
 from core.regcode.service import RegCodeView
 from core.shared.pagination import TimeRange
@@ -51,8 +52,8 @@ def _out(view: RegCodeView) -> RegCodeOut:
     )
 
 
-# The tables a list answer reads: the codes, and their creators' usernames.
-LIST_TABLES = ("t_reg_code", "t_users")
+# The tables a list answer reads, as the module's spec declares them.
+LIST_TABLES = MODULE.list_tables("reg_codes")
 
 
 @router.get("", response_model=PageOut[RegCodeOut], summary="list reg codes")
