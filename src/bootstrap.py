@@ -706,7 +706,10 @@ class Container(containers.DeclarativeContainer):
         providers.Singleton(OpenpyxlSpreadsheetReader, spreadsheet_limits),
         dictionaries,
     )
-    database_snapshot = providers.Singleton(SqlAlchemyDatabaseSnapshot, engine)
+    # It reads the one metadata, which holds the tables once the modules' files are loaded.
+    database_snapshot = providers.Singleton(
+        lambda engine, _loaded: SqlAlchemyDatabaseSnapshot(engine), engine, sql_modules
+    )
     # A restore drops every cache and revokes every token: the rows behind them are replaced.
     backup = providers.Singleton(
         BackupService,

@@ -20,7 +20,6 @@ from tests.integration.conftest import App, counting, unique
 
 USERS = "/api/v1/permission/user"
 ROLES = "/api/v1/permission/role"
-CODES = "/api/v1/business/reg-code"
 CONFIGS = "/api/v1/system/config-setting"
 
 
@@ -93,23 +92,9 @@ def test_user_writes_on_one_instance_show_at_once_on_the_other(pair: tuple[App, 
     assert listed() == []
 
 
-def test_reg_code_and_config_writes_show_at_once_on_the_other(pair: tuple[App, App]) -> None:
+def test_config_writes_show_at_once_on_the_other(pair: tuple[App, App]) -> None:
     a, b = pair
     ha, hb = a.login("admin", "admin123"), b.login("admin", "admin123")
-    remark = unique("pc")
-    batch = _ok(a.client.post(CODES, headers=ha, json={"count": 2, "reg_times": 5}))["items"]
-    first = batch[0]["code"]
-    by_code = {"code": first, "size": 10}
-    assert [c["remark"] for c in _ok(b.client.get(CODES, headers=hb, params=by_code))["items"]] == [
-        ""
-    ]
-    _ok(a.client.put(f"{CODES}/{batch[0]['id']}", headers=ha, json={"remark": remark}))
-    assert [c["remark"] for c in _ok(b.client.get(CODES, headers=hb, params=by_code))["items"]] == [
-        remark
-    ]
-    _ok(a.client.delete(f"{CODES}/{batch[0]['id']}", headers=ha))
-    assert _ok(b.client.get(CODES, headers=hb, params=by_code))["items"] == []
-
     key = unique("pc.key.")
     by_key = {"key": key, "size": 10}
     assert _ok(b.client.get(CONFIGS, headers=hb, params=by_key))["total"] == 0
