@@ -232,7 +232,7 @@ def test_oversize_uploads_are_413_and_other_files_400(strict: App) -> None:
     big = b"PK" + os.urandom((1 << 20) + (128 << 10))
     r = _upload(strict, headers, "config_settings", big)
     assert r.status_code == 413 and r.json()["code"] == "payload_too_large"
-    r = _upload(strict, headers, "config_settings", b"name,reg_times\nA,1\n")
+    r = _upload(strict, headers, "config_settings", b"name,key,value\nA,b,1\n")
     assert r.status_code == 400 and r.json()["code"] == "not_a_spreadsheet"
     r = strict.client.post(f"{REPORT}/config_settings/import", headers=headers, json={})
     assert r.status_code == 400 and r.json()["code"] == "upload_missing"

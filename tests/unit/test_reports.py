@@ -82,7 +82,7 @@ def test_text_that_a_spreadsheet_would_run_gets_a_leading_quote(text: str) -> No
     assert unneutralise(neutralise(text)) == text
 
 
-@pytest.mark.parametrize("text", ["plain", "1=1", "a-b", "'quoted", "", "注册码"])
+@pytest.mark.parametrize("text", ["plain", "1=1", "a-b", "'quoted", "", "编码"])
 def test_other_text_is_left_alone(text: str) -> None:
     assert neutralise(text) == text
     assert unneutralise(text) == text
@@ -167,25 +167,23 @@ def test_dictionary_cells_read_either_label_or_the_value() -> None:
 
 
 def test_headers_are_found_in_either_language_in_any_order() -> None:
-    code = Column("code", "注册码", "Code", required=True)
-    days = Column("reg_times", "有效天数", "Days valid", ColumnType.INT, required=True)
+    code = Column("code", "编码", "Code", required=True)
+    days = Column("days", "有效天数", "Days valid", ColumnType.INT, required=True)
     remark = Column("remark", "备注", "Remark")
-    found, errors = header_index([code, days, remark], ["Remark", "notes", "注册码"])
-    assert errors == [RowError(1, "reg_times", "this column is missing")]
-    found, errors = header_index(
-        [code, days, remark], ["Remark", "notes", "注册码", " days VALID "]
-    )
-    assert errors == [] and found == {"remark": 0, "code": 2, "reg_times": 3}
-    _, errors = header_index([code], ["Code", "注册码*"])
+    found, errors = header_index([code, days, remark], ["Remark", "notes", "编码"])
+    assert errors == [RowError(1, "days", "this column is missing")]
+    found, errors = header_index([code, days, remark], ["Remark", "notes", "编码", " days VALID "])
+    assert errors == [] and found == {"remark": 0, "code": 2, "days": 3}
+    _, errors = header_index([code], ["Code", "编码*"])
     assert errors == [RowError(1, "code", "this column appears more than once")]
 
 
 def test_reading_a_sheet_collects_every_cell_error_with_its_row() -> None:
-    code = Column("code", "注册码", "Code", required=True)
-    days = Column("reg_times", "有效天数", "Days valid", ColumnType.INT, required=True)
+    code = Column("code", "编码", "Code", required=True)
+    days = Column("days", "有效天数", "Days valid", ColumnType.INT, required=True)
     reports, _ = service(
         [
-            ("注册码", "有效天数"),
+            ("编码", "有效天数"),
             ("AAAA-1", 30),
             (None, None),  # blank rows are skipped but keep their numbers
             ("AAAA-2", "lots"),
@@ -195,18 +193,18 @@ def test_reading_a_sheet_collects_every_cell_error_with_its_row() -> None:
     )
     rows, errors = reports.read(None, [code, days])  # type: ignore[arg-type]
     assert rows == [
-        ImportRow(2, {"code": "AAAA-1", "reg_times": 30}),
-        ImportRow(6, {"code": "AAAA-3", "reg_times": 7}),
+        ImportRow(2, {"code": "AAAA-1", "days": 30}),
+        ImportRow(6, {"code": "AAAA-3", "days": 7}),
     ]
     assert errors == [
-        RowError(4, "reg_times", "a whole number is expected"),
+        RowError(4, "days", "a whole number is expected"),
         RowError(5, "code", "this cell is required"),
     ]
 
 
 def test_an_empty_sheet_is_an_error_not_a_silent_success() -> None:
-    reports, _ = service([("注册码",)])
-    rows, errors = reports.read(None, [Column("code", "注册码", "Code")])  # type: ignore[arg-type]
+    reports, _ = service([("编码",)])
+    rows, errors = reports.read(None, [Column("code", "编码", "Code")])  # type: ignore[arg-type]
     assert rows == [] and errors[0].message == "the sheet has no data rows"
 
 

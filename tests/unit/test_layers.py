@@ -1,0 +1,57 @@
+"""The composition root: a module that never imports an entrypoint, driven by the module list."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import bootstrap
+from bootstrap import MODULES, module_specs
+from entrypoints.http.app import module_routers
+
+SRC = Path(bootstrap.__file__).resolve().parent
+
+
+def test_bootstrap_is_a_module_that_imports_no_entrypoint() -> None:
+    path = Path(bootstrap.__file__)
+    assert path.name == "bootstrap.py" and path.parent == SRC
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module)
+    assert imported and not {m for m in imported if m.split(".")[0] == "entrypoints"}
+
+
+def test_building_the_container_loads_no_entrypoint_either() -> None:
+    # Imports made at run time (the module list's specs and adapter files) count too.
+    code = (
+        "import sys, bootstrap\n"
+        "c = bootstrap.build_container(bootstrap.Settings(_env_file=None, database_url='sqlite://'))\n"
+        "c.uow(); c.seed(); c.jobs()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'entrypoints'))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=SRC.parent
+    )
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_every_module_of_the_list_has_a_spec_and_its_routers_are_mounted() -> None:
+    specs = module_specs()
+    assert [s.name for s in specs] == list(MODULES)
+    with_routes = [n for n in MODULES if (SRC / "entrypoints/http/routers" / f"{n}.py").is_file()]
+    mounted = module_routers(MODULES)
+    assert with_routes and len(mounted) >= len(with_routes)
+    assert all(module_routers([name]) for name in with_routes)
+    # A file of routers that no module of the list names would never be mounted.
+    files = {p.stem for p in (SRC / "entrypoints/http/routers").glob("*.py")} - {"__init__"}
+    assert files <= set(MODULES), files - set(MODULES)
+
+
+def test_a_module_declares_each_service_name_once(tmp_path: Path) -> None:
+    names = [p.name for spec in module_specs() for p in (*spec.services, *spec.scripts)]
+    assert len(names) == len(set(names))
