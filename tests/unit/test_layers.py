@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
 import bootstrap
@@ -26,20 +24,6 @@ def test_bootstrap_is_a_module_that_imports_no_entrypoint() -> None:
     assert imported and not {m for m in imported if m.split(".")[0] == "entrypoints"}
 
 
-def test_building_the_container_loads_no_entrypoint_either() -> None:
-    # Imports made at run time (the module list's specs and adapter files) count too.
-    code = (
-        "import sys, bootstrap\n"
-        "c = bootstrap.build_container(bootstrap.Settings(_env_file=None, database_url='sqlite://'))\n"
-        "c.uow(); c.seed(); c.jobs()\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'entrypoints'))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=SRC.parent
-    )
-    assert out.stdout.strip() == "[]", out.stdout
-
-
 def test_every_module_of_the_list_has_a_spec_and_its_routers_are_mounted() -> None:
     specs = module_specs()
     assert [s.name for s in specs] == list(MODULES)
@@ -52,6 +36,6 @@ def test_every_module_of_the_list_has_a_spec_and_its_routers_are_mounted() -> No
     assert files <= set(MODULES), files - set(MODULES)
 
 
-def test_a_module_declares_each_service_name_once(tmp_path: Path) -> None:
+def test_a_module_declares_each_service_name_once() -> None:
     names = [p.name for spec in module_specs() for p in (*spec.services, *spec.scripts)]
     assert len(names) == len(set(names))
