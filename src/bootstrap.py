@@ -745,11 +745,12 @@ def build_container(
 
 
 def _provider(container: Container, declared: Provide) -> providers.Provider[object]:
-    """`declared.factory(*needs)` as a singleton; `uow` is the callable opening a unit of work."""
-    needs = [
-        container.uow.provider if need == "uow" else container.providers[need]
-        for need in declared.needs
-    ]
+    """`declared.factory(*needs)` as a singleton; `uow` is the callable that opens a unit of work."""
+    known = container.providers
+    missing = [need for need in declared.needs if need != "uow" and need not in known]
+    if missing:
+        raise ValueError(f"{declared.name} needs {missing}, which the container does not provide")
+    needs = [container.uow.provider if need == "uow" else known[need] for need in declared.needs]
     return providers.Singleton(declared.factory, *needs)
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 import bootstrap
-from bootstrap import MODULES, module_specs
+from bootstrap import MODULES, Settings, module_specs
+from core.shared.module import ModuleSpec, Provide
 from entrypoints.http.app import module_routers
 
 SRC = Path(bootstrap.__file__).resolve().parent
@@ -39,3 +42,12 @@ def test_every_module_of_the_list_has_a_spec_and_its_routers_are_mounted() -> No
 def test_a_module_declares_each_service_name_once() -> None:
     names = [p.name for spec in module_specs() for p in (*spec.services, *spec.scripts)]
     assert len(names) == len(set(names))
+
+
+def test_a_service_needing_what_the_container_lacks_stops_the_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    spec = ModuleSpec(name="audit", services=(Provide("things", object, ("no_such_port",)),))
+    monkeypatch.setattr(bootstrap, "module_specs", lambda names: (spec,))
+    with pytest.raises(ValueError, match="no_such_port"):
+        bootstrap.build_container(Settings(_env_file=None, database_url="sqlite://"))
