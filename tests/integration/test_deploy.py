@@ -172,7 +172,8 @@ def test_sigterm_lets_an_in_flight_request_finish(tmp_path: Path) -> None:
         "APP_DATABASE_URL": db,
         "APP_SECRET_KEY": SECRET,
         "APP_FRONTEND_DIST": "/nonexistent",
-        "APP_LOG_LEVEL": "WARNING",
+        # Uvicorn's records go through loguru at this level, its lifecycle lines among them.
+        "APP_LOG_LEVEL": "INFO",
     }
     settings = settings_for(db, None)
     migrate(settings)
