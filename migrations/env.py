@@ -7,9 +7,13 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import Connection
 
+from adapters.sqlalchemy.modules import load
 from adapters.sqlalchemy.tables import metadata
 from adapters.sqlalchemy.uow import make_engine
 from adapters.sqlalchemy.urls import driver_url
+from bootstrap import MODULES
+
+load(MODULES)  # each module's tables join the metadata from its own adapter file
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

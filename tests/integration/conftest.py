@@ -13,9 +13,10 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from bootstrap import Container, Settings, build_container, migrate
+from bootstrap import Container, Settings, build_container
 from entrypoints.http.app import create_app
 from tests.integration.services import database_server, missing, redis_server, server_part
+from tests.schema import migrate
 
 SECRET = "integration-test-secret-" + "0" * 16
 

@@ -14,9 +14,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
-from adapters.sqlalchemy.tables import metadata
-from bootstrap import Settings, downgrade, migrate
+from adapters.sqlalchemy.modules import load
+from bootstrap import MODULES, Settings
 from tests.integration.conftest import _drop
+from tests.schema import downgrade, migrate
+
+# Every module of the list brings its tables to the one metadata.
+metadata = load(MODULES).metadata
 
 
 def _settings(url: str) -> Settings:

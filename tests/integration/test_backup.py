@@ -20,15 +20,21 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select
 from sqlalchemy.types import JSON, Boolean, DateTime, Enum, Integer
 
-from adapters.sqlalchemy import tables
-from bootstrap import Container, Settings, build_container, migrate
+from adapters.sqlalchemy.config import config_settings
+from adapters.sqlalchemy.modules import load
+from adapters.sqlalchemy.rbac import users as rbac_users
+from bootstrap import MODULES, Container, Settings, build_container
 from core.backup.model import Manifest
 from entrypoints.http.app import create_app
 from tests.integration.conftest import App
+from tests.schema import migrate
 
 ROOT = Path(__file__).resolve().parents[2]
 BACKUP = "/api/v1/system/backup"
 TRICKY = ["", "\\N", "\\", 'a "quoted", comma', "two\r\nlines", "=1+2", "中文参数"]
+
+# Every table of every module of the list, in foreign-key order.
+METADATA = load(MODULES).metadata
 
 
 def _no_scheduler() -> dict[str, Any]:
@@ -63,13 +69,12 @@ def populate(client: TestClient, engine: Engine) -> list[str]:
     ok(client.post("/api/v1/system/dict-type", headers=h, json={"code": "fruit", "name": "水果"}))
     item = {"type_code": "fruit", "label": "苹果", "value": "a"}
     ok(client.post("/api/v1/system/dict-item", headers=h, json=item))
-    batch = {"count": 5, "reg_times": 30, "remark": "备份"}
-    codes = ok(client.post("/api/v1/business/reg-code", headers=h, json=batch))["items"]
-    ok(client.put(f"/api/v1/business/reg-code/{codes[0]['id']}/activate", headers=h))
-    ok(client.delete(f"/api/v1/business/reg-code/{codes[1]['id']}", headers=h))  # soft-deleted
+    gone = {"name": "gone", "key": "backup.gone", "value": "x"}
+    gone_id = ok(client.post("/api/v1/system/config-setting", headers=h, json=gone))["id"]
+    ok(client.delete(f"/api/v1/system/config-setting/{gone_id}", headers=h))  # soft-deleted
     filled = []
     with engine.begin() as conn:
-        for table in tables.metadata.sorted_tables:
+        for table in METADATA.sorted_tables:
             if not conn.scalar(select(func.count()).select_from(table)):
                 conn.execute(table.insert().values(**_any_row(conn, table)))
                 filled.append(table.name)
@@ -87,7 +92,6 @@ WRITTEN_BY_THE_API = {
     "t_config_settings",
     "t_dict_type",
     "t_dict_item",
-    "t_reg_code",
 }
 
 
@@ -120,7 +124,7 @@ def _any_row(conn: Any, table: Any) -> dict[str, Any]:
 
 def wipe(engine: Engine) -> None:
     with engine.begin() as conn:
-        for table in reversed(tables.metadata.sorted_tables):
+        for table in reversed(METADATA.sorted_tables):
             conn.execute(table.delete())
 
 
@@ -128,7 +132,7 @@ def counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {
             t.name: int(conn.scalar(select(func.count()).select_from(t)) or 0)
-            for t in tables.metadata.sorted_tables
+            for t in METADATA.sorted_tables
         }
 
 
@@ -148,7 +152,7 @@ def round_trip(container: Container) -> None:
     before = counts(engine)
     assert all(before.values()), f"every table must hold rows: {before}"
     first, manifest = take(container)
-    assert [t.name for t in manifest.tables] == [t.name for t in tables.metadata.sorted_tables]
+    assert [t.name for t in manifest.tables] == [t.name for t in METADATA.sorted_tables]
     wipe(engine)
     assert not any(counts(engine).values())
     container.backup().restore(io.BytesIO(first))
@@ -176,12 +180,10 @@ def app(
 def test_round_trip_on_the_server_is_lossless(app: App) -> None:
     round_trip(app.container)
     with app.container.engine().connect() as conn:
-        c = tables.reg_codes.c
+        c = config_settings.c
         assert conn.scalar(select(func.count()).where(c.is_deleted != 0)) == 1
-        values = dict(
-            conn.execute(select(tables.config_settings.c.key, tables.config_settings.c.value)).all()
-        )
-        users = tables.users.c
+        values = dict(conn.execute(select(config_settings.c.key, config_settings.c.value)).all())
+        users = rbac_users.c
         nickname = conn.scalar(select(users.nickname).where(users.username == "alice"))
         email = conn.scalar(select(users.email).where(users.username == "alice"))
     assert [values[f"tricky.{n}"] for n in range(len(TRICKY))] == TRICKY
@@ -206,7 +208,7 @@ def test_a_restore_into_a_new_database_takes_new_rows_after_it(
         engine = container.engine()
         assert counts(engine) == {t.name: t.rows for t in manifest.tables}
         with engine.begin() as conn:
-            for n, table in enumerate(tables.metadata.sorted_tables, start=1):
+            for n, table in enumerate(METADATA.sorted_tables, start=1):
                 largest = conn.scalar(select(func.max(table.c.id)))
                 # Its own is_deleted, so a natural key copied from a restored row is no clash.
                 row = {**_any_row(conn, table), "is_deleted": 10**12 + n}
@@ -262,7 +264,7 @@ def test_restore_over_http_refuses_bad_archives_and_changes_nothing(app: App) ->
 
     # Checksums right, but the last table's last value breaks: the deletes and inserts
     # already made in the transaction are rolled back with it.
-    last = tables.metadata.sorted_tables[-1].name + ".csv"
+    last = METADATA.sorted_tables[-1].name + ".csv"
     broken = _tamper(
         raw,
         last,
@@ -405,7 +407,7 @@ def test_restore_over_http_refuses_zip_bombs_and_unreadable_csv_before_writing(a
     h = app.login("admin", "admin123")
     raw = app.client.post(BACKUP, headers=h).content
     _, before = take(app.container)
-    last = tables.metadata.sorted_tables[-1].name + ".csv"
+    last = METADATA.sorted_tables[-1].name + ".csv"
 
     # A table file of 256 MiB that deflates to a few hundred KiB, with a matching checksum:
     # refused on the sizes the zip declares, without inflating it (it used to be read whole

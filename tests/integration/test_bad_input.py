@@ -13,6 +13,7 @@ import pytest
 from tests.integration.conftest import SECRET, App, settings_for, unique
 
 V1 = "/api/v1"
+# The platform's lists; each module's slice runs these checks on its own (tests/integration/<m>/).
 LISTS = [
     "/permission/user",
     "/permission/role",
@@ -22,14 +23,11 @@ LISTS = [
     "/system/config-setting",
     "/system/dict-type",
     "/system/dict-item",
-    "/business/reg-code",
     "/system/job",
     "/system/job-log",
 ]
 # Every time filter of every list: the created range of all, and the lists' own ranges.
 DATE_FILTERS = [(path, name) for path in LISTS for name in ("created_start", "created_end")] + [
-    ("/business/reg-code", "deadline_start"),
-    ("/business/reg-code", "deadline_end"),
     ("/system/job-log", "time_start"),
     ("/system/job-log", "time_end"),
 ]
@@ -136,14 +134,6 @@ def test_a_dict_item_sort_beyond_its_column_is_a_422(api: App, admin: dict[str, 
     _validation_error(r)
 
 
-@pytest.mark.parametrize(
-    "body",
-    [{"count": TOO_BIG, "reg_times": 1}, {"reg_times": TOO_BIG}, {"reg_times": 0}],
-)
-def test_reg_code_numbers_are_bounded(api: App, admin: dict[str, str], body: Any) -> None:
-    _validation_error(api.client.post(f"{V1}/business/reg-code", headers=admin, json=body))
-
-
 @pytest.mark.parametrize("field", ["role_ids"])
 def test_an_id_beyond_bigint_is_a_422(api: App, admin: dict[str, str], field: str) -> None:
     r = api.client.put(f"{V1}/permission/user/1/roles", headers=admin, json={field: [2**63]})
@@ -172,8 +162,6 @@ NULLS: list[tuple[str, Callable[[], dict[str, Any]], str]] = [
     ("/system/config-setting", lambda: {"name": "n", "key": unique("k.")}, "key"),
     ("/system/config-setting", lambda: {"name": "n", "key": unique("k.")}, "value"),
     ("/system/dict-type", lambda: {"code": unique("t_"), "name": "t"}, "code"),
-    ("/business/reg-code", lambda: {"reg_times": 30}, "reg_times"),
-    ("/business/reg-code", lambda: {"reg_times": 30}, "remark"),
     (
         "/system/job",
         lambda: {"name": unique("j"), "script": "demo", "cron": "0 3 * * *"},

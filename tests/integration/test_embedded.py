@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from bootstrap import Settings, build_container, migrate
+from bootstrap import Settings, build_container
 from entrypoints.http.app import create_app
+from tests.schema import migrate
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -11,10 +11,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, inspect, text
 
-from bootstrap import Settings, downgrade, migrate
+from bootstrap import Settings
 from core.jobs.seed import SEED_JOBS
 from tests.integration.conftest import App, unique
 from tests.integration.test_jobs import Inbox, _free_port, wait_for
+from tests.schema import downgrade, migrate
 
 API = "/api/v1"
 

@@ -23,8 +23,9 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import text
 
 from adapters.apscheduler.scheduler import ApschedulerJobScheduler
-from bootstrap import build_container, migrate
+from bootstrap import build_container
 from tests.integration.conftest import App, settings_for
+from tests.schema import migrate
 
 API = "/api/v1"
 FAST = {
@@ -288,7 +289,7 @@ def test_validation_answers_422_naming_the_problem(cluster: Cluster) -> None:
     assert bad.status_code == 422 and bad.json()["code"] == "cron_invalid"
     seeded = app.client.get(f"{API}/system/job", headers=admin, params={"size": 100}).json()
     # Seeded names are in APP_SEED_LANGUAGE; the scripts name the seeded jobs in any language.
-    assert {j["script"] for j in seeded["items"]} >= {"clean_job_logs", "expire_reg_codes"}
+    assert {j["script"] for j in seeded["items"]} >= {"clean_job_logs", "demo"}
     assert {j["status"] for j in seeded["items"]} == {"paused"}
 
 
@@ -306,46 +307,31 @@ def test_housekeeping_scripts_on_the_real_tables(cluster: Cluster) -> None:
             ),
             {"old": now - timedelta(days=400)},
         )
-        conn.execute(
-            text(
-                "INSERT INTO t_reg_code (code, reg_times, first_active_time, deadline, state, is_deleted) "
-                "VALUES ('JOBS-EXPIRED', 1, :ago3, :ago2, 1, 0), "
-                "('JOBS-ACTIVE', 30, :ago3, :in27, 1, 0), "
-                "('JOBS-UNUSED', 30, NULL, NULL, 0, 0)"
-            ),
-            {
-                "ago3": now - timedelta(days=3),
-                "ago2": now - timedelta(days=2),
-                "in27": now + timedelta(days=27),
-            },
-        )
     jobs = {
         j["script"]: j["id"]
         for j in app.client.get(f"{API}/system/job", headers=admin, params={"size": 100}).json()[
             "items"
         ]
     }
-    for name in ("clean_login_logs", "expire_reg_codes"):
-        log_id = app.client.post(f"{API}/system/job/{jobs[name]}/run", headers=admin).json()[
-            "log_id"
-        ]
-        log = wait_for(
-            lambda log_id=log_id: (  # type: ignore[misc]  # a default binds the loop's id
-                x
-                if (x := app.client.get(f"{API}/system/job-log/{log_id}", headers=admin).json())[
-                    "status"
-                ]
-                != "running"
-                else None
-            )
-        )
-        assert log["status"] == "success", log
+    log = run_and_wait(app, admin, jobs["clean_login_logs"])
+    assert log["status"] == "success", log
     with engine.connect() as conn:
         assert conn.scalar(text("SELECT COUNT(*) FROM t_login_log WHERE username='ancient'")) == 0
-        states: dict[str, int] = dict(
-            conn.execute(text("SELECT code, state FROM t_reg_code WHERE code LIKE 'JOBS-%'")).all()
+
+
+def run_and_wait(app: App, admin: dict[str, str], job_id: int) -> Any:
+    """Runs a job now and waits for its log to leave `running`: the finished log."""
+    log_id = app.client.post(f"{API}/system/job/{job_id}/run", headers=admin).json()["log_id"]
+    return wait_for(
+        lambda: (
+            x
+            if (x := app.client.get(f"{API}/system/job-log/{log_id}", headers=admin).json())[
+                "status"
+            ]
+            != "running"
+            else None
         )
-    assert states == {"JOBS-EXPIRED": 2, "JOBS-ACTIVE": 1, "JOBS-UNUSED": 0}
+    )
 
 
 def test_restart_reconciles_the_table_and_the_schedule(cluster: Cluster) -> None:

@@ -14,8 +14,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from adapters.sqlalchemy import uow
-from bootstrap import build_container, migrate
+from bootstrap import build_container
 from tests.integration.conftest import App, counting, settings_for, unique
+from tests.schema import migrate
 
 
 def _counts(statements: list[str]) -> int:

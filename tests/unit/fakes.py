@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
+from bootstrap import MODULES
 from core.audit.model import LoginLog, OperationLog
 from core.audit.ports import AuditUnitOfWork, LoginLogRepository, OperationLogRepository
 from core.config.model import ConfigSetting
@@ -25,8 +28,6 @@ from core.rbac.ports import (
     TokenCodec,
     UserRepository,
 )
-from core.regcode.model import RegCode
-from core.regcode.ports import RegCodeRepository, RegCodeUnitOfWork
 from core.shared.clock import Clock
 from core.shared.errors import Unauthorized
 from core.shared.model import Entity
@@ -286,51 +287,20 @@ class FakeDictItemRepository(_Repo[DictItem], DictItemRepository):
         return _page(self.s.live(DictItem), page)
 
 
-class FakeRegCodeRepository(_Repo[RegCode], RegCodeRepository):
-    kind = RegCode
-
-    def add_many(self, codes: Iterable[RegCode]) -> None:
-        for code in codes:
-            self.s.add(code)
-
-    def existing_codes(self, codes: Iterable[str]) -> frozenset[str]:
-        live = {c.code for c in self.s.live(RegCode)}
-        return frozenset(c for c in codes if c in live)
-
-    def next_deadline_after(self, now: datetime) -> datetime | None:
-        later = [c.deadline for c in self.s.live(RegCode) if c.deadline and c.deadline > now]
-        return min(later, default=None)
-
-    def search(self, flt: Any, page: PageRequest, now: datetime) -> Page[Any]:
-        from core.regcode.ports import RegCodeRow
-
-        rows = [
-            c for c in self.s.live(RegCode) if flt.state is None or c.state_at(now) == flt.state
-        ]
-        result = _page(rows, page)
-        return Page(
-            [RegCodeRow(c, None) for c in result.items], result.total, result.page, result.size
-        )
-
-    def after(self, flt: Any, after_id: int, limit: int, now: datetime) -> list[Any]:
-        rows = sorted(
-            (
-                c
-                for c in self.s.live(RegCode)
-                if (c.id or 0) > after_id and (flt.state is None or c.state_at(now) == flt.state)
-            ),
-            key=lambda c: c.id or 0,
-        )
-        fields = ("id", "code", "reg_times", "first_active_time", "deadline", "remark")
-        return [
-            {**{f: getattr(c, f) for f in fields}, "creator": None, "created_time": c.created_time}
-            for c in rows[:limit]
-        ]
+def module_fakes() -> dict[str, Callable[[Store], object]]:
+    """The fake repositories of the slices: `tests/unit/<module>/fakes.py` `REPOSITORIES`,
+    for each module of the list that has such a file (the same convention as the adapters)."""
+    found: dict[str, Callable[[Store], object]] = {}
+    for name in MODULES:
+        qualified = f"tests.unit.{name}.fakes"
+        if importlib.util.find_spec(f"tests.unit.{name}") is None:
+            continue
+        if importlib.util.find_spec(qualified) is not None:
+            found.update(importlib.import_module(qualified).REPOSITORIES)
+    return found
 
 
-class FakeUnitOfWork(
-    RbacUnitOfWork, AuditUnitOfWork, ConfigUnitOfWork, DictUnitOfWork, RegCodeUnitOfWork
-):
+class FakeUnitOfWork(RbacUnitOfWork, AuditUnitOfWork, ConfigUnitOfWork, DictUnitOfWork):
     """Shares one Store; changes are visible at once, and `commits` counts explicit commits."""
 
     users: FakeUserRepository
@@ -342,7 +312,10 @@ class FakeUnitOfWork(
     configs: FakeConfigRepository
     dict_types: FakeDictTypeRepository
     dict_items: FakeDictItemRepository
-    reg_codes: FakeRegCodeRepository
+
+    if TYPE_CHECKING:
+        # The slices' fakes (tests/unit/<module>/fakes.py) are attached when it opens.
+        def __getattr__(self, name: str) -> Any: ...
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -357,7 +330,8 @@ class FakeUnitOfWork(
         self.configs = FakeConfigRepository(self.store)
         self.dict_types = FakeDictTypeRepository(self.store)
         self.dict_items = FakeDictItemRepository(self.store)
-        self.reg_codes = FakeRegCodeRepository(self.store)
+        for attribute, repository in module_fakes().items():
+            setattr(self, attribute, repository(self.store))
         return self
 
     def __exit__(

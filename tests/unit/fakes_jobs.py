@@ -17,7 +17,6 @@ from core.jobs.ports import (
     JobScheduler,
     JobsUnitOfWork,
 )
-from core.regcode.model import RegCode, RegCodeState
 from core.shared.errors import Conflict
 from core.shared.mail import Mailer, MailMessage
 from core.shared.model import Entity
@@ -94,16 +93,6 @@ class FakeHousekeeping(Housekeeping):
 
     def purge_operation_logs(self, before: datetime, limit: int) -> int:
         return self._purge(OperationLog, before, limit)
-
-    def expire_reg_codes(self, now: datetime, limit: int) -> int:
-        due = [
-            c
-            for c in self.s.live(RegCode)
-            if c.state_at(now) == RegCodeState.EXPIRED and c.state != RegCodeState.EXPIRED
-        ][:limit]
-        for c in due:
-            c.state = RegCodeState.EXPIRED
-        return len(due)
 
 
 class FakeJobsUnitOfWork(FakeUnitOfWork, JobsUnitOfWork, HousekeepingUnitOfWork):

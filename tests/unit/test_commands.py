@@ -4,7 +4,6 @@ and the entity refuses what its module forbids, whoever the caller."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
 
 import pytest
 
@@ -29,10 +28,9 @@ from core.rbac.commands import (
     UpdateUser,
 )
 from core.rbac.model import DISABLED, ENABLED, MenuType, Principal, Role, User
-from core.regcode.commands import UpdateRegCode
 from core.shared.commands import UNSET, given
 from core.shared.errors import Conflict, InvalidInput
-from tests.unit.fakes import FakeClock, id_of
+from tests.unit.fakes import id_of
 
 PASSWORD = "a fine passphrase"
 
@@ -55,14 +53,14 @@ def id_of_admin(c: Container) -> int:
 
 def _stored_user(c: Container, user_id: int) -> User:
     with c.uow() as uow:
-        user = uow.users.get(user_id)
+        user: User | None = uow.users.get(user_id)
     assert user is not None
     return user
 
 
 def _role(c: Container, code: str) -> Role:
     with c.uow() as uow:
-        role = uow.roles.get_by_code(code)
+        role: Role | None = uow.roles.get_by_code(code)
     assert role is not None
     return role
 
@@ -254,26 +252,7 @@ def test_a_dictionary_type_carries_its_items_and_items_keep_known_classes(
     assert (d.get_item(iid).css_class, d.get_item(iid).label) == ("info", "S")
 
 
-# --- reg codes and jobs -------------------------------------------------------------------
-
-
-def test_an_activated_code_keeps_its_validity_but_not_its_remark(
-    seeded: Container, clock: FakeClock
-) -> None:
-    codes = seeded.reg_codes()
-    [row] = codes.generate(1, 1, 10, "first")
-    cid = id_of(row)
-    codes.update(1, cid, UpdateRegCode(reg_times=20))
-    assert codes.get(cid).reg_code.reg_times == 20
-    codes.activate(1, cid)
-    with pytest.raises(Conflict) as fixed:
-        codes.update(1, cid, UpdateRegCode(reg_times=30, remark="late"))
-    assert fixed.value.code == "reg_code_already_active"
-    assert codes.get(cid).reg_code.remark == "first"  # refused as a whole
-    codes.update(1, cid, UpdateRegCode(remark="noted", reg_times=20))  # the same days: no change
-    view = codes.get(cid)
-    assert view.reg_code.remark == "noted"
-    assert view.reg_code.deadline == clock.now() + timedelta(days=20)
+# --- jobs -----------------------------------------------------------------------
 
 
 def test_a_job_update_changes_what_it_names_and_nothing_else(seeded: Container) -> None:

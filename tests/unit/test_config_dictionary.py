@@ -61,7 +61,7 @@ def test_keys_are_unique_among_live_parameters(seeded: Container) -> None:
 
 def test_dictionary_items_in_sort_order_enabled_only(seeded: Container) -> None:
     d = seeded.dictionaries()
-    assert [i["value"] for i in d.items_of("sys_reg_code_state")] == ["0", "1", "2"]
+    assert [i["value"] for i in d.items_of("sys_menu_type")] == ["dir", "menu", "button"]
     tid = d.create_type(1, CreateDictType(code="color", name="Colours"))
     red = d.create_item(
         1, CreateDictItem(type_code="color", label="红", label_en="Red", value="red", sort=2)
@@ -104,7 +104,7 @@ def test_seed_adds_the_products_dictionaries_once(seeded: Container) -> None:
 
 def test_an_unknown_dictionary_code_makes_no_cache_entry(seeded: Container) -> None:
     d = seeded.dictionaries()
-    assert d.items_of("sys_reg_code_state") and d.peek_items("sys_reg_code_state") is not None
+    assert d.items_of("sys_menu_type") and d.peek_items("sys_menu_type") is not None
     for n in range(50):
         assert d.items_of(f"no_such_code_{n}") == []
         assert d.peek_items(f"no_such_code_{n}") is None

@@ -9,7 +9,7 @@ import pytest
 from bootstrap import Container
 from core.config.commands import UpdateConfig
 from core.rbac.commands import CreateRole, CreateUser, UpdateRole, UpdateUser
-from core.rbac.model import Privileges, canonical_username, check_username
+from core.rbac.model import Privileges, Role, User, canonical_username, check_username
 from core.shared.errors import Forbidden, InvalidInput, TooManyRequests, Unauthorized
 from tests.unit.fakes import FakeClock
 
@@ -18,14 +18,14 @@ FULL_WIDTH_OPT = "\uff4f\uff50\uff54"
 
 def _id(container: Container, username: str) -> int:
     with container.uow() as uow:
-        user = uow.users.get_by_username(username)
+        user: User | None = uow.users.get_by_username(username)
         assert user is not None and user.id is not None
         return user.id
 
 
 def _role_id(container: Container, code: str) -> int:
     with container.uow() as uow:
-        role = uow.roles.get_by_code(code)
+        role: Role | None = uow.roles.get_by_code(code)
         assert role is not None and role.id is not None
         return role.id
 

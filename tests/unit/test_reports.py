@@ -12,12 +12,9 @@ from typing import Any, BinaryIO
 import pytest
 from pydantic import ValidationError
 
-from bootstrap import Container
+from bootstrap import Container, module_specs
 from core.config.commands import CreateConfig
 from core.dictionary.commands import CreateDictItem, CreateDictType
-from core.dictionary.seed import DICTIONARIES
-from core.regcode.model import RegCode
-from core.regcode.ports import RegCodeFilter
 from core.reports.model import (
     CellError,
     Column,
@@ -32,17 +29,15 @@ from core.reports.model import (
     unneutralise,
 )
 from core.reports.ports import SheetColumn
-from core.reports.seed import REPORTS_SEED
 from core.reports.service import ReportService
+from core.shared.pagination import PageRequest
 from entrypoints.http.files import content_disposition
-from entrypoints.http.reports import Report, discover
+from entrypoints.http.reports import Report, discover, load
 from entrypoints.http.routers.config import ConfigQuery
 from entrypoints.http.routers.dictionary import DictItemQuery
 from entrypoints.http.routers.rbac import UserQuery
-from entrypoints.http.routers.regcode import RegCodeQuery
-from tests.unit.fakes import FakeClock, Store, id_of
 
-STATE = Column("state", "状态", "State", ColumnType.INT, dictionary="sys_reg_code_state")
+STATE = Column("state", "状态", "State", ColumnType.INT, dictionary="sys_thing_state")
 STATES = [
     {"value": "0", "label": "未激活", "label_en": "Inactive"},
     {"value": "1", "label": "已激活", "label_en": "Active"},
@@ -51,7 +46,7 @@ STATES = [
 
 class Dictionaries:
     def items_of(self, type_code: str) -> list[dict[str, Any]]:
-        return STATES if type_code == "sys_reg_code_state" else []
+        return STATES if type_code == "sys_thing_state" else []
 
 
 class SheetWriter:
@@ -89,7 +84,7 @@ def test_text_that_a_spreadsheet_would_run_gets_a_leading_quote(text: str) -> No
     assert unneutralise(neutralise(text)) == text
 
 
-@pytest.mark.parametrize("text", ["plain", "1=1", "a-b", "'quoted", "", "注册码"])
+@pytest.mark.parametrize("text", ["plain", "1=1", "a-b", "'quoted", "", "编码"])
 def test_other_text_is_left_alone(text: str) -> None:
     assert neutralise(text) == text
     assert unneutralise(text) == text
@@ -174,25 +169,23 @@ def test_dictionary_cells_read_either_label_or_the_value() -> None:
 
 
 def test_headers_are_found_in_either_language_in_any_order() -> None:
-    code = Column("code", "注册码", "Code", required=True)
-    days = Column("reg_times", "有效天数", "Days valid", ColumnType.INT, required=True)
+    code = Column("code", "编码", "Code", required=True)
+    days = Column("days", "有效天数", "Days valid", ColumnType.INT, required=True)
     remark = Column("remark", "备注", "Remark")
-    found, errors = header_index([code, days, remark], ["Remark", "notes", "注册码"])
-    assert errors == [RowError(1, "reg_times", "this column is missing")]
-    found, errors = header_index(
-        [code, days, remark], ["Remark", "notes", "注册码", " days VALID "]
-    )
-    assert errors == [] and found == {"remark": 0, "code": 2, "reg_times": 3}
-    _, errors = header_index([code], ["Code", "注册码*"])
+    found, errors = header_index([code, days, remark], ["Remark", "notes", "编码"])
+    assert errors == [RowError(1, "days", "this column is missing")]
+    found, errors = header_index([code, days, remark], ["Remark", "notes", "编码", " days VALID "])
+    assert errors == [] and found == {"remark": 0, "code": 2, "days": 3}
+    _, errors = header_index([code], ["Code", "编码*"])
     assert errors == [RowError(1, "code", "this column appears more than once")]
 
 
 def test_reading_a_sheet_collects_every_cell_error_with_its_row() -> None:
-    code = Column("code", "注册码", "Code", required=True)
-    days = Column("reg_times", "有效天数", "Days valid", ColumnType.INT, required=True)
+    code = Column("code", "编码", "Code", required=True)
+    days = Column("days", "有效天数", "Days valid", ColumnType.INT, required=True)
     reports, _ = service(
         [
-            ("注册码", "有效天数"),
+            ("编码", "有效天数"),
             ("AAAA-1", 30),
             (None, None),  # blank rows are skipped but keep their numbers
             ("AAAA-2", "lots"),
@@ -202,67 +195,22 @@ def test_reading_a_sheet_collects_every_cell_error_with_its_row() -> None:
     )
     rows, errors = reports.read(None, [code, days])  # type: ignore[arg-type]
     assert rows == [
-        ImportRow(2, {"code": "AAAA-1", "reg_times": 30}),
-        ImportRow(6, {"code": "AAAA-3", "reg_times": 7}),
+        ImportRow(2, {"code": "AAAA-1", "days": 30}),
+        ImportRow(6, {"code": "AAAA-3", "days": 7}),
     ]
     assert errors == [
-        RowError(4, "reg_times", "a whole number is expected"),
+        RowError(4, "days", "a whole number is expected"),
         RowError(5, "code", "this cell is required"),
     ]
 
 
 def test_an_empty_sheet_is_an_error_not_a_silent_success() -> None:
-    reports, _ = service([("注册码",)])
-    rows, errors = reports.read(None, [Column("code", "注册码", "Code")])  # type: ignore[arg-type]
+    reports, _ = service([("编码",)])
+    rows, errors = reports.read(None, [Column("code", "编码", "Code")])  # type: ignore[arg-type]
     assert rows == [] and errors[0].message == "the sheet has no data rows"
 
 
 # --- the all-or-nothing rule --------------------------------------------------------------
-
-
-def _codes(store: Store) -> set[str]:
-    return {c.code for c in store.live(RegCode)}
-
-
-def test_an_import_with_errors_writes_nothing_and_reports_each(
-    container: Container, store: Store
-) -> None:
-    container.reg_codes().import_codes(1, [ImportRow(2, {"code": "TAKEN-0001", "reg_times": 5})])
-    before, commits = _codes(store), store.commits
-    rows = [
-        ImportRow(2, {"code": "GOOD-0001", "reg_times": 30, "remark": ""}),
-        ImportRow(3, {"code": "no spaces allowed", "reg_times": 30}),
-        ImportRow(4, {"code": "GOOD-0001", "reg_times": 30}),
-        ImportRow(5, {"code": "TAKEN-0001", "reg_times": 30}),
-        ImportRow(6, {"code": "GOOD-0002", "reg_times": 0}),
-    ]
-    with pytest.raises(ImportRejected) as exc:
-        container.reg_codes().import_codes(1, rows, [RowError(7, "remark", "too long")])
-    assert [(e.row, e.column) for e in exc.value.errors] == [
-        (3, "code"),
-        (4, "code"),
-        (5, "code"),
-        (6, "reg_times"),
-        (7, "remark"),
-    ]
-    assert exc.value.code == "import_rejected"
-    assert _codes(store) == before and store.commits == commits
-
-
-def test_a_clean_import_creates_every_row_in_one_commit(
-    container: Container, store: Store, clock: FakeClock
-) -> None:
-    commits = store.commits
-    rows = [
-        ImportRow(n, {"code": f"CODE-{n:04d}", "reg_times": 30, "remark": "r"})
-        for n in range(2, 12)
-    ]
-    assert container.reg_codes().import_codes(7, rows) == 10
-    created = [c for c in store.live(RegCode) if c.code.startswith("CODE-")]
-    assert len(created) == 10 and store.commits == commits + 1
-    assert all(
-        c.creator_id == 7 and c.created_time == clock.now() and c.state == 0 for c in created
-    )
 
 
 def test_config_import_checks_keys_against_the_file_and_the_database(container: Container) -> None:
@@ -320,22 +268,28 @@ def test_dictionary_import_needs_known_types_and_new_values(container: Container
 # --- reports declared at the edge ---------------------------------------------------------
 
 
-def test_the_shipped_reports_are_discovered_and_reuse_the_list_routes_query_models() -> None:
-    reports = discover()
-    assert set(reports) == {"users", "reg_codes", "config_settings", "dict_items"}
+def test_the_reports_the_modules_declare_are_the_shipped_ones_and_reuse_list_queries() -> None:
+    declared = [r for spec in module_specs() for r in spec.reports]
+    reports = load(r.name for r in declared)
+    assert reports == discover()  # every report file belongs to a module of the list
+    for spec in declared:
+        report = reports[spec.name]
+        assert report.export_labels == (spec.export_label,)
+        assert report.import_labels == (None if spec.import_label is None else (spec.import_label,))
     assert reports["users"].query is UserQuery and not reports["users"].importable
-    assert reports["reg_codes"].query is RegCodeQuery
     assert reports["config_settings"].query is ConfigQuery
     assert reports["dict_items"].query is DictItemQuery
     with pytest.raises(ValidationError):
-        reports["reg_codes"].query.model_validate({"state": "9"})
-    with pytest.raises(ValidationError):
-        reports["reg_codes"].query.model_validate({"no_such_filter": "1"})
+        reports["users"].query.model_validate({"no_such_filter": "1"})
 
 
-def test_each_report_is_consistent_with_its_labels_dictionaries_and_schema() -> None:
-    seeded_labels = {label.label for label in REPORTS_SEED.labels}
-    dictionaries = {code for code, _, _ in DICTIONARIES}
+def test_each_report_is_consistent_with_its_labels_dictionaries_and_schema(
+    seeded: Container,
+) -> None:
+    # What the seed of every module of the list wrote: labels and dictionaries.
+    with seeded.uow() as uow:
+        seeded_labels = {label.label for label in uow.labels.search(None, _all()).items}
+        dictionaries = {t.code for t in uow.dict_types.search(None, _all()).items}
     for report in discover().values():
         assert set(report.export_labels) <= seeded_labels, report.name
         assert set(report.import_labels or ()) <= seeded_labels, report.name
@@ -345,21 +299,6 @@ def test_each_report_is_consistent_with_its_labels_dictionaries_and_schema() -> 
             fields = set(report.import_schema.model_fields)
             assert {c.key for c in report.import_columns} <= fields, report.name
             report.import_schema.model_validate(dict(report.example))
-
-
-def test_reg_code_export_reuses_the_list_filter(container: Container, clock: FakeClock) -> None:
-    codes = container.reg_codes()
-    made = codes.generate(1, 5, 10)
-    for code in made[:2]:
-        assert code.id is not None
-        codes.activate(1, code.id)
-    report = discover()["reg_codes"]
-    query = RegCodeQuery.model_validate({"state": "1"})
-    exported = list(report.rows(container, query))
-    listed = codes.search(query.filter(), query.page_request(query.sort)).items
-    assert sorted(r["id"] for r in exported) == sorted(id_of(v.reg_code) for v in listed)
-    assert len(exported) == 2 and all(r["state"] == 1 for r in exported)
-    assert len(list(codes.iterate(RegCodeFilter(), batch_size=2))) == 5  # batches join up
 
 
 def test_dropping_a_module_in_the_package_adds_a_report(
@@ -406,9 +345,13 @@ def test_a_report_without_labels_is_refused_at_start() -> None:
 
 
 def test_download_names_work_in_chinese() -> None:
-    header = content_disposition("reg_codes_20261128.xlsx", "注册码_20261128.xlsx")
+    header = content_disposition("users_20261128.xlsx", "用户_20261128.xlsx")
     assert header == (
-        'attachment; filename="reg_codes_20261128.xlsx"; '
-        "filename*=UTF-8''%E6%B3%A8%E5%86%8C%E7%A0%81_20261128.xlsx"
+        'attachment; filename="users_20261128.xlsx"; '
+        "filename*=UTF-8''%E7%94%A8%E6%88%B7_20261128.xlsx"
     )
     assert content_disposition('a"b\r\n.xlsx', "x").startswith('attachment; filename="a_b__.xlsx"')
+
+
+def _all() -> PageRequest:
+    return PageRequest(size=100)

@@ -1,15 +1,32 @@
-"""SQLAlchemy repositories of the jobs module, and the housekeeping its scripts run."""
+"""Tables and SQLAlchemy repositories of the jobs module, and the housekeeping its scripts run."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, delete, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ColumnElement,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    delete,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from adapters.sqlalchemy import tables as t
+from adapters.sqlalchemy.audit import login_logs, oper_logs
 from adapters.sqlalchemy.base import contains, in_range, live, locked, paginate
+from adapters.sqlalchemy.tables import audit_columns, metadata
+from adapters.sqlalchemy.types import JsonText, UtcDateTime
 from core.jobs.model import Job, JobLog, JobStatus, RunStatus
 from core.jobs.ports import (
     Housekeeping,
@@ -18,8 +35,49 @@ from core.jobs.ports import (
     JobLogRepository,
     JobRepository,
 )
-from core.regcode.model import RegCodeState
 from core.shared.pagination import Page, PageRequest
+
+# --- tables ---
+jobs = Table(
+    "t_jobs",
+    metadata,
+    *audit_columns(),
+    Column("name", String(64), nullable=False),
+    Column("script", String(64), nullable=False),
+    Column("args", JsonText(), nullable=False),
+    Column("kwargs", JsonText(), nullable=False),
+    Column("cron", String(120), nullable=False),
+    Column("misfire_policy", String(16), nullable=False, server_default="run_once"),
+    Column("concurrent", Boolean, nullable=False, server_default="0"),
+    Column("status", String(16), nullable=False, server_default="paused"),
+    Column("notify", String(16), nullable=False, server_default="none"),
+    # Users to notify (ids); the notice goes to each one's stored e-mail address.
+    Column("notify_user_ids", JsonText(), nullable=False),
+    Column("remark", String(500), nullable=False, server_default=""),
+    # The first fire not yet handed to a run; NULL while paused.
+    Column("next_fire_time", UtcDateTime(), nullable=True),
+    UniqueConstraint("name", "is_deleted"),
+)
+
+job_logs = Table(
+    "t_job_logs",
+    metadata,
+    *audit_columns(),
+    Column("job_id", BigInteger, ForeignKey("t_jobs.id"), nullable=False),
+    Column("job_name", String(64), nullable=False),
+    Column("script", String(64), nullable=False),
+    Column("trigger", String(16), nullable=False),
+    Column("scheduled_time", UtcDateTime(), nullable=True),
+    Column("start_time", UtcDateTime(), nullable=False, index=True),
+    Column("end_time", UtcDateTime(), nullable=True),
+    Column("duration_ms", Integer, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("output", Text, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("instance", String(128), nullable=False, server_default=""),
+    # The claim on a fire: one log per (job, scheduled fire time); manual runs have NULL.
+    UniqueConstraint("job_id", "scheduled_time", "is_deleted"),
+)
 
 
 class SqlAlchemyJobRepository(JobRepository):
@@ -31,16 +89,16 @@ class SqlAlchemyJobRepository(JobRepository):
         self._s.flush()
 
     def get(self, job_id: int) -> Job | None:
-        return self._s.scalar(select(Job).where(t.jobs.c.id == job_id, live(t.jobs)))
+        return self._s.scalar(select(Job).where(jobs.c.id == job_id, live(jobs)))
 
     def get_by_name(self, name: str) -> Job | None:
-        return self._s.scalar(select(Job).where(t.jobs.c.name == name, live(t.jobs)))
+        return self._s.scalar(select(Job).where(jobs.c.name == name, live(jobs)))
 
     def all_live(self) -> list[Job]:
-        return list(self._s.scalars(select(Job).where(live(t.jobs)).order_by(t.jobs.c.id)))
+        return list(self._s.scalars(select(Job).where(live(jobs)).order_by(jobs.c.id)))
 
     def search(self, flt: JobFilter, page: PageRequest) -> Page[Job]:
-        c = t.jobs.c
+        c = jobs.c
         where = [*contains(c.name, flt.name), *in_range(c.created_time, flt.created)]
         if flt.script:
             where.append(c.script == flt.script)
@@ -52,16 +110,16 @@ class SqlAlchemyJobRepository(JobRepository):
             "created_time": c.created_time,
             "next_fire_time": c.next_fire_time,
         }
-        return paginate(self._s, Job, t.jobs, where, page, sortable)
+        return paginate(self._s, Job, jobs, where, page, sortable)
 
     def advance(self, job_id: int, version: datetime | None, next_fire_time: datetime) -> bool:
-        c = t.jobs.c
+        c = jobs.c
         same_version = c.modified_time.is_(None) if version is None else c.modified_time == version
         result = self._s.execute(
-            update(t.jobs)
+            update(jobs)
             .where(
                 c.id == job_id,
-                live(t.jobs),
+                live(jobs),
                 c.status == JobStatus.RUNNING.value,
                 same_version,
                 or_(c.next_fire_time.is_(None), c.next_fire_time < next_fire_time),
@@ -81,16 +139,16 @@ class SqlAlchemyJobLogRepository(JobLogRepository):
         self._s.flush()
 
     def get(self, log_id: int, *, lock: bool = False) -> JobLog | None:
-        query = select(JobLog).where(t.job_logs.c.id == log_id, live(t.job_logs))
+        query = select(JobLog).where(job_logs.c.id == log_id, live(job_logs))
         return self._s.scalar(locked(query, lock))
 
     def unfinished(self) -> list[JobLog]:
-        c = t.job_logs.c
-        query = select(JobLog).where(c.status == RunStatus.RUNNING.value, live(t.job_logs))
+        c = job_logs.c
+        query = select(JobLog).where(c.status == RunStatus.RUNNING.value, live(job_logs))
         return list(self._s.scalars(query.order_by(c.id)))
 
     def search(self, flt: JobLogFilter, page: PageRequest) -> Page[JobLog]:
-        c = t.job_logs.c
+        c = job_logs.c
         where = [*contains(c.job_name, flt.job_name), *in_range(c.start_time, flt.started)]
         if flt.job_id is not None:
             where.append(c.job_id == flt.job_id)
@@ -104,13 +162,13 @@ class SqlAlchemyJobLogRepository(JobLogRepository):
             "scheduled_time": c.scheduled_time,
             "duration_ms": c.duration_ms,
         }
-        return paginate(self._s, JobLog, t.job_logs, where, page, sortable)
+        return paginate(self._s, JobLog, job_logs, where, page, sortable)
 
     def purge(self, before: datetime, limit: int) -> int:
-        c = t.job_logs.c
+        c = job_logs.c
         return _delete_ids(
             self._s,
-            t.job_logs,
+            job_logs,
             select(c.id)
             .where(c.start_time < before, c.status != RunStatus.RUNNING.value)
             .order_by(c.id)
@@ -123,38 +181,14 @@ class SqlAlchemyHousekeeping(Housekeeping):
         self._s = session
 
     def purge_login_logs(self, before: datetime, limit: int) -> int:
-        c = t.login_logs.c
+        c = login_logs.c
         query = select(c.id).where(c.created_time < before).order_by(c.id).limit(limit)
-        return _delete_ids(self._s, t.login_logs, query)
+        return _delete_ids(self._s, login_logs, query)
 
     def purge_operation_logs(self, before: datetime, limit: int) -> int:
-        c = t.oper_logs.c
+        c = oper_logs.c
         query = select(c.id).where(c.created_time < before).order_by(c.id).limit(limit)
-        return _delete_ids(self._s, t.oper_logs, query)
-
-    def expire_reg_codes(self, now: datetime, limit: int) -> int:
-        # RegCode.state_at in SQL: activated, and the deadline reached.
-        c = t.reg_codes.c
-        ids = list(
-            self._s.scalars(
-                select(c.id)
-                .where(
-                    live(t.reg_codes),
-                    c.first_active_time.is_not(None),
-                    c.deadline <= now,
-                    c.state != int(RegCodeState.EXPIRED),
-                )
-                .order_by(c.id)
-                .limit(limit)
-            )
-        )
-        if ids:
-            self._s.execute(
-                update(t.reg_codes)
-                .where(c.id.in_(ids))
-                .values(state=int(RegCodeState.EXPIRED), modified_time=now)
-            )
-        return len(ids)
+        return _delete_ids(self._s, oper_logs, query)
 
 
 def _delete_ids(session: Session, table: Table, query: Any) -> int:
@@ -164,3 +198,15 @@ def _delete_ids(session: Session, table: Table, query: Any) -> int:
         where: ColumnElement[bool] = table.c.id.in_(ids)
         session.execute(delete(table).where(where))
     return len(ids)
+
+
+# What the unit of work opens for this module (attribute -> repository), and the mapping.
+REPOSITORIES = {
+    "jobs": SqlAlchemyJobRepository,
+    "job_logs": SqlAlchemyJobLogRepository,
+    "housekeeping": SqlAlchemyHousekeeping,
+}
+MAPPINGS = (
+    (Job, jobs),
+    (JobLog, job_logs),
+)

@@ -1,4 +1,4 @@
-"""SQLAlchemy repositories of the rbac module; they flush, never commit."""
+"""Tables and SQLAlchemy repositories of the rbac module; the repositories flush, never commit."""
 
 from __future__ import annotations
 
@@ -6,12 +6,26 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, select
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Session
 
-from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.base import contains, in_range, live, locked, paginate
-from core.rbac.model import Menu, PermLabel, PermLabelRole, Role, RoleMenu, User, UserRole
+from adapters.sqlalchemy.tables import audit_columns, metadata
+from adapters.sqlalchemy.types import ExactString
+from core.rbac.model import Menu, MenuType, PermLabel, PermLabelRole, Role, RoleMenu, User, UserRole
 from core.rbac.ports import (
     LabelFilter,
     MenuRepository,
@@ -23,6 +37,101 @@ from core.rbac.ports import (
 )
 from core.shared.model import Entity
 from core.shared.pagination import Page, PageRequest
+
+# --- tables ---
+users = Table(
+    "t_users",
+    metadata,
+    *audit_columns(),
+    Column("username", ExactString(64), nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("nickname", String(64), nullable=False, server_default=""),
+    Column("email", String(128), nullable=True),
+    Column("phone", String(32), nullable=True),
+    Column("avatar", String(255), nullable=True),
+    Column("status", SmallInteger, nullable=False, server_default="1"),
+    UniqueConstraint("username", "is_deleted"),
+    UniqueConstraint("email", "is_deleted"),
+)
+
+roles = Table(
+    "t_roles",
+    metadata,
+    *audit_columns(),
+    Column("code", ExactString(64), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("status", SmallInteger, nullable=False, server_default="1"),
+    Column("sort", Integer, nullable=False, server_default="0"),
+    Column("remark", String(255), nullable=False, server_default=""),
+    UniqueConstraint("code", "is_deleted"),
+)
+
+user_role = Table(
+    "t_user_role",
+    metadata,
+    *audit_columns(),
+    Column("user_id", BigInteger, ForeignKey("t_users.id"), nullable=False),
+    Column("role_id", BigInteger, ForeignKey("t_roles.id"), nullable=False),
+    UniqueConstraint("user_id", "role_id", "is_deleted"),
+    Index("ix_t_user_role_role_id", "role_id"),
+)
+
+menus = Table(
+    "t_menus",
+    metadata,
+    *audit_columns(),
+    Column("parent_id", BigInteger, nullable=True),
+    Column("name", String(64), nullable=False),
+    Column("title", String(64), nullable=False),
+    Column("title_en", String(64), nullable=False, server_default=""),
+    Column(
+        "type",
+        Enum(
+            MenuType, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
+        ),
+        nullable=False,
+    ),
+    Column("path", String(255), nullable=False, server_default=""),
+    Column("component", String(255), nullable=False, server_default=""),
+    Column("icon", String(64), nullable=False, server_default=""),
+    Column("sort", Integer, nullable=False, server_default="0"),
+    Column("hidden", Boolean, nullable=False, server_default="0"),
+    Column("status", SmallInteger, nullable=False, server_default="1"),
+    Column("perm", String(128), nullable=False, server_default=""),
+    UniqueConstraint("name", "is_deleted"),
+)
+
+role_menu = Table(
+    "t_role_menu",
+    metadata,
+    *audit_columns(),
+    Column("role_id", BigInteger, ForeignKey("t_roles.id"), nullable=False),
+    Column("menu_id", BigInteger, ForeignKey("t_menus.id"), nullable=False),
+    UniqueConstraint("role_id", "menu_id", "is_deleted"),
+    Index("ix_t_role_menu_menu_id", "menu_id"),
+)
+
+perm_labels = Table(
+    "t_perm_label",
+    metadata,
+    *audit_columns(),
+    Column("label", ExactString(128), nullable=False),
+    Column("name", String(64), nullable=False, server_default=""),
+    Column("status", SmallInteger, nullable=False, server_default="1"),
+    Column("remark", String(255), nullable=False, server_default=""),
+    UniqueConstraint("label", "is_deleted"),
+)
+
+perm_label_role = Table(
+    "t_perm_label_role",
+    metadata,
+    *audit_columns(),
+    Column("label_id", BigInteger, ForeignKey("t_perm_label.id"), nullable=False),
+    Column("role_id", BigInteger, ForeignKey("t_roles.id"), nullable=False),
+    UniqueConstraint("label_id", "role_id", "is_deleted"),
+    Index("ix_t_perm_label_role_role_id", "role_id"),
+)
+
 
 L = TypeVar("L", bound=Entity)
 
@@ -80,30 +189,28 @@ def _add(session: Session, entity: Entity) -> None:
 class SqlAlchemyUserRepository(UserRepository):
     def __init__(self, session: Session) -> None:
         self._s = session
-        self._links = _Links(session, UserRole, t.user_role, "user_id", "role_id")
+        self._links = _Links(session, UserRole, user_role, "user_id", "role_id")
 
     def add(self, user: User) -> None:
         _add(self._s, user)
 
     def get(self, user_id: int, *, lock: bool = False) -> User | None:
-        return self._s.scalar(
-            locked(select(User).where(t.users.c.id == user_id, live(t.users)), lock)
-        )
+        return self._s.scalar(locked(select(User).where(users.c.id == user_id, live(users)), lock))
 
     def get_by_username(self, username: str) -> User | None:
-        return self._s.scalar(select(User).where(t.users.c.username == username, live(t.users)))
+        return self._s.scalar(select(User).where(users.c.username == username, live(users)))
 
     def get_by_email(self, email: str) -> User | None:
-        return self._s.scalar(select(User).where(t.users.c.email == email, live(t.users)))
+        return self._s.scalar(select(User).where(users.c.email == email, live(users)))
 
     def search(self, flt: UserFilter, page: PageRequest) -> Page[User]:
-        c = t.users.c
+        c = users.c
         where = [*contains(c.username, flt.username), *contains(c.nickname, flt.nickname)]
         if flt.status is not None:
             where.append(c.status == flt.status)
         where += in_range(c.created_time, flt.created)
         sortable = {"id": c.id, "created_time": c.created_time, "username": c.username}
-        return paginate(self._s, User, t.users, where, page, sortable)
+        return paginate(self._s, User, users, where, page, sortable)
 
     def role_ids(self, user_id: int) -> frozenset[int]:
         return self._links.targets(user_id)
@@ -113,12 +220,12 @@ class SqlAlchemyUserRepository(UserRepository):
         ids = list(user_ids)
         if not ids:
             return {}
-        ur = t.user_role.c
+        ur = user_role.c
         query = (
             select(ur.user_id, Role)
-            .join(t.roles, t.roles.c.id == ur.role_id)
-            .where(ur.user_id.in_(ids), live(t.user_role), live(t.roles))
-            .order_by(t.roles.c.sort, t.roles.c.id)
+            .join(roles, roles.c.id == ur.role_id)
+            .where(ur.user_id.in_(ids), live(user_role), live(roles))
+            .order_by(roles.c.sort, roles.c.id)
         )
         out: dict[int, list[Role]] = {}
         for user_id, role in self._s.execute(query):
@@ -134,38 +241,36 @@ class SqlAlchemyUserRepository(UserRepository):
 class SqlAlchemyRoleRepository(RoleRepository):
     def __init__(self, session: Session) -> None:
         self._s = session
-        self._menus = _Links(session, RoleMenu, t.role_menu, "role_id", "menu_id")
-        self._labels = _Links(session, PermLabelRole, t.perm_label_role, "role_id", "label_id")
-        self._users = _Links(session, UserRole, t.user_role, "role_id", "user_id")
+        self._menus = _Links(session, RoleMenu, role_menu, "role_id", "menu_id")
+        self._labels = _Links(session, PermLabelRole, perm_label_role, "role_id", "label_id")
+        self._users = _Links(session, UserRole, user_role, "role_id", "user_id")
 
     def add(self, role: Role) -> None:
         _add(self._s, role)
 
     def get(self, role_id: int, *, lock: bool = False) -> Role | None:
-        return self._s.scalar(
-            locked(select(Role).where(t.roles.c.id == role_id, live(t.roles)), lock)
-        )
+        return self._s.scalar(locked(select(Role).where(roles.c.id == role_id, live(roles)), lock))
 
     def get_by_code(self, code: str) -> Role | None:
-        return self._s.scalar(select(Role).where(t.roles.c.code == code, live(t.roles)))
+        return self._s.scalar(select(Role).where(roles.c.code == code, live(roles)))
 
     def get_many(self, role_ids: Iterable[int]) -> list[Role]:
         ids = list(role_ids)
         if not ids:
             return []
-        return list(self._s.scalars(select(Role).where(t.roles.c.id.in_(ids), live(t.roles))))
+        return list(self._s.scalars(select(Role).where(roles.c.id.in_(ids), live(roles))))
 
     def search(self, flt: RoleFilter, page: PageRequest) -> Page[Role]:
-        c = t.roles.c
+        c = roles.c
         where = [*contains(c.name, flt.name), *contains(c.code, flt.code)]
         if flt.status is not None:
             where.append(c.status == flt.status)
         where += in_range(c.created_time, flt.created)
         sortable = {"id": c.id, "created_time": c.created_time, "sort": c.sort, "code": c.code}
-        return paginate(self._s, Role, t.roles, where, page, sortable)
+        return paginate(self._s, Role, roles, where, page, sortable)
 
     def all_live(self) -> list[Role]:
-        return list(self._s.scalars(select(Role).where(live(t.roles)).order_by(t.roles.c.sort)))
+        return list(self._s.scalars(select(Role).where(live(roles)).order_by(roles.c.sort)))
 
     def menu_ids(self, role_id: int) -> frozenset[int]:
         return self._menus.targets(role_id)
@@ -177,8 +282,8 @@ class SqlAlchemyRoleRepository(RoleRepository):
         ids = list(role_ids)
         if not ids:
             return frozenset()
-        c = t.role_menu.c
-        rows = self._s.execute(select(c.menu_id).where(c.role_id.in_(ids), live(t.role_menu)))
+        c = role_menu.c
+        rows = self._s.execute(select(c.menu_id).where(c.role_id.in_(ids), live(role_menu)))
         return frozenset(r[0] for r in rows)
 
     def set_menus(
@@ -199,25 +304,23 @@ class SqlAlchemyRoleRepository(RoleRepository):
 class SqlAlchemyMenuRepository(MenuRepository):
     def __init__(self, session: Session) -> None:
         self._s = session
-        self._roles = _Links(session, RoleMenu, t.role_menu, "role_id", "menu_id")
+        self._roles = _Links(session, RoleMenu, role_menu, "role_id", "menu_id")
 
     def add(self, menu: Menu) -> None:
         _add(self._s, menu)
 
     def get(self, menu_id: int, *, lock: bool = False) -> Menu | None:
-        return self._s.scalar(
-            locked(select(Menu).where(t.menus.c.id == menu_id, live(t.menus)), lock)
-        )
+        return self._s.scalar(locked(select(Menu).where(menus.c.id == menu_id, live(menus)), lock))
 
     def get_by_name(self, name: str) -> Menu | None:
-        return self._s.scalar(select(Menu).where(t.menus.c.name == name, live(t.menus)))
+        return self._s.scalar(select(Menu).where(menus.c.name == name, live(menus)))
 
     def all(self) -> list[Menu]:
-        c = t.menus.c
-        return list(self._s.scalars(select(Menu).where(live(t.menus)).order_by(c.sort, c.id)))
+        c = menus.c
+        return list(self._s.scalars(select(Menu).where(live(menus)).order_by(c.sort, c.id)))
 
     def existing_ids(self, menu_ids: Iterable[int]) -> frozenset[int]:
-        return _existing(self._s, t.menus, menu_ids)
+        return _existing(self._s, menus, menu_ids)
 
     def unlink_all(self, menu_id: int, actor_id: int | None, now: datetime) -> None:
         self._roles.drop_target(menu_id, actor_id, now)
@@ -226,58 +329,56 @@ class SqlAlchemyMenuRepository(MenuRepository):
 class SqlAlchemyPermLabelRepository(PermLabelRepository):
     def __init__(self, session: Session) -> None:
         self._s = session
-        self._roles = _Links(session, PermLabelRole, t.perm_label_role, "label_id", "role_id")
+        self._roles = _Links(session, PermLabelRole, perm_label_role, "label_id", "role_id")
 
     def add(self, label: PermLabel) -> None:
         _add(self._s, label)
 
     def get(self, label_id: int, *, lock: bool = False) -> PermLabel | None:
         return self._s.scalar(
-            locked(
-                select(PermLabel).where(t.perm_labels.c.id == label_id, live(t.perm_labels)), lock
-            )
+            locked(select(PermLabel).where(perm_labels.c.id == label_id, live(perm_labels)), lock)
         )
 
     def get_by_label(self, label: str) -> PermLabel | None:
         return self._s.scalar(
-            select(PermLabel).where(t.perm_labels.c.label == label, live(t.perm_labels))
+            select(PermLabel).where(perm_labels.c.label == label, live(perm_labels))
         )
 
     def search(self, flt: LabelFilter, page: PageRequest) -> Page[PermLabel]:
-        c = t.perm_labels.c
+        c = perm_labels.c
         where = [*contains(c.label, flt.label), *contains(c.name, flt.name)]
         if flt.status is not None:
             where.append(c.status == flt.status)
         where += in_range(c.created_time, flt.created)
         sortable = {"id": c.id, "created_time": c.created_time, "label": c.label}
-        return paginate(self._s, PermLabel, t.perm_labels, where, page, sortable)
+        return paginate(self._s, PermLabel, perm_labels, where, page, sortable)
 
     def all(self) -> list[PermLabel]:
         return list(
             self._s.scalars(
-                select(PermLabel).where(live(t.perm_labels)).order_by(t.perm_labels.c.label)
+                select(PermLabel).where(live(perm_labels)).order_by(perm_labels.c.label)
             )
         )
 
     def existing_ids(self, label_ids: Iterable[int]) -> frozenset[int]:
-        return _existing(self._s, t.perm_labels, label_ids)
+        return _existing(self._s, perm_labels, label_ids)
 
     def enabled_label_roles(self) -> dict[str, frozenset[int]]:
-        lab, link = t.perm_labels.c, t.perm_label_role.c
+        lab, link = perm_labels.c, perm_label_role.c
         query = (
             select(lab.label, link.role_id)
             .select_from(
-                t.perm_labels.outerjoin(
-                    t.perm_label_role, (link.label_id == lab.id) & (link.is_deleted == 0)
+                perm_labels.outerjoin(
+                    perm_label_role, (link.label_id == lab.id) & (link.is_deleted == 0)
                 )
             )
-            .where(live(t.perm_labels), lab.status == 1)
+            .where(live(perm_labels), lab.status == 1)
         )
         out: dict[str, set[int]] = {}
         for label, role_id in self._s.execute(query):
-            roles = out.setdefault(label, set())
+            holders = out.setdefault(label, set())
             if role_id is not None:
-                roles.add(role_id)
+                holders.add(role_id)
         return {k: frozenset(v) for k, v in out.items()}
 
     def link(self, label_id: int, role_id: int, actor_id: int | None, now: datetime) -> None:
@@ -294,3 +395,21 @@ def _existing(session: Session, table: Table, ids: Iterable[int]) -> frozenset[i
         return frozenset()
     rows = session.execute(select(table.c.id).where(table.c.id.in_(wanted), live(table)))
     return frozenset(r[0] for r in rows)
+
+
+# What the unit of work opens for this module (attribute -> repository), and the mapping.
+REPOSITORIES = {
+    "users": SqlAlchemyUserRepository,
+    "roles": SqlAlchemyRoleRepository,
+    "menus": SqlAlchemyMenuRepository,
+    "labels": SqlAlchemyPermLabelRepository,
+}
+MAPPINGS = (
+    (User, users),
+    (Role, roles),
+    (UserRole, user_role),
+    (Menu, menus),
+    (RoleMenu, role_menu),
+    (PermLabel, perm_labels),
+    (PermLabelRole, perm_label_role),
+)

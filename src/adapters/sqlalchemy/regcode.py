@@ -1,4 +1,4 @@
-"""SQLAlchemy repository of the reg-code module."""
+"""Table and SQLAlchemy repository of the reg-code module."""
 
 from __future__ import annotations
 
@@ -6,21 +6,52 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    UniqueConstraint,
+    case,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
-from adapters.sqlalchemy import tables as t
 from adapters.sqlalchemy.base import contains, in_range, live, locked
+from adapters.sqlalchemy.rbac import users
+from adapters.sqlalchemy.tables import audit_columns, metadata
+from adapters.sqlalchemy.types import UtcDateTime
 from core.regcode.model import RegCode, RegCodeState
 from core.regcode.ports import RegCodeFilter, RegCodeRepository, RegCodeRow
 from core.shared.pagination import Page, PageRequest
 
+# --- tables ---
+reg_codes = Table(
+    "t_reg_code",
+    metadata,
+    *audit_columns(),
+    Column("code", String(32), nullable=False),
+    Column("reg_times", Integer, nullable=False),
+    Column("first_active_time", UtcDateTime(), nullable=True),
+    Column("deadline", UtcDateTime(), nullable=True, index=True),
+    Column("state", SmallInteger, nullable=False, server_default="0"),
+    Column("remark", String(255), nullable=False, server_default=""),
+    UniqueConstraint("code", "is_deleted"),
+    Index("ix_t_reg_code_creator_id", "creator_id"),
+)
+
 
 def _state_at(now: datetime) -> Any:
-    """RegCode.state_at in SQL, so filters and sorting agree with the core rule."""
-    c = t.reg_codes.c
+    """RegCode.state_at in SQL, the one translation: filters, sorting and expiry agree with it."""
+    c = reg_codes.c
     return case(
-        (c.first_active_time.is_(None), int(RegCodeState.INACTIVE)),
+        (or_(c.first_active_time.is_(None), c.deadline.is_(None)), int(RegCodeState.INACTIVE)),
         (c.deadline <= now, int(RegCodeState.EXPIRED)),
         else_=int(RegCodeState.ACTIVE),
     )
@@ -36,20 +67,18 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
 
     def get(self, code_id: int, *, lock: bool = False) -> RegCode | None:
         return self._s.scalar(
-            locked(select(RegCode).where(t.reg_codes.c.id == code_id, live(t.reg_codes)), lock)
+            locked(select(RegCode).where(reg_codes.c.id == code_id, live(reg_codes)), lock)
         )
 
     def existing_codes(self, codes: Iterable[str]) -> frozenset[str]:
         wanted = list(codes)
         if not wanted:
             return frozenset()
-        c = t.reg_codes.c
-        return frozenset(
-            self._s.scalars(select(c.code).where(c.code.in_(wanted), live(t.reg_codes)))
-        )
+        c = reg_codes.c
+        return frozenset(self._s.scalars(select(c.code).where(c.code.in_(wanted), live(reg_codes))))
 
     def search(self, flt: RegCodeFilter, page: PageRequest, now: datetime) -> Page[RegCodeRow]:
-        c, u = t.reg_codes.c, t.users.c
+        c, u = reg_codes.c, users.c
         state = _state_at(now)
         where = _filter_clauses(flt, now)
         sortable: dict[str, Any] = {
@@ -62,10 +91,10 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
             raise ValueError(f"cannot sort by {page.sort}")
         column = sortable[page.sort]
         order = [column.desc() if page.descending else column.asc(), c.id.desc()]
-        total = self._s.scalar(select(func.count()).select_from(t.reg_codes).where(*where)) or 0
+        total = self._s.scalar(select(func.count()).select_from(reg_codes).where(*where)) or 0
         query = (
             select(RegCode, u.username)
-            .outerjoin(t.users, u.id == c.creator_id)
+            .outerjoin(users, u.id == c.creator_id)
             .where(*where)
             .order_by(*order)
             .offset(page.offset)
@@ -74,10 +103,27 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
         items = [RegCodeRow(code, username) for code, username in self._s.execute(query)]
         return Page(items, total, page.page, page.size)
 
+    def expire_due(self, now: datetime, limit: int) -> int:
+        c = reg_codes.c
+        expired = int(RegCodeState.EXPIRED)
+        ids = list(
+            self._s.scalars(
+                select(c.id)
+                .where(live(reg_codes), _state_at(now) == expired, c.state != expired)
+                .order_by(c.id)
+                .limit(limit)
+            )
+        )
+        if ids:
+            self._s.execute(
+                update(reg_codes).where(c.id.in_(ids)).values(state=expired, modified_time=now)
+            )
+        return len(ids)
+
     def next_deadline_after(self, now: datetime) -> datetime | None:
-        c = t.reg_codes.c
+        c = reg_codes.c
         earliest: datetime | None = self._s.scalar(
-            select(func.min(c.deadline)).where(live(t.reg_codes), c.deadline > now)
+            select(func.min(c.deadline)).where(live(reg_codes), c.deadline > now)
         )
         return earliest
 
@@ -85,10 +131,10 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
     def after(
         self, flt: RegCodeFilter, after_id: int, limit: int, now: datetime
     ) -> list[dict[str, Any]]:
-        c, u = t.reg_codes.c, t.users.c
+        c, u = reg_codes.c, users.c
         query = (
-            select(*t.reg_codes.c, u.username.label("creator"))
-            .outerjoin(t.users, u.id == c.creator_id)
+            select(*reg_codes.c, u.username.label("creator"))
+            .outerjoin(users, u.id == c.creator_id)
             .where(*_filter_clauses(flt, now), c.id > after_id)
             .order_by(c.id)
             .limit(limit)
@@ -98,10 +144,17 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
 
 def _filter_clauses(flt: RegCodeFilter, now: datetime) -> list[ColumnElement[bool]]:
     """The WHERE of a RegCodeFilter: one definition for the list and the export."""
-    c = t.reg_codes.c
-    where: list[ColumnElement[bool]] = [live(t.reg_codes), *contains(c.code, flt.code)]
+    c = reg_codes.c
+    where: list[ColumnElement[bool]] = [live(reg_codes), *contains(c.code, flt.code)]
     if flt.state is not None:
         where.append(_state_at(now) == int(flt.state))
     if flt.creator_id is not None:
         where.append(c.creator_id == flt.creator_id)
     return where + in_range(c.deadline, flt.deadline) + in_range(c.created_time, flt.created)
+
+
+# What the unit of work opens for this module (attribute -> repository), and the mapping.
+REPOSITORIES = {
+    "reg_codes": SqlAlchemyRegCodeRepository,
+}
+MAPPINGS = ((RegCode, reg_codes),)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from pymysql import converters as pymysql_converters
 from pymysql.constants import FIELD_TYPE
@@ -23,31 +23,8 @@ from sqlalchemy.exc import (
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
-from adapters.sqlalchemy.audit import SqlAlchemyLoginLogRepository, SqlAlchemyOperationLogRepository
-from adapters.sqlalchemy.config import (
-    SqlAlchemyConfigRepository,
-    SqlAlchemyDictItemRepository,
-    SqlAlchemyDictTypeRepository,
-)
-from adapters.sqlalchemy.jobs import (
-    SqlAlchemyHousekeeping,
-    SqlAlchemyJobLogRepository,
-    SqlAlchemyJobRepository,
-)
-from adapters.sqlalchemy.mapping import start_mappers
-from adapters.sqlalchemy.rbac import (
-    SqlAlchemyMenuRepository,
-    SqlAlchemyPermLabelRepository,
-    SqlAlchemyRoleRepository,
-    SqlAlchemyUserRepository,
-)
-from adapters.sqlalchemy.regcode import SqlAlchemyRegCodeRepository
+from adapters.sqlalchemy.modules import Repository, SqlAlchemyModules, start_mappers
 from adapters.sqlalchemy.urls import driver_url
-from core.config.ports import ConfigUnitOfWork
-from core.dictionary.ports import DictUnitOfWork
-from core.jobs.ports import HousekeepingUnitOfWork, JobsUnitOfWork
-from core.rbac.ports import RbacUnitOfWork
-from core.regcode.ports import RegCodeUnitOfWork
 from core.shared.errors import Conflict, InvalidInput, ServiceUnavailable
 from core.shared.health import Probe
 
@@ -190,8 +167,8 @@ def _ensure_sqlite_dir(url: URL) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    start_mappers()
+def make_session_factory(engine: Engine, modules: SqlAlchemyModules) -> sessionmaker[Session]:
+    start_mappers(modules)
     factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
     _track_writes(factory)
     return factory
@@ -233,37 +210,31 @@ class SqlAlchemyProbe(Probe):
             return False
 
 
-class SqlAlchemyUnitOfWork(
-    RbacUnitOfWork,
-    ConfigUnitOfWork,
-    DictUnitOfWork,
-    RegCodeUnitOfWork,
-    JobsUnitOfWork,
-    HousekeepingUnitOfWork,
-):
+class SqlAlchemyUnitOfWork:
+    """Every module's unit-of-work port at once: it opens the repositories the modules of the
+    list declare (`adapters.sqlalchemy.modules`), by the attribute names their ports use."""
+
+    session: Session
+
     def __init__(
         self,
         session_factory: sessionmaker[Session],
+        repositories: Mapping[str, Repository],
         on_commit: Callable[[frozenset[str]], None] | None = None,
     ) -> None:
         self._factory = session_factory
+        self._repositories = repositories
         self._on_commit = on_commit
+
+    if TYPE_CHECKING:
+        # Each module's repositories are attached when it opens (`REPOSITORIES` of its adapter
+        # file); core sees them through its own unit-of-work port, typed.
+        def __getattr__(self, name: str) -> Any: ...
 
     def __enter__(self) -> Self:
         self.session = self._factory()
-        self.users = SqlAlchemyUserRepository(self.session)
-        self.roles = SqlAlchemyRoleRepository(self.session)
-        self.menus = SqlAlchemyMenuRepository(self.session)
-        self.labels = SqlAlchemyPermLabelRepository(self.session)
-        self.login_logs = SqlAlchemyLoginLogRepository(self.session)
-        self.oper_logs = SqlAlchemyOperationLogRepository(self.session)
-        self.configs = SqlAlchemyConfigRepository(self.session)
-        self.dict_types = SqlAlchemyDictTypeRepository(self.session)
-        self.dict_items = SqlAlchemyDictItemRepository(self.session)
-        self.reg_codes = SqlAlchemyRegCodeRepository(self.session)
-        self.jobs = SqlAlchemyJobRepository(self.session)
-        self.job_logs = SqlAlchemyJobLogRepository(self.session)
-        self.housekeeping = SqlAlchemyHousekeeping(self.session)
+        for attribute, repository in self._repositories.items():
+            setattr(self, attribute, repository(self.session))
         return self
 
     def __exit__(

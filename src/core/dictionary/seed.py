@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from core.config.seed import OPT, SYSTEM_DIR
 from core.dictionary.model import DictItem, DictType
 from core.dictionary.ports import DictUnitOfWork
 from core.rbac.model import MenuType
-from core.rbac.seed import SeedBundle, SeedMenu, crud_buttons, crud_labels
+from core.rbac.seed import SeedBundle, Seeder, SeedMenu, crud_buttons, crud_labels
 from core.shared.language import Text
 
 # code, name, [(value, label, label_en, css_class)]
-DICTIONARIES: tuple[tuple[str, Text, tuple[tuple[str, str, str, str], ...]], ...] = (
+Dictionary = tuple[str, Text, tuple[tuple[str, str, str, str], ...]]
+
+# The dictionaries of the platform's own pages; a module seeds its own with `dictionary_seeder`.
+DICTIONARIES: tuple[Dictionary, ...] = (
     (
         "sys_user_status",
         Text("用户状态", "User status"),
@@ -75,40 +79,40 @@ DICTIONARIES: tuple[tuple[str, Text, tuple[tuple[str, str, str, str], ...]], ...
             ("running", "执行中", "Running", "primary"),
         ),
     ),
-    (
-        "sys_reg_code_state",
-        Text("注册码状态", "Reg code state"),
-        (
-            ("0", "未激活", "Inactive", "info"),
-            ("1", "已激活", "Active", "success"),
-            ("2", "已过期", "Expired", "danger"),
-        ),
-    ),
 )
 
 
-def seed_dictionaries(uow: DictUnitOfWork, now: datetime, lang: str) -> dict[str, int]:
-    types = items = 0
-    for code, name, entries in DICTIONARIES:
-        if uow.dict_types.get_by_code(code) is None:
-            dict_type = DictType(code=code, name=name.in_(lang))
-            dict_type.stamp_created(None, now)
-            uow.dict_types.add(dict_type)
-            types += 1
-        for sort, (value, label, label_en, css) in enumerate(entries, start=1):
-            if uow.dict_items.get_by_value(code, value) is None:
-                item = DictItem(
-                    type_code=code,
-                    value=value,
-                    label=label,
-                    label_en=label_en,
-                    css_class=css,
-                    sort=sort,
-                )
-                item.stamp_created(None, now)
-                uow.dict_items.add(item)
-                items += 1
-    return {"dictionary types": types, "dictionary items": items}
+def dictionary_seeder(dictionaries: Iterable[Dictionary]) -> Seeder:
+    """A seeder adding these dictionaries and their items, each when its code is missing."""
+    wanted = tuple(dictionaries)
+
+    def seed(uow: DictUnitOfWork, now: datetime, lang: str) -> dict[str, int]:
+        types = items = 0
+        for code, name, entries in wanted:
+            if uow.dict_types.get_by_code(code) is None:
+                dict_type = DictType(code=code, name=name.in_(lang))
+                dict_type.stamp_created(None, now)
+                uow.dict_types.add(dict_type)
+                types += 1
+            for sort, (value, label, label_en, css) in enumerate(entries, start=1):
+                if uow.dict_items.get_by_value(code, value) is None:
+                    item = DictItem(
+                        type_code=code,
+                        value=value,
+                        label=label,
+                        label_en=label_en,
+                        css_class=css,
+                        sort=sort,
+                    )
+                    item.stamp_created(None, now)
+                    uow.dict_items.add(item)
+                    items += 1
+        return {"dictionary types": types, "dictionary items": items}
+
+    return seed
+
+
+seed_dictionaries = dictionary_seeder(DICTIONARIES)
 
 
 DICT_SEED = SeedBundle(

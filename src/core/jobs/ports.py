@@ -63,9 +63,6 @@ class Housekeeping(Protocol):
 
     def purge_login_logs(self, before: datetime, limit: int) -> int: ...
     def purge_operation_logs(self, before: datetime, limit: int) -> int: ...
-    def expire_reg_codes(self, now: datetime, limit: int) -> int:
-        """Sets state EXPIRED on activated codes whose deadline has passed (RegCode.state_at)."""
-        ...
 
 
 class JobsUnitOfWork(UnitOfWork, Protocol):

@@ -1,26 +1,43 @@
-"""The job scripts the product ships: housekeeping of logs and reg codes, and a demo."""
+"""The job scripts the jobs module ships: housekeeping of logs, and a demo."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from core.jobs.ports import HousekeepingUnitOfWork
 from core.jobs.registry import PURGE_LABEL, JobContext, job_script
 from core.shared.clock import Clock
 from core.shared.errors import InvalidInput
+from core.shared.uow import UnitOfWork
 
 BATCH = 5000
 MAX_DEMO_SECONDS = 3600
-# The label of the reg-code module's writes: expiring codes changes their state as they do.
-REGCODE_WRITE_LABEL = "perm:regcode:put"
 DEFAULT_RETENTION_FLOOR_DAYS = 30
 
 
+U = TypeVar("U", bound=UnitOfWork)
+
+
+def in_batches(uow: Callable[[], U], step: Callable[[U], int], batch: int = BATCH) -> int:
+    """Runs `step` (which changes at most `batch` rows) in one transaction each until a short one.
+
+    Short transactions keep locks brief on big tables; the total is returned.
+    """
+    total = 0
+    while True:
+        with uow() as work:
+            done = step(work)
+            work.commit()
+        total += done
+        if done < batch:
+            return total
+
+
 class HousekeepingScripts:
-    """Deletes old logs and marks expired reg codes, in batches of one transaction each.
+    """Deletes old logs, in batches of one transaction each.
 
     Purges keep at least `retention_floor_days` of every log, whatever a job's arguments
     say: the floor comes from the settings (APP_AUDIT_RETENTION_MIN_DAYS), which nobody
@@ -54,14 +71,7 @@ class HousekeepingScripts:
         return self._clock.now() - timedelta(days=days)
 
     def _batches(self, step: Callable[[HousekeepingUnitOfWork], int]) -> int:
-        total = 0
-        while True:
-            with self._uow() as uow:
-                done = step(uow)
-                uow.commit()
-            total += done
-            if done < BATCH:
-                return total
+        return in_batches(self._uow, step)
 
     @job_script(
         "clean_job_logs",
@@ -95,16 +105,6 @@ class HousekeepingScripts:
         before = self._cutoff(days)
         n = self._batches(lambda uow: uow.housekeeping.purge_operation_logs(before, BATCH))
         return f"deleted {n} operation-log entries older than {before.isoformat()}"
-
-    @job_script(
-        "expire_reg_codes",
-        "Mark activated registration codes whose deadline has passed as expired (state 2)",
-        label=REGCODE_WRITE_LABEL,
-    )
-    def expire_reg_codes(self, ctx: JobContext) -> str:
-        now = self._clock.now()
-        n = self._batches(lambda uow: uow.housekeeping.expire_reg_codes(now, BATCH))
-        return f"marked {n} reg codes expired"
 
 
 # Echoes and sleeps: nothing beyond the job routes' own labels.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ from core.jobs.model import Job, JobStatus, MisfirePolicy
 from core.jobs.ports import JobsUnitOfWork
 from core.jobs.registry import PURGE_LABEL
 from core.rbac.model import MenuType
-from core.rbac.seed import SeedBundle, SeedLabel, SeedMenu, crud_buttons, crud_labels
+from core.rbac.seed import SeedBundle, Seeder, SeedLabel, SeedMenu, crud_buttons, crud_labels
 from core.shared.language import Text
 
 OPT = ("opt",)
@@ -45,12 +46,6 @@ SEED_JOBS: tuple[dict[str, Any], ...] = (
         "remark": Text("清理 180 天前的操作日志", "delete operation logs older than 180 days"),
     },
     {
-        "name": Text("注册码过期处理", "expire reg codes"),
-        "script": "expire_reg_codes",
-        "cron": "*/10 * * * *",
-        "remark": Text("将过期注册码标记为已过期", "mark reg codes past their deadline expired"),
-    },
-    {
         "name": Text("演示任务", "demo"),
         "script": "demo",
         "kwargs": {"message": "hello", "seconds": 1},
@@ -60,22 +55,35 @@ SEED_JOBS: tuple[dict[str, Any], ...] = (
 )
 
 
-def seed_jobs(uow: JobsUnitOfWork, now: datetime, lang: str) -> dict[str, int]:
-    added = 0
-    for spec in SEED_JOBS:
-        name: Text = spec["name"]
-        if any(uow.jobs.get_by_name(n) is not None for n in (name.zh, name.en)):
-            continue
-        job = Job(
-            **{**spec, "name": name.in_(lang), "remark": spec["remark"].in_(lang)},
-            status=JobStatus.PAUSED,
-            misfire_policy=MisfirePolicy.SKIP,
-            concurrent=False,
-        )
-        job.stamp_created(None, now)
-        uow.jobs.add(job)
-        added += 1
-    return {"jobs": added}
+def job_seeder(jobs: Iterable[Mapping[str, Any]]) -> Seeder:
+    """A seeder adding these jobs, paused, each when no live job has its name in either language.
+
+    Each job is a mapping of Job's fields, with `name` and `remark` as `Text`; a module
+    seeds the jobs of its own scripts with it.
+    """
+    wanted = tuple(jobs)
+
+    def seed(uow: JobsUnitOfWork, now: datetime, lang: str) -> dict[str, int]:
+        added = 0
+        for spec in wanted:
+            name: Text = spec["name"]
+            if any(uow.jobs.get_by_name(n) is not None for n in (name.zh, name.en)):
+                continue
+            job = Job(
+                **{**spec, "name": name.in_(lang), "remark": spec["remark"].in_(lang)},
+                status=JobStatus.PAUSED,
+                misfire_policy=MisfirePolicy.SKIP,
+                concurrent=False,
+            )
+            job.stamp_created(None, now)
+            uow.jobs.add(job)
+            added += 1
+        return {"jobs": added}
+
+    return seed
+
+
+seed_jobs = job_seeder(SEED_JOBS)
 
 
 JOBS_SEED = SeedBundle(

@@ -73,6 +73,17 @@ class SeedBundle:
     seeders: tuple[Seeder, ...] = ()
 
 
+def merged(*bundles: SeedBundle) -> SeedBundle:
+    """One bundle holding each of these in order (a module's pages, then its report buttons)."""
+    return SeedBundle(
+        roles=tuple(r for b in bundles for r in b.roles),
+        labels=tuple(lab for b in bundles for lab in b.labels),
+        menus=tuple(m for b in bundles for m in b.menus),
+        users=tuple(u for b in bundles for u in b.users),
+        seeders=tuple(s for b in bundles for s in b.seeders),
+    )
+
+
 @dataclass
 class SeedReport:
     created: dict[str, int] = field(default_factory=dict)
@@ -136,15 +147,15 @@ RBAC_SEED = SeedBundle(
             Text("运维人员", "Operator"),
             2,
             Text(
-                "查看全部；可修改参数、字典、定时任务、注册码",
-                "reads everything; writes configs, dictionaries, jobs, reg codes",
+                "查看全部；可修改参数、字典、定时任务和业务数据",
+                "reads everything; writes configs, dictionaries, jobs and business data",
             ),
         ),
         SeedRole(
             "user",
             Text("普通用户", "User"),
             3,
-            Text("个人资料，查看注册码", "own profile and reg-code read"),
+            Text("个人资料，查看业务数据", "own profile; reads business data"),
         ),
     ),
     labels=(

@@ -1,41 +1,24 @@
 """Initial data of the reports module: export and import labels, and their buttons on each page.
 
 Readers of a module may export it; writers may import into it. The buttons hang
-under the page menus their modules seed, so this bundle comes after those.
+under the page menus their modules seed, so a bundle of them comes after those.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from core.rbac.model import MenuType
 from core.rbac.seed import SeedBundle, SeedLabel, SeedMenu
 from core.shared.language import Text
 
 OPT = ("opt",)
-REGCODE_READERS = ("opt", "user")
 
 # (label, name, roles, page menu, button name, zh title, en title, sort)
-_ENTRIES = (
+ReportEntry = tuple[str, str, tuple[str, ...], str, str, str, str, int]
+
+_ENTRIES: tuple[ReportEntry, ...] = (
     ("perm:user:export", "用户导出", OPT, "rbac_user", "export", "导出用户", "Export users", 5),
-    (
-        "perm:regcode:export",
-        "注册码导出",
-        REGCODE_READERS,
-        "business_regcode",
-        "export",
-        "导出注册码",
-        "Export reg codes",
-        5,
-    ),
-    (
-        "perm:regcode:import",
-        "注册码导入",
-        OPT,
-        "business_regcode",
-        "import",
-        "导入注册码",
-        "Import reg codes",
-        6,
-    ),
     (
         "perm:config:export",
         "参数导出",
@@ -78,23 +61,31 @@ _ENTRIES = (
     ),
 )
 
-REPORTS_SEED = SeedBundle(
-    # A label's name in English is its button's title ("Export users").
-    labels=tuple(
-        SeedLabel(label, Text(name, title_en), roles)
-        for label, name, roles, _, _, _, title_en, _ in _ENTRIES
-    ),
-    menus=tuple(
-        SeedMenu(
-            f"{page}:{verb}",
-            title,
-            title_en,
-            MenuType.BUTTON,
-            parent=page,
-            sort=sort,
-            perm=label,
-            roles=roles,
-        )
-        for label, _, roles, page, verb, title, title_en, sort in _ENTRIES
-    ),
-)
+
+def report_seed(entries: Iterable[ReportEntry]) -> SeedBundle:
+    """The labels of these reports and their buttons under the page menus they belong to."""
+    rows = tuple(entries)
+    return SeedBundle(
+        # A label's name in English is its button's title ("Export users").
+        labels=tuple(
+            SeedLabel(label, Text(name, title_en), roles)
+            for label, name, roles, _, _, _, title_en, _ in rows
+        ),
+        menus=tuple(
+            SeedMenu(
+                f"{page}:{verb}",
+                title,
+                title_en,
+                MenuType.BUTTON,
+                parent=page,
+                sort=sort,
+                perm=label,
+                roles=roles,
+            )
+            for label, name, roles, page, verb, title, title_en, sort in rows
+        ),
+    )
+
+
+# The platform's own reports; a module adds the buttons of its reports to its own bundle.
+REPORTS_SEED = report_seed(_ENTRIES)

@@ -8,15 +8,9 @@ from collections.abc import Sequence
 
 from loguru import logger
 
-from bootstrap import (
-    Settings,
-    build_container,
-    configure_logging,
-    downgrade,
-    migrate,
-    wait_for_database,
-)
+from bootstrap import Settings, build_container
 from entrypoints.cli import backup as backup_commands
+from entrypoints.logs import configure_logging
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -35,7 +29,9 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         port=args.port or settings.port,
         workers=args.workers or settings.workers,
         access_log=settings.access_log,
-        proxy_headers=False,  # the app decides which proxies to believe (APP_TRUSTED_PROXIES)
+        proxy_headers=False,
+        # Uvicorn's loggers go through loguru (configure_logging), not its own config.
+        log_config=None,  # the app decides which proxies to believe (APP_TRUSTED_PROXIES)
         timeout_graceful_shutdown=20,
     )
     return 0
@@ -56,22 +52,24 @@ def _seed(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _db(settings: Settings, args: argparse.Namespace) -> int:
+    migrations = build_container(settings).migrations()
     if args.action == "upgrade":
-        migrate(settings, args.revision or "head")
+        migrations.upgrade(args.revision or "head")
     elif args.action == "downgrade":
-        downgrade(settings, args.revision or "-1")
+        migrations.downgrade(args.revision or "-1")
     print(f"db: {args.action} done")
     return 0
 
 
 def _init(settings: Settings, args: argparse.Namespace) -> int:
-    migrate(settings)
+    build_container(settings).migrations().upgrade()
     return _seed(settings, args)
 
 
 def _prestart(settings: Settings, args: argparse.Namespace) -> int:
     """What a container runs before serving: wait for the database, migrate, seed."""
-    if not wait_for_database(settings, timeout_seconds=float(getattr(args, "wait", 60))):
+    migrations = build_container(settings).migrations()
+    if not migrations.wait(timeout_seconds=float(getattr(args, "wait", 60))):
         print("prestart: the database did not answer in time", file=sys.stderr)
         return 1
     return _init(settings, args)
@@ -116,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
-    configure_logging(settings)
+    configure_logging(settings.log_level)
     return int(args.handler(settings, args))
 
 

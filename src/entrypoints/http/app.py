@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import importlib
+import importlib.util
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -19,21 +21,8 @@ from entrypoints.http import dashboard, docs, errors, openapi
 from entrypoints.http.headers import SecurityHeadersMiddleware
 from entrypoints.http.middleware import OperationLogMiddleware
 from entrypoints.http.pages import PageCache
-from entrypoints.http.reports import discover as discover_reports
-from entrypoints.http.routers import (
-    audit,
-    backup,
-    config,
-    dictionary,
-    jobs,
-    rbac,
-    regcode,
-    registration,
-)
-from entrypoints.http.routers import (
-    reports as report,
-)
-from entrypoints.http.routing import API, include
+from entrypoints.http.reports import load as load_reports
+from entrypoints.http.routing import API, ApiRouter, include
 
 if TYPE_CHECKING:
     from bootstrap import Container
@@ -93,18 +82,11 @@ def create_app(container: Container) -> FastAPI:
     app.state.pages = PageCache(container.table_generations(), settings.list_cache_seconds)
     errors.install(app)
 
-    include(app, rbac.me)
-    include(app, rbac.admin)
-    include(app, audit.router)
-    include(app, config.router)
-    include(app, dictionary.router)
-    include(app, regcode.router)
-    include(app, registration.router)
-    include(app, jobs.router)
-    # --- reports and backup ---
-    app.state.reports = discover_reports()  # every module of entrypoints/http/reports
-    include(app, report.router)
-    include(app, backup.router)
+    specs = container.modules()
+    # The reports the modules declare (entrypoints/http/reports/<name>.py), before the routes.
+    app.state.reports = load_reports(r.name for spec in specs for r in spec.reports)
+    for router in module_routers(spec.name for spec in specs):
+        include(app, router)
 
     @app.get(
         f"{API}/health",
@@ -140,3 +122,26 @@ def create_app(container: Container) -> FastAPI:
             expose_headers=["Retry-After", "Content-Disposition"],
         )
     return app
+
+
+ROUTERS = "entrypoints.http.routers"
+
+
+def module_routers(names: Iterable[str]) -> list[ApiRouter]:
+    """The routers of `entrypoints/http/routers/<name>.py` for each module, in list order.
+
+    Every router a module's file defines is mounted, once (a router imported by another
+    module's file is not mounted twice); a module without a file has no routes.
+    """
+    found: list[ApiRouter] = []
+    for name in names:
+        qualified = f"{ROUTERS}.{name}"
+        if importlib.util.find_spec(qualified) is None:
+            continue
+        module = importlib.import_module(qualified)
+        found.extend(
+            value
+            for value in vars(module).values()
+            if isinstance(value, ApiRouter) and all(value is not r for r in found)
+        )
+    return found

@@ -6,13 +6,14 @@ import gc
 
 from fastapi import FastAPI
 
-from bootstrap import Settings, build_container, configure_logging
+from bootstrap import Settings, build_container
 from entrypoints.http.app import create_app
+from entrypoints.logs import configure_logging
 
 
 def create() -> FastAPI:
     settings = Settings()
-    configure_logging(settings)
+    configure_logging(settings.log_level)
     container = build_container(settings)
     container.token_codec()  # the signing key is read (or generated) now, not on a first login
     app = create_app(container)

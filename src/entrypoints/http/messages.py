@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bootstrap import module_specs
 from core.shared.language import DEFAULT_LANGUAGE, LANGUAGES
 
 ZH, EN = "zh-CN", "en"
@@ -170,7 +171,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "dictionary_item_not_found": {ZH: "字典项不存在", EN: "no such dictionary item"},
     "job_not_found": {ZH: "任务不存在", EN: "no such job"},
     "job_log_not_found": {ZH: "任务日志不存在", EN: "no such job log"},
-    "reg_code_not_found": {ZH: "注册码不存在", EN: "no such reg code"},
     # -- jobs
     "job_name_exists": {ZH: "已有同名任务", EN: "a job has this name"},
     "job_name_invalid": {ZH: "任务名称长度不符合要求", EN: "the job name's length is not allowed"},
@@ -193,14 +193,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         ZH: "保留天数低于日志保留下限",
         EN: "the days are below the logs' retention floor",
     },
-    # -- registration codes
-    "reg_code_already_active": {ZH: "该注册码已激活", EN: "this code is already activated"},
-    "reg_code_count_invalid": {ZH: "生成数量超出范围", EN: "the count is out of range"},
-    "reg_code_invalid": {
-        ZH: "注册码为 4 到 32 位字母、数字、- 或 _，以字母或数字开头",
-        EN: "a code is 4 to 32 letters, digits, - or _, starting with a letter or digit",
-    },
-    "reg_times_invalid": {ZH: "有效天数超出范围", EN: "the days of validity are out of range"},
     # -- reports, uploads, spreadsheets
     "report_not_found": {ZH: "报表不存在", EN: "no such report"},
     "report_not_importable": {ZH: "该报表不支持导入", EN: "this report takes no import"},
@@ -254,6 +246,14 @@ class _Params(dict[str, object]):
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
+
+
+# Each module's own codes come with its spec (`ModuleSpec.messages`), in both languages.
+for _spec in module_specs():
+    for _code, _text in _spec.messages.items():
+        if _code in MESSAGES:
+            raise ValueError(f"module {_spec.name}: the code {_code!r} is in the catalogue already")
+        MESSAGES[_code] = {ZH: _text.zh, EN: _text.en}
 
 
 def message(
@@ -354,10 +354,6 @@ ROUTE_SUMMARIES_ZH: dict[str, str] = {
     "create a dictionary item": "新增字典项",
     "update a dictionary item": "修改字典项",
     "delete a dictionary item": "删除字典项",
-    "generate a batch of reg codes": "批量生成注册码",
-    "update a reg code": "修改注册码",
-    "delete a reg code": "删除注册码",
-    "activate a reg code": "激活注册码",
     "whether a username or e-mail address is free": "检查用户名或电子邮箱是否可用",
     "register; a confirmation link is mailed": "注册（发送确认链接）",
     "confirm a registration: the account is created": "确认注册并创建账号",
@@ -383,6 +379,9 @@ ROUTE_SUMMARIES_ZH: dict[str, str] = {
         "从备份恢复全部数据"
     ),
 }
+
+for _spec in module_specs():
+    ROUTE_SUMMARIES_ZH.update(_spec.summaries_zh)
 
 
 def route_summary(stored: str, lang: str) -> str:

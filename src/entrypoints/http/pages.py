@@ -7,7 +7,7 @@ generation on, so the next request computes a fresh answer. Each request reads t
 generations from Redis (one round trip), so an instance never serves an answer older than a
 write that finished before the request began, wherever that write happened.
 
-An answer that changes with time alone (a reg code expires at its deadline) says for how long
+An answer that changes with time alone (a row whose state follows a deadline) says for how long
 it holds; every answer is also dropped after `list_cache_seconds`, against changes made behind
 the product's back (SQL typed by hand). Only callers that passed the route's guard get here:
 the guard runs before the handler, cached or not.

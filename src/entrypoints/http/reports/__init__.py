@@ -1,7 +1,8 @@
 """The reports of the application: each module of this package declares one `REPORT`.
 
-Dropping a module in this package adds a report: `discover()` imports every module
-here at application start and collects their `REPORT`s. A report says what rows it
+A module's spec names its reports (`ReportSpec`); at application start `load()` imports
+`<name>.py` of this package for each and collects their `REPORT`s (`discover()` finds
+every module of a package, for tests). A report says what rows it
 exports (through a core service, with the list route's own query model, so export
 takes exactly the list's filters), who may export and import it, its columns, and,
 when importable, how parsed rows become create commands of a core service, so an
@@ -76,6 +77,19 @@ def discover(package: str = __name__) -> dict[str, Report]:
         if report.name in found:
             raise ValueError(f"two reports are named {report.name}")
         found[report.name] = report
+    return dict(sorted(found.items()))
+
+
+def load(names: Iterable[str], package: str = __name__) -> dict[str, Report]:
+    """The `REPORT` of `<package>.<name>` for each name the modules' specs declare, by name."""
+    found: dict[str, Report] = {}
+    for name in names:
+        report = getattr(importlib.import_module(f"{package}.{name}"), "REPORT", None)
+        if not isinstance(report, Report) or report.name != name:
+            raise ValueError(f"{package}.{name} must declare REPORT = Report(name={name!r}, ...)")
+        if name in found:
+            raise ValueError(f"two reports are named {name}")
+        found[name] = report
     return dict(sorted(found.items()))
 
 

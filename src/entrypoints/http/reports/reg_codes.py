@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field
 
+from core.regcode.service import RegCodeService
 from core.reports.model import Column, ColumnType, ImportRow, RowError
 from entrypoints.http.reports import Report
 from entrypoints.http.routers.regcode import RegCodeQuery
@@ -40,7 +41,8 @@ def _rows(container: Container, q: RegCodeQuery) -> Iterator[dict[str, Any]]:
 def _import(
     container: Container, actor: int, rows: list[ImportRow], earlier: list[RowError]
 ) -> int:
-    return container.reg_codes().import_codes(actor, rows, earlier)
+    codes: RegCodeService = container.reg_codes()
+    return codes.import_codes(actor, rows, earlier)
 
 
 REPORT = Report(

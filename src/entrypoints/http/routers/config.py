@@ -8,6 +8,7 @@ from fastapi import Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from core.config.commands import CreateConfig, UpdateConfig
+from core.config.module import MODULE
 from core.config.ports import ConfigFilter
 from core.config.service import ConfigService
 from core.rbac.model import Principal
@@ -30,7 +31,7 @@ class ConfigQuery(ListQuery):
     order: Order = "asc"
 
 
-LIST_TABLES = ("t_config_settings",)
+LIST_TABLES = MODULE.list_tables("config_settings")
 
 
 @router.get("", response_model=PageOut[ConfigOut], summary="list config parameters")

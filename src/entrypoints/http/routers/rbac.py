@@ -20,6 +20,7 @@ from core.rbac.commands import (
     UpdateUser,
 )
 from core.rbac.model import Menu, Principal, Role, User
+from core.rbac.module import MODULE
 from core.rbac.ports import LabelFilter, RoleFilter, UserFilter
 from core.rbac.service import (
     LabelService,
@@ -160,8 +161,8 @@ class UserQuery(ListQuery):
     sort: Literal["id", "created_time", "username"] = "id"
 
 
-# The tables a user-list answer reads: users, their role links, the roles' codes and names.
-USER_LIST_TABLES = ("t_users", "t_user_role", "t_roles")
+# The tables a user-list answer reads, as the module's spec declares them.
+USER_LIST_TABLES = MODULE.list_tables("users")
 
 
 @admin.get("/user", response_model=PageOut[UserOut], summary="list users")

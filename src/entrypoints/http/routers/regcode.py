@@ -10,6 +10,7 @@ from pydantic import Field
 from core.rbac.model import Principal
 from core.regcode.commands import UpdateRegCode
 from core.regcode.model import RegCodeState
+from core.regcode.module import MODULE
 from core.regcode.ports import RegCodeFilter
 from core.regcode.service import RegCodeService, RegCodeView
 from core.shared.pagination import TimeRange
@@ -55,8 +56,8 @@ def _out(view: RegCodeView) -> RegCodeOut:
     )
 
 
-# The tables a list answer reads: the codes, and their creators' usernames.
-LIST_TABLES = ("t_reg_code", "t_users")
+# The tables a list answer reads, as the module's spec declares them.
+LIST_TABLES = MODULE.list_tables("reg_codes")
 
 
 @router.get("", response_model=PageOut[RegCodeOut], summary="list reg codes")

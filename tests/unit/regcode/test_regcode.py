@@ -123,3 +123,15 @@ def test_a_page_holds_until_the_next_deadline_of_any_code(
     )  # the first is expired now; the second expires next
     clock.advance(days=2)
     assert service.search_until(everything, PageRequest())[1] is None
+
+
+def test_the_module_seeds_its_state_dictionary_its_job_and_its_report_buttons(
+    seeded: Container,
+) -> None:
+    # Values of the dictionary are RegCodeState's, in order.
+    items = seeded.dictionaries().items_of("sys_reg_code_state")
+    assert [i["value"] for i in items] == [str(int(s)) for s in RegCodeState]
+    with seeded.uow() as uow:
+        assert uow.jobs.get_by_name("注册码过期处理") is not None
+        for button in ("business_regcode:export", "business_regcode:import"):
+            assert uow.menus.get_by_name(button) is not None

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event, update
 
-from adapters.sqlalchemy import tables
+from adapters.sqlalchemy.regcode import reg_codes
 from tests.integration.conftest import App, unique
 
 RC = "/api/v1/business/reg-code"
@@ -40,8 +40,8 @@ def test_generate_activate_and_expire(api: App, admin: dict[str, str]) -> None:
     # Move the deadline into the past in the database: the code reads as expired at once.
     with api.container.engine().begin() as conn:
         conn.execute(
-            update(tables.reg_codes)
-            .where(tables.reg_codes.c.id == first)
+            update(reg_codes)
+            .where(reg_codes.c.id == first)
             .values(deadline=datetime.now(UTC) - timedelta(seconds=1))
         )
     assert api.client.get(f"{RC}/{first}", headers=admin).json()["state"] == 2

@@ -1,19 +1,24 @@
-"""The one composition root: settings, and the container that wires adapters to core's ports."""
+"""The one composition root: the settings, the list of modules, and the container.
+
+`MODULES` is the list of modules. Each name is one module in every layer, found by
+convention: its spec `core.<name>.module.MODULE` (seed, services, job scripts, reports, list
+tables, messages), its tables and repositories `adapters/sqlalchemy/<name>.py` when it has
+any, its routers `entrypoints/http/routers/<name>.py` (the app mounts them; this file never
+imports an entrypoint). Adding a module is adding its files and one line here.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
 import secrets
 import socket
-import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from alembic import command as alembic_command
-from alembic.config import Config as AlembicConfig
 from dependency_injector import containers, providers
 from loguru import logger
 from pydantic import Field, SecretStr, field_validator, model_validator
@@ -48,6 +53,8 @@ from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenCodec
 from adapters.smtp.mailer import SmtpMailer
 from adapters.sqlalchemy.backup import SqlAlchemyDatabaseSnapshot
+from adapters.sqlalchemy.migrations import AlembicMigrations
+from adapters.sqlalchemy.modules import load as load_sql_modules
 from adapters.sqlalchemy.uow import (
     SqlAlchemyProbe,
     SqlAlchemyUnitOfWork,
@@ -57,19 +64,15 @@ from adapters.sqlalchemy.uow import (
 from core.audit.service import AuditService
 from core.backup.model import RestoreLimits
 from core.backup.ports import CacheReset
-from core.backup.seed import BACKUP_SEED
 from core.backup.service import BackupService
 from core.config.model import DEFAULT_ROLE
-from core.config.seed import CONFIG_SEED
 from core.config.service import ConfigRegistrationPolicy, ConfigService
-from core.dictionary.seed import DICT_SEED
 from core.dictionary.service import DictionaryService
 from core.jobs.registry import ScriptRegistry
 from core.jobs.runner import JobRunner, RunnerConfig
 from core.jobs.scripts import HousekeepingScripts, demo
-from core.jobs.seed import JOBS_SEED
 from core.jobs.service import JobService
-from core.rbac.seed import RBAC_SEED, SeedService
+from core.rbac.seed import SeedService
 from core.rbac.service import (
     AccessService,
     AuthPolicy,
@@ -80,8 +83,6 @@ from core.rbac.service import (
     RoleService,
     UserService,
 )
-from core.regcode.seed import REGCODE_SEED
-from core.regcode.service import RegCodeService
 from core.registration.service import (
     DefaultRoleRule,
     EmailChangeService,
@@ -89,12 +90,37 @@ from core.registration.service import (
     RegistrationConfig,
     RegistrationService,
 )
-from core.reports.seed import REPORTS_SEED
 from core.reports.service import ReportService
 from core.shared.clock import SystemClock
 from core.shared.errors import ServiceUnavailable
 from core.shared.generations import TableGenerations
 from core.shared.health import HealthService
+from core.shared.module import ModuleSpec, Provide
+
+# The modules, in the order their routers are mounted and their seeds run (parents first).
+MODULES: tuple[str, ...] = (
+    "rbac",
+    "audit",
+    "config",
+    "dictionary",
+    "regcode",
+    "registration",
+    "jobs",
+    "reports",
+    "backup",
+)
+
+
+def module_specs(names: Iterable[str] = MODULES) -> tuple[ModuleSpec, ...]:
+    """The `MODULE` of `core.<name>.module` for each name, in order."""
+    specs: list[ModuleSpec] = []
+    for name in names:
+        spec = importlib.import_module(f"core.{name}.module").MODULE
+        if not isinstance(spec, ModuleSpec) or spec.name != name:
+            raise ValueError(f"core.{name}.module must declare MODULE = ModuleSpec(name={name!r})")
+        specs.append(spec)
+    return tuple(specs)
+
 
 # The development key earlier versions shipped as the default: published, so refused everywhere.
 DEV_SECRET = "dev-secret-change-me-0123456789abcdef"  # noqa: S105 - a known value, refused
@@ -353,11 +379,100 @@ class ResetAll:
         self._generations.reset()
 
 
+class RedisStores(containers.DeclarativeContainer):
+    """What lives in Redis when `APP_REDIS_URL` is set: shared by every instance."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    job_instance = providers.Dependency(instance_of=str)
+
+    redis = providers.Singleton(make_client, settings.provided.redis_url)
+    table_generations = providers.Singleton(
+        RedisTableGenerations, redis, settings.provided.redis_url, settings.provided.redis_prefix
+    )
+    token_store = providers.Singleton(RedisTokenStore, redis, settings.provided.redis_prefix)
+    async_token_store = providers.Singleton(
+        RedisAsyncTokenStore, settings.provided.redis_url, settings.provided.redis_prefix
+    )
+    rate_counter = providers.Singleton(RedisRateCounter, redis, settings.provided.redis_prefix)
+    cache = providers.Singleton(
+        RedisTwoLevelCache,
+        redis,
+        settings.provided.redis_prefix,
+        settings.provided.cache_local_ttl_seconds,
+        settings.provided.cache_redis_ttl_seconds,
+    )
+    cache_probe = providers.Singleton(RedisProbe, redis)
+    verification_tokens = providers.Singleton(
+        RedisVerificationTokens, redis, settings.provided.redis_prefix
+    )
+    job_lease = providers.Singleton(
+        RedisLeaderLease,
+        redis,
+        settings.provided.redis_prefix,
+        job_instance,
+        settings.provided.scheduler_lease_seconds,
+    )
+    job_run_lock = providers.Singleton(
+        RedisRunLock,
+        redis,
+        settings.provided.redis_prefix,
+        settings.provided.scheduler_lease_seconds,
+    )
+    job_instances = providers.Singleton(
+        RedisInstanceRegistry,
+        redis,
+        settings.provided.redis_prefix,
+        job_instance,
+        settings.provided.scheduler_lease_seconds,
+    )
+
+
+class MemoryStores(containers.DeclarativeContainer):
+    """The same ports in this process only: the embedded profile (one instance, no Redis)."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    job_instance = providers.Dependency(instance_of=str)
+
+    redis: providers.Object[None] = providers.Object(None)
+    table_generations = providers.Singleton(InMemoryTableGenerations)
+    token_store = providers.Singleton(InMemoryTokenStore)
+    async_token_store = providers.Singleton(InMemoryAsyncTokenStore, token_store)
+    rate_counter = providers.Singleton(InMemoryRateCounter)
+    cache = providers.Singleton(InMemoryCache, settings.provided.cache_local_ttl_seconds)
+    cache_probe = providers.Singleton(InMemoryProbe)
+    verification_tokens = providers.Singleton(InMemoryVerificationTokens)
+    job_lease = providers.Singleton(LocalLeaderLease)
+    job_run_lock = providers.Singleton(InMemoryRunLock)
+    job_instances = providers.Singleton(LocalInstanceRegistry, job_instance)
+
+
 class Container(containers.DeclarativeContainer):
     settings = providers.Dependency(instance_of=Settings)
+    # The specs of the modules in the list (build_container passes them).
+    modules = providers.Dependency(instance_of=tuple)
 
-    backend = providers.Callable(lambda s: "redis" if s.redis_url else "memory", settings)
     clock = providers.Singleton(SystemClock)
+    job_instance = providers.Singleton(_instance_name)
+
+    # Redis or memory, chosen once: each shared store below is that choice's.
+    stores = providers.Selector(
+        providers.Callable(lambda s: "redis" if s.redis_url else "memory", settings),
+        redis=providers.Container(RedisStores, settings=settings, job_instance=job_instance),
+        memory=providers.Container(MemoryStores, settings=settings, job_instance=job_instance),
+    )
+    redis = stores.provided.redis.call()
+    # Every commit moves on the generations of the tables it wrote (see core/shared/generations).
+    table_generations = stores.provided.table_generations.call()
+    token_store = stores.provided.token_store.call()
+    async_token_store = stores.provided.async_token_store.call()
+    rate_counter = stores.provided.rate_counter.call()
+    cache = stores.provided.cache.call()
+    cache_probe = stores.provided.cache_probe.call()
+    verification_tokens = stores.provided.verification_tokens.call()
+    job_lease = stores.provided.job_lease.call()
+    job_run_lock = stores.provided.job_run_lock.call()
+    job_instances = stores.provided.job_instances.call()
+    cache_listener = providers.Resource(_cache_listener, cache)
 
     engine = providers.Singleton(
         make_engine,
@@ -365,50 +480,17 @@ class Container(containers.DeclarativeContainer):
         echo=settings.provided.sql_echo,
         pool_size=settings.provided.db_pool_size,
     )
-    session_factory = providers.Singleton(make_session_factory, engine)
-
-    redis = providers.Singleton(make_client, settings.provided.redis_url)
-    # Every commit moves on the generations of the tables it wrote (see core/shared/generations).
-    table_generations = providers.Selector(
-        backend,
-        redis=providers.Singleton(
-            RedisTableGenerations,
-            redis,
-            settings.provided.redis_url,
-            settings.provided.redis_prefix,
-        ),
-        memory=providers.Singleton(InMemoryTableGenerations),
+    # The tables, mappings and repositories of the modules in the list.
+    sql_modules = providers.Singleton(
+        lambda specs: load_sql_modules(spec.name for spec in specs), modules
     )
-    uow = providers.Factory(SqlAlchemyUnitOfWork, session_factory, table_generations.provided.bump)
-    token_store = providers.Selector(
-        backend,
-        redis=providers.Singleton(RedisTokenStore, redis, settings.provided.redis_prefix),
-        memory=providers.Singleton(InMemoryTokenStore),
+    session_factory = providers.Singleton(make_session_factory, engine, sql_modules)
+    uow = providers.Factory(
+        SqlAlchemyUnitOfWork,
+        session_factory,
+        sql_modules.provided.repositories,
+        table_generations.provided.bump,
     )
-    async_token_store = providers.Selector(
-        backend,
-        redis=providers.Singleton(
-            RedisAsyncTokenStore, settings.provided.redis_url, settings.provided.redis_prefix
-        ),
-        memory=providers.Singleton(InMemoryAsyncTokenStore, token_store),
-    )
-    rate_counter = providers.Selector(
-        backend,
-        redis=providers.Singleton(RedisRateCounter, redis, settings.provided.redis_prefix),
-        memory=providers.Singleton(InMemoryRateCounter),
-    )
-    cache = providers.Selector(
-        backend,
-        redis=providers.Singleton(
-            RedisTwoLevelCache,
-            redis,
-            settings.provided.redis_prefix,
-            settings.provided.cache_local_ttl_seconds,
-            settings.provided.cache_redis_ttl_seconds,
-        ),
-        memory=providers.Singleton(InMemoryCache, settings.provided.cache_local_ttl_seconds),
-    )
-    cache_listener = providers.Resource(_cache_listener, cache)
 
     hasher = providers.Singleton(
         Argon2PasswordHasher,
@@ -447,44 +529,28 @@ class Container(containers.DeclarativeContainer):
     menus = providers.Singleton(MenuService, uow.provider, clock)
     labels = providers.Singleton(LabelService, uow.provider, access, clock)
     audit = providers.Singleton(AuditService, uow.provider, clock)
-    # --- config parameters, dictionaries, reg codes ---
+    # --- config parameters, dictionaries ---
     # Parameters that grant something are checked when written, by the module that reads them.
     config_rules = providers.Dict(
         {DEFAULT_ROLE: providers.Singleton(DefaultRoleRule, uow.provider)}
     )
     configs = providers.Singleton(ConfigService, uow.provider, cache, clock, config_rules)
     dictionaries = providers.Singleton(DictionaryService, uow.provider, cache, clock)
-    reg_codes = providers.Singleton(RegCodeService, uow.provider, clock)
 
-    # Each module contributes its roles, labels, menus and data; order matters only for parents.
-    seed_bundles = providers.List(
-        providers.Object(RBAC_SEED),
-        providers.Object(CONFIG_SEED),
-        providers.Object(DICT_SEED),
-        providers.Object(REGCODE_SEED),
-        providers.Object(JOBS_SEED),
-        providers.Object(REPORTS_SEED),
-        providers.Object(BACKUP_SEED),
+    # Each module's roles, labels, menus and data, in the list's order (parents first).
+    seed_bundles = providers.Callable(
+        lambda specs: [spec.seed for spec in specs if spec.seed is not None], modules
     )
     seed = providers.Factory(
         SeedService, uow.provider, hasher, clock, seed_bundles, settings.provided.seed_language
     )
 
-    cache_probe = providers.Selector(
-        backend,
-        redis=providers.Singleton(RedisProbe, redis),
-        memory=providers.Singleton(InMemoryProbe),
-    )
     health = providers.Singleton(
         HealthService, providers.Singleton(SqlAlchemyProbe, engine), cache_probe
     )
+    migrations = providers.Singleton(AlembicMigrations, settings.provided.database_url)
 
     # --- registration ---
-    verification_tokens = providers.Selector(
-        backend,
-        redis=providers.Singleton(RedisVerificationTokens, redis, settings.provided.redis_prefix),
-        memory=providers.Singleton(InMemoryVerificationTokens),
-    )
     # SMTP when a host is configured; otherwise each mail becomes a file in the outbox.
     mail_backend = providers.Callable(lambda s: "smtp" if s.smtp_host else "outbox", settings)
     mailer = providers.Selector(
@@ -564,11 +630,12 @@ class Container(containers.DeclarativeContainer):
     )
 
     # --- jobs ---
-    job_instance = providers.Singleton(_instance_name)
     job_timezone = providers.Singleton(_zone, settings.provided.scheduler_timezone)
-    # The scripts a job may run. Add your module's scripts object (or function) to this list.
+    # The scripts a job may run: the jobs module's own, then those the modules' specs declare
+    # (build_container adds them to `module_scripts`).
+    module_scripts = providers.List()
     job_scripts = providers.Singleton(
-        ScriptRegistry,
+        lambda own, declared: ScriptRegistry([*own, *declared]),
         providers.List(
             providers.Singleton(
                 HousekeepingScripts,
@@ -578,27 +645,7 @@ class Container(containers.DeclarativeContainer):
             ),
             providers.Object(demo),
         ),
-    )
-    job_lease = providers.Selector(
-        backend,
-        redis=providers.Singleton(
-            RedisLeaderLease,
-            redis,
-            settings.provided.redis_prefix,
-            job_instance,
-            settings.provided.scheduler_lease_seconds,
-        ),
-        memory=providers.Singleton(LocalLeaderLease),
-    )
-    job_run_lock = providers.Selector(
-        backend,
-        redis=providers.Singleton(
-            RedisRunLock,
-            redis,
-            settings.provided.redis_prefix,
-            settings.provided.scheduler_lease_seconds,
-        ),
-        memory=providers.Singleton(InMemoryRunLock),
+        module_scripts,
     )
     job_scheduler = providers.Singleton(
         ApschedulerJobScheduler,
@@ -627,17 +674,6 @@ class Container(containers.DeclarativeContainer):
             job_instance,
         ),
         rate_counter,
-    )
-    job_instances = providers.Selector(
-        backend,
-        redis=providers.Singleton(
-            RedisInstanceRegistry,
-            redis,
-            settings.provided.redis_prefix,
-            job_instance,
-            settings.provided.scheduler_lease_seconds,
-        ),
-        memory=providers.Singleton(LocalInstanceRegistry, job_instance),
     )
     jobs = providers.Singleton(
         JobService,
@@ -670,7 +706,10 @@ class Container(containers.DeclarativeContainer):
         providers.Singleton(OpenpyxlSpreadsheetReader, spreadsheet_limits),
         dictionaries,
     )
-    database_snapshot = providers.Singleton(SqlAlchemyDatabaseSnapshot, engine)
+    # It reads the one metadata, which holds the tables once the modules' files are loaded.
+    database_snapshot = providers.Singleton(
+        lambda engine, _loaded: SqlAlchemyDatabaseSnapshot(engine), engine, sql_modules
+    )
     # A restore drops every cache and revokes every token: the rows behind them are replaced.
     backup = providers.Singleton(
         BackupService,
@@ -688,54 +727,31 @@ class Container(containers.DeclarativeContainer):
     )
 
 
-def build_container(settings: Settings | None = None) -> Container:
-    """Wire adapters to ports for these settings; nothing connects until first use."""
-    container = Container(settings=settings or Settings())
+def build_container(
+    settings: Settings | None = None, modules: Iterable[str] = MODULES
+) -> Container:
+    """Wire adapters to ports for these settings and modules; nothing connects until first use."""
+    specs = module_specs(modules)
+    container = Container(settings=settings or Settings(), modules=specs)
+    for spec in specs:
+        for service in spec.services:
+            if service.name in container.providers:
+                raise ValueError(f"module {spec.name}: the container already has {service.name!r}")
+            container.set_provider(service.name, _provider(container, service))
+    container.module_scripts.add_args(
+        *(_provider(container, script) for spec in specs for script in spec.scripts)
+    )
     return container
 
 
+def _provider(container: Container, declared: Provide) -> providers.Provider[object]:
+    """`declared.factory(*needs)` as a singleton; `uow` is the callable that opens a unit of work."""
+    known = container.providers
+    missing = [need for need in declared.needs if need != "uow" and need not in known]
+    if missing:
+        raise ValueError(f"{declared.name} needs {missing}, which the container does not provide")
+    needs = [container.uow.provider if need == "uow" else known[need] for need in declared.needs]
+    return providers.Singleton(declared.factory, *needs)
+
+
 __all__ = ["Container", "ServiceUnavailable", "Settings", "build_container", "signing_key"]
-
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def alembic_config(url: str) -> AlembicConfig:
-    cfg = AlembicConfig(str(ROOT / "alembic.ini"))
-    cfg.attributes["url"] = url
-    cfg.attributes["configure_logger"] = False
-    return cfg
-
-
-def migrate(settings: Settings, revision: str = "head") -> None:
-    """Bring the schema to `revision` (Alembic upgrade)."""
-    alembic_command.upgrade(alembic_config(settings.database_url), revision)
-
-
-def wait_for_database(settings: Settings, timeout_seconds: float = 60.0) -> bool:
-    """Whether the database answered within the timeout (retrying every second)."""
-    import time
-
-    engine = make_engine(settings.database_url)
-    probe = SqlAlchemyProbe(engine)
-    deadline = time.monotonic() + timeout_seconds
-    try:
-        while True:
-            if probe.ok():
-                return True
-            if time.monotonic() >= deadline:
-                return False
-            logger.info("waiting for the database")
-            time.sleep(1)
-    finally:
-        engine.dispose()
-
-
-def downgrade(settings: Settings, revision: str) -> None:
-    alembic_command.downgrade(alembic_config(settings.database_url), revision)
-
-
-def configure_logging(settings: Settings) -> None:
-    """Loguru to stderr; the standard library's loggers (uvicorn, alembic) routed through it."""
-    logger.remove()
-    logger.add(sys.stderr, level=settings.log_level.upper(), backtrace=False, diagnose=False)

@@ -1,0 +1,52 @@
+"""Schema migrations (Alembic) and waiting for the database: what `fva db`, `init` and
+`prestart` run, through the container's `migrations` provider."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from alembic import command as alembic_command
+from alembic.config import Config as AlembicConfig
+from loguru import logger
+
+from adapters.sqlalchemy.uow import SqlAlchemyProbe, make_engine
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    cfg = AlembicConfig(str(ROOT / "alembic.ini"))
+    cfg.attributes["url"] = url
+    cfg.attributes["configure_logger"] = False
+    return cfg
+
+
+class AlembicMigrations:
+    """The schema of one database: upgrade, downgrade, and waiting for it to answer."""
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to `revision`."""
+        alembic_command.upgrade(alembic_config(self._url), revision)
+
+    def downgrade(self, revision: str) -> None:
+        alembic_command.downgrade(alembic_config(self._url), revision)
+
+    def wait(self, timeout_seconds: float = 60.0) -> bool:
+        """Whether the database answered within the timeout (retrying every second)."""
+        engine = make_engine(self._url)
+        probe = SqlAlchemyProbe(engine)
+        deadline = time.monotonic() + timeout_seconds
+        try:
+            while True:
+                if probe.ok():
+                    return True
+                if time.monotonic() >= deadline:
+                    return False
+                logger.info("waiting for the database")
+                time.sleep(1)
+        finally:
+            engine.dispose()
