@@ -21,10 +21,11 @@ from sqlalchemy.exc import (
     OperationalError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from adapters.sqlalchemy.modules import Repository, SqlAlchemyModules, start_mappers
-from adapters.sqlalchemy.urls import driver_url
+from adapters.sqlalchemy.urls import async_driver_url, driver_url
 from core.shared.errors import Conflict, InvalidInput, ServiceUnavailable
 from core.shared.health import Probe
 
@@ -85,6 +86,57 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
     )
     _ping_when_idle(engine)
     _refuse_nul(engine)
+    return engine
+
+
+def make_async_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
+    """The asyncio twin of `make_engine`, on aiomysql, asyncpg or aiosqlite, with the same guards.
+
+    The same pragmas on SQLite, server-side timeouts on PostgreSQL, the fast DATETIME parser on
+    MySQL/MariaDB, `hide_parameters`, the idle-connection ping and the NUL refusal: the events
+    go on the engine's synchronous core, where SQLAlchemy runs them for every driver.
+    """
+    target = async_driver_url(url)
+    backend = target.get_backend_name()
+    if backend == "sqlite":
+        _ensure_sqlite_dir(target)
+        engine = create_async_engine(
+            target, echo=echo, hide_parameters=True, connect_args={"timeout": 30}
+        )
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        _refuse_nul(engine.sync_engine)
+        return engine
+    if backend == "postgresql":
+        # asyncpg's own names: `timeout` to connect, `command_timeout` on the client, and the
+        # server cancelling a statement (lock waits included) after 30 s as before.
+        connect_args: dict[str, Any] = {
+            "timeout": 5,
+            "command_timeout": 30,
+            "server_settings": {"statement_timeout": "30000"},
+        }
+    else:
+        # aiomysql has no read or write timeout of its own (PyMySQL's 30 s).
+        connect_args = {"connect_timeout": 5, "charset": "utf8mb4", "conv": _CONVERSIONS}
+    engine = create_async_engine(
+        target,
+        echo=echo,
+        hide_parameters=True,
+        pool_recycle=1800,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=10,
+        connect_args=connect_args,
+    )
+    _ping_when_idle(engine.sync_engine)
+    _refuse_nul(engine.sync_engine)
     return engine
 
 
