@@ -1,6 +1,6 @@
 """The asyncio unit of work keeps the sync one's promises (a step of the async core).
 
-On a migrated database of its own: a commit reports the tables it wrote, after the commit; a
+On a migrated database of its own, on the suite's server and on an SQLite file: a commit reports the tables it wrote, after the commit; a
 unit left without commit writes and reports nothing; two live rows with one natural key answer
 409 `conflict` (the live-row unique scheme holds through the async driver); a stopped
 database answers 503 `database_unavailable`.
@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 from sqlalchemy import Insert, func, insert, select
+from sqlalchemy.engine import make_url
 
 from adapters.sqlalchemy.config import config_settings
 from adapters.sqlalchemy.modules import load
@@ -22,12 +23,20 @@ from adapters.sqlalchemy.uow import (
 )
 from bootstrap import MODULES
 from core.shared.errors import Conflict, ServiceUnavailable
-from tests.integration.conftest import unique
+from tests.integration.conftest import settings_for, unique
+from tests.schema import migrate
 
 
 @pytest.fixture(scope="module")
 def own_db(make_seeded_database: Callable[[], str]) -> str:
     return make_seeded_database()
+
+
+@pytest.fixture(scope="module")
+def sqlite_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('async_uow')}/app.db"
+    migrate(settings_for(url, None))
+    return url
 
 
 class Reported:
@@ -38,9 +47,11 @@ class Reported:
         self.tables.append(tables)
 
 
-@pytest.fixture
-async def unit(own_db: str) -> AsyncIterator[tuple[AsyncSqlAlchemyUnitOfWork, Reported]]:
-    engine = make_async_engine(own_db, pool_size=2)
+@pytest.fixture(params=[pytest.param("own_db", marks=pytest.mark.server_database), "sqlite_db"])
+async def unit(
+    request: pytest.FixtureRequest,
+) -> AsyncIterator[tuple[AsyncSqlAlchemyUnitOfWork, Reported]]:
+    engine = make_async_engine(request.getfixturevalue(request.param), pool_size=2)
     reported = Reported()
     factory = make_async_session_factory(engine, load(MODULES))
     yield AsyncSqlAlchemyUnitOfWork(factory, {}, reported), reported
@@ -98,8 +109,6 @@ async def test_two_live_rows_with_one_key_answer_conflict(
 
 
 async def test_an_unreachable_database_answers_database_unavailable(own_db: str) -> None:
-    from sqlalchemy.engine import make_url
-
     url = make_url(own_db)
     gone = url.set(host="127.0.0.1", port=1).render_as_string(hide_password=False)
     engine = make_async_engine(gone, pool_size=1)
