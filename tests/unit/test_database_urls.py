@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.sqlalchemy.urls import driver_url
+from adapters.sqlalchemy.urls import async_driver_url, driver_url
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,43 @@ def test_a_named_driver_is_left_alone() -> None:
 def test_an_unknown_scheme_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="oracle"):
         driver_url("oracle://u@db/app")
+
+
+@pytest.mark.parametrize(
+    ("written", "driver", "backend"),
+    [
+        ("mysql://u:p@db:3306/app", "mysql+aiomysql", "mysql"),
+        ("mysql+pymysql://u:p@db:3306/app", "mysql+aiomysql", "mysql"),
+        ("mariadb://u:p@db:3306/app", "mysql+aiomysql", "mysql"),
+        ("mariadb+pymysql://u:p@db:3306/app", "mysql+aiomysql", "mysql"),
+        ("postgresql://u:p@db:5432/app", "postgresql+asyncpg", "postgresql"),
+        ("postgres://u:p@db:5432/app", "postgresql+asyncpg", "postgresql"),
+        ("postgresql+psycopg://u:p@db:5432/app", "postgresql+asyncpg", "postgresql"),
+        ("sqlite:///var/app.db", "sqlite+aiosqlite", "sqlite"),
+        ("sqlite+pysqlite:///var/app.db", "sqlite+aiosqlite", "sqlite"),
+        ("mysql+aiomysql://u:p@db:3306/app", "mysql+aiomysql", "mysql"),
+    ],
+)
+def test_each_form_gets_its_async_driver(written: str, driver: str, backend: str) -> None:
+    url = async_driver_url(written)
+    assert url.drivername == driver
+    assert url.get_backend_name() == backend
+
+
+def test_the_async_url_keeps_the_rest() -> None:
+    url = async_driver_url("mysql://app:s%40cret@db.example:3307/admin?charset=utf8mb4")
+    assert (url.username, url.password, url.host, url.port, url.database) == (
+        "app",
+        "s@cret",
+        "db.example",
+        3307,
+        "admin",
+    )
+    assert url.query == {"charset": "utf8mb4"}
+    assert async_driver_url("sqlite:////srv/data/app.db").database == "/srv/data/app.db"
+
+
+@pytest.mark.parametrize("written", ["oracle://u@db/app", "mysql+mysqldb://u@db/app"])
+def test_the_app_refuses_a_form_it_has_no_async_driver_for(written: str) -> None:
+    with pytest.raises(ValueError, match="unsupported"):
+        async_driver_url(written)

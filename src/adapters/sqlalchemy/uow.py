@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import socket
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -21,10 +22,16 @@ from sqlalchemy.exc import (
     OperationalError,
 )
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from adapters.sqlalchemy.modules import Repository, SqlAlchemyModules, start_mappers
-from adapters.sqlalchemy.urls import driver_url
+from adapters.sqlalchemy.urls import async_driver_url, driver_url
 from core.shared.errors import Conflict, InvalidInput, ServiceUnavailable
 from core.shared.health import Probe
 
@@ -85,6 +92,57 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
     )
     _ping_when_idle(engine)
     _refuse_nul(engine)
+    return engine
+
+
+def make_async_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
+    """The asyncio twin of `make_engine`, on aiomysql, asyncpg or aiosqlite, with the same guards.
+
+    The same pragmas on SQLite, server-side timeouts on PostgreSQL, the fast DATETIME parser on
+    MySQL/MariaDB, `hide_parameters`, the idle-connection ping and the NUL refusal: the events
+    go on the engine's synchronous core, where SQLAlchemy runs them for every driver.
+    """
+    target = async_driver_url(url)
+    backend = target.get_backend_name()
+    if backend == "sqlite":
+        _ensure_sqlite_dir(target)
+        engine = create_async_engine(
+            target, echo=echo, hide_parameters=True, connect_args={"timeout": 30}
+        )
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        _refuse_nul(engine.sync_engine)
+        return engine
+    if backend == "postgresql":
+        # asyncpg's own names: `timeout` to connect, `command_timeout` on the client, and the
+        # server cancelling a statement (lock waits included) after 30 s as before.
+        connect_args: dict[str, Any] = {
+            "timeout": 5,
+            "command_timeout": 30,
+            "server_settings": {"statement_timeout": "30000"},
+        }
+    else:
+        # aiomysql has no read or write timeout of its own (PyMySQL's 30 s).
+        connect_args = {"connect_timeout": 5, "charset": "utf8mb4", "conv": _CONVERSIONS}
+    engine = create_async_engine(
+        target,
+        echo=echo,
+        hide_parameters=True,
+        pool_recycle=1800,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=10,
+        connect_args=connect_args,
+    )
+    _ping_when_idle(engine.sync_engine)
+    _refuse_nul(engine.sync_engine)
     return engine
 
 
@@ -177,7 +235,7 @@ def make_session_factory(engine: Engine, modules: SqlAlchemyModules) -> sessionm
 WRITTEN = "written_tables"
 
 
-def _track_writes(factory: sessionmaker[Session]) -> None:
+def _track_writes(factory: sessionmaker[Session] | type[Session]) -> None:
     """Notes in `session.info` the tables each session writes to, flushed or executed."""
 
     @event.listens_for(factory, "after_flush")
@@ -264,5 +322,85 @@ class SqlAlchemyUnitOfWork:
         self.session.rollback()
 
 
+AsyncRepository = Callable[[AsyncSession], Any]
+
+
+def make_async_session_factory(
+    engine: AsyncEngine, modules: SqlAlchemyModules
+) -> async_sessionmaker[AsyncSession]:
+    """Async sessions whose synchronous core notes the tables it writes, as `make_session_factory`.
+
+    Each factory gets a `Session` class of its own to run under its AsyncSessions, and the
+    write tracking listens on that class: SQLAlchemy runs the ORM's events there.
+    """
+    start_mappers(modules)
+    tracked = type("TrackedSession", (Session,), {})
+    _track_writes(tracked)
+    return async_sessionmaker(
+        bind=engine, expire_on_commit=False, autoflush=True, sync_session_class=tracked
+    )
+
+
+class AsyncSqlAlchemyUnitOfWork:
+    """The asyncio twin of `SqlAlchemyUnitOfWork`: `async with`, one AsyncSession, rolled back
+    unless committed, the same answers to conflicts and outages, the written tables reported
+    after the commit."""
+
+    session: AsyncSession
+
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        repositories: Mapping[str, AsyncRepository],
+        on_commit: Callable[[frozenset[str]], Awaitable[None]] | None = None,
+    ) -> None:
+        self._factory = session_factory
+        self._repositories = repositories
+        self._on_commit = on_commit
+
+    if TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any: ...
+
+    async def __aenter__(self) -> Self:
+        self.session = self._factory()
+        for attribute, repository in self._repositories.items():
+            setattr(self, attribute, repository(self.session))
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        with contextlib.suppress(DBAPIError):
+            await self.session.close()
+        if isinstance(exc, IntegrityError):
+            raise Conflict("the row conflicts with an existing one", "conflict") from exc
+        if (
+            (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+            or _is_outage(exc)
+            or _is_unwrapped_connect_failure(exc)
+        ):
+            raise ServiceUnavailable("the database is unavailable", "database_unavailable") from exc
+
+    async def commit(self) -> None:
+        """Commits, then reports the tables written (after the commit: see TableGenerations)."""
+        await self.session.commit()
+        written = self.session.info.pop(WRITTEN, None)
+        if written and self._on_commit is not None:
+            await self._on_commit(frozenset(written))
+
+    async def rollback(self) -> None:
+        await self.session.rollback()
+
+
 def _is_outage(exc: BaseException | None) -> bool:
     return isinstance(exc, OperationalError | InterfaceError | PoolTimeout)
+
+
+def _is_unwrapped_connect_failure(exc: BaseException | None) -> bool:
+    """asyncpg's failures to connect (refused, timed out, unknown host) reach us as the
+    socket's own errors, not wrapped in a DBAPIError as PyMySQL's, psycopg's and aiomysql's are."""
+    return isinstance(exc, ConnectionError | TimeoutError | socket.gaierror)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.engine import URL, make_url
 
-# The URL forms users have, by scheme without a driver, and the (synchronous) driver of each.
-# The async core will change only these targets (aiomysql, asyncpg, aiosqlite).
+# The URL forms users have, by scheme without a driver, and the synchronous driver of each:
+# what Alembic migrates with (and, until the core is async, what the app runs on).
 DRIVERS = {
     "mysql": "mysql+pymysql",
     "mariadb": "mariadb+pymysql",
@@ -29,6 +29,45 @@ def driver_url(url: str | URL) -> URL:
         raise ValueError(
             f"unsupported database URL scheme {parsed.drivername!r}: "
             "use mysql://, postgresql:// or sqlite:///"
+        )
+    return parsed.set(drivername=target)
+
+
+# The async driver of each database, for the app on SQLAlchemy's asyncio engine.
+ASYNC_DRIVERS = {
+    "mysql": "mysql+aiomysql",
+    "mariadb": "mysql+aiomysql",  # the mysql dialect finds MariaDB from the server's version
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+    "sqlite": "sqlite+aiosqlite",
+}
+
+# The synchronous drivers users' URLs name today: each keeps working, on its async twin.
+ASYNC_FOR_SYNC = {
+    "mysql+pymysql": "mysql+aiomysql",
+    "mariadb+pymysql": "mysql+aiomysql",
+    "postgresql+psycopg": "postgresql+asyncpg",
+    "postgresql+psycopg2": "postgresql+asyncpg",
+    "sqlite+pysqlite": "sqlite+aiosqlite",
+}
+
+
+def async_driver_url(url: str | URL) -> URL:
+    """The URL with the project's async driver for its database.
+
+    The same forms as `driver_url`; a URL naming one of the synchronous drivers users have
+    (`mysql+pymysql://`, `postgresql+psycopg://`, ...) gets that driver's async twin, and a URL
+    naming an async driver keeps it. Any other named driver is refused: the app cannot run on
+    a synchronous one.
+    """
+    parsed = make_url(url)
+    name = parsed.drivername
+    target = ASYNC_FOR_SYNC.get(name) if "+" in name else ASYNC_DRIVERS.get(name)
+    if target is None and name in ASYNC_DRIVERS.values():
+        return parsed
+    if target is None:
+        raise ValueError(
+            f"unsupported database URL scheme {name!r}: use mysql://, postgresql:// or sqlite:///"
         )
     return parsed.set(drivername=target)
 
