@@ -3,15 +3,30 @@ import { getItem, setItem } from '@/utils/storage'
 
 const PREFIX = 'columns:'
 
+/** The id column of a list, `width` wide (`sort`: the API sorts by it). */
+export const idColumn = (width, { sort = false } = {}) => ({ prop: 'id', label: 'common.id', width, sort })
+
+/** The creation time column of a list (`label` an i18n key; `sort`: the API sorts by it). */
+export const createdColumn = ({ sort = false, label = 'common.createdTime' } = {}) => ({ key: 'created', prop: 'created_time', label, time: true, sort })
+
 /**
  * The columns of one list page that the right toolbar's column picker shows or hides.
- * `columns` is `{ key: label }` (`label` an i18n key), or `[{ key, label, visible? }]`;
+ * `columns` is `{ key: label }` (`label` an i18n key), or a list of column definitions
+ * `[{ key (default: prop), label, visible?, prop, width, min (min-width; such a column ellipsises
+ * a long value with a tooltip unless `tip: false`), sort (server sort), align, fixed, time (a
+ * TimeColumn; dash, cellClass), dict (a DictColumn: a useDict list or its ref) }]` that
+ * DataColumns renders (`defs`); idColumn and createdColumn give the two every table has;
  * the keys in `hidden` (or `visible: false`) start hidden until the user picks them. The choice is kept in localStorage under `columns:<page>`
  * as `{key: shown}`, so it survives a reload; keys it does not know take their default.
  */
 export function useColumns(page, columns, { hidden = [] } = {}) {
   const list = Array.isArray(columns)
-    ? columns
+    ? columns.map((c) => ({
+        ...c,
+        key: c.key || c.prop,
+        tip: c.tip ?? c.min !== undefined,
+        visible: c.visible !== false && !hidden.includes(c.key || c.prop)
+      }))
     : Object.entries(columns).map(([key, label]) => ({ key, label, visible: !hidden.includes(key) }))
   let saved = {}
   try {
@@ -44,5 +59,5 @@ export function useColumns(page, columns, { hidden = [] } = {}) {
     persist()
   }
 
-  return { page, items, visible, set }
+  return { page, items, defs: Array.isArray(columns) ? list : [], visible, set }
 }
