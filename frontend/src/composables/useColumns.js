@@ -7,7 +7,7 @@ const PREFIX = 'columns:'
 export const idColumn = (width, { sort = false } = {}) => ({ prop: 'id', label: 'common.id', width, sort })
 
 /** The creation time column of a list (`label` an i18n key; `sort`: the API sorts by it). */
-export const createdColumn = ({ sort = false, label = 'common.createdTime' } = {}) => ({ key: 'created', prop: 'created_time', label, time: true, sort })
+export const createdColumn = ({ sort = false, label = 'common.createdTime', width } = {}) => ({ key: 'created', prop: 'created_time', label, time: true, sort, width })
 
 /**
  * The columns of one list page that the right toolbar's column picker shows or hides.
