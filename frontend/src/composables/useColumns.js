@@ -13,7 +13,8 @@ export const createdColumn = ({ sort = false, label = 'common.createdTime', widt
  * The columns of one list page that the right toolbar's column picker shows or hides.
  * `columns` is `{ key: label }` (`label` an i18n key), or a list of column definitions
  * `[{ key (default: prop), label, visible?, prop, width, min (min-width; such a column ellipsises
- * a long value with a tooltip unless `tip: false`), sort (server sort), align, fixed, time (a
+ * a long value with a tooltip unless `tip: false`), sort (server sort), align, fixed, code (the
+ * value set as code), time (a
  * TimeColumn; dash, cellClass), dict (a DictColumn: a useDict list or its ref) }]` that
  * DataColumns renders (`defs`); idColumn and createdColumn give the two every table has;
  * a column with `search` (true, or the field's own settings) is also a field of the search
