@@ -19,6 +19,7 @@ import { useUserStore } from '@/store/modules/user'
 import ActionsColumn from '@/components/ActionsColumn/index.vue'
 import FormFields from '@/components/FormFields/index.vue'
 import TableCard from '@/components/TableCard/index.vue'
+import AppDialog from '@/components/AppDialog/index.vue'
 
 const STATUS = [
   { label: '正常', label_en: 'Active', value: 1 },
@@ -195,6 +196,27 @@ describe('ActionsColumn buttons', () => {
     await wrapper.find('.logs-of').trigger('click')
     await wrapper.find('.see-it').trigger('click')
     expect(ran).toEqual([['logs', 1], ['detail', 1]])
+    wrapper.unmount()
+  })
+})
+
+describe('AppDialog', () => {
+  it('is an el-dialog in the body with the house defaults, its class, slots and v-model', async () => {
+    const open = ref(true)
+    const wrapper = mount(
+      { render: () => h(AppDialog, { modelValue: open.value, 'onUpdate:modelValue': (v) => (open.value = v), title: 'Hello', class: 'mine' }, { default: () => h('p', { class: 'inside' }, 'body'), footer: () => h('button', { class: 'foot' }, 'ok') }) },
+      { global: global(), attachTo: document.body }
+    )
+    await flushPromises()
+    const box = document.body.querySelector('.el-dialog.responsive-dialog.mine')
+    expect(box).toBeTruthy()
+    expect(box.querySelector('.inside').textContent).toBe('body')
+    expect(box.querySelector('.foot')).toBeTruthy()
+    document.body.querySelector('.el-overlay-dialog').dispatchEvent(new MouseEvent('mousedown', { bubbles: true }))
+    document.body.querySelector('.el-overlay-dialog').dispatchEvent(new MouseEvent('mouseup', { bubbles: true }))
+    document.body.querySelector('.el-overlay-dialog').click()
+    await flushPromises()
+    expect(open.value).toBe(true) // a click beside it does not close it
     wrapper.unmount()
   })
 })
