@@ -1,4 +1,4 @@
-import { reactive, ref } from 'vue'
+import { computed, reactive, ref } from 'vue'
 import { cleanParams, dateRangeParams } from '@/utils/format'
 
 /**
@@ -7,8 +7,20 @@ import { cleanParams, dateRangeParams } from '@/utils/format'
  * form into API filters, defaulting to the query minus empty values; each field named in
  * `dateRanges` (a [from, to] of the search form) is sent as `<name>_start` / `<name>_end`
  * bounds (see dateRangeParams) before that.
+ * `fields` (a list, or a function giving it, read again when what it reads changes) are the
+ * search card's fields (see SearchForm), answered as `fields` for TableCard: each starts empty
+ * ('' , or [] for a 'daterange', which is sent as bounds), before `defaults`; `sortable` adds
+ * the `sort` / `order` of onSortChange.
  */
-export function useTable(fetcher, { defaults = {}, toParams, dateRanges = [], immediate = true } = {}) {
+export function useTable(fetcher, { fields, sortable = false, defaults = {}, toParams, dateRanges = [], immediate = true } = {}) {
+  const fieldList = typeof fields === 'function' ? fields : () => fields || []
+  const initialFields = fieldList()
+  dateRanges = [...dateRanges, ...initialFields.filter((f) => f.type === 'daterange').map((f) => f.prop)]
+  defaults = {
+    ...Object.fromEntries(initialFields.map((f) => [f.prop, f.type === 'daterange' ? [] : ''])),
+    ...(sortable ? { sort: '', order: '' } : {}),
+    ...defaults
+  }
   const initial = () => ({ page: 1, size: 10, ...JSON.parse(JSON.stringify(defaults)) })
   const query = reactive(initial())
   const list = ref([])
@@ -63,5 +75,5 @@ export function useTable(fetcher, { defaults = {}, toParams, dateRanges = [], im
 
   if (immediate) getList()
 
-  return { query, list, total, loading, getList, handleQuery, resetQuery, onSortChange }
+  return { query, list, total, loading, getList, handleQuery, resetQuery, onSortChange, fields: fields ? computed(fieldList) : null }
 }

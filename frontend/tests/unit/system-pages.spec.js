@@ -223,19 +223,19 @@ describe('config parameters page', () => {
     })
     const wrapper = await mountPage(ConfigPage)
     expect(wrapper.text()).toContain('sys.account.registration_open')
-    const state = wrapper.vm.$.setupState
-    state.query.key = 'sys.'
-    state.query.created = ['2026-01-01', '2026-01-02']
-    await state.handleQuery()
+    const { table, crud } = wrapper.vm.$.setupState
+    table.query.key = 'sys.'
+    table.query.created = ['2026-01-01', '2026-01-02']
+    await table.handleQuery()
     expect(lastCall(calls, '/system/config-setting').params).toMatchObject({ key: 'sys.', created_start: expect.stringMatching(/^2026-01-01T/) })
     tableOf(wrapper).vm.$emit('sort-change', { prop: 'key', order: 'ascending' })
     await flushPromises()
     expect(lastCall(calls, '/system/config-setting').params).toMatchObject({ sort: 'key', order: 'asc' })
 
-    state.openEdit(CONFIGS.items[0])
+    crud.openEdit(CONFIGS.items[0])
     await flushPromises()
-    state.form.value = 'false\n'
-    await state.submitForm()
+    crud.form.value = 'false\n'
+    await crud.submitForm()
     await flushPromises()
     expect(JSON.parse(lastCall(calls, '/system/config-setting/1', 'put').data)).toEqual({
       name: 'Open sign-up', key: 'sys.account.registration_open', value: 'false\n', remark: '', sort: 1
