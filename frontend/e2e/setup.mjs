@@ -57,7 +57,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
  * `scheduler: true` runs the job scheduler (off by default: no job fires behind a test's back).
  * Answers `{ url, api, outbox, dir, stop() }`; `stop()` ends the server's process group.
  */
-export async function startBackend({ scheduler = false } = {}) {
+export async function startBackend({ scheduler = false, seedLanguage = 'zh-CN' } = {}) {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error(`no built dashboard at ${DIST}: run npm run build first`)
   if (!existsSync(FVA)) throw new Error(`no backend at ${FVA}: run make install first`)
   const dir = mkdtempSync(join(tmpdir(), 'fva-e2e-'))
@@ -74,7 +74,8 @@ export async function startBackend({ scheduler = false } = {}) {
     APP_FRONTEND_DIST: DIST,
     APP_FRONTEND_URL: url,
     APP_SCHEDULER_ENABLED: scheduler ? 'true' : 'false',
-    APP_LOG_LEVEL: 'WARNING'
+    APP_LOG_LEVEL: 'WARNING',
+    APP_SEED_LANGUAGE: seedLanguage
   })
 
   const init = spawnSync(FVA, ['init'], { cwd: REPO, env, encoding: 'utf8', timeout: 120_000 })
