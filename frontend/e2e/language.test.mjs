@@ -4,29 +4,14 @@
 // (`menu.title`) where a text belongs. Each page is kept as a screenshot at 1280 and 1440 px.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { launchBrowser, screenshotSeries, startBackend, uiLogin } from './setup.mjs'
+import { LIST_PAGES, WIDTHS, launchBrowser, screenshotSeries, startBackend, uiLogin } from './setup.mjs'
 
 const ADMIN = ['admin', 'admin123']
 const LIMIT = { timeout: 300_000 }
 const shot = screenshotSeries('language')
 
-const PAGES = [
-  '/index',
-  '/profile',
-  '/permission/user',
-  '/permission/role',
-  '/permission/menu',
-  '/permission/label',
-  '/log/login',
-  '/log/operation',
-  '/system/config',
-  '/system/dict',
-  '/system/job',
-  '/system/job-log',
-  '/system/backup',
-  '/business/reg-code'
-]
-const WIDTHS = [1280, 1440]
+// Every page: the list pages, and those without a list.
+const PAGES = ['/index', '/profile', ...LIST_PAGES, '/system/backup']
 const HAN = /\p{Script=Han}/u
 // A text that is an i18n key rather than a sentence: `section.key` in lower camel case.
 const RAW_KEY = /(?:^|\s)([a-z]+(?:\.[a-z][A-Za-z0-9]+)+)(?=\s|$)/

@@ -52,6 +52,23 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   })
 }
 
+/** Every list page of the dashboard (the backup page has no list). */
+export const LIST_PAGES = [
+  '/permission/user',
+  '/permission/role',
+  '/permission/menu',
+  '/permission/label',
+  '/log/login',
+  '/log/operation',
+  '/system/config',
+  '/system/dict',
+  '/system/job',
+  '/system/job-log',
+  '/business/reg-code'
+]
+/** The widths every page must fit (issue 20). */
+export const WIDTHS = [1280, 1440]
+
 /**
  * Start `fva serve` on a free port with a fresh database, after `fva init`.
  * `scheduler: true` runs the job scheduler (off by default: no job fires behind a test's back).

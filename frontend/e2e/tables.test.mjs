@@ -6,27 +6,12 @@
 // hides a column for good (it is still hidden after a reload).
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { apiCall, apiLogin, launchBrowser, openTablePage, screenshotSeries, startBackend, uiLogin } from './setup.mjs'
+import { LIST_PAGES, WIDTHS, apiCall, apiLogin, launchBrowser, openTablePage, screenshotSeries, startBackend, uiLogin } from './setup.mjs'
 
 const ADMIN = ['admin', 'admin123']
 const LIMIT = { timeout: 240_000 }
 const shot = screenshotSeries('tables')
 
-/** Every list page of the dashboard (the backup page has no list). */
-const LIST_PAGES = [
-  '/permission/user',
-  '/permission/role',
-  '/permission/menu',
-  '/permission/label',
-  '/log/login',
-  '/log/operation',
-  '/system/config',
-  '/system/dict',
-  '/system/job',
-  '/system/job-log',
-  '/business/reg-code'
-]
-const WIDTHS = [1280, 1440]
 const LANGUAGES = ['en', 'zh-CN']
 
 let backend
