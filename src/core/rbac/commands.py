@@ -57,9 +57,10 @@ class CreateRole:
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateRole:
-    """A new `code` is refused for the admin role; the admin role is never disabled."""
+    """No `code`: labels, seeds and the sign-up parameter name roles by code, so a rename would
+    re-point them (sign-up could start granting another role's privileges). The admin role is
+    never disabled."""
 
-    code: Maybe[str] = UNSET
     name: Maybe[str] = UNSET
     status: Maybe[int] = UNSET
     sort: Maybe[int] = UNSET

@@ -88,15 +88,6 @@ class Role(Entity):
     ) -> None:
         self._assign(name=name, sort=sort, remark=remark)
 
-    def recode(self, code: str) -> None:
-        """Labels, seeds and the registration policy name roles by code: admin keeps its own."""
-        if code == self.code:
-            return
-        if self.is_admin:
-            raise Conflict("the admin role keeps its code", "admin_role_protected")
-        check_role_code(code)
-        self.code = code
-
     def set_status(self, status: int) -> None:
         """The admin role is never disabled."""
         if self.is_admin and status != ENABLED:

@@ -744,13 +744,6 @@ class RoleService:
                     uow.roles.menu_ids(role_id),
                 )
             role.set_status(status)
-            if cmd.code is not UNSET and cmd.code != role.code:
-                # Asked before the entity changes: a query may flush it and find itself.
-                if not role.is_admin:
-                    check_role_code(cmd.code)
-                    if uow.roles.get_by_code(cmd.code) is not None:
-                        raise Conflict("this role code is taken", "role_exists")
-                role.recode(cmd.code)
             role.change(name=cmd.name, sort=cmd.sort, remark=cmd.remark)
             role.stamp_modified(actor, self._clock.now())
             uow.commit()
