@@ -13,7 +13,10 @@ Progress = Callable[[str, int, int], None]
 
 
 class SnapshotReader(Protocol):
-    """Reads inside one transaction, so every table is seen at the same instant."""
+    """Reads inside one transaction, so every table is seen at the same instant.
+
+    Like `DatabaseSnapshot`, it is synchronous bulk work: the backup service runs it in a
+    worker thread (`asyncio.to_thread`), off the event loop, on a connection of its own."""
 
     def count(self, table: str) -> int: ...
 
@@ -46,10 +49,10 @@ class DatabaseSnapshot(Protocol):
 class CacheReset(Protocol):
     """Drops every cached value on every instance."""
 
-    def clear(self) -> None: ...
+    async def clear(self) -> None: ...
 
 
 class SessionReset(Protocol):
     """Revokes every live sign-in token; returns how many."""
 
-    def revoke_everyone(self) -> int: ...
+    async def revoke_everyone(self) -> int: ...

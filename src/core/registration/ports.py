@@ -11,8 +11,8 @@ from core.registration.model import Ticket
 class RegistrationPolicy(Protocol):
     """Whether visitors may sign up, and the role code a confirmed account gets ("" for none)."""
 
-    def is_open(self) -> bool: ...
-    def default_role(self) -> str: ...
+    async def is_open(self) -> bool: ...
+    async def default_role(self) -> str: ...
 
 
 class FixedRegistrationPolicy(RegistrationPolicy):
@@ -22,10 +22,10 @@ class FixedRegistrationPolicy(RegistrationPolicy):
         self._open = open_
         self._default_role = default_role
 
-    def is_open(self) -> bool:
+    async def is_open(self) -> bool:
         return self._open
 
-    def default_role(self) -> str:
+    async def default_role(self) -> str:
         return self._default_role
 
 
@@ -37,8 +37,8 @@ class VerificationTokens(Protocol):
     ServiceUnavailable when the store does not answer.
     """
 
-    def put(self, kind: str, digest: str, payload: Mapping[str, str], ttl_seconds: int) -> None: ...
-    def peek(self, kind: str, digest: str) -> Ticket | None: ...
-    def consume(self, kind: str, digest: str) -> Mapping[str, str] | None:
+    async def put(self, kind: str, digest: str, payload: Mapping[str, str], ttl_seconds: int) -> None: ...
+    async def peek(self, kind: str, digest: str) -> Ticket | None: ...
+    async def consume(self, kind: str, digest: str) -> Mapping[str, str] | None:
         """The payload if the link was live (it is now used), else None."""
         ...

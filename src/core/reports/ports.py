@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterable, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Protocol
 
@@ -21,14 +21,14 @@ class SheetColumn:
 class SpreadsheetWriter(Protocol):
     """Writes one sheet (styled header row, then rows) to a file, row by row in constant memory."""
 
-    def write(
+    async def write(
         self,
         target: str,
         title: str,
         columns: Sequence[SheetColumn],
-        rows: Iterable[Sequence[CellValue]],
+        rows: AsyncIterable[Sequence[CellValue]],
     ) -> int:
-        """Returns the number of data rows written."""
+        """Returns the number of data rows written; the file work runs off the event loop."""
         ...
 
 
@@ -41,10 +41,10 @@ class SpreadsheetReader(Protocol):
     sheet row numbers.
     """
 
-    def rows(self, source: BinaryIO) -> list[tuple[Any, ...]]: ...
+    async def rows(self, source: BinaryIO) -> list[tuple[Any, ...]]: ...
 
 
 class DictionaryLabels(Protocol):
     """The enabled items of a dictionary type: dicts with `label`, `label_en` and `value`."""
 
-    def items_of(self, type_code: str) -> list[dict[str, Any]]: ...
+    async def items_of(self, type_code: str) -> list[dict[str, Any]]: ...

@@ -13,10 +13,10 @@ from typing import Protocol
 
 
 class TableGenerations(Protocol):
-    def bump(self, tables: Collection[str]) -> None:
+    async def bump(self, tables: Collection[str]) -> None:
         """After a commit that wrote to `tables`: their generations move on, everywhere."""
 
-    def reset(self) -> None:
+    async def reset(self) -> None:
         """Every generation moves on (after a restore, or anything else done behind our back)."""
 
     async def current(self, tables: Sequence[str]) -> tuple[object, ...] | None:

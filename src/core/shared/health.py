@@ -8,7 +8,7 @@ from typing import Protocol
 class Probe(Protocol):
     """Answers whether one backing service responds right now."""
 
-    def ok(self) -> bool: ...
+    async def ok(self) -> bool: ...
 
 
 class HealthService:
@@ -16,9 +16,9 @@ class HealthService:
         self._database = database
         self._cache = cache
 
-    def check(self) -> dict[str, str]:
+    async def check(self) -> dict[str, str]:
         """Each backing service as "ok" or "down"."""
         return {
-            "database": "ok" if self._database.ok() else "down",
-            "cache": "ok" if self._cache.ok() else "down",
+            "database": "ok" if await self._database.ok() else "down",
+            "cache": "ok" if await self._cache.ok() else "down",
         }
