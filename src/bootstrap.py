@@ -30,7 +30,6 @@ from adapters.excel.writer import OpenpyxlSpreadsheetWriter
 from adapters.memory.jobs import InMemoryRunLock, LocalInstanceRegistry, LocalLeaderLease
 from adapters.memory.registration import InMemoryVerificationTokens
 from adapters.memory.stores import (
-    InMemoryAsyncTokenStore,
     InMemoryCache,
     InMemoryProbe,
     InMemoryRateCounter,
@@ -42,7 +41,6 @@ from adapters.redis.generations import RedisTableGenerations
 from adapters.redis.jobs import RedisInstanceRegistry, RedisLeaderLease, RedisRunLock
 from adapters.redis.registration import RedisVerificationTokens
 from adapters.redis.stores import (
-    RedisAsyncTokenStore,
     RedisProbe,
     RedisRateCounter,
     RedisTokenStore,
@@ -390,9 +388,6 @@ class RedisStores(containers.DeclarativeContainer):
         RedisTableGenerations, redis, settings.provided.redis_url, settings.provided.redis_prefix
     )
     token_store = providers.Singleton(RedisTokenStore, redis, settings.provided.redis_prefix)
-    async_token_store = providers.Singleton(
-        RedisAsyncTokenStore, settings.provided.redis_url, settings.provided.redis_prefix
-    )
     rate_counter = providers.Singleton(RedisRateCounter, redis, settings.provided.redis_prefix)
     cache = providers.Singleton(
         RedisTwoLevelCache,
@@ -436,7 +431,6 @@ class MemoryStores(containers.DeclarativeContainer):
     redis: providers.Object[None] = providers.Object(None)
     table_generations = providers.Singleton(InMemoryTableGenerations)
     token_store = providers.Singleton(InMemoryTokenStore)
-    async_token_store = providers.Singleton(InMemoryAsyncTokenStore, token_store)
     rate_counter = providers.Singleton(InMemoryRateCounter)
     cache = providers.Singleton(InMemoryCache, settings.provided.cache_local_ttl_seconds)
     cache_probe = providers.Singleton(InMemoryProbe)
@@ -464,7 +458,6 @@ class Container(containers.DeclarativeContainer):
     # Every commit moves on the generations of the tables it wrote (see core/shared/generations).
     table_generations = stores.provided.table_generations.call()
     token_store = stores.provided.token_store.call()
-    async_token_store = stores.provided.async_token_store.call()
     rate_counter = stores.provided.rate_counter.call()
     cache = stores.provided.cache.call()
     cache_probe = stores.provided.cache_probe.call()
@@ -521,7 +514,6 @@ class Container(containers.DeclarativeContainer):
         access,
         clock,
         auth_policy,
-        async_token_store,
     )
     profiles = providers.Singleton(ProfileService, uow.provider, access, clock)
     users = providers.Singleton(UserService, uow.provider, hasher, token_store, access, clock)
