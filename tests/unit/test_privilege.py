@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
 
@@ -96,7 +96,7 @@ async def test_accounts_holding_admin_are_admins_to_change(seeded: Container) ->
     actor = await _limited(seeded, {"perm:user:get", "perm:user:put", "perm:user:delete"})
     admin = await _id(seeded, "admin")
     users = seeded.users()
-    attempts: list[Callable[[], object]] = [
+    attempts: list[Callable[[], Awaitable[object]]] = [
         lambda: users.update(actor, admin, UpdateUser(email="attacker@example.com")),
         lambda: users.reset_password(actor, admin, "taken over now"),
         lambda: users.set_status(actor, admin, 0),
@@ -105,7 +105,7 @@ async def test_accounts_holding_admin_are_admins_to_change(seeded: Container) ->
     ]
     for attempt in attempts:
         with pytest.raises(Forbidden) as refused:
-            attempt()
+            await attempt()
         assert refused.value.code == "admin_account_protected"
     user, roles = await users.get(admin)
     assert user.email is None and user.status == 1 and [r.code for r in roles] == ["admin"]
@@ -119,13 +119,13 @@ async def test_role_grants_cannot_exceed_the_actor(seeded: Container) -> None:
     own = (await seeded.users().get(actor))[1][0].id
     assert own is not None
     roles = seeded.roles()
-    grants: tuple[Callable[[], object], ...] = (
+    grants: tuple[Callable[[], Awaitable[object]], ...] = (
         lambda: roles.set_labels(actor, own, every),
         lambda: roles.set_menus(actor, own, menus),
     )
     for attempt in grants:
         with pytest.raises(Forbidden) as refused:
-            attempt()
+            await attempt()
         assert refused.value.code == "privilege_exceeded"
     with pytest.raises(Forbidden):
         await roles.update(actor, await _role_id(seeded, "admin"), UpdateRole(remark="mine now"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 import pytest
@@ -49,7 +49,7 @@ class FakeMailer:
         self.attempted: list[MailMessage] = []
         self.down = False
 
-    def send(self, message: MailMessage) -> None:
+    async def send(self, message: MailMessage) -> None:
         self.attempted.append(message)
         if self.down:
             raise ServiceUnavailable("the mail service is unavailable", "mail_unavailable")
@@ -63,10 +63,10 @@ class FakePolicy:
         self.open = True
         self.role = "user"
 
-    def is_open(self) -> bool:
+    async def is_open(self) -> bool:
         return self.open
 
-    def default_role(self) -> str:
+    async def default_role(self) -> str:
         return self.role
 
 
@@ -155,7 +155,7 @@ async def test_a_link_works_once(c: Container, mailer: FakeMailer) -> None:
     await c.registration().confirm(token)
     for use in (c.registration().confirm, c.registration().pending):
         with pytest.raises(BadRequest) as again:
-            use(token)
+            await use(token)
         assert again.value.code == "token_used"
 
 
@@ -168,7 +168,7 @@ async def test_a_link_expires(
     clock.advance(minutes=1, seconds=1)
     for use in (c.registration().pending, c.registration().confirm):
         with pytest.raises(BadRequest) as late:
-            use(token)
+            await use(token)
         assert late.value.code == "token_expired"
     assert [u for u in store.live(User) if u.username == "newbie"] == []
     clock.advance(days=2)  # long forgotten by the store
@@ -178,10 +178,10 @@ async def test_a_link_expires(
 
 
 @pytest.mark.parametrize("token", ["A" * 43, "not a token", "", "A" * 44, "../" * 15])
-def test_forged_links_are_invalid(c: Container, token: str) -> None:
+async def test_forged_links_are_invalid(c: Container, token: str) -> None:
     for use in (c.registration().pending, c.registration().confirm):
         with pytest.raises(BadRequest) as forged:
-            use(token)
+            await use(token)
         assert forged.value.code == "token_invalid"
 
 
@@ -239,14 +239,14 @@ async def test_closed_registration_refuses_every_step(
 ) -> None:
     token = await _register(c, mailer, _signup())
     policy.open = False
-    calls: list[Callable[[], object]] = [
+    calls: list[Callable[[], Awaitable[object]]] = [
         lambda: c.registration().register(_signup("late"), "10.0.0.9", "en"),
         lambda: c.registration().pending(token),
         lambda: c.registration().confirm(token),
     ]
     for call in calls:
         with pytest.raises(Forbidden) as closed:
-            call()
+            await call()
         assert closed.value.code == "registration_closed"
     assert len(mailer.sent) == 1
 
@@ -423,7 +423,7 @@ async def test_an_unknown_address_gets_the_same_answer_and_no_mail(
 ) -> None:
     unknown = await c.recovery().request_reset("nobody@example.com", "10.0.0.1", "en")
     known = await c.recovery().request_reset("member@example.com", "10.0.0.2", "en")
-    assert unknown() is None and known() is None
+    assert await unknown() is None and await known() is None
     assert [m.to for m in mailer.sent] == [("member@example.com",)]
 
 
@@ -501,7 +501,7 @@ async def test_a_failed_reset_mail_gives_the_same_answer(
 ) -> None:
     mailer.down = True
     work = await c.recovery().request_reset("member@example.com", "10.0.0.1", "en")
-    assert work() is None
+    assert await work() is None
     assert len(mailer.attempted) == 1 and mailer.sent == []
 
 
