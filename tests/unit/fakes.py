@@ -48,10 +48,10 @@ class FakeClock(Clock):
 class FakePasswordHasher(PasswordHasher):
     """Reversible on purpose: unit tests check rules, not cryptography."""
 
-    def hash(self, password: str) -> str:
+    async def hash(self, password: str) -> str:
         return f"fake${password}"
 
-    def verify(self, password_hash: str, password: str) -> bool:
+    async def verify(self, password_hash: str, password: str) -> bool:
         return password_hash == f"fake${password}"
 
     def needs_rehash(self, password_hash: str) -> bool:
@@ -106,18 +106,18 @@ class _Repo(Generic[E]):
     def __init__(self, store: Store) -> None:
         self.s = store
 
-    def add(self, entity: E) -> None:
+    async def add(self, entity: E) -> None:
         self.s.add(entity)
 
-    def get(self, entity_id: int, *, lock: bool = False) -> E | None:
+    async def get(self, entity_id: int, *, lock: bool = False) -> E | None:
         e = self.s.table(self.kind).get(entity_id)
         return None if e is None or e.deleted else e
 
     def _by(self, attr: str, value: object) -> E | None:
         return next((e for e in self.s.live(self.kind) if getattr(e, attr) == value), None)
 
-    def existing_ids(self, ids: Iterable[int]) -> frozenset[int]:
-        return frozenset(i for i in ids if self.get(i) is not None)
+    async def existing_ids(self, ids: Iterable[int]) -> frozenset[int]:
+        return frozenset([i for i in ids if await self.get(i) is not None])
 
 
 def _targets(links: set[tuple[int, int]], owner: int) -> frozenset[int]:
@@ -132,60 +132,64 @@ def _replace(links: set[tuple[int, int]], owner: int, wanted: frozenset[int]) ->
 class FakeUserRepository(_Repo[User], UserRepository):
     kind = User
 
-    def get_by_username(self, username: str) -> User | None:
+    async def get_by_username(self, username: str) -> User | None:
         return self._by("username", username)
 
-    def get_by_email(self, email: str) -> User | None:
+    async def get_by_email(self, email: str) -> User | None:
         return self._by("email", email)
 
-    def search(self, flt: Any, page: PageRequest) -> Page[User]:
+    async def search(self, flt: Any, page: PageRequest) -> Page[User]:
         items = [u for u in self.s.live(User) if not flt.username or flt.username in u.username]
         return _page(items, page)
 
-    def role_ids(self, user_id: int) -> frozenset[int]:
+    async def role_ids(self, user_id: int) -> frozenset[int]:
         return _targets(self.s.links["user_role"], user_id)
 
-    def roles_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Role]]:
+    async def roles_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Role]]:
         roles = {r.id: r for r in self.s.live(Role)}
-        return {u: [roles[r] for r in sorted(self.role_ids(u)) if r in roles] for u in user_ids}
+        return {
+            u: [roles[r] for r in sorted(await self.role_ids(u)) if r in roles] for u in user_ids
+        }
 
-    def set_roles(self, user_id: int, role_ids: frozenset[int], actor_id: Any, now: Any) -> None:
+    async def set_roles(
+        self, user_id: int, role_ids: frozenset[int], actor_id: Any, now: Any
+    ) -> None:
         _replace(self.s.links["user_role"], user_id, role_ids)
 
 
 class FakeRoleRepository(_Repo[Role], RoleRepository):
     kind = Role
 
-    def get_by_code(self, code: str) -> Role | None:
+    async def get_by_code(self, code: str) -> Role | None:
         return self._by("code", code)
 
-    def get_many(self, ids: Iterable[int]) -> list[Role]:
-        return [r for i in ids if (r := self.get(i)) is not None]
+    async def get_many(self, ids: Iterable[int]) -> list[Role]:
+        return [r for i in ids if (r := await self.get(i)) is not None]
 
-    def search(self, flt: Any, page: PageRequest) -> Page[Role]:
+    async def search(self, flt: Any, page: PageRequest) -> Page[Role]:
         return _page(self.s.live(Role), page)
 
-    def all_live(self) -> list[Role]:
+    async def all_live(self) -> list[Role]:
         return self.s.live(Role)
 
-    def menu_ids(self, role_id: int) -> frozenset[int]:
+    async def menu_ids(self, role_id: int) -> frozenset[int]:
         return _targets(self.s.links["role_menu"], role_id)
 
-    def label_ids(self, role_id: int) -> frozenset[int]:
+    async def label_ids(self, role_id: int) -> frozenset[int]:
         return frozenset(lab for lab, r in self.s.links["label_role"] if r == role_id)
 
-    def menu_ids_of_roles(self, role_ids: Iterable[int]) -> frozenset[int]:
-        return frozenset(m for r in role_ids for m in self.menu_ids(r))
+    async def menu_ids_of_roles(self, role_ids: Iterable[int]) -> frozenset[int]:
+        return frozenset([m for r in role_ids for m in await self.menu_ids(r)])
 
-    def set_menus(self, role_id: int, ids: frozenset[int], actor_id: Any, now: Any) -> None:
+    async def set_menus(self, role_id: int, ids: frozenset[int], actor_id: Any, now: Any) -> None:
         _replace(self.s.links["role_menu"], role_id, ids)
 
-    def set_labels(self, role_id: int, ids: frozenset[int], actor_id: Any, now: Any) -> None:
+    async def set_labels(self, role_id: int, ids: frozenset[int], actor_id: Any, now: Any) -> None:
         links = self.s.links["label_role"]
         links.difference_update({(lab, r) for lab, r in links if r == role_id})
         links.update((lab, role_id) for lab in ids)
 
-    def unlink_all(self, role_id: int, actor_id: Any, now: Any) -> None:
+    async def unlink_all(self, role_id: int, actor_id: Any, now: Any) -> None:
         for name in ("user_role", "label_role"):
             self.s.links[name] = {(a, b) for a, b in self.s.links[name] if b != role_id}
         self.s.links["role_menu"] = {(a, b) for a, b in self.s.links["role_menu"] if a != role_id}
@@ -194,29 +198,29 @@ class FakeRoleRepository(_Repo[Role], RoleRepository):
 class FakeMenuRepository(_Repo[Menu], MenuRepository):
     kind = Menu
 
-    def get_by_name(self, name: str) -> Menu | None:
+    async def get_by_name(self, name: str) -> Menu | None:
         return self._by("name", name)
 
-    def all(self) -> list[Menu]:
+    async def all(self) -> list[Menu]:
         return sorted(self.s.live(Menu), key=lambda m: (m.sort, m.id))
 
-    def unlink_all(self, menu_id: int, actor_id: Any, now: Any) -> None:
+    async def unlink_all(self, menu_id: int, actor_id: Any, now: Any) -> None:
         self.s.links["role_menu"] = {(r, m) for r, m in self.s.links["role_menu"] if m != menu_id}
 
 
 class FakePermLabelRepository(_Repo[PermLabel], PermLabelRepository):
     kind = PermLabel
 
-    def get_by_label(self, label: str) -> PermLabel | None:
+    async def get_by_label(self, label: str) -> PermLabel | None:
         return self._by("label", label)
 
-    def search(self, flt: Any, page: PageRequest) -> Page[PermLabel]:
+    async def search(self, flt: Any, page: PageRequest) -> Page[PermLabel]:
         return _page(self.s.live(PermLabel), page)
 
-    def all(self) -> list[PermLabel]:
+    async def all(self) -> list[PermLabel]:
         return self.s.live(PermLabel)
 
-    def enabled_label_roles(self) -> dict[str, frozenset[int]]:
+    async def enabled_label_roles(self) -> dict[str, frozenset[int]]:
         out: dict[str, frozenset[int]] = {}
         for lab in self.s.live(PermLabel):
             if lab.status == 1:
@@ -225,17 +229,17 @@ class FakePermLabelRepository(_Repo[PermLabel], PermLabelRepository):
                 )
         return out
 
-    def link(self, label_id: int, role_id: int, actor_id: Any, now: Any) -> None:
+    async def link(self, label_id: int, role_id: int, actor_id: Any, now: Any) -> None:
         self.s.links["label_role"].add((label_id, role_id))
 
-    def unlink_all(self, label_id: int, actor_id: Any, now: Any) -> None:
+    async def unlink_all(self, label_id: int, actor_id: Any, now: Any) -> None:
         self.s.links["label_role"] = {
             (lab, r) for lab, r in self.s.links["label_role"] if lab != label_id
         }
 
 
 class FakeLogRepository(_Repo[Any]):
-    def search(self, flt: Any, page: PageRequest) -> Page[Any]:
+    async def search(self, flt: Any, page: PageRequest) -> Page[Any]:
         return _page(self.s.live(self.kind), page)
 
 
@@ -250,13 +254,13 @@ class FakeOperationLogRepository(FakeLogRepository, OperationLogRepository):
 class FakeConfigRepository(_Repo[ConfigSetting], ConfigRepository):
     kind = ConfigSetting
 
-    def get_by_key(self, key: str) -> ConfigSetting | None:
+    async def get_by_key(self, key: str) -> ConfigSetting | None:
         return self._by("key", key)
 
-    def search(self, flt: Any, page: PageRequest) -> Page[ConfigSetting]:
+    async def search(self, flt: Any, page: PageRequest) -> Page[ConfigSetting]:
         return _page(self.s.live(ConfigSetting), page)
 
-    def existing_keys(self, keys: Iterable[str]) -> frozenset[str]:
+    async def existing_keys(self, keys: Iterable[str]) -> frozenset[str]:
         live = {c.key for c in self.s.live(ConfigSetting)}
         return frozenset(k for k in keys if k in live)
 
@@ -264,26 +268,26 @@ class FakeConfigRepository(_Repo[ConfigSetting], ConfigRepository):
 class FakeDictTypeRepository(_Repo[DictType], DictTypeRepository):
     kind = DictType
 
-    def get_by_code(self, code: str) -> DictType | None:
+    async def get_by_code(self, code: str) -> DictType | None:
         return self._by("code", code)
 
-    def search(self, flt: Any, page: PageRequest) -> Page[DictType]:
+    async def search(self, flt: Any, page: PageRequest) -> Page[DictType]:
         return _page(self.s.live(DictType), page)
 
 
 class FakeDictItemRepository(_Repo[DictItem], DictItemRepository):
     kind = DictItem
 
-    def get_by_value(self, type_code: str, value: str) -> DictItem | None:
-        return next((i for i in self.of_type(type_code) if i.value == value), None)
+    async def get_by_value(self, type_code: str, value: str) -> DictItem | None:
+        return next((i for i in await self.of_type(type_code) if i.value == value), None)
 
-    def of_type(self, type_code: str) -> list[DictItem]:
+    async def of_type(self, type_code: str) -> list[DictItem]:
         return sorted(
             (i for i in self.s.live(DictItem) if i.type_code == type_code),
             key=lambda i: (i.sort, i.id),
         )
 
-    def search(self, flt: Any, page: PageRequest) -> Page[DictItem]:
+    async def search(self, flt: Any, page: PageRequest) -> Page[DictItem]:
         return _page(self.s.live(DictItem), page)
 
 
@@ -320,7 +324,7 @@ class FakeUnitOfWork(RbacUnitOfWork, AuditUnitOfWork, ConfigUnitOfWork, DictUnit
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def __enter__(self) -> Self:
+    async def __aenter__(self) -> Self:
         self.users = FakeUserRepository(self.store)
         self.roles = FakeRoleRepository(self.store)
         self.menus = FakeMenuRepository(self.store)
@@ -334,15 +338,15 @@ class FakeUnitOfWork(RbacUnitOfWork, AuditUnitOfWork, ConfigUnitOfWork, DictUnit
             setattr(self, attribute, repository(self.store))
         return self
 
-    def __exit__(
+    async def __aexit__(
         self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
     ) -> None:
         return None
 
-    def commit(self) -> None:
+    async def commit(self) -> None:
         self.store.commits += 1
 
-    def rollback(self) -> None:
+    async def rollback(self) -> None:
         return None
 
 
