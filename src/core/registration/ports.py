@@ -37,7 +37,9 @@ class VerificationTokens(Protocol):
     ServiceUnavailable when the store does not answer.
     """
 
-    async def put(self, kind: str, digest: str, payload: Mapping[str, str], ttl_seconds: int) -> None: ...
+    async def put(
+        self, kind: str, digest: str, payload: Mapping[str, str], ttl_seconds: int
+    ) -> None: ...
     async def peek(self, kind: str, digest: str) -> Ticket | None: ...
     async def consume(self, kind: str, digest: str) -> Mapping[str, str] | None:
         """The payload if the link was live (it is now used), else None."""

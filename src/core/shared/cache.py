@@ -17,7 +17,9 @@ class Cache(Protocol):
     A value this process holds a trusted copy of comes back without any I/O.
     """
 
-    async def get_or_load(self, key: str, loader: Loader, ttl_seconds: int | None = None) -> Any: ...
+    async def get_or_load(
+        self, key: str, loader: Loader, ttl_seconds: int | None = None
+    ) -> Any: ...
     async def delete(self, *keys: str) -> None: ...
 
 
