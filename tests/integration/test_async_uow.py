@@ -1,4 +1,4 @@
-"""The asyncio unit of work keeps the sync one's promises (a step of the async core).
+"""The unit of work keeps its promises on the async drivers.
 
 On a migrated database of its own, on the suite's server and on an SQLite file: a commit reports
 the tables it wrote, after the commit; a unit left without commit writes and reports nothing;
@@ -21,9 +21,9 @@ from sqlalchemy.engine import make_url
 from adapters.sqlalchemy.config import config_settings
 from adapters.sqlalchemy.modules import load
 from adapters.sqlalchemy.uow import (
-    AsyncSqlAlchemyUnitOfWork,
+    SqlAlchemyUnitOfWork,
     make_async_engine,
-    make_async_session_factory,
+    make_session_factory,
 )
 from bootstrap import MODULES
 from core.config.model import ConfigSetting
@@ -63,12 +63,12 @@ class Reported:
 @pytest.fixture(params=[pytest.param("own_db", marks=pytest.mark.server_database), "sqlite_db"])
 async def unit(
     request: pytest.FixtureRequest,
-) -> AsyncIterator[tuple[AsyncSqlAlchemyUnitOfWork, Reported]]:
+) -> AsyncIterator[tuple[SqlAlchemyUnitOfWork, Reported]]:
     engine = make_async_engine(request.getfixturevalue(request.param), pool_size=2)
     reported = Reported()
     modules = load(MODULES)
-    factory = make_async_session_factory(engine, modules)
-    yield AsyncSqlAlchemyUnitOfWork(factory, modules.repositories, reported), reported
+    factory = make_session_factory(engine, modules)
+    yield SqlAlchemyUnitOfWork(factory, modules.repositories, reported), reported
     await engine.dispose()
 
 
@@ -76,14 +76,14 @@ def _setting(key: str) -> Insert:
     return insert(config_settings).values(name=key, key=key, value="v")
 
 
-async def _count(uow: AsyncSqlAlchemyUnitOfWork, key: str) -> int:
+async def _count(uow: SqlAlchemyUnitOfWork, key: str) -> int:
     async with uow:
         found = select(func.count()).where(config_settings.c.key == key)
         return int((await uow.session.execute(found)).scalar_one())
 
 
 async def test_a_commit_reports_the_tables_it_wrote(
-    unit: tuple[AsyncSqlAlchemyUnitOfWork, Reported],
+    unit: tuple[SqlAlchemyUnitOfWork, Reported],
 ) -> None:
     uow, reported = unit
     key = unique("async_uow")
@@ -96,7 +96,7 @@ async def test_a_commit_reports_the_tables_it_wrote(
 
 
 async def test_a_unit_left_without_commit_writes_and_reports_nothing(
-    unit: tuple[AsyncSqlAlchemyUnitOfWork, Reported],
+    unit: tuple[SqlAlchemyUnitOfWork, Reported],
 ) -> None:
     uow, reported = unit
     key = unique("async_uow")
@@ -107,7 +107,7 @@ async def test_a_unit_left_without_commit_writes_and_reports_nothing(
 
 
 async def test_two_live_rows_with_one_key_answer_conflict(
-    unit: tuple[AsyncSqlAlchemyUnitOfWork, Reported],
+    unit: tuple[SqlAlchemyUnitOfWork, Reported],
 ) -> None:
     uow, _ = unit
     key = unique("async_uow")
@@ -126,7 +126,7 @@ async def test_an_unreachable_database_answers_database_unavailable(own_db: str)
     url = make_url(own_db)
     gone = url.set(host="127.0.0.1", port=1).render_as_string(hide_password=False)
     engine = make_async_engine(gone, pool_size=1)
-    uow = AsyncSqlAlchemyUnitOfWork(make_async_session_factory(engine, load(MODULES)), {})
+    uow = SqlAlchemyUnitOfWork(make_session_factory(engine, load(MODULES)), {})
     try:
         with pytest.raises(ServiceUnavailable) as refused:
             async with uow:
@@ -137,7 +137,7 @@ async def test_an_unreachable_database_answers_database_unavailable(own_db: str)
 
 
 async def test_the_repositories_read_and_write_through_the_async_session(
-    unit: tuple[AsyncSqlAlchemyUnitOfWork, Reported],
+    unit: tuple[SqlAlchemyUnitOfWork, Reported],
 ) -> None:
     uow, reported = unit
     now, tag = datetime.now(UTC), unique("")
