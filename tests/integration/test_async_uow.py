@@ -61,10 +61,14 @@ class Reported:
 
 
 @pytest.fixture(params=[pytest.param("own_db", marks=pytest.mark.server_database), "sqlite_db"])
-async def unit(
-    request: pytest.FixtureRequest,
-) -> AsyncIterator[tuple[SqlAlchemyUnitOfWork, Reported]]:
-    engine = make_async_engine(request.getfixturevalue(request.param), pool_size=2)
+def database(request: pytest.FixtureRequest) -> str:
+    """Made outside any event loop: seeding one runs a loop of its own."""
+    return str(request.getfixturevalue(request.param))
+
+
+@pytest.fixture
+async def unit(database: str) -> AsyncIterator[tuple[SqlAlchemyUnitOfWork, Reported]]:
+    engine = make_async_engine(database, pool_size=2)
     reported = Reported()
     modules = load(MODULES)
     factory = make_session_factory(engine, modules)
