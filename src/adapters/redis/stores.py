@@ -219,11 +219,18 @@ class RedisTwoLevelCache(Cache):
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
         self._subscribed.clear()
+        if task is None or task.done():
+            return
+        loop = task.get_loop()
+        if loop is not asyncio.get_running_loop():
+            # Started on another loop (a test client's): cancelled there, not awaited here.
+            with contextlib.suppress(RuntimeError):  # that loop is closed: the task went with it
+                loop.call_soon_threadsafe(task.cancel)
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
     # port ----------------------------------------------------------------------
     async def get_or_load(self, key: str, loader: Loader, ttl_seconds: int | None = None) -> Any:
