@@ -39,6 +39,7 @@ from adapters.memory.stores import (
 from adapters.outbox.mailer import OutboxMailer
 from adapters.redis.generations import RedisTableGenerations
 from adapters.redis.jobs import RedisInstanceRegistry, RedisLeaderLease, RedisRunLock
+from adapters.redis.pipelined import fast_client
 from adapters.redis.registration import RedisVerificationTokens
 from adapters.redis.stores import (
     RedisProbe,
@@ -141,6 +142,9 @@ class Settings(BaseSettings):
     db_pool_size: int = 20
     redis_url: str | None = None
     redis_prefix: str = ""
+    # The token check of every request through a small pipelined client (decision 18); off:
+    # redis-py for everything. Only plain redis:// URLs use it.
+    redis_pipelined: bool = True
     # Unset: a random key generated on first start and kept in `secret_key_file` (not in
     # production, which refuses to start without one).
     secret_key: SecretStr = SecretStr("")
@@ -357,6 +361,16 @@ async def _cache_listener(cache: Any) -> AsyncIterator[Any]:
             await stop()
 
 
+async def _redis_clients(stores: Any) -> AsyncIterator[None]:
+    """Closes this app's Redis connections at shutdown (none in the embedded profile)."""
+    yield
+    for name in ("redis", "fast_redis"):
+        provider = getattr(stores, name, None)
+        client = provider() if provider is not None else None
+        if client is not None:
+            await client.aclose()
+
+
 class AccessPermissionCheck:
     """The jobs module's question "does this user hold this label?", answered by rbac's table."""
 
@@ -387,10 +401,16 @@ class RedisStores(containers.DeclarativeContainer):
     job_instance = providers.Dependency(instance_of=str)
 
     redis = providers.Singleton(make_client, settings.provided.redis_url)
+    # The per-request token check through the small pipelined client (decision 18), when on.
+    fast_redis = providers.Singleton(
+        lambda s: fast_client(s.redis_url) if s.redis_pipelined else None, settings
+    )
     table_generations = providers.Singleton(
         RedisTableGenerations, redis, settings.provided.redis_prefix
     )
-    token_store = providers.Singleton(RedisTokenStore, redis, settings.provided.redis_prefix)
+    token_store = providers.Singleton(
+        RedisTokenStore, redis, settings.provided.redis_prefix, fast_redis
+    )
     rate_counter = providers.Singleton(RedisRateCounter, redis, settings.provided.redis_prefix)
     cache = providers.Singleton(
         RedisTwoLevelCache,
@@ -469,6 +489,7 @@ class Container(containers.DeclarativeContainer):
     job_run_lock = stores.provided.job_run_lock.call()
     job_instances = stores.provided.job_instances.call()
     cache_listener = providers.Resource(_cache_listener, cache)
+    redis_clients = providers.Resource(_redis_clients, stores)
 
     # The app's engine (asyncio); its connections belong to the loop that opened them.
     engine = providers.Singleton(
