@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, Table, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.shared.pagination import Page, PageRequest, TimeRange
 
@@ -44,8 +44,8 @@ def contains(column: Any, text: str | None) -> list[ColumnElement[bool]]:
     return [column.ilike(f"%{escaped}%", escape="\\")]
 
 
-def paginate(
-    session: Session,
+async def paginate(
+    session: AsyncSession,
     entity: type[T],
     table: Table,
     where: list[ColumnElement[bool]],
@@ -66,10 +66,10 @@ def paginate(
     query = select(entity).where(live(table), *where).order_by(*order)
     if transform is not None:
         query = transform(query)
-    items = list(session.scalars(query.offset(page.offset).limit(page.size)))
+    items = list(await session.scalars(query.offset(page.offset).limit(page.size)))
     if 0 < len(items) < page.size or (not items and page.page == 1):
         total = page.offset + len(items)
     else:
         count = select(func.count()).select_from(table).where(live(table), *where)
-        total = session.scalar(count) or 0
+        total = await session.scalar(count) or 0
     return Page(items, total, page.page, page.size)
