@@ -12,13 +12,13 @@ from core.jobs.ports import InstanceRegistry, LeaderLease, RunLock
 class LocalLeaderLease(LeaderLease):
     """The only process is always the leader."""
 
-    def acquire(self) -> bool:
+    async def acquire(self) -> bool:
         return True
 
-    def renew(self) -> bool:
+    async def renew(self) -> bool:
         return True
 
-    def release(self) -> None:
+    async def release(self) -> None:
         return None
 
 
@@ -27,7 +27,7 @@ class InMemoryRunLock(RunLock):
         self._held: dict[int, str] = {}
         self._lock = threading.Lock()
 
-    def acquire(self, job_id: int) -> str | None:
+    async def acquire(self, job_id: int) -> str | None:
         with self._lock:
             if job_id in self._held:
                 return None
@@ -35,7 +35,7 @@ class InMemoryRunLock(RunLock):
             self._held[job_id] = token
             return token
 
-    def release(self, job_id: int, token: str) -> None:
+    async def release(self, job_id: int, token: str) -> None:
         with self._lock:
             if self._held.get(job_id) == token:
                 del self._held[job_id]
@@ -48,8 +48,8 @@ class LocalInstanceRegistry(InstanceRegistry):
     def __init__(self, instance: str) -> None:
         self._instance = instance
 
-    def beat(self) -> None:
+    async def beat(self) -> None:
         return None
 
-    def alive(self, instances: Iterable[str]) -> set[str]:
+    async def alive(self, instances: Iterable[str]) -> set[str]:
         return {self._instance} & set(instances)

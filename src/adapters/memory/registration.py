@@ -22,17 +22,19 @@ class InMemoryVerificationTokens(VerificationTokens):
     def _key(kind: str, digest: str) -> str:
         return f"{kind}:{digest}"
 
-    def put(self, kind: str, digest: str, payload: Mapping[str, str], ttl_seconds: int) -> None:
+    async def put(
+        self, kind: str, digest: str, payload: Mapping[str, str], ttl_seconds: int
+    ) -> None:
         self._data.put(self._key(kind, digest), dict(payload), ttl_seconds)
 
-    def peek(self, kind: str, digest: str) -> Ticket | None:
+    async def peek(self, kind: str, digest: str) -> Ticket | None:
         item = self._data.get(self._key(kind, digest))
         if item is None:
             return None
         value = item[0]
         return Ticket(payload={}, used=True) if value == _USED else Ticket(payload=dict(value))
 
-    def consume(self, kind: str, digest: str) -> Mapping[str, str] | None:
+    async def consume(self, kind: str, digest: str) -> Mapping[str, str] | None:
         key = self._key(kind, digest)
         with self._lock:
             item = self._data.get(key)

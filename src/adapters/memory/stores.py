@@ -10,7 +10,8 @@ from typing import Any
 from cachetools import TTLCache
 
 from core.rbac.model import TOKEN_RECORD
-from core.rbac.ports import AsyncTokenStore, Cache, RateCounter, TokenStore
+from core.rbac.ports import Cache, RateCounter, TokenStore
+from core.shared.cache import Loader
 from core.shared.health import Probe
 
 
@@ -52,19 +53,19 @@ class InMemoryTokenStore(TokenStore):
     def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
         self._data = _Expiring(now)
 
-    def add(self, user_id: int, jti: str, ttl_seconds: int) -> None:
+    async def add(self, user_id: int, jti: str, ttl_seconds: int) -> None:
         self._data.put(TOKEN_RECORD.format(user_id=user_id, jti=jti), 1, ttl_seconds)
 
-    def exists(self, user_id: int, jti: str) -> bool:
+    async def exists(self, user_id: int, jti: str) -> bool:
         return self._data.get(TOKEN_RECORD.format(user_id=user_id, jti=jti)) is not None
 
-    def revoke(self, user_id: int, jti: str) -> None:
+    async def revoke(self, user_id: int, jti: str) -> None:
         self._data.pop(TOKEN_RECORD.format(user_id=user_id, jti=jti))
 
-    def revoke_all(self, user_id: int) -> int:
+    async def revoke_all(self, user_id: int) -> int:
         return self._data.pop_prefix(TOKEN_RECORD.format(user_id=user_id, jti=""))
 
-    def revoke_everyone(self) -> int:
+    async def revoke_everyone(self) -> int:
         """Every token of every user (after a restore: the rows they were issued for are gone)."""
         return self._data.pop_prefix(TOKEN_RECORD.split("{", 1)[0])
 
@@ -74,7 +75,7 @@ class InMemoryRateCounter(RateCounter):
         self._data = _Expiring(now)
         self._lock = threading.Lock()
 
-    def hit(self, key: str, window_seconds: int) -> int:
+    async def hit(self, key: str, window_seconds: int) -> int:
         with self._lock:
             current = self._data.get(key)
             if current is None:
@@ -84,13 +85,13 @@ class InMemoryRateCounter(RateCounter):
             self._data.put(key, count + 1, left)
             return int(count) + 1
 
-    def count(self, key: str) -> tuple[int, int]:
+    async def count(self, key: str) -> tuple[int, int]:
         current = self._data.get(key)
         if current is None:
             return 0, 0
         return int(current[0]), max(1, int(current[1] + 0.999))
 
-    def reset(self, key: str) -> None:
+    async def reset(self, key: str) -> None:
         self._data.pop(key)
 
 
@@ -102,31 +103,25 @@ class InMemoryCache(Cache):
         self._lock = threading.Lock()
         self._generation = 0
 
-    def get_or_load(
-        self, key: str, loader: Callable[[], Any], ttl_seconds: int | None = None
-    ) -> Any:
+    async def get_or_load(self, key: str, loader: Loader, ttl_seconds: int | None = None) -> Any:
         with self._lock:
             if key in self._local:
                 return self._local[key]
             generation = self._generation
-        value = loader()
+        value = await loader()
         with self._lock:
             # A delete that raced with the load wins: the loaded value may predate it.
             if generation == self._generation:
                 self._local[key] = value
         return value
 
-    def delete(self, *keys: str) -> None:
+    async def delete(self, *keys: str) -> None:
         with self._lock:
             self._generation += 1
             for key in keys:
                 self._local.pop(key, None)
 
-    def peek(self, key: str) -> Any | None:
-        with self._lock:
-            return self._local.get(key)
-
-    def clear(self) -> None:
+    async def clear(self) -> None:
         """Drops every value (after a restore, when any of them may be stale)."""
         with self._lock:
             self._generation += 1
@@ -136,18 +131,8 @@ class InMemoryCache(Cache):
 class InMemoryProbe(Probe):
     """The in-process cache is up whenever the process is."""
 
-    def ok(self) -> bool:
+    async def ok(self) -> bool:
         return True
-
-
-class InMemoryAsyncTokenStore(AsyncTokenStore):
-    """The in-process token store seen from the event loop: a dictionary look-up never blocks."""
-
-    def __init__(self, store: InMemoryTokenStore) -> None:
-        self._store = store
-
-    async def exists(self, user_id: int, jti: str) -> bool:
-        return self._store.exists(user_id, jti)
 
 
 class InMemoryTableGenerations:
@@ -158,10 +143,10 @@ class InMemoryTableGenerations:
     the product out; its list routes always read the database.
     """
 
-    def bump(self, tables: Collection[str]) -> None:
+    async def bump(self, tables: Collection[str]) -> None:
         pass
 
-    def reset(self) -> None:
+    async def reset(self) -> None:
         pass
 
     async def current(self, tables: Sequence[str]) -> tuple[object, ...] | None:

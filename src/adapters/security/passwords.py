@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from argon2 import PasswordHasher as _Argon2
 from argon2 import Type
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -17,10 +19,14 @@ class Argon2PasswordHasher(PasswordHasher):
             time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID
         )
 
-    def hash(self, password: str) -> str:
-        return self._ph.hash(password)
+    async def hash(self, password: str) -> str:
+        # argon2 spends tens of ms of CPU by design: a worker thread keeps the loop free.
+        return await asyncio.to_thread(self._ph.hash, password)
 
-    def verify(self, password_hash: str, password: str) -> bool:
+    async def verify(self, password_hash: str, password: str) -> bool:
+        return await asyncio.to_thread(self._verify, password_hash, password)
+
+    def _verify(self, password_hash: str, password: str) -> bool:
         try:
             return self._ph.verify(password_hash, password)
         except (VerificationError, InvalidHashError):

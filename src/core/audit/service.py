@@ -15,19 +15,21 @@ class AuditService:
         self._uow = uow
         self._clock = clock
 
-    def record_operation(self, log: OperationLog) -> None:
+    async def record_operation(self, log: OperationLog) -> None:
         """Every write through the API leaves a row, whoever made it and however it ended."""
         log.stamp_created(log.user_id, self._clock.now())
-        with self._uow() as uow:
-            uow.oper_logs.add(log)
-            uow.commit()
+        async with self._uow() as uow:
+            await uow.oper_logs.add(log)
+            await uow.commit()
 
-    def login_logs(self, flt: LoginLogFilter, page: PageRequest) -> Page[LoginLog]:
+    async def login_logs(self, flt: LoginLogFilter, page: PageRequest) -> Page[LoginLog]:
         """Login attempts, newest first by default."""
-        with self._uow() as uow:
-            return uow.login_logs.search(flt, page)
+        async with self._uow() as uow:
+            return await uow.login_logs.search(flt, page)
 
-    def operation_logs(self, flt: OperationLogFilter, page: PageRequest) -> Page[OperationLog]:
+    async def operation_logs(
+        self, flt: OperationLogFilter, page: PageRequest
+    ) -> Page[OperationLog]:
         """Writes made through the API, newest first by default."""
-        with self._uow() as uow:
-            return uow.oper_logs.search(flt, page)
+        async with self._uow() as uow:
+            return await uow.oper_logs.search(flt, page)

@@ -34,15 +34,15 @@ PARAMETERS = (
 )
 
 
-def seed_parameters(uow: ConfigUnitOfWork, now: datetime, lang: str) -> dict[str, int]:
+async def seed_parameters(uow: ConfigUnitOfWork, now: datetime, lang: str) -> dict[str, int]:
     added = 0
     for sort, (name, key, value, remark) in enumerate(PARAMETERS, start=1):
-        if uow.configs.get_by_key(key) is None:
+        if await uow.configs.get_by_key(key) is None:
             setting = ConfigSetting(
                 name=name.in_(lang), key=key, value=value, remark=remark.in_(lang), sort=sort
             )
             setting.stamp_created(None, now)
-            uow.configs.add(setting)
+            await uow.configs.add(setting)
             added += 1
     return {"config parameters": added}
 

@@ -35,99 +35,90 @@ class ConfigService:
         # Keyed case-blind: a look-alike key is refused the same value as the real one.
         self._rules = {k.casefold(): r for k, r in (rules or {}).items()}
 
-    def _check_value(self, actor: int | None, key: str, value: object) -> None:
+    async def _check_value(self, actor: int | None, key: str, value: object) -> None:
         rule = self._rules.get(key.casefold())
         if rule is not None:
-            rule.check(actor, str(value))
+            await rule.check(actor, str(value))
 
-    def search(self, flt: ConfigFilter, page: PageRequest) -> Page[ConfigSetting]:
-        with self._uow() as uow:
-            return uow.configs.search(flt, page)
+    async def search(self, flt: ConfigFilter, page: PageRequest) -> Page[ConfigSetting]:
+        async with self._uow() as uow:
+            return await uow.configs.search(flt, page)
 
-    def get(self, setting_id: int) -> ConfigSetting:
-        with self._uow() as uow:
-            return require(uow.configs.get(setting_id), "config setting")
+    async def get(self, setting_id: int) -> ConfigSetting:
+        async with self._uow() as uow:
+            return require(await uow.configs.get(setting_id), "config setting")
 
-    def value(self, key: str) -> str | None:
+    async def value(self, key: str) -> str | None:
         """The current value of a key, from the cache; None when no live parameter has it."""
-        cached = self._cache.get_or_load(KEY.format(key), lambda: self._load(key))
+        cached = await self._cache.get_or_load(KEY.format(key), lambda: self._load(key))
         return None if cached == _MISSING else str(cached["value"])
 
-    def by_key(self, key: str) -> dict[str, Any]:
+    async def by_key(self, key: str) -> dict[str, Any]:
         """What readers of `GET /key/{key}` get: the key, its value and its name."""
-        cached = self._cache.get_or_load(KEY.format(key), lambda: self._load(key))
+        cached = await self._cache.get_or_load(KEY.format(key), lambda: self._load(key))
         if cached == _MISSING:
             require(None, "config setting")
         return dict(cached)
 
-    def peek_by_key(self, key: str) -> dict[str, Any] | None:
-        """`by_key` answered from this process's memory, or None when that needs I/O."""
-        cached = self._cache.peek(KEY.format(key))
-        if cached is None:
-            return None
-        if cached == _MISSING:
-            require(None, "config setting")
-        return dict(cached)
-
-    def flag(self, key: str, default: bool) -> bool:
-        value = self.value(key)
+    async def flag(self, key: str, default: bool) -> bool:
+        value = await self.value(key)
         return default if value is None else as_flag(value)
 
-    def text(self, key: str, default: str) -> str:
-        value = self.value(key)
+    async def text(self, key: str, default: str) -> str:
+        value = await self.value(key)
         return default if value is None or not value.strip() else value.strip()
 
-    def create(self, actor: int, cmd: CreateConfig) -> int:
+    async def create(self, actor: int, cmd: CreateConfig) -> int:
         """Keys are unique among live parameters."""
         check_key(cmd.key)
-        self._check_value(actor, cmd.key, cmd.value)
-        with self._uow() as uow:
-            if uow.configs.get_by_key(cmd.key) is not None:
+        await self._check_value(actor, cmd.key, cmd.value)
+        async with self._uow() as uow:
+            if await uow.configs.get_by_key(cmd.key) is not None:
                 raise Conflict("this key exists", "config_key_exists")
             setting = ConfigSetting(
                 name=cmd.name, key=cmd.key, value=cmd.value, remark=cmd.remark, sort=cmd.sort
             )
             setting.stamp_created(actor, self._clock.now())
-            uow.configs.add(setting)
-            uow.commit()
+            await uow.configs.add(setting)
+            await uow.commit()
             assert setting.id is not None
-        self._cache.delete(KEY.format(cmd.key))
+        await self._cache.delete(KEY.format(cmd.key))
         return setting.id
 
-    def update(self, actor: int, setting_id: int, cmd: UpdateConfig) -> None:
+    async def update(self, actor: int, setting_id: int, cmd: UpdateConfig) -> None:
         """A new key is well-formed and free; the value obeys the rule of the key it ends under."""
-        with self._uow() as uow:
-            setting = require(uow.configs.get(setting_id, lock=True), "config setting")
+        async with self._uow() as uow:
+            setting = require(await uow.configs.get(setting_id, lock=True), "config setting")
             old_key = setting.key
             new_key = given(cmd.key, old_key)
             if new_key != old_key:
                 # Asked before the entity changes: a query may flush it and find itself.
                 check_key(new_key)
-                if uow.configs.get_by_key(new_key) is not None:
+                if await uow.configs.get_by_key(new_key) is not None:
                     raise Conflict("this key exists", "config_key_exists")
                 setting.rekey(new_key)
-            self._check_value(actor, new_key, given(cmd.value, setting.value))
+            await self._check_value(actor, new_key, given(cmd.value, setting.value))
             setting.change(name=cmd.name, value=cmd.value, remark=cmd.remark, sort=cmd.sort)
             setting.stamp_modified(actor, self._clock.now())
-            uow.commit()
-        self._cache.delete(KEY.format(old_key), KEY.format(new_key))
+            await uow.commit()
+        await self._cache.delete(KEY.format(old_key), KEY.format(new_key))
 
-    def delete(self, actor: int, setting_id: int) -> None:
-        with self._uow() as uow:
-            setting = require(uow.configs.get(setting_id, lock=True), "config setting")
+    async def delete(self, actor: int, setting_id: int) -> None:
+        async with self._uow() as uow:
+            setting = require(await uow.configs.get(setting_id, lock=True), "config setting")
             setting.soft_delete(actor, self._clock.now())
-            uow.commit()
-        self._cache.delete(KEY.format(setting.key))
+            await uow.commit()
+        await self._cache.delete(KEY.format(setting.key))
 
-    def _load(self, key: str) -> dict[str, Any]:
-        with self._uow() as uow:
-            setting = uow.configs.get_by_key(key)
+    async def _load(self, key: str) -> dict[str, Any]:
+        async with self._uow() as uow:
+            setting = await uow.configs.get_by_key(key)
         if setting is None:
             return _MISSING
         return {"key": setting.key, "value": setting.value, "name": setting.name}
 
     # --- reports: import all or nothing ------------------------------------------------
-    def create_many(
+    async def create_many(
         self, actor: int | None, rows: Sequence[ImportRow], earlier: Iterable[RowError] = ()
     ) -> int:
         """Parameters from a file: keys well-formed and new, in the file and among live ones; all or none.
@@ -147,19 +138,19 @@ class ConfigService:
             else:
                 first[key] = row.number
             with errors.at(row.number, "value"):
-                self._check_value(actor, key, row.values.get("value", ""))
+                await self._check_value(actor, key, row.values.get("value", ""))
         now = self._clock.now()
-        with self._uow() as uow:
-            for key in uow.configs.existing_keys(first):
+        async with self._uow() as uow:
+            for key in await uow.configs.existing_keys(first):
                 errors.add(first[key], "key", "this key exists")
             errors.raise_if_any()
             for row in rows:
                 setting = ConfigSetting(**row.values)
                 setting.stamp_created(actor, now)
-                uow.configs.add(setting)
-            uow.commit()
+                await uow.configs.add(setting)
+            await uow.commit()
         # A key read before it existed is cached as missing: drop it with the rest.
-        self._cache.delete(*(KEY.format(key) for key in first))
+        await self._cache.delete(*(KEY.format(key) for key in first))
         return len(rows)
 
 
@@ -173,8 +164,8 @@ class ConfigRegistrationPolicy(RegistrationPolicy):
         self._open = open_by_default
         self._role = default_role
 
-    def is_open(self) -> bool:
-        return self._configs.flag(REGISTRATION_OPEN, self._open)
+    async def is_open(self) -> bool:
+        return await self._configs.flag(REGISTRATION_OPEN, self._open)
 
-    def default_role(self) -> str:
-        return self._configs.text(DEFAULT_ROLE, self._role)
+    async def default_role(self) -> str:
+        return await self._configs.text(DEFAULT_ROLE, self._role)

@@ -86,16 +86,16 @@ def dictionary_seeder(dictionaries: Iterable[Dictionary]) -> Seeder:
     """A seeder adding these dictionaries and their items, each when its code is missing."""
     wanted = tuple(dictionaries)
 
-    def seed(uow: DictUnitOfWork, now: datetime, lang: str) -> dict[str, int]:
+    async def seed(uow: DictUnitOfWork, now: datetime, lang: str) -> dict[str, int]:
         types = items = 0
         for code, name, entries in wanted:
-            if uow.dict_types.get_by_code(code) is None:
+            if await uow.dict_types.get_by_code(code) is None:
                 dict_type = DictType(code=code, name=name.in_(lang))
                 dict_type.stamp_created(None, now)
-                uow.dict_types.add(dict_type)
+                await uow.dict_types.add(dict_type)
                 types += 1
             for sort, (value, label, label_en, css) in enumerate(entries, start=1):
-                if uow.dict_items.get_by_value(code, value) is None:
+                if await uow.dict_items.get_by_value(code, value) is None:
                     item = DictItem(
                         type_code=code,
                         value=value,
@@ -105,7 +105,7 @@ def dictionary_seeder(dictionaries: Iterable[Dictionary]) -> Seeder:
                         sort=sort,
                     )
                     item.stamp_created(None, now)
-                    uow.dict_items.add(item)
+                    await uow.dict_items.add(item)
                     items += 1
         return {"dictionary types": types, "dictionary items": items}
 

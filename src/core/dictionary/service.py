@@ -35,108 +35,103 @@ class DictionaryService:
         self._clock = clock
 
     # reading -------------------------------------------------------------------------
-    def items_of(self, type_code: str) -> list[dict[str, Any]]:
+    async def items_of(self, type_code: str) -> list[dict[str, Any]]:
         """The enabled items of an enabled type, in sort order; empty for an unknown type.
 
         Only types that exist are kept in the cache: a code anyone may type in the URL must not
         make an entry, or random codes would fill the cache (and Redis) without bound.
         """
 
-        def load() -> list[dict[str, Any]]:
-            items = self._load(type_code)
+        async def load() -> list[dict[str, Any]]:
+            items = await self._load(type_code)
             if items is None:
                 raise _UnknownType
             return items
 
         try:
-            return list(self._cache.get_or_load(KEY.format(type_code), load))
+            return list(await self._cache.get_or_load(KEY.format(type_code), load))
         except _UnknownType:
             return []
 
-    def peek_items(self, type_code: str) -> list[dict[str, Any]] | None:
-        """`items_of` answered from this process's memory, or None when that needs I/O."""
-        cached = self._cache.peek(KEY.format(type_code))
-        return None if cached is None else list(cached)
-
-    def _load(self, type_code: str) -> list[dict[str, Any]] | None:
+    async def _load(self, type_code: str) -> list[dict[str, Any]] | None:
         """The items to keep for `type_code`; None when no such type exists (nothing to keep)."""
-        with self._uow() as uow:
-            dict_type = uow.dict_types.get_by_code(type_code)
+        async with self._uow() as uow:
+            dict_type = await uow.dict_types.get_by_code(type_code)
             if dict_type is None:
                 return None
             if dict_type.status != ENABLED:
                 return []
-            items = [i for i in uow.dict_items.of_type(type_code) if i.status == ENABLED]
+            items = [i for i in await uow.dict_items.of_type(type_code) if i.status == ENABLED]
         return [i.public() for i in sorted(items, key=lambda i: (i.sort, i.id or 0))]
 
     # types ---------------------------------------------------------------------------
-    def search_types(self, flt: DictTypeFilter, page: PageRequest) -> Page[DictType]:
-        with self._uow() as uow:
-            return uow.dict_types.search(flt, page)
+    async def search_types(self, flt: DictTypeFilter, page: PageRequest) -> Page[DictType]:
+        async with self._uow() as uow:
+            return await uow.dict_types.search(flt, page)
 
-    def get_type(self, type_id: int) -> DictType:
-        with self._uow() as uow:
-            return require(uow.dict_types.get(type_id), "dictionary type")
+    async def get_type(self, type_id: int) -> DictType:
+        async with self._uow() as uow:
+            return require(await uow.dict_types.get(type_id), "dictionary type")
 
-    def create_type(self, actor: int, cmd: CreateDictType) -> int:
+    async def create_type(self, actor: int, cmd: CreateDictType) -> int:
         check_type_code(cmd.code)
-        with self._uow() as uow:
-            if uow.dict_types.get_by_code(cmd.code) is not None:
+        async with self._uow() as uow:
+            if await uow.dict_types.get_by_code(cmd.code) is not None:
                 raise Conflict("this dictionary code exists", "dict_type_exists")
             dict_type = DictType(code=cmd.code, name=cmd.name, status=cmd.status, remark=cmd.remark)
             dict_type.stamp_created(actor, self._clock.now())
-            uow.dict_types.add(dict_type)
-            uow.commit()
+            await uow.dict_types.add(dict_type)
+            await uow.commit()
             assert dict_type.id is not None
-        self._cache.delete(KEY.format(cmd.code))
+        await self._cache.delete(KEY.format(cmd.code))
         return dict_type.id
 
-    def update_type(self, actor: int, type_id: int, cmd: UpdateDictType) -> None:
+    async def update_type(self, actor: int, type_id: int, cmd: UpdateDictType) -> None:
         """Renaming a type's code carries its items along."""
         now = self._clock.now()
-        with self._uow() as uow:
-            dict_type = require(uow.dict_types.get(type_id, lock=True), "dictionary type")
+        async with self._uow() as uow:
+            dict_type = require(await uow.dict_types.get(type_id, lock=True), "dictionary type")
             old = dict_type.code
             new = given(cmd.code, old)
             if new != old:
                 check_type_code(new)
-                if uow.dict_types.get_by_code(new) is not None:
+                if await uow.dict_types.get_by_code(new) is not None:
                     raise Conflict("this dictionary code exists", "dict_type_exists")
                 dict_type.recode(new)
-                for item in uow.dict_items.of_type(old):
+                for item in await uow.dict_items.of_type(old):
                     item.type_code = new
                     item.stamp_modified(actor, now)
             dict_type.change(name=cmd.name, status=cmd.status, remark=cmd.remark)
             dict_type.stamp_modified(actor, now)
-            uow.commit()
-        self._cache.delete(KEY.format(old), KEY.format(new))
+            await uow.commit()
+        await self._cache.delete(KEY.format(old), KEY.format(new))
 
-    def delete_type(self, actor: int, type_id: int) -> None:
+    async def delete_type(self, actor: int, type_id: int) -> None:
         """A type that still has items cannot be deleted; delete its items first."""
-        with self._uow() as uow:
-            dict_type = require(uow.dict_types.get(type_id, lock=True), "dictionary type")
-            if uow.dict_items.of_type(dict_type.code):
+        async with self._uow() as uow:
+            dict_type = require(await uow.dict_types.get(type_id, lock=True), "dictionary type")
+            if await uow.dict_items.of_type(dict_type.code):
                 raise Conflict("this dictionary still has items", "dict_type_has_items")
             dict_type.soft_delete(actor, self._clock.now())
-            uow.commit()
-        self._cache.delete(KEY.format(dict_type.code))
+            await uow.commit()
+        await self._cache.delete(KEY.format(dict_type.code))
 
     # items ---------------------------------------------------------------------------
-    def search_items(self, flt: DictItemFilter, page: PageRequest) -> Page[DictItem]:
-        with self._uow() as uow:
-            return uow.dict_items.search(flt, page)
+    async def search_items(self, flt: DictItemFilter, page: PageRequest) -> Page[DictItem]:
+        async with self._uow() as uow:
+            return await uow.dict_items.search(flt, page)
 
-    def get_item(self, item_id: int) -> DictItem:
-        with self._uow() as uow:
-            return require(uow.dict_items.get(item_id), "dictionary item")
+    async def get_item(self, item_id: int) -> DictItem:
+        async with self._uow() as uow:
+            return require(await uow.dict_items.get(item_id), "dictionary item")
 
-    def create_item(self, actor: int, cmd: CreateDictItem) -> int:
+    async def create_item(self, actor: int, cmd: CreateDictItem) -> int:
         """An item names an existing type; values are unique within a type."""
         check_css_class(cmd.css_class)
-        with self._uow() as uow:
-            if uow.dict_types.get_by_code(cmd.type_code) is None:
+        async with self._uow() as uow:
+            if await uow.dict_types.get_by_code(cmd.type_code) is None:
                 raise InvalidInput("no such dictionary type", "dict_type_not_found", "type_code")
-            if uow.dict_items.get_by_value(cmd.type_code, cmd.value) is not None:
+            if await uow.dict_items.get_by_value(cmd.type_code, cmd.value) is not None:
                 raise Conflict("this value exists in the dictionary", "dict_item_exists")
             item = DictItem(
                 type_code=cmd.type_code,
@@ -149,25 +144,25 @@ class DictionaryService:
                 remark=cmd.remark,
             )
             item.stamp_created(actor, self._clock.now())
-            uow.dict_items.add(item)
-            uow.commit()
+            await uow.dict_items.add(item)
+            await uow.commit()
             assert item.id is not None
-        self._cache.delete(KEY.format(cmd.type_code))
+        await self._cache.delete(KEY.format(cmd.type_code))
         return item.id
 
-    def update_item(self, actor: int, item_id: int, cmd: UpdateDictItem) -> None:
+    async def update_item(self, actor: int, item_id: int, cmd: UpdateDictItem) -> None:
         """An item moves only to an existing type; its value stays unique within its type."""
         if cmd.css_class is not UNSET:
             check_css_class(cmd.css_class)
-        with self._uow() as uow:
-            item = require(uow.dict_items.get(item_id, lock=True), "dictionary item")
+        async with self._uow() as uow:
+            item = require(await uow.dict_items.get(item_id, lock=True), "dictionary item")
             old_type = item.type_code
             new_type = given(cmd.type_code, old_type)
             new_value = given(cmd.value, item.value)
-            if new_type != old_type and uow.dict_types.get_by_code(new_type) is None:
+            if new_type != old_type and await uow.dict_types.get_by_code(new_type) is None:
                 raise InvalidInput("no such dictionary type", "dict_type_not_found", "type_code")
             moved = (new_type, new_value) != (old_type, item.value)
-            if moved and uow.dict_items.get_by_value(new_type, new_value) is not None:
+            if moved and await uow.dict_items.get_by_value(new_type, new_value) is not None:
                 raise Conflict("this value exists in the dictionary", "dict_item_exists")
             item.change(
                 type_code=cmd.type_code,
@@ -180,18 +175,18 @@ class DictionaryService:
                 remark=cmd.remark,
             )
             item.stamp_modified(actor, self._clock.now())
-            uow.commit()
-        self._cache.delete(KEY.format(old_type), KEY.format(new_type))
+            await uow.commit()
+        await self._cache.delete(KEY.format(old_type), KEY.format(new_type))
 
-    def delete_item(self, actor: int, item_id: int) -> None:
-        with self._uow() as uow:
-            item = require(uow.dict_items.get(item_id, lock=True), "dictionary item")
+    async def delete_item(self, actor: int, item_id: int) -> None:
+        async with self._uow() as uow:
+            item = require(await uow.dict_items.get(item_id, lock=True), "dictionary item")
             item.soft_delete(actor, self._clock.now())
-            uow.commit()
-        self._cache.delete(KEY.format(item.type_code))
+            await uow.commit()
+        await self._cache.delete(KEY.format(item.type_code))
 
     # --- reports: import all or nothing ------------------------------------------------
-    def create_items(
+    async def create_items(
         self, actor: int | None, rows: Sequence[ImportRow], earlier: Iterable[RowError] = ()
     ) -> int:
         """Items from a file: each of an existing type, its value new in that type; all or none.
@@ -212,9 +207,9 @@ class DictionaryService:
                 first[pair] = row.number
         types = sorted({type_code for type_code, _ in first})
         now = self._clock.now()
-        with self._uow() as uow:
-            known = {code for code in types if uow.dict_types.get_by_code(code) is not None}
-            taken = {(code, i.value) for code in known for i in uow.dict_items.of_type(code)}
+        async with self._uow() as uow:
+            known = {code for code in types if await uow.dict_types.get_by_code(code) is not None}
+            taken = {(code, i.value) for code in known for i in await uow.dict_items.of_type(code)}
             for (code, value), number in first.items():
                 if code not in known:
                     errors.add(number, "type_code", "no such dictionary type")
@@ -224,7 +219,7 @@ class DictionaryService:
             for row in rows:
                 item = DictItem(**row.values)
                 item.stamp_created(actor, now)
-                uow.dict_items.add(item)
-            uow.commit()
-        self._cache.delete(*(KEY.format(code) for code in types))
+                await uow.dict_items.add(item)
+            await uow.commit()
+        await self._cache.delete(*(KEY.format(code) for code in types))
         return len(rows)

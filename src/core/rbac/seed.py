@@ -8,7 +8,7 @@ to links are never undone by seeding again.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -61,7 +61,7 @@ class SeedUser:
 # A module's own data (config parameters, dictionaries, jobs...): given the unit of work, the
 # instant and the seed's language, it adds what is missing by natural key and returns counts of
 # what it added.
-Seeder = Callable[[Any, datetime, str], dict[str, int]]
+Seeder = Callable[[Any, datetime, str], Awaitable[dict[str, int]]]
 
 
 @dataclass(frozen=True)
@@ -299,17 +299,17 @@ class SeedService:
         self._bundles = tuple(bundles)
         self._lang = language
 
-    def run(self, *, production: bool = False) -> SeedReport:
+    async def run(self, *, production: bool = False) -> SeedReport:
         """In production only `admin` is created, with a random password reported once."""
         report = SeedReport()
         now = self._clock.now()
         lang = self._lang
-        with self._uow() as uow:
+        async with self._uow() as uow:
             roles: dict[str, Role] = {}
             new_roles: set[str] = set()
             for bundle in self._bundles:
                 for r in bundle.roles:
-                    role = uow.roles.get_by_code(r.code)
+                    role = await uow.roles.get_by_code(r.code)
                     if role is None:
                         role = Role(
                             code=r.code,
@@ -318,35 +318,35 @@ class SeedService:
                             remark=r.remark.in_(lang),
                         )
                         role.stamp_created(None, now)
-                        uow.roles.add(role)
+                        await uow.roles.add(role)
                         new_roles.add(r.code)
                         report.bump("roles")
                     roles[r.code] = role
 
-            def role_id(code: str) -> int | None:
-                role = roles.get(code) or uow.roles.get_by_code(code)
+            async def role_id(code: str) -> int | None:
+                role = roles.get(code) or await uow.roles.get_by_code(code)
                 return role.id if role is not None else None
 
             for bundle in self._bundles:
                 for lab in bundle.labels:
-                    label = uow.labels.get_by_label(lab.label)
+                    label = await uow.labels.get_by_label(lab.label)
                     created = label is None
                     if label is None:
                         label = PermLabel(label=lab.label, name=lab.name.in_(lang))
                         label.stamp_created(None, now)
-                        uow.labels.add(label)
+                        await uow.labels.add(label)
                         report.bump("labels")
                     assert label.id is not None
                     for code in lab.roles:
-                        rid = role_id(code)
+                        rid = await role_id(code)
                         if rid is not None and (created or code in new_roles):
-                            uow.labels.link(label.id, rid, None, now)
+                            await uow.labels.link(label.id, rid, None, now)
 
                 for m in bundle.menus:
-                    menu = uow.menus.get_by_name(m.name)
+                    menu = await uow.menus.get_by_name(m.name)
                     created = menu is None
                     if menu is None:
-                        parent = uow.menus.get_by_name(m.parent) if m.parent else None
+                        parent = await uow.menus.get_by_name(m.parent) if m.parent else None
                         menu = Menu(
                             name=m.name,
                             title=m.title,
@@ -360,19 +360,19 @@ class SeedService:
                             perm=m.perm,
                         )
                         menu.stamp_created(None, now)
-                        uow.menus.add(menu)
+                        await uow.menus.add(menu)
                         report.bump("menus")
                     assert menu.id is not None
                     for code in m.roles:
-                        rid = role_id(code)
+                        rid = await role_id(code)
                         if rid is not None and (created or code in new_roles):
-                            granted = uow.roles.menu_ids(rid)
-                            uow.roles.set_menus(rid, granted | {menu.id}, None, now)
+                            granted = await uow.roles.menu_ids(rid)
+                            await uow.roles.set_menus(rid, granted | {menu.id}, None, now)
 
                 for u in bundle.users:
                     if production and u.demo:
                         continue
-                    if uow.users.get_by_username(u.username) is not None:
+                    if await uow.users.get_by_username(u.username) is not None:
                         continue
                     password = u.password
                     if production:
@@ -380,27 +380,29 @@ class SeedService:
                         report.generated_admin_password = password
                     user = User(
                         username=u.username,
-                        password_hash=self._hasher.hash(password),
+                        password_hash=await self._hasher.hash(password),
                         nickname=u.nickname.in_(lang),
                     )
                     user.stamp_created(None, now)
-                    uow.users.add(user)
+                    await uow.users.add(user)
                     assert user.id is not None
-                    ids = frozenset(rid for code in u.roles if (rid := role_id(code)) is not None)
-                    uow.users.set_roles(user.id, ids, None, now)
+                    ids = frozenset(
+                        [rid for code in u.roles if (rid := await role_id(code)) is not None]
+                    )
+                    await uow.users.set_roles(user.id, ids, None, now)
                     report.bump("users")
             for bundle in self._bundles:
                 for seeder in bundle.seeders:
-                    for kind, n in seeder(uow, now, lang).items():
+                    for kind, n in (await seeder(uow, now, lang)).items():
                         report.bump(kind, n)
-            uow.commit()
+            await uow.commit()
         return report
 
-    def admin_uses_demo_password(self) -> bool:
+    async def admin_uses_demo_password(self) -> bool:
         """Whether `admin` still signs in with the published demo password."""
         demo = next((u for b in self._bundles for u in b.users if u.username == ADMIN_ROLE), None)
         if demo is None:
             return False
-        with self._uow() as uow:
-            admin = uow.users.get_by_username(demo.username)
-        return admin is not None and self._hasher.verify(admin.password_hash, demo.password)
+        async with self._uow() as uow:
+            admin = await uow.users.get_by_username(demo.username)
+        return admin is not None and await self._hasher.verify(admin.password_hash, demo.password)

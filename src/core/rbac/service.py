@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -42,7 +41,6 @@ from core.rbac.model import (
     is_canonical_username,
 )
 from core.rbac.ports import (
-    AsyncTokenStore,
     Cache,
     LabelFilter,
     PasswordHasher,
@@ -97,23 +95,14 @@ class AccessService:
         self._cache = cache
         self._parsed: tuple[dict[str, Any], AccessTable] | None = None
 
-    def table(self) -> AccessTable:
-        return self._parse(self._cache.get_or_load(ACCESS_KEY, self._load_table))
+    async def table(self) -> AccessTable:
+        return self._parse(await self._cache.get_or_load(ACCESS_KEY, self._load_table))
 
-    def role_ids(self, user_id: int) -> frozenset[int]:
-        raw = self._cache.get_or_load(
+    async def role_ids(self, user_id: int) -> frozenset[int]:
+        raw = await self._cache.get_or_load(
             USER_ROLES_KEY.format(user_id), lambda: self._load_roles(user_id)
         )
         return frozenset(raw)
-
-    def peek_table(self) -> AccessTable | None:
-        """The table if this process holds it in memory (no I/O), else None."""
-        raw = self._cache.peek(ACCESS_KEY)
-        return None if raw is None else self._parse(raw)
-
-    def peek_role_ids(self, user_id: int) -> frozenset[int] | None:
-        raw = self._cache.peek(USER_ROLES_KEY.format(user_id))
-        return None if raw is None else frozenset(raw)
 
     def _parse(self, raw: dict[str, Any]) -> AccessTable:
         # The in-process cache hands back the same object until it changes: parse it once.
@@ -127,24 +116,26 @@ class AccessService:
         self._parsed = (raw, table)
         return table
 
-    def _load_table(self) -> dict[str, Any]:
-        with self._uow() as uow:
-            roles = {r.id: r.code for r in uow.roles.all_live() if r.id is not None and r.live}
-            label_roles = uow.labels.enabled_label_roles()
+    async def _load_table(self) -> dict[str, Any]:
+        async with self._uow() as uow:
+            roles = {
+                r.id: r.code for r in await uow.roles.all_live() if r.id is not None and r.live
+            }
+            label_roles = await uow.labels.enabled_label_roles()
         return {"roles": roles, "labels": {k: sorted(v) for k, v in label_roles.items()}}
 
-    def _load_roles(self, user_id: int) -> list[int]:
-        with self._uow() as uow:
-            return sorted(uow.users.role_ids(user_id))
+    async def _load_roles(self, user_id: int) -> list[int]:
+        async with self._uow() as uow:
+            return sorted(await uow.users.role_ids(user_id))
 
-    def forget_table(self) -> None:
-        self._cache.delete(ACCESS_KEY)
+    async def forget_table(self) -> None:
+        await self._cache.delete(ACCESS_KEY)
 
-    def forget_users(self, *user_ids: int) -> None:
+    async def forget_users(self, *user_ids: int) -> None:
         """Drop what is cached about these users: their role ids and their profile."""
         keys = [k.format(u) for u in user_ids for k in (USER_ROLES_KEY, PROFILE_KEY)]
         if keys:
-            self._cache.delete(*keys)
+            await self._cache.delete(*keys)
 
     @property
     def cache(self) -> Cache:
@@ -174,21 +165,21 @@ class Reauthentication:
         self._attempts = attempts
         self._window = window_seconds
 
-    def verify(self, user: User, password: str) -> bool:
+    async def verify(self, user: User, password: str) -> bool:
         """Whether `password` is the user's; a wrong one is counted (429 once locked)."""
         assert user.id is not None
         key = REAUTH_FAIL_KEY.format(user.id)
-        failures, retry_after = self._counter.count(key)
+        failures, retry_after = await self._counter.count(key)
         if failures >= self._attempts:
             raise TooManyRequests(
                 "too many wrong passwords, try again later",
                 retry_after or self._window,
                 "rate_limited",
             )
-        if self._hasher.verify(user.password_hash, password):
+        if await self._hasher.verify(user.password_hash, password):
             return True
-        if self._counter.hit(key, self._window) >= self._attempts:
-            self._tokens.revoke_all(user.id)
+        if await self._counter.hit(key, self._window) >= self._attempts:
+            await self._tokens.revoke_all(user.id)
         return False
 
 
@@ -205,13 +196,11 @@ class AuthService:
         access: AccessService,
         clock: Clock,
         policy: AuthPolicy,
-        async_tokens: AsyncTokenStore | None = None,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._codec = codec
         self._tokens = tokens
-        self._async_tokens = async_tokens
         self._counter = counter
         self._access = access
         self._clock = clock
@@ -221,7 +210,7 @@ class AuthService:
             hasher, counter, tokens, policy.max_failed_logins, policy.failed_login_window_seconds
         )
 
-    def login(
+    async def login(
         self, username: str, password: str, ip: str = "", user_agent: str = ""
     ) -> IssuedToken:
         """Failures lock an account for the client that made them, and a client for all accounts.
@@ -233,91 +222,68 @@ class AuthService:
         """
         policy = self._policy
         ip_key = LOGIN_FAIL_IP.format(ip)
-        self._refuse_locked(username, ip, user_agent, ip_key, policy.ip_failure_ceiling)
+        await self._refuse_locked(username, ip, user_agent, ip_key, policy.ip_failure_ceiling)
         name = canonical_username(username)
         user = None
         if is_canonical_username(name):
-            with self._uow() as uow:
-                user = uow.users.get_by_username(name)
+            async with self._uow() as uow:
+                user = await uow.users.get_by_username(name)
         if user is None or user.id is None:
             # Cost the same as a real check, so timing does not reveal which usernames exist.
-            self._hasher.verify(self._dummy(), password)
-            return self._fail((ip_key,), username, ip, user_agent, LoginFailure.UNKNOWN_USER)
+            await self._hasher.verify(await self._dummy(), password)
+            return await self._fail((ip_key,), username, ip, user_agent, LoginFailure.UNKNOWN_USER)
         pair_key = LOGIN_FAIL_ACCOUNT_IP.format(user.id, ip)
         account_key = LOGIN_FAIL_ACCOUNT.format(user.id)
-        self._refuse_locked(username, ip, user_agent, pair_key, policy.max_failed_logins)
-        self._refuse_locked(username, ip, user_agent, account_key, policy.account_failure_ceiling)
-        if not self._hasher.verify(user.password_hash, password):
+        await self._refuse_locked(username, ip, user_agent, pair_key, policy.max_failed_logins)
+        await self._refuse_locked(
+            username, ip, user_agent, account_key, policy.account_failure_ceiling
+        )
+        if not await self._hasher.verify(user.password_hash, password):
             keys = (ip_key, pair_key, account_key)
-            return self._fail(keys, username, ip, user_agent, LoginFailure.WRONG_PASSWORD)
+            return await self._fail(keys, username, ip, user_agent, LoginFailure.WRONG_PASSWORD)
         if user.status != ENABLED:
-            self._log_login(username, ip, user_agent, LOGIN_FAILED, LoginFailure.DISABLED)
+            await self._log_login(username, ip, user_agent, LOGIN_FAILED, LoginFailure.DISABLED)
             raise Forbidden("this account is disabled", "user_disabled")
         # Only this client's own lock on this account lifts: a success elsewhere, or on
         # another account, does not reset what an attacker has spent.
-        self._counter.reset(pair_key)
+        await self._counter.reset(pair_key)
         now = self._clock.now()
         jti = secrets.token_hex(16)
         ttl = self._policy.token_ttl_seconds
         token = self._codec.encode(
             TokenClaims(user.id, jti, now + timedelta(seconds=ttl), user.username)
         )
-        self._tokens.add(user.id, jti, ttl)
-        with self._uow() as uow:
+        await self._tokens.add(user.id, jti, ttl)
+        async with self._uow() as uow:
             if self._hasher.needs_rehash(user.password_hash):
-                stored = uow.users.get(user.id, lock=True)
+                stored = await uow.users.get(user.id, lock=True)
                 if stored is not None:
-                    stored.password_hash = self._hasher.hash(password)
-            uow.login_logs.add(self._login_log(username, ip, user_agent, LOGIN_SUCCESS, ""))
-            uow.commit()
+                    stored.password_hash = await self._hasher.hash(password)
+            await uow.login_logs.add(self._login_log(username, ip, user_agent, LOGIN_SUCCESS, ""))
+            await uow.commit()
         return IssuedToken(token, ttl)
 
-    def clear_failures(self, user_id: int, ip: str) -> None:
+    async def clear_failures(self, user_id: int, ip: str) -> None:
         """After the owner proved who they are (a password reset): their account's locks lift."""
-        self._counter.reset(LOGIN_FAIL_ACCOUNT.format(user_id))
-        self._counter.reset(LOGIN_FAIL_ACCOUNT_IP.format(user_id, ip))
+        await self._counter.reset(LOGIN_FAIL_ACCOUNT.format(user_id))
+        await self._counter.reset(LOGIN_FAIL_ACCOUNT_IP.format(user_id, ip))
 
-    def _refuse_locked(self, username: str, ip: str, ua: str, key: str, limit: int) -> None:
-        failures, retry_after = self._counter.count(key)
+    async def _refuse_locked(self, username: str, ip: str, ua: str, key: str, limit: int) -> None:
+        failures, retry_after = await self._counter.count(key)
         if failures >= limit:
-            self._log_login(username, ip, ua, LOGIN_FAILED, LoginFailure.THROTTLED)
+            await self._log_login(username, ip, ua, LOGIN_FAILED, LoginFailure.THROTTLED)
             raise TooManyRequests(
                 "too many failed logins, try again later", retry_after, "login_throttled"
             )
 
-    def authenticate(self, token: str) -> Principal:
+    async def authenticate(self, token: str) -> Principal:
         """A token is good while it verifies, has not expired, and its record is in the token store."""
         claims = self._claims(token)
-        if not self._tokens.exists(claims.user_id, claims.jti):
+        if not await self._tokens.exists(claims.user_id, claims.jti):
             raise Unauthorized("the token has been revoked", "token_revoked")
         return Principal(
-            claims.user_id, claims.jti, self._access.role_ids(claims.user_id), claims.username
+            claims.user_id, claims.jti, await self._access.role_ids(claims.user_id), claims.username
         )
-
-    async def authenticate_async(self, token: str) -> Principal:
-        """The same rule from the event loop: one awaited token-store look-up, roles from memory."""
-        claims = self._claims(token)
-        store = self._async_tokens
-        alive = (
-            await store.exists(claims.user_id, claims.jti)
-            if store is not None
-            else (await asyncio.to_thread(self._tokens.exists, claims.user_id, claims.jti))
-        )
-        if not alive:
-            raise Unauthorized("the token has been revoked", "token_revoked")
-        role_ids = self._access.peek_role_ids(claims.user_id)
-        if role_ids is None:
-            role_ids = await asyncio.to_thread(self._access.role_ids, claims.user_id)
-        return Principal(claims.user_id, claims.jti, role_ids, claims.username)
-
-    async def authorize_async(self, principal: Principal, labels: tuple[str, ...]) -> None:
-        if not labels:
-            return
-        table = self._access.peek_table()
-        if table is None:
-            table = await asyncio.to_thread(self._access.table)
-        if not table.allows(principal.role_ids, labels):
-            raise Forbidden("you lack the permission for this action", "permission_denied")
 
     def _claims(self, token: str) -> TokenClaims:
         claims = self._codec.decode(token)
@@ -325,44 +291,46 @@ class AuthService:
             raise Unauthorized("the token has expired", "token_expired")
         return claims
 
-    def authorize(self, principal: Principal, labels: tuple[str, ...]) -> None:
+    async def authorize(self, principal: Principal, labels: tuple[str, ...]) -> None:
         """Pass when one of the caller's live roles holds one of the labels; admin always passes."""
-        if labels and not self._access.table().allows(principal.role_ids, labels):
+        if labels and not (await self._access.table()).allows(principal.role_ids, labels):
             raise Forbidden("you lack the permission for this action", "permission_denied")
 
-    def logout(self, principal: Principal) -> None:
-        self._tokens.revoke(principal.user_id, principal.jti)
+    async def logout(self, principal: Principal) -> None:
+        await self._tokens.revoke(principal.user_id, principal.jti)
 
-    def change_password(self, principal: Principal, old_password: str, new_password: str) -> None:
+    async def change_password(
+        self, principal: Principal, old_password: str, new_password: str
+    ) -> None:
         """Changing the password signs the user out everywhere.
 
         Wrong current passwords count per user, with the e-mail change's: at the limit every
         session is signed out (a thief guessing loses the stolen session) and further tries
         are refused (429) until the window ends.
         """
-        with self._uow() as uow:
-            user = require(uow.users.get(principal.user_id, lock=True), "user")
-            if not self._reauth.verify(user, old_password):
+        async with self._uow() as uow:
+            user = require(await uow.users.get(principal.user_id, lock=True), "user")
+            if not await self._reauth.verify(user, old_password):
                 raise InvalidInput(
                     "the current password is wrong", "old_password_wrong", "old_password"
                 )
             check_password_policy(new_password, username=user.username)
-            user.password_hash = self._hasher.hash(new_password)
+            user.password_hash = await self._hasher.hash(new_password)
             user.stamp_modified(principal.user_id, self._clock.now())
-            uow.commit()
-        self._tokens.revoke_all(principal.user_id)
+            await uow.commit()
+        await self._tokens.revoke_all(principal.user_id)
 
-    def _dummy(self) -> str:
+    async def _dummy(self) -> str:
         if self._dummy_hash is None:
-            self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
+            self._dummy_hash = await self._hasher.hash(secrets.token_hex(16))
         return self._dummy_hash
 
-    def _fail(
+    async def _fail(
         self, keys: tuple[str, ...], username: str, ip: str, user_agent: str, why: str
     ) -> IssuedToken:
         for key in keys:
-            self._counter.hit(key, self._policy.failed_login_window_seconds)
-        self._log_login(username, ip, user_agent, LOGIN_FAILED, why)
+            await self._counter.hit(key, self._policy.failed_login_window_seconds)
+        await self._log_login(username, ip, user_agent, LOGIN_FAILED, why)
         raise Unauthorized(BAD_CREDENTIALS, "bad_credentials")
 
     def _login_log(self, username: str, ip: str, ua: str, status: str, message: str) -> LoginLog:
@@ -376,10 +344,10 @@ class AuthService:
         log.stamp_created(None, self._clock.now())
         return log
 
-    def _log_login(self, username: str, ip: str, ua: str, status: str, message: str) -> None:
-        with self._uow() as uow:
-            uow.login_logs.add(self._login_log(username, ip, ua, status, message))
-            uow.commit()
+    async def _log_login(self, username: str, ip: str, ua: str, status: str, message: str) -> None:
+        async with self._uow() as uow:
+            await uow.login_logs.add(self._login_log(username, ip, ua, status, message))
+            await uow.commit()
 
 
 @dataclass(frozen=True)
@@ -422,23 +390,17 @@ class ProfileService:
         self._access = access
         self._clock = clock
 
-    def profile(self, principal: Principal) -> Profile:
+    async def profile(self, principal: Principal) -> Profile:
         """From the cache: asked on every page load, changed rarely."""
         uid = principal.user_id
-        fields = self._access.cache.get_or_load(PROFILE_KEY.format(uid), lambda: self._load(uid))
-        return Profile(fields, sorted(self._access.table().role_codes(principal.role_ids)))
+        fields = await self._access.cache.get_or_load(
+            PROFILE_KEY.format(uid), lambda: self._load(uid)
+        )
+        return Profile(fields, sorted((await self._access.table()).role_codes(principal.role_ids)))
 
-    def peek(self, principal: Principal) -> Profile | None:
-        """The profile if this process holds it and the access table in memory (no I/O)."""
-        fields = self._access.cache.peek(PROFILE_KEY.format(principal.user_id))
-        table = self._access.peek_table()
-        if fields is None or table is None:
-            return None
-        return Profile(fields, sorted(table.role_codes(principal.role_ids)))
-
-    def _load(self, user_id: int) -> dict[str, Any]:
-        with self._uow() as uow:
-            user = require(uow.users.get(user_id), "user")
+    async def _load(self, user_id: int) -> dict[str, Any]:
+        async with self._uow() as uow:
+            user = require(await uow.users.get(user_id), "user")
         created = user.created_time.isoformat() if user.created_time else None
         return {
             "id": user.id,
@@ -451,15 +413,15 @@ class ProfileService:
             "created_time": created,
         }
 
-    def update(self, principal: Principal, cmd: UpdateProfile) -> Profile:
+    async def update(self, principal: Principal, cmd: UpdateProfile) -> Profile:
         """A user edits their own contact fields only; roles and status are not theirs to change.
 
         The e-mail address is not changed here: it recovers the account, so a change needs
         the current password and a link opened in the new inbox (EmailChangeService). The
         address the account already has is accepted and ignored, as forms send every field.
         """
-        with self._uow() as uow:
-            user = require(uow.users.get(principal.user_id, lock=True), "user")
+        async with self._uow() as uow:
+            user = require(await uow.users.get(principal.user_id, lock=True), "user")
             if cmd.email is not UNSET and (cmd.email or "") != (user.email or ""):
                 raise InvalidInput(
                     "the e-mail address changes by POST /user/email, with the current "
@@ -469,21 +431,21 @@ class ProfileService:
                 )
             user.change_contact(nickname=cmd.nickname, phone=cmd.phone, avatar=cmd.avatar)
             user.stamp_modified(principal.user_id, self._clock.now())
-            uow.commit()
-        self._access.forget_users(principal.user_id)
-        return self.profile(principal)
+            await uow.commit()
+        await self._access.forget_users(principal.user_id)
+        return await self.profile(principal)
 
-    def routers(self, principal: Principal) -> Routers:
+    async def routers(self, principal: Principal) -> Routers:
         """The sidebar of the caller's roles; a user with no live role has nothing to show."""
-        table = self._access.table()
+        table = await self._access.table()
         codes = table.role_codes(principal.role_ids)
         if not codes:
             raise Forbidden("your account has no role yet; ask an administrator", "no_role")
-        with self._uow() as uow:
-            menus = [m for m in uow.menus.all() if m.status == ENABLED]
+        async with self._uow() as uow:
+            menus = [m for m in await uow.menus.all() if m.status == ENABLED]
             if "admin" not in codes:
                 live = [r for r in principal.role_ids if r in table.roles]
-                granted = uow.roles.menu_ids_of_roles(live)
+                granted = await uow.roles.menu_ids_of_roles(live)
                 menus = _with_ancestors(menus, granted)
         return Routers(sorted(codes), table.labels_of(principal.role_ids), build_tree(menus))
 
@@ -507,23 +469,30 @@ class PrivilegeGuard:
     Reads what it needs in the caller's unit of work, so the check and the write agree.
     """
 
-    def __init__(self, uow: RbacUnitOfWork, actor: int) -> None:
+    def __init__(self, uow: RbacUnitOfWork) -> None:
         self._uow = uow
         self._label_roles: dict[str, frozenset[int]] | None = None
-        self.actor = self.of_roles(uow.users.role_ids(actor))
+        self.actor = Privileges(admin=False, labels=frozenset(), menus=frozenset())
 
-    def of_roles(self, role_ids: Iterable[int]) -> Privileges:
-        roles = [r for r in self._uow.roles.get_many(role_ids) if r.live and r.id is not None]
+    @classmethod
+    async def of(cls, uow: RbacUnitOfWork, actor: int) -> PrivilegeGuard:
+        """The guard of `actor`, whose privileges are read once, here."""
+        guard = cls(uow)
+        guard.actor = await guard.of_roles(await uow.users.role_ids(actor))
+        return guard
+
+    async def of_roles(self, role_ids: Iterable[int]) -> Privileges:
+        roles = [r for r in await self._uow.roles.get_many(role_ids) if r.live and r.id is not None]
         ids = frozenset(r.id for r in roles if r.id is not None)
         if self._label_roles is None:
-            self._label_roles = self._uow.labels.enabled_label_roles()
+            self._label_roles = await self._uow.labels.enabled_label_roles()
         return Privileges(
             admin=any(r.is_admin for r in roles),
             labels=frozenset(k for k, holders in self._label_roles.items() if holders & ids),
-            menus=self._uow.roles.menu_ids_of_roles(ids) if ids else frozenset(),
+            menus=await self._uow.roles.menu_ids_of_roles(ids) if ids else frozenset(),
         )
 
-    def require_may_manage(self, user_id: int) -> None:
+    async def require_may_manage(self, user_id: int) -> None:
         """An account is changed only by someone whose privileges cover its own.
 
         Whoever may reset a password or change an e-mail may become that user, so a
@@ -531,7 +500,7 @@ class PrivilegeGuard:
         """
         if self.actor.admin:
             return
-        target = self.of_roles(self._uow.users.role_ids(user_id))
+        target = await self.of_roles(await self._uow.users.role_ids(user_id))
         if target.admin:
             raise Forbidden(
                 "only an administrator may change an administrator's account",
@@ -543,9 +512,9 @@ class PrivilegeGuard:
                 "privilege_exceeded",
             )
 
-    def require_may_grant_roles(self, role_ids: Iterable[int]) -> None:
+    async def require_may_grant_roles(self, role_ids: Iterable[int]) -> None:
         for role_id in role_ids:
-            if not self.actor.covers(self.of_roles((role_id,))):
+            if not self.actor.covers(await self.of_roles((role_id,))):
                 raise Forbidden(
                     "you may grant only roles whose permissions you hold yourself",
                     "privilege_exceeded",
@@ -581,34 +550,35 @@ class UserService:
         self._access = access
         self._clock = clock
 
-    def search(self, flt: UserFilter, page: PageRequest) -> Page[tuple[User, list[Role]]]:
+    async def search(self, flt: UserFilter, page: PageRequest) -> Page[tuple[User, list[Role]]]:
         """A page of users, each with its live roles (at most three queries, any page size)."""
-        with self._uow() as uow:
-            users = uow.users.search(flt, page)
-            roles = uow.users.roles_of_many(u.id for u in users.items if u.id is not None)
+        async with self._uow() as uow:
+            users = await uow.users.search(flt, page)
+            roles = await uow.users.roles_of_many(u.id for u in users.items if u.id is not None)
         items = [(u, sorted(roles.get(u.id or 0, []), key=lambda r: r.sort)) for u in users.items]
         return Page(items, users.total, users.page, users.size)
 
-    def get(self, user_id: int) -> tuple[User, list[Role]]:
-        with self._uow() as uow:
-            user = require(uow.users.get(user_id), "user")
-            roles = uow.roles.get_many(uow.users.role_ids(user_id))
+    async def get(self, user_id: int) -> tuple[User, list[Role]]:
+        async with self._uow() as uow:
+            user = require(await uow.users.get(user_id), "user")
+            roles = await uow.roles.get_many(await uow.users.role_ids(user_id))
         return user, sorted(roles, key=lambda r: r.sort)
 
-    def create(self, actor: int, cmd: CreateUser) -> int:
+    async def create(self, actor: int, cmd: CreateUser) -> int:
         """A username and an e-mail belong to one live account; the password obeys the policy."""
         username = check_username(cmd.username)
         check_password_policy(cmd.password, username=username)
         now = self._clock.now()
-        with self._uow() as uow:
-            if uow.users.get_by_username(username) is not None:
+        async with self._uow() as uow:
+            if await uow.users.get_by_username(username) is not None:
                 raise Conflict("this username is taken", "user_exists")
-            _check_email_free(uow, cmd.email, None)
-            roles = _existing_roles(uow, cmd.role_ids)
-            PrivilegeGuard(uow, actor).require_may_grant_roles(roles)
+            await _check_email_free(uow, cmd.email, None)
+            roles = await _existing_roles(uow, cmd.role_ids)
+            guard = await PrivilegeGuard.of(uow, actor)
+            await guard.require_may_grant_roles(roles)
             user = User(
                 username=username,
-                password_hash=self._hasher.hash(cmd.password),
+                password_hash=await self._hasher.hash(cmd.password),
                 nickname=cmd.nickname,
                 email=cmd.email,
                 phone=cmd.phone,
@@ -617,81 +587,85 @@ class UserService:
             )
             user.set_status(cmd.status)
             user.stamp_created(actor, now)
-            uow.users.add(user)
+            await uow.users.add(user)
             assert user.id is not None
-            uow.users.set_roles(user.id, roles, actor, now)
-            uow.commit()
+            await uow.users.set_roles(user.id, roles, actor, now)
+            await uow.commit()
             return user.id
 
-    def update(self, actor: int, user_id: int, cmd: UpdateUser) -> None:
+    async def update(self, actor: int, user_id: int, cmd: UpdateUser) -> None:
         """Contact fields only: never the username, the password hash or the status."""
-        with self._uow() as uow:
-            user = require(uow.users.get(user_id, lock=True), "user")
-            PrivilegeGuard(uow, actor).require_may_manage(user_id)
-            _check_email_free(uow, given(cmd.email, None), user.id)
+        async with self._uow() as uow:
+            user = require(await uow.users.get(user_id, lock=True), "user")
+            guard = await PrivilegeGuard.of(uow, actor)
+            await guard.require_may_manage(user_id)
+            await _check_email_free(uow, given(cmd.email, None), user.id)
             user.change_contact(
                 nickname=cmd.nickname, email=cmd.email, phone=cmd.phone, avatar=cmd.avatar
             )
             user.stamp_modified(actor, self._clock.now())
-            uow.commit()
-        self._access.forget_users(user_id)
+            await uow.commit()
+        await self._access.forget_users(user_id)
 
-    def set_status(self, actor: int, user_id: int, status: int) -> None:
+    async def set_status(self, actor: int, user_id: int, status: int) -> None:
         """Disabling a user signs it out everywhere; nobody disables their own account."""
         if status == DISABLED and user_id == actor:
             raise Conflict("you cannot disable your own account", "cannot_disable_self")
-        with self._uow() as uow:
-            user = require(uow.users.get(user_id, lock=True), "user")
-            PrivilegeGuard(uow, actor).require_may_manage(user_id)
+        async with self._uow() as uow:
+            user = require(await uow.users.get(user_id, lock=True), "user")
+            guard = await PrivilegeGuard.of(uow, actor)
+            await guard.require_may_manage(user_id)
             user.set_status(status)
             user.stamp_modified(actor, self._clock.now())
-            uow.commit()
-        self._access.forget_users(user_id)
+            await uow.commit()
+        await self._access.forget_users(user_id)
         if status == DISABLED:
-            self._tokens.revoke_all(user_id)
+            await self._tokens.revoke_all(user_id)
 
-    def reset_password(self, actor: int, user_id: int, new_password: str) -> None:
+    async def reset_password(self, actor: int, user_id: int, new_password: str) -> None:
         """An administrator sets a new password; the user is signed out everywhere."""
-        with self._uow() as uow:
-            user = require(uow.users.get(user_id, lock=True), "user")
-            PrivilegeGuard(uow, actor).require_may_manage(user_id)
+        async with self._uow() as uow:
+            user = require(await uow.users.get(user_id, lock=True), "user")
+            guard = await PrivilegeGuard.of(uow, actor)
+            await guard.require_may_manage(user_id)
             check_password_policy(new_password, username=user.username)
-            user.password_hash = self._hasher.hash(new_password)
+            user.password_hash = await self._hasher.hash(new_password)
             user.stamp_modified(actor, self._clock.now())
-            uow.commit()
-        self._tokens.revoke_all(user_id)
+            await uow.commit()
+        await self._tokens.revoke_all(user_id)
 
-    def set_roles(self, actor: int, user_id: int, role_ids: Iterable[int]) -> None:
+    async def set_roles(self, actor: int, user_id: int, role_ids: Iterable[int]) -> None:
         """Roles granted must be covered by the actor's own; nobody drops their own admin role."""
         now = self._clock.now()
-        with self._uow() as uow:
-            require(uow.users.get(user_id, lock=True), "user")
-            roles = _existing_roles(uow, role_ids)
-            guard = PrivilegeGuard(uow, actor)
-            guard.require_may_manage(user_id)
-            held = uow.users.role_ids(user_id)
-            guard.require_may_grant_roles(roles - held)
-            if user_id == actor and guard.actor.admin and not guard.of_roles(roles).admin:
+        async with self._uow() as uow:
+            require(await uow.users.get(user_id, lock=True), "user")
+            roles = await _existing_roles(uow, role_ids)
+            guard = await PrivilegeGuard.of(uow, actor)
+            await guard.require_may_manage(user_id)
+            held = await uow.users.role_ids(user_id)
+            await guard.require_may_grant_roles(roles - held)
+            if user_id == actor and guard.actor.admin and not (await guard.of_roles(roles)).admin:
                 raise Conflict(
                     "you cannot remove the admin role from yourself", "cannot_demote_self"
                 )
-            uow.users.set_roles(user_id, roles, actor, now)
-            uow.commit()
-        self._access.forget_users(user_id)
+            await uow.users.set_roles(user_id, roles, actor, now)
+            await uow.commit()
+        await self._access.forget_users(user_id)
 
-    def delete(self, actor: int, user_id: int) -> None:
+    async def delete(self, actor: int, user_id: int) -> None:
         """A deleted user is signed out everywhere and frees its username and e-mail."""
         if user_id == actor:
             raise Conflict("you cannot delete your own account", "cannot_delete_self")
         now = self._clock.now()
-        with self._uow() as uow:
-            user = require(uow.users.get(user_id, lock=True), "user")
-            PrivilegeGuard(uow, actor).require_may_manage(user_id)
-            uow.users.set_roles(user_id, frozenset(), actor, now)
+        async with self._uow() as uow:
+            user = require(await uow.users.get(user_id, lock=True), "user")
+            guard = await PrivilegeGuard.of(uow, actor)
+            await guard.require_may_manage(user_id)
+            await uow.users.set_roles(user_id, frozenset(), actor, now)
             user.soft_delete(actor, now)
-            uow.commit()
-        self._tokens.revoke_all(user_id)
-        self._access.forget_users(user_id)
+            await uow.commit()
+        await self._tokens.revoke_all(user_id)
+        await self._access.forget_users(user_id)
 
 
 class RoleService:
@@ -702,100 +676,100 @@ class RoleService:
         self._access = access
         self._clock = clock
 
-    def search(self, flt: RoleFilter, page: PageRequest) -> Page[Role]:
-        with self._uow() as uow:
-            return uow.roles.search(flt, page)
+    async def search(self, flt: RoleFilter, page: PageRequest) -> Page[Role]:
+        async with self._uow() as uow:
+            return await uow.roles.search(flt, page)
 
-    def get(self, role_id: int) -> tuple[Role, frozenset[int], frozenset[int]]:
-        with self._uow() as uow:
-            role = require(uow.roles.get(role_id), "role")
-            return role, uow.roles.menu_ids(role_id), uow.roles.label_ids(role_id)
+    async def get(self, role_id: int) -> tuple[Role, frozenset[int], frozenset[int]]:
+        async with self._uow() as uow:
+            role = require(await uow.roles.get(role_id), "role")
+            return role, await uow.roles.menu_ids(role_id), await uow.roles.label_ids(role_id)
 
-    def create(self, actor: int, cmd: CreateRole) -> int:
+    async def create(self, actor: int, cmd: CreateRole) -> int:
         check_role_code(cmd.code)
-        with self._uow() as uow:
-            if uow.roles.get_by_code(cmd.code) is not None:
+        async with self._uow() as uow:
+            if await uow.roles.get_by_code(cmd.code) is not None:
                 raise Conflict("this role code is taken", "role_exists")
             role = Role(
                 code=cmd.code, name=cmd.name, status=cmd.status, sort=cmd.sort, remark=cmd.remark
             )
             role.stamp_created(actor, self._clock.now())
-            uow.roles.add(role)
-            uow.commit()
+            await uow.roles.add(role)
+            await uow.commit()
             assert role.id is not None
-        self._access.forget_table()
+        await self._access.forget_table()
         return role.id
 
-    def update(self, actor: int, role_id: int, cmd: UpdateRole) -> None:
+    async def update(self, actor: int, role_id: int, cmd: UpdateRole) -> None:
         """The admin role is changed by an admin only, keeps its code and is never disabled.
 
         Enabling a role hands its grants back to its holders, so the actor must cover it.
         """
-        with self._uow() as uow:
-            role = require(uow.roles.get(role_id, lock=True), "role")
-            guard = PrivilegeGuard(uow, actor)
+        async with self._uow() as uow:
+            role = require(await uow.roles.get(role_id, lock=True), "role")
+            guard = await PrivilegeGuard.of(uow, actor)
             status = given(cmd.status, role.status)
             if role.is_admin:
                 guard.require_admin()
             elif role.status != ENABLED and status == ENABLED:
-                labels = {lb.id: lb.label for lb in uow.labels.all() if lb.status == ENABLED}
+                labels = {lb.id: lb.label for lb in await uow.labels.all() if lb.status == ENABLED}
                 guard.require_may_grant(
-                    (labels[i] for i in uow.roles.label_ids(role_id) if i in labels),
-                    uow.roles.menu_ids(role_id),
+                    (labels[i] for i in await uow.roles.label_ids(role_id) if i in labels),
+                    await uow.roles.menu_ids(role_id),
                 )
             role.set_status(status)
             role.change(name=cmd.name, sort=cmd.sort, remark=cmd.remark)
             role.stamp_modified(actor, self._clock.now())
-            uow.commit()
-        self._access.forget_table()
+            await uow.commit()
+        await self._access.forget_table()
 
-    def delete(self, actor: int, role_id: int) -> None:
+    async def delete(self, actor: int, role_id: int) -> None:
         """The admin role cannot be deleted; deleting a role ends its links."""
         now = self._clock.now()
-        with self._uow() as uow:
-            role = require(uow.roles.get(role_id, lock=True), "role")
+        async with self._uow() as uow:
+            role = require(await uow.roles.get(role_id, lock=True), "role")
             if role.is_admin:
                 raise Conflict("the admin role cannot be deleted", "admin_role_protected")
-            uow.roles.unlink_all(role_id, actor, now)
+            await uow.roles.unlink_all(role_id, actor, now)
             role.soft_delete(actor, now)
-            uow.commit()
-        self._access.forget_table()
+            await uow.commit()
+        await self._access.forget_table()
 
-    def set_menus(self, actor: int, role_id: int, menu_ids: Iterable[int]) -> None:
+    async def set_menus(self, actor: int, role_id: int, menu_ids: Iterable[int]) -> None:
         """Menus added to a role must be menus the actor sees; the admin role is an admin's."""
         wanted = frozenset(menu_ids)
-        with self._uow() as uow:
-            role = require(uow.roles.get(role_id, lock=True), "role")
-            if missing := wanted - uow.menus.existing_ids(wanted):
+        async with self._uow() as uow:
+            role = require(await uow.roles.get(role_id, lock=True), "role")
+            if missing := wanted - await uow.menus.existing_ids(wanted):
                 raise InvalidInput(
                     f"no such menus: {sorted(missing)}", "menu_not_found", "menu_ids"
                 )
-            guard = PrivilegeGuard(uow, actor)
+            guard = await PrivilegeGuard.of(uow, actor)
             if role.is_admin:
                 guard.require_admin()
-            guard.require_may_grant(menus=wanted - uow.roles.menu_ids(role_id))
-            uow.roles.set_menus(role_id, wanted, actor, self._clock.now())
-            uow.commit()
+            guard.require_may_grant(menus=wanted - await uow.roles.menu_ids(role_id))
+            await uow.roles.set_menus(role_id, wanted, actor, self._clock.now())
+            await uow.commit()
 
-    def set_labels(self, actor: int, role_id: int, label_ids: Iterable[int]) -> None:
+    async def set_labels(self, actor: int, role_id: int, label_ids: Iterable[int]) -> None:
         """Labels added to a role must be labels the actor holds; the admin role is an admin's."""
         wanted = frozenset(label_ids)
-        with self._uow() as uow:
-            role = require(uow.roles.get(role_id, lock=True), "role")
-            if missing := wanted - uow.labels.existing_ids(wanted):
+        async with self._uow() as uow:
+            role = require(await uow.roles.get(role_id, lock=True), "role")
+            if missing := wanted - await uow.labels.existing_ids(wanted):
                 raise InvalidInput(
                     f"no such labels: {sorted(missing)}", "label_not_found", "label_ids"
                 )
-            guard = PrivilegeGuard(uow, actor)
+            guard = await PrivilegeGuard.of(uow, actor)
             if role.is_admin:
                 guard.require_admin()
-            added = wanted - uow.roles.label_ids(role_id)
+            added = wanted - await uow.roles.label_ids(role_id)
             if added:
-                names = {lb.id: lb.label for lb in uow.labels.all()}
+                names = {lb.id: lb.label for lb in await uow.labels.all()}
                 guard.require_may_grant(labels=(names[i] for i in added))
-            uow.roles.set_labels(role_id, wanted, actor, self._clock.now())
-            uow.commit()
-        self._access.forget_table()
+            await uow.roles.set_labels(role_id, wanted, actor, self._clock.now())
+            await uow.commit()
+        await self._access.forget_table()
 
 
 class MenuService:
@@ -805,17 +779,17 @@ class MenuService:
         self._uow = uow
         self._clock = clock
 
-    def tree(self) -> list[MenuNode]:
-        with self._uow() as uow:
-            return build_tree(uow.menus.all())
+    async def tree(self) -> list[MenuNode]:
+        async with self._uow() as uow:
+            return build_tree(await uow.menus.all())
 
-    def get(self, menu_id: int) -> Menu:
-        with self._uow() as uow:
-            return require(uow.menus.get(menu_id), "menu")
+    async def get(self, menu_id: int) -> Menu:
+        async with self._uow() as uow:
+            return require(await uow.menus.get(menu_id), "menu")
 
-    def create(self, actor: int, cmd: CreateMenu) -> int:
-        with self._uow() as uow:
-            if uow.menus.get_by_name(cmd.name) is not None:
+    async def create(self, actor: int, cmd: CreateMenu) -> int:
+        async with self._uow() as uow:
+            if await uow.menus.get_by_name(cmd.name) is not None:
                 raise Conflict("this menu name is taken", "menu_exists")
             menu = Menu(
                 name=cmd.name,
@@ -831,19 +805,19 @@ class MenuService:
                 status=cmd.status,
                 perm=cmd.perm,
             )
-            menu.check_parent(_parent(uow, menu.parent_id))
+            menu.check_parent(await _parent(uow, menu.parent_id))
             menu.stamp_created(actor, self._clock.now())
-            uow.menus.add(menu)
-            uow.commit()
+            await uow.menus.add(menu)
+            await uow.commit()
             assert menu.id is not None
             return menu.id
 
-    def update(self, actor: int, menu_id: int, cmd: UpdateMenu) -> None:
+    async def update(self, actor: int, menu_id: int, cmd: UpdateMenu) -> None:
         """Names stay unique; a menu hangs where its type allows, never under its descendant."""
-        with self._uow() as uow:
-            menu = require(uow.menus.get(menu_id, lock=True), "menu")
+        async with self._uow() as uow:
+            menu = require(await uow.menus.get(menu_id, lock=True), "menu")
             name = given(cmd.name, menu.name)
-            if name != menu.name and uow.menus.get_by_name(name) is not None:
+            if name != menu.name and await uow.menus.get_by_name(name) is not None:
                 raise Conflict("this menu name is taken", "menu_exists")
             menu.change(
                 name=cmd.name,
@@ -859,26 +833,26 @@ class MenuService:
                 status=cmd.status,
                 perm=cmd.perm,
             )
-            menu.check_parent(_parent(uow, menu.parent_id))
-            if _creates_cycle(uow.menus.all(), menu):
+            menu.check_parent(await _parent(uow, menu.parent_id))
+            if _creates_cycle(await uow.menus.all(), menu):
                 raise InvalidInput(
                     "a menu cannot hang under its own descendant",
                     "menu_parent_invalid",
                     "parent_id",
                 )
             menu.stamp_modified(actor, self._clock.now())
-            uow.commit()
+            await uow.commit()
 
-    def delete(self, actor: int, menu_id: int) -> None:
+    async def delete(self, actor: int, menu_id: int) -> None:
         """A menu with children cannot be deleted; delete or move them first."""
         now = self._clock.now()
-        with self._uow() as uow:
-            menu = require(uow.menus.get(menu_id, lock=True), "menu")
-            if any(m.parent_id == menu_id for m in uow.menus.all()):
+        async with self._uow() as uow:
+            menu = require(await uow.menus.get(menu_id, lock=True), "menu")
+            if any(m.parent_id == menu_id for m in await uow.menus.all()):
                 raise Conflict("this menu still has children", "menu_has_children")
-            uow.menus.unlink_all(menu_id, actor, now)
+            await uow.menus.unlink_all(menu_id, actor, now)
             menu.soft_delete(actor, now)
-            uow.commit()
+            await uow.commit()
 
 
 class LabelService:
@@ -889,78 +863,78 @@ class LabelService:
         self._access = access
         self._clock = clock
 
-    def search(self, flt: LabelFilter, page: PageRequest) -> Page[PermLabel]:
-        with self._uow() as uow:
-            return uow.labels.search(flt, page)
+    async def search(self, flt: LabelFilter, page: PageRequest) -> Page[PermLabel]:
+        async with self._uow() as uow:
+            return await uow.labels.search(flt, page)
 
-    def get(self, label_id: int) -> PermLabel:
-        with self._uow() as uow:
-            return require(uow.labels.get(label_id), "permission label")
+    async def get(self, label_id: int) -> PermLabel:
+        async with self._uow() as uow:
+            return require(await uow.labels.get(label_id), "permission label")
 
-    def create(self, actor: int, cmd: CreateLabel) -> int:
+    async def create(self, actor: int, cmd: CreateLabel) -> int:
         check_label(cmd.label)
-        with self._uow() as uow:
-            if uow.labels.get_by_label(cmd.label) is not None:
+        async with self._uow() as uow:
+            if await uow.labels.get_by_label(cmd.label) is not None:
                 raise Conflict("this permission label exists", "label_exists")
             label = PermLabel(label=cmd.label, name=cmd.name, status=cmd.status, remark=cmd.remark)
             label.stamp_created(actor, self._clock.now())
-            uow.labels.add(label)
-            uow.commit()
+            await uow.labels.add(label)
+            await uow.commit()
             assert label.id is not None
-        self._access.forget_table()
+        await self._access.forget_table()
         return label.id
 
-    def update(self, actor: int, label_id: int, cmd: UpdateLabel) -> None:
+    async def update(self, actor: int, label_id: int, cmd: UpdateLabel) -> None:
         """Renaming or enabling a label grants its roles something new: an admin's call."""
-        with self._uow() as uow:
-            label = require(uow.labels.get(label_id, lock=True), "permission label")
+        async with self._uow() as uow:
+            label = require(await uow.labels.get(label_id, lock=True), "permission label")
             new = given(cmd.label, label.label)
             status = given(cmd.status, label.status)
             renamed = new != label.label
             enabled = label.status != ENABLED and status == ENABLED
             if renamed or enabled:
                 # Every role linked to the label would gain what the new name or state grants.
-                PrivilegeGuard(uow, actor).require_admin()
+                (await PrivilegeGuard.of(uow, actor)).require_admin()
             if renamed:
                 check_label(new)
-                if uow.labels.get_by_label(new) is not None:
+                if await uow.labels.get_by_label(new) is not None:
                     raise Conflict("this permission label exists", "label_exists")
                 label.relabel(new)
             label.set_status(status)
             label.change(name=cmd.name, remark=cmd.remark)
             label.stamp_modified(actor, self._clock.now())
-            uow.commit()
-        self._access.forget_table()
+            await uow.commit()
+        await self._access.forget_table()
 
-    def delete(self, actor: int, label_id: int) -> None:
+    async def delete(self, actor: int, label_id: int) -> None:
         now = self._clock.now()
-        with self._uow() as uow:
-            label = require(uow.labels.get(label_id, lock=True), "permission label")
-            uow.labels.unlink_all(label_id, actor, now)
+        async with self._uow() as uow:
+            label = require(await uow.labels.get(label_id, lock=True), "permission label")
+            await uow.labels.unlink_all(label_id, actor, now)
             label.soft_delete(actor, now)
-            uow.commit()
-        self._access.forget_table()
+            await uow.commit()
+        await self._access.forget_table()
 
 
-def _check_email_free(uow: RbacUnitOfWork, email: str | None, owner_id: int | None) -> None:
+async def _check_email_free(uow: RbacUnitOfWork, email: str | None, owner_id: int | None) -> None:
     if email:
-        holder = uow.users.get_by_email(email)
+        holder = await uow.users.get_by_email(email)
         if holder is not None and holder.id != owner_id:
             raise Conflict("this e-mail address is taken", "email_exists")
 
 
-def _existing_roles(uow: RbacUnitOfWork, role_ids: Iterable[int]) -> frozenset[int]:
+async def _existing_roles(uow: RbacUnitOfWork, role_ids: Iterable[int]) -> frozenset[int]:
     wanted = frozenset(role_ids)
-    found = frozenset(r.id for r in uow.roles.get_many(wanted) if r.id is not None)
+    found = frozenset(r.id for r in await uow.roles.get_many(wanted) if r.id is not None)
     if missing := wanted - found:
         raise InvalidInput(f"no such roles: {sorted(missing)}", "role_not_found", "role_ids")
     return wanted
 
 
-def _parent(uow: RbacUnitOfWork, parent_id: int | None) -> Menu | None:
+async def _parent(uow: RbacUnitOfWork, parent_id: int | None) -> Menu | None:
     if parent_id is None or parent_id == 0:
         return None
-    parent = uow.menus.get(parent_id)
+    parent = await uow.menus.get(parent_id)
     if parent is None:
         # A bad value in the body, like an unknown role id: 422 naming the field, not a 404
         # (the menu the request is about may well exist).

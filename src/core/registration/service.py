@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from core.config.ports import ValueRule
@@ -77,7 +77,7 @@ class _Throttle:
         self._counter = counter
         self._config = config
 
-    def admit(self, action: str, ip: str, email: str | None = None) -> None:
+    async def admit(self, action: str, ip: str, email: str | None = None) -> None:
         """Counts one request; past a limit it is refused until that window ends."""
         c = self._config
         per_ip = c.checks_per_ip if action == "availability" else c.requests_per_ip
@@ -85,8 +85,8 @@ class _Throttle:
         if email is not None:
             limits.append((f"{action}:email:{email_key(email)}", c.requests_per_email))
         for key, limit in limits:
-            if self._counter.hit(key, c.window_seconds) > limit:
-                _, retry_after = self._counter.count(key)
+            if await self._counter.hit(key, c.window_seconds) > limit:
+                _, retry_after = await self._counter.count(key)
                 raise TooManyRequests(
                     "too many requests, try again later",
                     retry_after or c.window_seconds,
@@ -104,33 +104,35 @@ class _Links:
         self._clock = clock
         self._config = config
 
-    def issue(self, kind: LinkKind, payload: Mapping[str, str]) -> str:
+    async def issue(self, kind: LinkKind, payload: Mapping[str, str]) -> str:
         token = new_token()
         ttl = self._config.link_ttl_seconds + GRACE_SECONDS
-        self._tokens.put(kind, token_digest(token), payload, ttl)
+        await self._tokens.put(kind, token_digest(token), payload, ttl)
         return token
 
     def url(self, page: str, token: str) -> str:
         return f"{self._config.frontend_url.rstrip('/')}/{page}/{token}"
 
-    def open(self, kind: LinkKind, token: str) -> tuple[str, Mapping[str, str]]:
+    async def open(self, kind: LinkKind, token: str) -> tuple[str, Mapping[str, str]]:
         """The digest and payload of a live link; BadRequest with the reason otherwise."""
         if not well_formed(token):
             raise BadRequest("this link is not valid", "token_invalid")
         digest = token_digest(token)
-        return digest, open_ticket(self._tokens.peek(kind, digest), self._clock.now())
+        return digest, open_ticket(await self._tokens.peek(kind, digest), self._clock.now())
 
-    def consume(self, kind: LinkKind, digest: str) -> Mapping[str, str]:
-        payload = self._tokens.consume(kind, digest)
+    async def consume(self, kind: LinkKind, digest: str) -> Mapping[str, str]:
+        payload = await self._tokens.consume(kind, digest)
         if payload is None:  # another request used it between our look and now
             raise BadRequest("this link has already been used", "token_used")
         return payload
 
-    def restore(self, kind: LinkKind, digest: str, payload: Mapping[str, str]) -> None:
+    async def restore(self, kind: LinkKind, digest: str, payload: Mapping[str, str]) -> None:
         """Gives a consumed link back when its use failed, so the user can try again."""
         # When the store is down the link is lost, and the user asks for a new one.
         with contextlib.suppress(ServiceUnavailable):
-            self._tokens.put(kind, digest, payload, self._config.link_ttl_seconds + GRACE_SECONDS)
+            await self._tokens.put(
+                kind, digest, payload, self._config.link_ttl_seconds + GRACE_SECONDS
+            )
 
     @property
     def minutes(self) -> str:
@@ -162,70 +164,74 @@ class RegistrationService:
         self._throttle = _Throttle(counter, config)
         self._links = _Links(tokens, clock, config)
 
-    def availability(self, field: str, value: str, ip: str) -> bool:
+    async def availability(self, field: str, value: str, ip: str) -> bool:
         """Whether no live account holds this username or e-mail address (pending sign-ups don't)."""
         if field not in tuple(AvailabilityField):
             raise NotFound(
                 "availability is checked for username and email only", "field_not_checkable"
             )
-        self._throttle.admit("availability", ip)
+        await self._throttle.admit("availability", ip)
         value = value.strip()
         by_name = field == AvailabilityField.USERNAME
         if by_name:
             value = check_username(value)
         else:
             check_email(value)
-        with self._uow() as uow:
-            holder = uow.users.get_by_username(value) if by_name else uow.users.get_by_email(value)
+        async with self._uow() as uow:
+            holder = (
+                await uow.users.get_by_username(value)
+                if by_name
+                else await uow.users.get_by_email(value)
+            )
         return holder is None
 
-    def register(self, signup: Signup, ip: str, lang: str) -> int:
+    async def register(self, signup: Signup, ip: str, lang: str) -> int:
         """Stores the sign-up with its password already hashed and mails the link; its lifetime in seconds.
 
         Registering again with the same data mails a new link; the first one confirmed wins.
         """
-        self._require_open()
+        await self._require_open()
         signup = signup.check()
-        self._throttle.admit("register", ip, signup.email)
-        with self._uow() as uow:
-            _check_free(uow, signup.username, signup.email)
+        await self._throttle.admit("register", ip, signup.email)
+        async with self._uow() as uow:
+            await _check_free(uow, signup.username, signup.email)
         now = self._clock.now()
         pending = PendingRegistration(
             username=signup.username,
             email=signup.email,
             nickname=signup.nickname or signup.username,
-            password_hash=self._hasher.hash(signup.password),
+            password_hash=await self._hasher.hash(signup.password),
             expires_at=deadline(now, self._config.link_ttl_seconds),
         )
         # Stored before sending: when the mail fails (503) a link that did get out still works.
-        token = self._links.issue(LinkKind.REGISTER, pending.to_payload())
+        token = await self._links.issue(LinkKind.REGISTER, pending.to_payload())
         values = {
             "name": pending.nickname,
             "username": pending.username,
             "link": self._links.url("register", token),
             "minutes": self._links.minutes,
         }
-        self._mailer.send(mails.compose(LinkKind.REGISTER, lang, pending.email, values))
+        await self._mailer.send(mails.compose(LinkKind.REGISTER, lang, pending.email, values))
         return self._config.link_ttl_seconds
 
-    def pending(self, token: str) -> PendingRegistration:
+    async def pending(self, token: str) -> PendingRegistration:
         """What a live registration link would create, for the confirmation page."""
-        self._require_open()
-        _, payload = self._links.open(LinkKind.REGISTER, token)
+        await self._require_open()
+        _, payload = await self._links.open(LinkKind.REGISTER, token)
         return PendingRegistration.from_payload(payload)
 
-    def confirm(self, token: str) -> NewAccount:
+    async def confirm(self, token: str) -> NewAccount:
         """Creates the account with its default role in one transaction; the link then is used."""
-        self._require_open()
-        digest, payload = self._links.open(LinkKind.REGISTER, token)
+        await self._require_open()
+        digest, payload = await self._links.open(LinkKind.REGISTER, token)
         pending = PendingRegistration.from_payload(payload)
-        role_code = self._policy.default_role()
+        role_code = await self._policy.default_role()
         consumed: Mapping[str, str] | None = None
         try:
-            with self._uow() as uow:
-                _check_free(uow, pending.username, pending.email)
-                role_ids = _default_roles(uow, role_code)
-                consumed = self._links.consume(LinkKind.REGISTER, digest)
+            async with self._uow() as uow:
+                await _check_free(uow, pending.username, pending.email)
+                role_ids = await _default_roles(uow, role_code)
+                consumed = await self._links.consume(LinkKind.REGISTER, digest)
                 now = self._clock.now()
                 user = User(
                     username=pending.username,
@@ -234,19 +240,19 @@ class RegistrationService:
                     email=pending.email,
                 )
                 user.stamp_created(None, now)
-                uow.users.add(user)
+                await uow.users.add(user)
                 assert user.id is not None
-                uow.users.set_roles(user.id, role_ids, None, now)
-                uow.commit()
+                await uow.users.set_roles(user.id, role_ids, None, now)
+                await uow.commit()
         except Exception:
             if consumed is not None:
-                self._links.restore(LinkKind.REGISTER, digest, consumed)
+                await self._links.restore(LinkKind.REGISTER, digest, consumed)
             raise
-        self._access.forget_users(user.id)
+        await self._access.forget_users(user.id)
         return NewAccount(user.id, user.username)
 
-    def _require_open(self) -> None:
-        if not self._policy.is_open():
+    async def _require_open(self) -> None:
+        if not await self._policy.is_open():
             raise Forbidden("registration is closed", "registration_closed")
 
 
@@ -274,7 +280,7 @@ class PasswordRecoveryService:
         self._links = _Links(tokens, clock, config)
         self._config = config
 
-    def request_reset(self, email: str, ip: str, lang: str) -> Callable[[], None]:
+    async def request_reset(self, email: str, ip: str, lang: str) -> Callable[[], Awaitable[None]]:
         """Admits the request (or raises 429) and returns the work to do after answering.
 
         The caller answers first and runs the work afterwards, so neither the answer nor its
@@ -282,12 +288,12 @@ class PasswordRecoveryService:
         """
         email = email.strip()
         check_email(email)
-        self._throttle.admit("reset", ip, email)
+        await self._throttle.admit("reset", ip, email)
         return lambda: self._mail_reset_link(email, lang)
 
-    def _mail_reset_link(self, email: str, lang: str) -> None:
-        with self._uow() as uow:
-            user = uow.users.get_by_email(email)
+    async def _mail_reset_link(self, email: str, lang: str) -> None:
+        async with self._uow() as uow:
+            user = await uow.users.get_by_email(email)
         if user is None or user.id is None or not user.active or not user.email:
             return
         now = self._clock.now()
@@ -296,7 +302,7 @@ class PasswordRecoveryService:
             fingerprint=fingerprint(user.password_hash),
             expires_at=deadline(now, self._config.link_ttl_seconds),
         )
-        token = self._links.issue(LinkKind.RESET, reset.to_payload())
+        token = await self._links.issue(LinkKind.RESET, reset.to_payload())
         values = {
             "name": user.nickname or user.username,
             "username": user.username,
@@ -304,23 +310,23 @@ class PasswordRecoveryService:
             "minutes": self._links.minutes,
         }
         try:
-            self._mailer.send(mails.compose(LinkKind.RESET, lang, user.email, values))
+            await self._mailer.send(mails.compose(LinkKind.RESET, lang, user.email, values))
         except ServiceUnavailable:
             # The mailer has logged it; telling the caller would tell who has an account.
             return
 
-    def reset(self, token: str, new_password: str, ip: str = "") -> None:
+    async def reset(self, token: str, new_password: str, ip: str = "") -> None:
         """Sets the new password (policy applies) and signs the user out everywhere.
 
         A reset link dies when used, when it expires, and when the password changes by any
         other way after it was mailed.
         """
-        digest, payload = self._links.open(LinkKind.RESET, token)
+        digest, payload = await self._links.open(LinkKind.RESET, token)
         reset = PasswordReset.from_payload(payload)
         consumed: Mapping[str, str] | None = None
         try:
-            with self._uow() as uow:
-                user = uow.users.get(reset.user_id)
+            async with self._uow() as uow:
+                user = await uow.users.get(reset.user_id)
                 if (
                     user is None
                     or not user.active
@@ -329,18 +335,18 @@ class PasswordRecoveryService:
                     raise BadRequest("this link is not valid", "token_invalid")
                 # Checked before the link is used, so a refused password leaves it usable.
                 check_password_policy(new_password, username=user.username)
-                consumed = self._links.consume(LinkKind.RESET, digest)
-                user.password_hash = self._hasher.hash(new_password)
+                consumed = await self._links.consume(LinkKind.RESET, digest)
+                user.password_hash = await self._hasher.hash(new_password)
                 user.stamp_modified(user.id, self._clock.now())
-                uow.commit()
+                await uow.commit()
         except Exception:
             if consumed is not None:
-                self._links.restore(LinkKind.RESET, digest, consumed)
+                await self._links.restore(LinkKind.RESET, digest, consumed)
             raise
-        self._login_tokens.revoke_all(reset.user_id)
+        await self._login_tokens.revoke_all(reset.user_id)
         # Whoever locked the account by failed logins may sign in with the new password at once.
-        self._counter.reset(LOGIN_FAIL_ACCOUNT.format(reset.user_id))
-        self._counter.reset(LOGIN_FAIL_ACCOUNT_IP.format(reset.user_id, ip))
+        await self._counter.reset(LOGIN_FAIL_ACCOUNT.format(reset.user_id))
+        await self._counter.reset(LOGIN_FAIL_ACCOUNT_IP.format(reset.user_id, ip))
 
 
 class DefaultRoleRule(ValueRule):
@@ -353,12 +359,12 @@ class DefaultRoleRule(ValueRule):
     def __init__(self, uow: Callable[[], RbacUnitOfWork]) -> None:
         self._uow = uow
 
-    def check(self, actor: int | None, value: str) -> None:
+    async def check(self, actor: int | None, value: str) -> None:
         code = value.strip()
         if not code:
             return
-        with self._uow() as uow:
-            role = uow.roles.get_by_code(code)
+        async with self._uow() as uow:
+            role = await uow.roles.get_by_code(code)
             if role is None or role.id is None or role.code != code or not role.live:
                 raise InvalidInput(
                     "the sign-up role must be the exact code of an enabled role",
@@ -370,7 +376,8 @@ class DefaultRoleRule(ValueRule):
                     "sign-ups never get the admin role", "default_role_invalid", "value"
                 )
             if actor is not None:
-                PrivilegeGuard(uow, actor).require_may_grant_roles((role.id,))
+                guard = await PrivilegeGuard.of(uow, actor)
+                await guard.require_may_grant_roles((role.id,))
 
 
 class EmailChangeService:
@@ -408,7 +415,7 @@ class EmailChangeService:
         self._throttle = _Throttle(counter, config)
         self._links = _Links(tokens, clock, config)
 
-    def request(
+    async def request(
         self, user_id: int, new_email: str, current_password: str, ip: str, lang: str
     ) -> int:
         """Mails a link to the new address and a notice to the old one; the link's lifetime.
@@ -419,17 +426,17 @@ class EmailChangeService:
         """
         email = new_email.strip()
         check_email(email)
-        with self._uow() as uow:
-            user = require(uow.users.get(user_id), "user")
-        if not self._reauth.verify(user, current_password):
+        async with self._uow() as uow:
+            user = require(await uow.users.get(user_id), "user")
+        if not await self._reauth.verify(user, current_password):
             raise InvalidInput(
                 "the current password is wrong", "current_password_wrong", "current_password"
             )
         if same_address(email, user.email):
             raise InvalidInput("this is already your e-mail address", "email_unchanged", "email")
-        self._throttle.admit("email_change", ip, email)
-        with self._uow() as uow:
-            _check_email_free(uow, email, user_id)
+        await self._throttle.admit("email_change", ip, email)
+        async with self._uow() as uow:
+            await _check_email_free(uow, email, user_id)
         change = EmailChange(
             user_id=user_id,
             username=user.username,
@@ -438,7 +445,7 @@ class EmailChangeService:
             fingerprint=fingerprint(user.password_hash),
             expires_at=deadline(self._clock.now(), self._config.link_ttl_seconds),
         )
-        token = self._links.issue(LinkKind.EMAIL, change.to_payload())
+        token = await self._links.issue(LinkKind.EMAIL, change.to_payload())
         values = {
             "name": user.nickname or user.username,
             "username": user.username,
@@ -450,56 +457,56 @@ class EmailChangeService:
         # The old address hears of it first: no link goes out that its owner was not told of.
         if change.old_email:
             notice = dict(values, link="")
-            self._mailer.send(mails.compose(EMAIL_NOTICE, lang, change.old_email, notice))
-        self._mailer.send(mails.compose(LinkKind.EMAIL, lang, email, values))
+            await self._mailer.send(mails.compose(EMAIL_NOTICE, lang, change.old_email, notice))
+        await self._mailer.send(mails.compose(LinkKind.EMAIL, lang, email, values))
         return self._config.link_ttl_seconds
 
-    def pending(self, token: str) -> EmailChange:
+    async def pending(self, token: str) -> EmailChange:
         """What a live e-mail link would change, for the confirmation page."""
-        _, payload = self._links.open(LinkKind.EMAIL, token)
+        _, payload = await self._links.open(LinkKind.EMAIL, token)
         return EmailChange.from_payload(payload)
 
-    def confirm(self, token: str) -> EmailChange:
+    async def confirm(self, token: str) -> EmailChange:
         """The account takes the new address, if it is still free and the account unchanged."""
-        digest, payload = self._links.open(LinkKind.EMAIL, token)
+        digest, payload = await self._links.open(LinkKind.EMAIL, token)
         change = EmailChange.from_payload(payload)
         consumed: Mapping[str, str] | None = None
         try:
-            with self._uow() as uow:
-                user = uow.users.get(change.user_id, lock=True)
+            async with self._uow() as uow:
+                user = await uow.users.get(change.user_id, lock=True)
                 if (
                     user is None
                     or not user.active
                     or not change.still_fits(user.email, user.password_hash)
                 ):
                     raise BadRequest("this link is not valid", "token_invalid")
-                _check_email_free(uow, change.new_email, change.user_id)
-                consumed = self._links.consume(LinkKind.EMAIL, digest)
+                await _check_email_free(uow, change.new_email, change.user_id)
+                consumed = await self._links.consume(LinkKind.EMAIL, digest)
                 user.email = change.new_email
                 user.stamp_modified(user.id, self._clock.now())
-                uow.commit()
+                await uow.commit()
         except Exception:
             if consumed is not None:
-                self._links.restore(LinkKind.EMAIL, digest, consumed)
+                await self._links.restore(LinkKind.EMAIL, digest, consumed)
             raise
-        self._access.forget_users(change.user_id)
+        await self._access.forget_users(change.user_id)
         return change
 
 
-def _check_email_free(uow: RbacUnitOfWork, email: str, owner_id: int) -> None:
-    holder = uow.users.get_by_email(email)
+async def _check_email_free(uow: RbacUnitOfWork, email: str, owner_id: int) -> None:
+    holder = await uow.users.get_by_email(email)
     if holder is not None and holder.id != owner_id:
         raise Conflict("this e-mail address is taken", "email_exists")
 
 
-def _check_free(uow: RbacUnitOfWork, username: str, email: str) -> None:
-    if uow.users.get_by_username(username) is not None:
+async def _check_free(uow: RbacUnitOfWork, username: str, email: str) -> None:
+    if await uow.users.get_by_username(username) is not None:
         raise Conflict("this username is taken", "user_exists")
-    if uow.users.get_by_email(email) is not None:
+    if await uow.users.get_by_email(email) is not None:
         raise Conflict("this e-mail address is taken", "email_exists")
 
 
-def _default_roles(uow: RbacUnitOfWork, code: str) -> frozenset[int]:
+async def _default_roles(uow: RbacUnitOfWork, code: str) -> frozenset[int]:
     """The configured role, resolved exactly; it must be live and never the admin role.
 
     The parameter is checked when it is saved too (`check_default_role`); this is the
@@ -507,7 +514,7 @@ def _default_roles(uow: RbacUnitOfWork, code: str) -> frozenset[int]:
     """
     if not code:
         return frozenset()
-    role = uow.roles.get_by_code(code)
+    role = await uow.roles.get_by_code(code)
     if role is None or role.id is None or not role.live or role.code != code or role.is_admin:
         raise ServiceUnavailable(
             "registration is misconfigured: its default role does not exist",
