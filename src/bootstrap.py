@@ -13,7 +13,7 @@ import importlib
 import os
 import secrets
 import socket
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Literal
@@ -30,7 +30,6 @@ from adapters.excel.writer import OpenpyxlSpreadsheetWriter
 from adapters.memory.jobs import InMemoryRunLock, LocalInstanceRegistry, LocalLeaderLease
 from adapters.memory.registration import InMemoryVerificationTokens
 from adapters.memory.stores import (
-    InMemoryAsyncTokenStore,
     InMemoryCache,
     InMemoryProbe,
     InMemoryRateCounter,
@@ -42,7 +41,6 @@ from adapters.redis.generations import RedisTableGenerations
 from adapters.redis.jobs import RedisInstanceRegistry, RedisLeaderLease, RedisRunLock
 from adapters.redis.registration import RedisVerificationTokens
 from adapters.redis.stores import (
-    RedisAsyncTokenStore,
     RedisProbe,
     RedisRateCounter,
     RedisTokenStore,
@@ -58,6 +56,7 @@ from adapters.sqlalchemy.modules import load as load_sql_modules
 from adapters.sqlalchemy.uow import (
     SqlAlchemyProbe,
     SqlAlchemyUnitOfWork,
+    make_async_engine,
     make_engine,
     make_session_factory,
 )
@@ -138,8 +137,6 @@ class Settings(BaseSettings):
     host: str = "0.0.0.0"  # noqa: S104 - a server listens on all interfaces by default
     port: int = 8888
     workers: int = 1
-    # Threads per worker for blocking handlers (database, password hashing).
-    threads: int = Field(default=8, ge=1, le=256)
     database_url: str = "sqlite:///var/app.db"
     db_pool_size: int = 20
     redis_url: str | None = None
@@ -190,7 +187,6 @@ class Settings(BaseSettings):
     # --- jobs ---
     scheduler_enabled: bool = True
     scheduler_timezone: str = "UTC"
-    scheduler_threads: int = Field(default=10, ge=1, le=200)
     scheduler_lease_seconds: float = Field(default=15.0, ge=1)
     scheduler_sync_seconds: float = Field(default=2.0, gt=0)
     scheduler_misfire_grace_seconds: float = Field(default=60.0, ge=1)
@@ -335,26 +331,30 @@ def _instance_name() -> str:
     return f"{socket.gethostname()[:64]}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
-def _job_scheduler(
+async def _job_scheduler(
     settings: Settings, scheduler: ApschedulerJobScheduler, service: JobService, runner: JobRunner
-) -> Iterator[ApschedulerJobScheduler]:
-    """Competes for the schedule for the app's lifetime; hands it over at shutdown."""
+) -> AsyncIterator[ApschedulerJobScheduler]:
+    """Competes for the schedule for the app's lifetime, on its loop; hands it over at shutdown."""
     if settings.scheduler_enabled:
-        scheduler.start(service, runner)
-    yield scheduler
-    scheduler.stop()
+        await scheduler.start(service, runner)
+    try:
+        yield scheduler
+    finally:
+        await scheduler.stop()
 
 
-def _cache_listener(cache: Any) -> Iterator[Any]:
-    """Runs the cross-instance invalidation listener of a two-level cache for the app's lifetime."""
+async def _cache_listener(cache: Any) -> AsyncIterator[Any]:
+    """Runs the cross-instance invalidation listener of a two-level cache for the app's lifetime
+    (a task of the app's loop; it is subscribed when this returns)."""
     start = getattr(cache, "start", None)
     if start is not None:
-        start()
-        cache.wait_ready(5)
-    yield cache
-    stop = getattr(cache, "stop", None)
-    if stop is not None:
-        stop()
+        await start()
+    try:
+        yield cache
+    finally:
+        stop = getattr(cache, "stop", None)
+        if stop is not None:
+            await stop()
 
 
 class AccessPermissionCheck:
@@ -363,8 +363,9 @@ class AccessPermissionCheck:
     def __init__(self, access: AccessService) -> None:
         self._access = access
 
-    def holds(self, user_id: int, label: str) -> bool:
-        return self._access.table().allows(self._access.role_ids(user_id), (label,))
+    async def holds(self, user_id: int, label: str) -> bool:
+        table = await self._access.table()
+        return table.allows(await self._access.role_ids(user_id), (label,))
 
 
 class ResetAll:
@@ -374,9 +375,9 @@ class ResetAll:
         self._cache = cache
         self._generations = generations
 
-    def clear(self) -> None:
-        self._cache.clear()
-        self._generations.reset()
+    async def clear(self) -> None:
+        await self._cache.clear()
+        await self._generations.reset()
 
 
 class RedisStores(containers.DeclarativeContainer):
@@ -390,9 +391,6 @@ class RedisStores(containers.DeclarativeContainer):
         RedisTableGenerations, redis, settings.provided.redis_url, settings.provided.redis_prefix
     )
     token_store = providers.Singleton(RedisTokenStore, redis, settings.provided.redis_prefix)
-    async_token_store = providers.Singleton(
-        RedisAsyncTokenStore, settings.provided.redis_url, settings.provided.redis_prefix
-    )
     rate_counter = providers.Singleton(RedisRateCounter, redis, settings.provided.redis_prefix)
     cache = providers.Singleton(
         RedisTwoLevelCache,
@@ -436,7 +434,6 @@ class MemoryStores(containers.DeclarativeContainer):
     redis: providers.Object[None] = providers.Object(None)
     table_generations = providers.Singleton(InMemoryTableGenerations)
     token_store = providers.Singleton(InMemoryTokenStore)
-    async_token_store = providers.Singleton(InMemoryAsyncTokenStore, token_store)
     rate_counter = providers.Singleton(InMemoryRateCounter)
     cache = providers.Singleton(InMemoryCache, settings.provided.cache_local_ttl_seconds)
     cache_probe = providers.Singleton(InMemoryProbe)
@@ -464,7 +461,6 @@ class Container(containers.DeclarativeContainer):
     # Every commit moves on the generations of the tables it wrote (see core/shared/generations).
     table_generations = stores.provided.table_generations.call()
     token_store = stores.provided.token_store.call()
-    async_token_store = stores.provided.async_token_store.call()
     rate_counter = stores.provided.rate_counter.call()
     cache = stores.provided.cache.call()
     cache_probe = stores.provided.cache_probe.call()
@@ -474,11 +470,17 @@ class Container(containers.DeclarativeContainer):
     job_instances = stores.provided.job_instances.call()
     cache_listener = providers.Resource(_cache_listener, cache)
 
+    # The app's engine (asyncio); its connections belong to the loop that opened them.
     engine = providers.Singleton(
-        make_engine,
+        make_async_engine,
         settings.provided.database_url,
         echo=settings.provided.sql_echo,
         pool_size=settings.provided.db_pool_size,
+    )
+    # A synchronous engine, made on first use only: the bulk work of backup and restore runs
+    # on it in a worker thread, off the loop (and tests reach the tables through it).
+    sync_engine = providers.Singleton(
+        make_engine, settings.provided.database_url, echo=settings.provided.sql_echo, pool_size=2
     )
     # The tables, mappings and repositories of the modules in the list.
     sql_modules = providers.Singleton(
@@ -521,7 +523,6 @@ class Container(containers.DeclarativeContainer):
         access,
         clock,
         auth_policy,
-        async_token_store,
     )
     profiles = providers.Singleton(ProfileService, uow.provider, access, clock)
     users = providers.Singleton(UserService, uow.provider, hasher, token_store, access, clock)
@@ -651,7 +652,6 @@ class Container(containers.DeclarativeContainer):
         ApschedulerJobScheduler,
         job_lease,
         timezone=job_timezone,
-        threads=settings.provided.scheduler_threads,
         tick_seconds=settings.provided.scheduler_sync_seconds,
         recovery_seconds=settings.provided.scheduler_lease_seconds,
     )
@@ -708,7 +708,7 @@ class Container(containers.DeclarativeContainer):
     )
     # It reads the one metadata, which holds the tables once the modules' files are loaded.
     database_snapshot = providers.Singleton(
-        lambda engine, _loaded: SqlAlchemyDatabaseSnapshot(engine), engine, sql_modules
+        lambda engine, _loaded: SqlAlchemyDatabaseSnapshot(engine), sync_engine, sql_modules
     )
     # A restore drops every cache and revokes every token: the rows behind them are replaced.
     backup = providers.Singleton(

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import MetaData, Table
-from sqlalchemy.orm import Session, registry
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import registry
 
 from adapters.sqlalchemy.tables import metadata
 
-Repository = Callable[[Session], Any]
+# A repository class: built on the unit of work's session each time one opens.
+Repository = Callable[[AsyncSession], Any]
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from adapters.sqlalchemy.modules import Repository, SqlAlchemyModules, start_mappers
 from adapters.sqlalchemy.urls import async_driver_url, driver_url
@@ -37,7 +37,10 @@ from core.shared.health import Probe
 
 
 def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
-    """An engine that survives database restarts and enforces foreign keys on SQLite.
+    """A synchronous engine that survives database restarts and enforces foreign keys on SQLite.
+
+    The app runs on `make_async_engine`; this one serves the bulk work that runs in a worker
+    thread (backup and restore) and the tests' direct SQL.
 
     `url` is what the user wrote (`mysql://`, `postgresql://`, `sqlite:///`...);
     `driver_url` picks the driver.
@@ -96,7 +99,7 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
 
 
 def make_async_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
-    """The asyncio twin of `make_engine`, on aiomysql, asyncpg or aiosqlite, with the same guards.
+    """The app's engine, on aiomysql, asyncpg or aiosqlite, with the guards of `make_engine`.
 
     The same pragmas on SQLite, server-side timeouts on PostgreSQL, the fast DATETIME parser on
     MySQL/MariaDB, `hide_parameters`, the idle-connection ping and the NUL refusal: the events
@@ -129,7 +132,8 @@ def make_async_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> A
             "server_settings": {"statement_timeout": "30000"},
         }
     else:
-        # aiomysql has no read or write timeout of its own (PyMySQL's 30 s).
+        # aiomysql has no read or write timeout of its own (PyMySQL's 30 s): the server ends a
+        # statement that runs longer instead (`_limit_statements`).
         connect_args = {"connect_timeout": 5, "charset": "utf8mb4", "conv": _CONVERSIONS}
     engine = create_async_engine(
         target,
@@ -143,7 +147,34 @@ def make_async_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> A
     )
     _ping_when_idle(engine.sync_engine)
     _refuse_nul(engine.sync_engine)
+    if backend == "mysql":
+        _limit_statements(engine.sync_engine)
     return engine
+
+
+STATEMENT_SECONDS = 30
+
+
+def _limit_statements(engine: Engine) -> None:
+    """Each new MySQL/MariaDB connection asks the server to end a statement after 30 s.
+
+    What PyMySQL's read timeout did on the client: a statement stuck behind a lock or
+    running away answers an error (503 `database_unavailable` for an outage, or the error
+    of the statement) instead of holding a connection of the pool for ever. MariaDB limits
+    every statement (`max_statement_time`, seconds); MySQL only reads
+    (`max_execution_time`, milliseconds), and its lock waits end at `innodb_lock_wait_timeout`.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _limit(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute("SELECT VERSION()")
+        version = str(cur.fetchone()[0])
+        if "mariadb" in version.lower():
+            cur.execute(f"SET SESSION max_statement_time = {STATEMENT_SECONDS}")
+        else:
+            cur.execute(f"SET SESSION max_execution_time = {STATEMENT_SECONDS * 1000}")
+        cur.close()
 
 
 def _refuse_nul(engine: Engine) -> None:
@@ -225,17 +256,10 @@ def _ensure_sqlite_dir(url: URL) -> None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-def make_session_factory(engine: Engine, modules: SqlAlchemyModules) -> sessionmaker[Session]:
-    start_mappers(modules)
-    factory = sessionmaker(bind=engine, expire_on_commit=False, autoflush=True)
-    _track_writes(factory)
-    return factory
-
-
 WRITTEN = "written_tables"
 
 
-def _track_writes(factory: sessionmaker[Session] | type[Session]) -> None:
+def _track_writes(factory: type[Session]) -> None:
     """Notes in `session.info` the tables each session writes to, flushed or executed."""
 
     @event.listens_for(factory, "after_flush")
@@ -256,79 +280,22 @@ def _track_writes(factory: sessionmaker[Session] | type[Session]) -> None:
 
 
 class SqlAlchemyProbe(Probe):
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    def ok(self) -> bool:
+    async def ok(self) -> bool:
         try:
-            with self._engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+            async with self._engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
             return True
-        except DBAPIError:
+        except (DBAPIError, OSError):
             return False
 
 
-class SqlAlchemyUnitOfWork:
-    """Every module's unit-of-work port at once: it opens the repositories the modules of the
-    list declare (`adapters.sqlalchemy.modules`), by the attribute names their ports use."""
-
-    session: Session
-
-    def __init__(
-        self,
-        session_factory: sessionmaker[Session],
-        repositories: Mapping[str, Repository],
-        on_commit: Callable[[frozenset[str]], None] | None = None,
-    ) -> None:
-        self._factory = session_factory
-        self._repositories = repositories
-        self._on_commit = on_commit
-
-    if TYPE_CHECKING:
-        # Each module's repositories are attached when it opens (`REPOSITORIES` of its adapter
-        # file); core sees them through its own unit-of-work port, typed.
-        def __getattr__(self, name: str) -> Any: ...
-
-    def __enter__(self) -> Self:
-        self.session = self._factory()
-        for attribute, repository in self._repositories.items():
-            setattr(self, attribute, repository(self.session))
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        # close() rolls back what was not committed and detaches the entities without
-        # expiring them, so a use case may still read what it loaded.
-        with contextlib.suppress(DBAPIError):
-            self.session.close()
-        if isinstance(exc, IntegrityError):
-            # A concurrent writer took the natural key between our check and our insert.
-            raise Conflict("the row conflicts with an existing one", "conflict") from exc
-        if (isinstance(exc, DBAPIError) and exc.connection_invalidated) or _is_outage(exc):
-            raise ServiceUnavailable("the database is unavailable", "database_unavailable") from exc
-
-    def commit(self) -> None:
-        """Commits, then reports the tables written (after the commit: see TableGenerations)."""
-        self.session.commit()
-        written = self.session.info.pop(WRITTEN, None)
-        if written and self._on_commit is not None:
-            self._on_commit(frozenset(written))
-
-    def rollback(self) -> None:
-        self.session.rollback()
-
-
-AsyncRepository = Callable[[AsyncSession], Any]
-
-
-def make_async_session_factory(
+def make_session_factory(
     engine: AsyncEngine, modules: SqlAlchemyModules
 ) -> async_sessionmaker[AsyncSession]:
-    """Async sessions whose synchronous core notes the tables it writes, as `make_session_factory`.
+    """Async sessions whose synchronous core notes the tables it writes.
 
     Each factory gets a `Session` class of its own to run under its AsyncSessions, and the
     write tracking listens on that class: SQLAlchemy runs the ORM's events there.
@@ -341,17 +308,19 @@ def make_async_session_factory(
     )
 
 
-class AsyncSqlAlchemyUnitOfWork:
-    """The asyncio twin of `SqlAlchemyUnitOfWork`: `async with`, one AsyncSession, rolled back
-    unless committed, the same answers to conflicts and outages, the written tables reported
-    after the commit."""
+class SqlAlchemyUnitOfWork:
+    """Every module's unit-of-work port at once: `async with` opens one AsyncSession and the
+    repositories the modules of the list declare (`adapters.sqlalchemy.modules`), by the
+    attribute names their ports use. Rolled back unless committed; a natural key taken by a
+    concurrent writer is 409 `conflict`, a database that does not answer 503
+    `database_unavailable`; the written tables are reported after the commit."""
 
     session: AsyncSession
 
     def __init__(
         self,
         session_factory: async_sessionmaker[AsyncSession],
-        repositories: Mapping[str, AsyncRepository],
+        repositories: Mapping[str, Repository],
         on_commit: Callable[[frozenset[str]], Awaitable[None]] | None = None,
     ) -> None:
         self._factory = session_factory
@@ -359,7 +328,8 @@ class AsyncSqlAlchemyUnitOfWork:
         self._on_commit = on_commit
 
     if TYPE_CHECKING:
-
+        # Each module's repositories are attached when it opens (`REPOSITORIES` of its adapter
+        # file); core sees them through its own unit-of-work port, typed.
         def __getattr__(self, name: str) -> Any: ...
 
     async def __aenter__(self) -> Self:
@@ -374,9 +344,12 @@ class AsyncSqlAlchemyUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        # close() rolls back what was not committed and detaches the entities without
+        # expiring them, so a use case may still read what it loaded.
         with contextlib.suppress(DBAPIError):
             await self.session.close()
         if isinstance(exc, IntegrityError):
+            # A concurrent writer took the natural key between our check and our insert.
             raise Conflict("the row conflicts with an existing one", "conflict") from exc
         if (
             (isinstance(exc, DBAPIError) and exc.connection_invalidated)

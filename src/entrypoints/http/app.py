@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Awaitable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -58,14 +56,16 @@ def create_app(container: Container) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        # Blocking handlers share a few threads: with more, they contend for the GIL and a
-        # list under load got slower and its p99 several times longer (decision 18).
-        to_thread.current_default_thread_limiter().total_tokens = settings.threads
-        await run_in_threadpool(container.init_resources)
+        # On the app's loop: the cache's invalidation listener and the scheduler are its tasks,
+        # and the engine's connections are its own, so they go with it.
+        await _awaited(container.init_resources())
         try:
             yield
         finally:
-            await run_in_threadpool(container.shutdown_resources)
+            try:
+                await _awaited(container.shutdown_resources())
+            finally:
+                await container.engine().dispose()
 
     app = AdminApp(
         trusted_proxies=settings.trusted_proxies,
@@ -100,8 +100,8 @@ def create_app(container: Container) -> FastAPI:
             },
         },
     )
-    def health() -> JSONResponse:
-        status = container.health().check()
+    async def health() -> JSONResponse:
+        status = await container.health().check()
         healthy = all(v == "ok" for v in status.values())
         return JSONResponse(
             {"status": "ok" if healthy else "degraded", **status},
@@ -122,6 +122,12 @@ def create_app(container: Container) -> FastAPI:
             expose_headers=["Retry-After", "Content-Disposition"],
         )
     return app
+
+
+async def _awaited(result: Awaitable[None] | None) -> None:
+    """dependency-injector answers an awaitable when some resource is async, else None."""
+    if result is not None:
+        await result
 
 
 ROUTERS = "entrypoints.http.routers"
