@@ -42,6 +42,6 @@ def container(store: Store, clock: FakeClock) -> Iterator[Container]:
 
 
 @pytest.fixture
-def seeded(container: Container) -> Container:
-    container.seed().run()
+async def seeded(container: Container) -> Container:
+    await container.seed().run()
     return container

@@ -9,135 +9,141 @@ from core.shared.errors import Forbidden, TooManyRequests, Unauthorized
 from tests.unit.fakes import FakeClock, Store
 
 
-def test_login_issues_a_token_that_authenticates(seeded: Container) -> None:
+async def test_login_issues_a_token_that_authenticates(seeded: Container) -> None:
     auth = seeded.auth()
-    issued = auth.login("admin", "admin123", "10.0.0.1", "pytest")
-    principal = auth.authenticate(issued.access_token)
+    issued = await auth.login("admin", "admin123", "10.0.0.1", "pytest")
+    principal = await auth.authenticate(issued.access_token)
     assert principal.username == "admin"
-    assert seeded.access().table().role_codes(principal.role_ids) == {"admin"}
+    assert (await seeded.access().table()).role_codes(principal.role_ids) == {"admin"}
     assert issued.expires_in == seeded.settings().token_ttl_minutes * 60
 
 
-def test_wrong_password_and_unknown_user_fail_the_same_way(seeded: Container) -> None:
+async def test_wrong_password_and_unknown_user_fail_the_same_way(seeded: Container) -> None:
     auth = seeded.auth()
     with pytest.raises(Unauthorized) as wrong:
-        auth.login("admin", "not-the-password")
+        await auth.login("admin", "not-the-password")
     with pytest.raises(Unauthorized) as unknown:
-        auth.login("nobody", "whatever123")
+        await auth.login("nobody", "whatever123")
     assert (wrong.value.code, wrong.value.detail) == (unknown.value.code, unknown.value.detail)
 
 
-def test_login_attempts_are_logged(seeded: Container, store: Store) -> None:
+async def test_login_attempts_are_logged(seeded: Container, store: Store) -> None:
     from core.audit.model import LoginLog
 
     with pytest.raises(Unauthorized):
-        seeded.auth().login("admin", "bad-password")
-    seeded.auth().login("admin", "admin123", "10.1.1.1")
+        await seeded.auth().login("admin", "bad-password")
+    await seeded.auth().login("admin", "admin123", "10.1.1.1")
     logs = store.live(LoginLog)
     assert [(x.username, x.status) for x in logs] == [("admin", "failed"), ("admin", "success")]
     assert logs[1].ip == "10.1.1.1"
 
 
-def test_five_failures_lock_the_username_until_the_window_passes(
+async def test_five_failures_lock_the_username_until_the_window_passes(
     seeded: Container, clock: FakeClock
 ) -> None:
     auth = seeded.auth()
     for _ in range(5):
         with pytest.raises(Unauthorized):
-            auth.login("opt", "wrong-password")
+            await auth.login("opt", "wrong-password")
     with pytest.raises(TooManyRequests) as locked:
-        auth.login("opt", "opt123")  # even the right password waits
+        await auth.login("opt", "opt123")  # even the right password waits
     assert 0 < locked.value.retry_after <= 15 * 60
     clock.advance(minutes=15, seconds=1)
-    assert auth.login("opt", "opt123").access_token
+    assert (await auth.login("opt", "opt123")).access_token
 
 
-def test_a_success_resets_the_failure_count(seeded: Container) -> None:
+async def test_a_success_resets_the_failure_count(seeded: Container) -> None:
     auth = seeded.auth()
     for _ in range(4):
         with pytest.raises(Unauthorized):
-            auth.login("opt", "wrong-password")
-    auth.login("opt", "opt123")
+            await auth.login("opt", "wrong-password")
+    await auth.login("opt", "opt123")
     for _ in range(4):
         with pytest.raises(Unauthorized):
-            auth.login("opt", "wrong-password")
-    assert auth.login("opt", "opt123").access_token
+            await auth.login("opt", "wrong-password")
+    assert (await auth.login("opt", "opt123")).access_token
 
 
-def test_expired_token_is_refused(seeded: Container, clock: FakeClock) -> None:
-    token = seeded.auth().login("admin", "admin123").access_token
+async def test_expired_token_is_refused(seeded: Container, clock: FakeClock) -> None:
+    token = (await seeded.auth().login("admin", "admin123")).access_token
     clock.advance(minutes=seeded.settings().token_ttl_minutes, seconds=1)
     with pytest.raises(Unauthorized) as exc:
-        seeded.auth().authenticate(token)
+        await seeded.auth().authenticate(token)
     assert exc.value.code == "token_expired"
 
 
-def test_logout_revokes_only_that_token(seeded: Container) -> None:
+async def test_logout_revokes_only_that_token(seeded: Container) -> None:
     auth = seeded.auth()
-    first = auth.login("admin", "admin123").access_token
-    second = auth.login("admin", "admin123").access_token
-    auth.logout(auth.authenticate(first))
+    first = (await auth.login("admin", "admin123")).access_token
+    second = (await auth.login("admin", "admin123")).access_token
+    await auth.logout(await auth.authenticate(first))
     with pytest.raises(Unauthorized) as exc:
-        auth.authenticate(first)
+        await auth.authenticate(first)
     assert exc.value.code == "token_revoked"
-    assert auth.authenticate(second).username == "admin"
+    assert (await auth.authenticate(second)).username == "admin"
 
 
-def test_password_change_revokes_every_token_and_checks_the_old_one(seeded: Container) -> None:
+async def test_password_change_revokes_every_token_and_checks_the_old_one(
+    seeded: Container,
+) -> None:
     auth = seeded.auth()
-    a = auth.login("opt", "opt123").access_token
-    b = auth.login("opt", "opt123").access_token
+    a = (await auth.login("opt", "opt123")).access_token
+    b = (await auth.login("opt", "opt123")).access_token
     from core.shared.errors import InvalidInput
 
     with pytest.raises(InvalidInput):
-        auth.change_password(auth.authenticate(a), "wrong-old", "a-new-passphrase")
-    auth.change_password(auth.authenticate(a), "opt123", "a-new-passphrase")
+        await auth.change_password(await auth.authenticate(a), "wrong-old", "a-new-passphrase")
+    await auth.change_password(await auth.authenticate(a), "opt123", "a-new-passphrase")
     for token in (a, b):
         with pytest.raises(Unauthorized):
-            auth.authenticate(token)
+            await auth.authenticate(token)
     with pytest.raises(Unauthorized):
-        auth.login("opt", "opt123")
-    assert auth.login("opt", "a-new-passphrase").access_token
+        await auth.login("opt", "opt123")
+    assert (await auth.login("opt", "a-new-passphrase")).access_token
 
 
-def test_disabled_user_cannot_log_in_and_loses_its_tokens(seeded: Container) -> None:
+async def test_disabled_user_cannot_log_in_and_loses_its_tokens(seeded: Container) -> None:
     auth = seeded.auth()
-    token = auth.login("opt", "opt123").access_token
+    token = (await auth.login("opt", "opt123")).access_token
     users = seeded.users()
-    admin_id = auth.authenticate(auth.login("admin", "admin123").access_token).user_id
-    opt_id = auth.authenticate(token).user_id
-    users.set_status(admin_id, opt_id, 0)
+    admin_id = (
+        await auth.authenticate((await auth.login("admin", "admin123")).access_token)
+    ).user_id
+    opt_id = (await auth.authenticate(token)).user_id
+    await users.set_status(admin_id, opt_id, 0)
     with pytest.raises(Unauthorized):
-        auth.authenticate(token)
+        await auth.authenticate(token)
     with pytest.raises(Forbidden) as exc:
-        auth.login("opt", "opt123")
+        await auth.login("opt", "opt123")
     assert exc.value.code == "user_disabled"
 
 
-def test_a_forged_token_is_refused(seeded: Container) -> None:
+async def test_a_forged_token_is_refused(seeded: Container) -> None:
     with pytest.raises(Unauthorized):
-        seeded.auth().authenticate("1|made-up-jti|2099-01-01T00:00:00+00:00|admin")
+        await seeded.auth().authenticate("1|made-up-jti|2099-01-01T00:00:00+00:00|admin")
     with pytest.raises(Unauthorized):
-        seeded.auth().authenticate("garbage")
+        await seeded.auth().authenticate("garbage")
 
 
-def test_a_failed_login_logs_a_stable_reason_code(seeded: Container, store: Store) -> None:
+async def test_a_failed_login_logs_a_stable_reason_code(seeded: Container, store: Store) -> None:
     """The login log holds codes the dashboard words in its language, never English prose."""
     from core.audit.model import LoginFailure, LoginLog
 
     auth = seeded.auth()
     with pytest.raises(Unauthorized):
-        auth.login("admin", "bad-password", "10.2.2.2")
+        await auth.login("admin", "bad-password", "10.2.2.2")
     with pytest.raises(Unauthorized):
-        auth.login("nobody", "whatever123", "10.2.2.2")
+        await auth.login("nobody", "whatever123", "10.2.2.2")
     for _ in range(seeded.settings().max_failed_logins + 1):
         with pytest.raises((Unauthorized, TooManyRequests)):
-            auth.login("user", "bad-password", "10.3.3.3")
-    opt_id = auth.authenticate(auth.login("opt", "opt123").access_token).user_id
-    admin_id = auth.authenticate(auth.login("admin", "admin123").access_token).user_id
-    seeded.users().set_status(admin_id, opt_id, 0)
+            await auth.login("user", "bad-password", "10.3.3.3")
+    opt_id = (await auth.authenticate((await auth.login("opt", "opt123")).access_token)).user_id
+    admin_id = (
+        await auth.authenticate((await auth.login("admin", "admin123")).access_token)
+    ).user_id
+    await seeded.users().set_status(admin_id, opt_id, 0)
     with pytest.raises(Forbidden):
-        auth.login("opt", "opt123", "10.2.2.2")
+        await auth.login("opt", "opt123", "10.2.2.2")
     reasons = [x.message for x in store.live(LoginLog) if x.status == "failed"]
     assert set(reasons) == {c.value for c in LoginFailure}
     assert reasons[:2] == ["wrong_password", "unknown_user"] and reasons[-1] == "disabled"

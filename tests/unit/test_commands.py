@@ -34,32 +34,33 @@ from tests.unit.fakes import id_of
 PASSWORD = "a fine passphrase"
 
 
-def _admin(c: Container) -> Principal:
+async def _admin(c: Container) -> Principal:
     auth = c.auth()
-    return auth.authenticate(auth.login("admin", "admin123").access_token)
+    return await auth.authenticate((await auth.login("admin", "admin123")).access_token)
 
 
-def _user(c: Container, name: str = "carol") -> int:
-    return c.users().create(
-        id_of_admin(c), CreateUser(username=name, password=PASSWORD, email=f"{name}@example.com")
+async def _user(c: Container, name: str = "carol") -> int:
+    return await c.users().create(
+        await id_of_admin(c),
+        CreateUser(username=name, password=PASSWORD, email=f"{name}@example.com"),
     )
 
 
-def id_of_admin(c: Container) -> int:
-    with c.uow() as uow:
-        return id_of(uow.users.get_by_username("admin"))
+async def id_of_admin(c: Container) -> int:
+    async with c.uow() as uow:
+        return id_of(await uow.users.get_by_username("admin"))
 
 
-def _stored_user(c: Container, user_id: int) -> User:
-    with c.uow() as uow:
-        user: User | None = uow.users.get(user_id)
+async def _stored_user(c: Container, user_id: int) -> User:
+    async with c.uow() as uow:
+        user: User | None = await uow.users.get(user_id)
     assert user is not None
     return user
 
 
-def _role(c: Container, code: str) -> Role:
-    with c.uow() as uow:
-        role: Role | None = uow.roles.get_by_code(code)
+async def _role(c: Container, code: str) -> Role:
+    async with c.uow() as uow:
+        role: Role | None = await uow.roles.get_by_code(code)
     assert role is not None
     return role
 
@@ -93,24 +94,24 @@ def test_an_account_update_has_no_field_for_name_hash_or_status(field: str) -> N
 # --- users --------------------------------------------------------------------------------
 
 
-def test_user_update_changes_contact_fields_only(seeded: Container) -> None:
-    uid = _user(seeded)
-    before = _stored_user(seeded, uid)
+async def test_user_update_changes_contact_fields_only(seeded: Container) -> None:
+    uid = await _user(seeded)
+    before = await _stored_user(seeded, uid)
     name, digest, status = before.username, before.password_hash, before.status
-    token = seeded.auth().login("carol", PASSWORD).access_token
-    seeded.users().update(
-        id_of_admin(seeded), uid, UpdateUser(nickname="Caz", email=None, phone="123")
+    token = (await seeded.auth().login("carol", PASSWORD)).access_token
+    await seeded.users().update(
+        await id_of_admin(seeded), uid, UpdateUser(nickname="Caz", email=None, phone="123")
     )
-    after = _stored_user(seeded, uid)
+    after = await _stored_user(seeded, uid)
     assert (after.nickname, after.email, after.phone) == ("Caz", None, "123")
     assert (after.username, after.password_hash, after.status) == (name, digest, status)
     # Not given is not cleared: the phone stays when only the nickname changes.
-    seeded.users().update(id_of_admin(seeded), uid, UpdateUser(nickname="C"))
-    assert _stored_user(seeded, uid).phone == "123"
-    seeded.auth().authenticate(token)  # still signed in: nothing about access changed
+    await seeded.users().update(await id_of_admin(seeded), uid, UpdateUser(nickname="C"))
+    assert (await _stored_user(seeded, uid)).phone == "123"
+    await seeded.auth().authenticate(token)  # still signed in: nothing about access changed
 
 
-def test_the_entity_takes_no_status_through_its_contact_change() -> None:
+async def test_the_entity_takes_no_status_through_its_contact_change() -> None:
     user = User(username="dan", password_hash="h")
     with pytest.raises(TypeError):
         user.change_contact(status=DISABLED)  # type: ignore[call-arg]
@@ -119,55 +120,57 @@ def test_the_entity_takes_no_status_through_its_contact_change() -> None:
     assert bad.value.code == "status_invalid" and user.status == ENABLED
 
 
-def test_disabling_goes_through_the_use_case_that_signs_out(seeded: Container) -> None:
-    uid = _user(seeded)
-    token = seeded.auth().login("carol", PASSWORD).access_token
-    seeded.users().set_status(id_of_admin(seeded), uid, DISABLED)
-    assert _stored_user(seeded, uid).status == DISABLED
+async def test_disabling_goes_through_the_use_case_that_signs_out(seeded: Container) -> None:
+    uid = await _user(seeded)
+    token = (await seeded.auth().login("carol", PASSWORD)).access_token
+    await seeded.users().set_status(await id_of_admin(seeded), uid, DISABLED)
+    assert (await _stored_user(seeded, uid)).status == DISABLED
     with pytest.raises(Exception) as revoked:
-        seeded.auth().authenticate(token)
+        await seeded.auth().authenticate(token)
     assert getattr(revoked.value, "code", None) == "token_revoked"
 
 
-def test_nobody_disables_their_own_account(seeded: Container) -> None:
-    admin = id_of_admin(seeded)
-    token = seeded.auth().login("admin", "admin123").access_token
+async def test_nobody_disables_their_own_account(seeded: Container) -> None:
+    admin = await id_of_admin(seeded)
+    token = (await seeded.auth().login("admin", "admin123")).access_token
     with pytest.raises(Conflict) as refused:
-        seeded.users().set_status(admin, admin, DISABLED)
+        await seeded.users().set_status(admin, admin, DISABLED)
     assert refused.value.code == "cannot_disable_self"
-    assert _stored_user(seeded, admin).status == ENABLED
-    seeded.auth().authenticate(token)  # and the account keeps its sessions
-    seeded.users().set_status(admin, admin, ENABLED)  # enabling oneself is harmless
+    assert (await _stored_user(seeded, admin)).status == ENABLED
+    await seeded.auth().authenticate(token)  # and the account keeps its sessions
+    await seeded.users().set_status(admin, admin, ENABLED)  # enabling oneself is harmless
 
 
-def test_the_profile_refuses_a_new_address_but_takes_the_current_one(seeded: Container) -> None:
-    uid = _user(seeded)
+async def test_the_profile_refuses_a_new_address_but_takes_the_current_one(
+    seeded: Container,
+) -> None:
+    uid = await _user(seeded)
     auth = seeded.auth()
-    me = auth.authenticate(auth.login("carol", PASSWORD).access_token)
+    me = await auth.authenticate((await auth.login("carol", PASSWORD)).access_token)
     with pytest.raises(InvalidInput) as refused:
-        seeded.profiles().update(me, UpdateProfile(email="thief@example.org"))
+        await seeded.profiles().update(me, UpdateProfile(email="thief@example.org"))
     assert refused.value.code == "email_change_needs_confirmation"
-    seeded.profiles().update(me, UpdateProfile(nickname="C", email="carol@example.com"))
-    stored = _stored_user(seeded, uid)
+    await seeded.profiles().update(me, UpdateProfile(nickname="C", email="carol@example.com"))
+    stored = await _stored_user(seeded, uid)
     assert (stored.nickname, stored.email) == ("C", "carol@example.com")
 
 
 # --- roles --------------------------------------------------------------------------------
 
 
-def test_no_role_takes_a_new_code(seeded: Container) -> None:
+async def test_no_role_takes_a_new_code(seeded: Container) -> None:
     # Labels, seeds and the sign-up parameter name roles by code: a rename would re-point them.
     assert "code" not in {f.name for f in dataclasses.fields(UpdateRole)}
     with pytest.raises(TypeError):
         UpdateRole(code="root")  # type: ignore[call-arg]
-    admin = _admin(seeded)
-    role = _role(seeded, "admin")
-    seeded.roles().update(admin.user_id, id_of(role), UpdateRole(name="Root"))
-    kept = _role(seeded, "admin")
+    admin = await _admin(seeded)
+    role = await _role(seeded, "admin")
+    await seeded.roles().update(admin.user_id, id_of(role), UpdateRole(name="Root"))
+    kept = await _role(seeded, "admin")
     assert (kept.code, kept.name) == ("admin", "Root")
 
 
-def test_the_admin_role_is_never_disabled_by_its_entity() -> None:
+async def test_the_admin_role_is_never_disabled_by_its_entity() -> None:
     role = Role(code="admin", name="a")
     with pytest.raises(Conflict):
         role.set_status(DISABLED)
@@ -177,79 +180,84 @@ def test_the_admin_role_is_never_disabled_by_its_entity() -> None:
 # --- menus and labels ---------------------------------------------------------------------
 
 
-def test_a_menu_at_the_root_is_written_0_or_none(seeded: Container) -> None:
-    admin = _admin(seeded).user_id
+async def test_a_menu_at_the_root_is_written_0_or_none(seeded: Container) -> None:
+    admin = (await _admin(seeded)).user_id
     menus = seeded.menus()
-    mid = menus.create(admin, CreateMenu(name="top", title="Top", type=MenuType.DIR, parent_id=0))
-    assert menus.get(mid).parent_id is None
-    with seeded.uow() as uow:
-        parent = id_of(uow.menus.get_by_name("permission"))
-    menus.update(admin, mid, UpdateMenu(parent_id=parent, title="Moved"))
-    assert (menus.get(mid).parent_id, menus.get(mid).title) == (parent, "Moved")
-    menus.update(admin, mid, UpdateMenu(parent_id=0))
-    assert menus.get(mid).parent_id is None and menus.get(mid).title == "Moved"
+    mid = await menus.create(
+        admin, CreateMenu(name="top", title="Top", type=MenuType.DIR, parent_id=0)
+    )
+    assert (await menus.get(mid)).parent_id is None
+    async with seeded.uow() as uow:
+        parent = id_of(await uow.menus.get_by_name("permission"))
+    await menus.update(admin, mid, UpdateMenu(parent_id=parent, title="Moved"))
+    assert ((await menus.get(mid)).parent_id, (await menus.get(mid)).title) == (parent, "Moved")
+    await menus.update(admin, mid, UpdateMenu(parent_id=0))
+    assert (await menus.get(mid)).parent_id is None and (await menus.get(mid)).title == "Moved"
 
 
-def test_a_label_is_renamed_only_to_a_well_formed_free_label(seeded: Container) -> None:
-    admin = _admin(seeded).user_id
+async def test_a_label_is_renamed_only_to_a_well_formed_free_label(seeded: Container) -> None:
+    admin = (await _admin(seeded)).user_id
     labels = seeded.labels()
-    lid = labels.create(admin, CreateLabel(label="perm:thing:get", name="Things"))
+    lid = await labels.create(admin, CreateLabel(label="perm:thing:get", name="Things"))
     with pytest.raises(InvalidInput) as bad:
-        labels.update(admin, lid, UpdateLabel(label="things"))
+        await labels.update(admin, lid, UpdateLabel(label="things"))
     assert bad.value.code == "label_invalid"
     with pytest.raises(Conflict) as taken:
-        labels.update(admin, lid, UpdateLabel(label="perm:user:get"))
+        await labels.update(admin, lid, UpdateLabel(label="perm:user:get"))
     assert taken.value.code == "label_exists"
-    labels.update(admin, lid, UpdateLabel(label="perm:thing:put"))
-    assert (labels.get(lid).label, labels.get(lid).name) == ("perm:thing:put", "Things")
+    await labels.update(admin, lid, UpdateLabel(label="perm:thing:put"))
+    assert ((await labels.get(lid)).label, (await labels.get(lid)).name) == (
+        "perm:thing:put",
+        "Things",
+    )
 
 
 # --- config parameters and dictionaries ---------------------------------------------------
 
 
-def test_a_config_key_changes_only_to_a_valid_free_key(seeded: Container) -> None:
+async def test_a_config_key_changes_only_to_a_valid_free_key(seeded: Container) -> None:
     configs = seeded.configs()
-    sid = configs.create(1, CreateConfig(name="A", key="app.a", value="1", sort=4))
+    sid = await configs.create(1, CreateConfig(name="A", key="app.a", value="1", sort=4))
     with pytest.raises(InvalidInput) as bad:
-        configs.update(1, sid, UpdateConfig(key="has space"))
+        await configs.update(1, sid, UpdateConfig(key="has space"))
     assert bad.value.code == "config_key_invalid"
-    configs.create(1, CreateConfig(name="B", key="app.b"))
+    await configs.create(1, CreateConfig(name="B", key="app.b"))
     with pytest.raises(Conflict):
-        configs.update(1, sid, UpdateConfig(key="app.b"))
-    configs.update(1, sid, UpdateConfig(key="app.c"))
-    stored = configs.get(sid)
+        await configs.update(1, sid, UpdateConfig(key="app.b"))
+    await configs.update(1, sid, UpdateConfig(key="app.c"))
+    stored = await configs.get(sid)
     assert (stored.key, stored.name, stored.value, stored.sort) == ("app.c", "A", "1", 4)
 
 
-def test_a_dictionary_type_carries_its_items_and_items_keep_known_classes(
+async def test_a_dictionary_type_carries_its_items_and_items_keep_known_classes(
     seeded: Container,
 ) -> None:
     d = seeded.dictionaries()
-    tid = d.create_type(1, CreateDictType(code="size", name="Sizes"))
-    iid = d.create_item(1, CreateDictItem(type_code="size", label="S", value="s"))
+    tid = await d.create_type(1, CreateDictType(code="size", name="Sizes"))
+    iid = await d.create_item(1, CreateDictItem(type_code="size", label="S", value="s"))
     with pytest.raises(InvalidInput) as bad:
-        d.update_type(1, tid, UpdateDictType(code="Size!"))
+        await d.update_type(1, tid, UpdateDictType(code="Size!"))
     assert bad.value.code == "dict_code_invalid"
-    d.update_type(1, tid, UpdateDictType(code="sizes"))
-    assert d.get_item(iid).type_code == "sizes" and d.get_type(tid).name == "Sizes"
+    await d.update_type(1, tid, UpdateDictType(code="sizes"))
+    assert (await d.get_item(iid)).type_code == "sizes" and (await d.get_type(tid)).name == "Sizes"
     with pytest.raises(InvalidInput) as css:
-        d.update_item(1, iid, UpdateDictItem(css_class="neon"))
+        await d.update_item(1, iid, UpdateDictItem(css_class="neon"))
     assert css.value.code == "dict_css_class_invalid"
-    d.update_item(1, iid, UpdateDictItem(css_class="info"))
-    assert (d.get_item(iid).css_class, d.get_item(iid).label) == ("info", "S")
+    await d.update_item(1, iid, UpdateDictItem(css_class="info"))
+    assert ((await d.get_item(iid)).css_class, (await d.get_item(iid)).label) == ("info", "S")
 
 
 # --- jobs -----------------------------------------------------------------------
 
 
-def test_a_job_update_changes_what_it_names_and_nothing_else(seeded: Container) -> None:
+async def test_a_job_update_changes_what_it_names_and_nothing_else(seeded: Container) -> None:
     jobs = seeded.jobs()
-    jid = jobs.create(
+    jid = await jobs.create(
         None,
         CreateJob(name="tidy", script="demo", cron="0 3 * * *", kwargs={"seconds": 0}, remark="r"),
     )
-    jobs.update(None, jid, UpdateJob(cron="0 4 * * *"))
-    job = jobs.get(jid).job
+    await jobs.update(None, jid, UpdateJob(cron="0 4 * * *"))
+    job = (await jobs.get(jid)).job
     assert (job.cron, job.name, job.remark, job.kwargs) == (
         "0 4 * * *",
         "tidy",
@@ -259,5 +267,5 @@ def test_a_job_update_changes_what_it_names_and_nothing_else(seeded: Container) 
     with pytest.raises(TypeError):
         UpdateJob(next_fire_time=None)  # type: ignore[call-arg]
     with pytest.raises(InvalidInput) as bad:
-        jobs.update(None, jid, UpdateJob(status="sleeping"))
+        await jobs.update(None, jid, UpdateJob(status="sleeping"))
     assert bad.value.code == "job_invalid"

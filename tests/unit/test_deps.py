@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 from dependency_injector import providers
@@ -25,11 +25,11 @@ class StandInUsers(UserService):
     def __init__(self) -> None:
         pass
 
-    def get(self, user_id: int) -> tuple[User, list[Role]]:
+    async def get(self, user_id: int) -> tuple[User, list[Role]]:
         return User(id=user_id, username="stand-in", password_hash="-"), []
 
 
-def _container() -> Container:
+async def _container() -> Container:
     c = build_container(
         Settings(_env_file=None, database_url="sqlite://", redis_url=None, env="test")
     )
@@ -37,16 +37,16 @@ def _container() -> Container:
     c.clock.override(providers.Object(FakeClock()))
     c.hasher.override(providers.Singleton(FakePasswordHasher))
     c.token_codec.override(providers.Singleton(FakeTokenCodec))
-    c.seed().run()
+    await c.seed().run()
     return c
 
 
 @pytest.fixture
-def apps() -> Iterator[list[tuple[TestClient, dict[str, str]]]]:
+async def apps() -> AsyncIterator[list[tuple[TestClient, dict[str, str]]]]:
     """Two apps of two containers in one process, each with an admin's bearer header."""
     out = []
-    for c in (_container(), _container()):
-        token = c.auth().login("admin", "admin123").access_token
+    for c in (await _container(), await _container()):
+        token = (await c.auth().login("admin", "admin123")).access_token
         out.append((TestClient(create_app(c)), {"Authorization": f"Bearer {token}"}))
     yield out
     for client, _ in out:

@@ -22,10 +22,10 @@ class Generations:
         self.value: tuple[object, ...] | None = ("epoch", b"1")
         self.asked: list[tuple[str, ...]] = []
 
-    def bump(self, tables: object) -> None:  # pragma: no cover - not used here
+    async def bump(self, tables: object) -> None:  # pragma: no cover - not used here
         pass
 
-    def reset(self) -> None:  # pragma: no cover - not used here
+    async def reset(self) -> None:  # pragma: no cover - not used here
         pass
 
     async def current(self, tables: Sequence[str]) -> tuple[object, ...] | None:

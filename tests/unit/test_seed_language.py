@@ -28,7 +28,7 @@ DISPLAY = {
 }
 
 
-def _seed(lang: str | None) -> Store:
+async def _seed(lang: str | None) -> Store:
     store = Store()
     extra: dict[str, Any] = {} if lang is None else {"seed_language": lang}
     settings = Settings(
@@ -38,7 +38,7 @@ def _seed(lang: str | None) -> Store:
     c.uow.override(providers.Factory(FakeJobsUnitOfWork, store))
     c.clock.override(providers.Object(FakeClock()))
     c.hasher.override(providers.Singleton(FakePasswordHasher))
-    c.seed().run()
+    await c.seed().run()
     return store
 
 
@@ -52,22 +52,22 @@ def _texts(store: Store) -> list[tuple[str, str]]:
     return out
 
 
-def test_an_english_seed_has_no_chinese_display_text() -> None:
-    texts = _texts(_seed("en"))
+async def test_an_english_seed_has_no_chinese_display_text() -> None:
+    texts = _texts(await _seed("en"))
     assert [(where, text) for where, text in texts if CJK.search(text)] == []
     assert ("Role.name", "Administrator") in texts and ("User.nickname", "Operator") in texts
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", None])  # None: the default, zh-CN
-def test_a_chinese_seed_has_every_display_text_in_chinese(lang: str | None) -> None:
-    texts = _texts(_seed(lang))
+async def test_a_chinese_seed_has_every_display_text_in_chinese(lang: str | None) -> None:
+    texts = _texts(await _seed(lang))
     assert [(where, text) for where, text in texts if text and not CJK.search(text)] == []
     assert ("Role.name", "超级管理员") in texts and ("Job.name", "清理任务日志") in texts
 
 
-def test_menus_and_dictionary_items_keep_both_languages_whatever_the_setting() -> None:
+async def test_menus_and_dictionary_items_keep_both_languages_whatever_the_setting() -> None:
     for lang in ("zh-CN", "en"):
-        store = _seed(lang)
+        store = await _seed(lang)
         assert all(CJK.search(m.title) and not CJK.search(m.title_en) for m in store.live(Menu))
         items = store.live(DictItem)
         assert all(CJK.search(i.label) and not CJK.search(i.label_en) for i in items)
