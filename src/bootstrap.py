@@ -388,7 +388,7 @@ class RedisStores(containers.DeclarativeContainer):
 
     redis = providers.Singleton(make_client, settings.provided.redis_url)
     table_generations = providers.Singleton(
-        RedisTableGenerations, redis, settings.provided.redis_url, settings.provided.redis_prefix
+        RedisTableGenerations, redis, settings.provided.redis_prefix
     )
     token_store = providers.Singleton(RedisTokenStore, redis, settings.provided.redis_prefix)
     rate_counter = providers.Singleton(RedisRateCounter, redis, settings.provided.redis_prefix)

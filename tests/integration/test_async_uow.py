@@ -1,14 +1,18 @@
-"""The asyncio unit of work keeps the sync one's promises (a step of the async core).
+"""The unit of work keeps its promises on the async drivers.
 
-On a migrated database of its own, on the suite's server and on an SQLite file: a commit reports the tables it wrote, after the commit; a
-unit left without commit writes and reports nothing; two live rows with one natural key answer
-409 `conflict` (the live-row unique scheme holds through the async driver); a stopped
-database answers 503 `database_unavailable`.
+On a migrated database of its own, on the suite's server and on an SQLite file: a commit reports
+the tables it wrote, after the commit; a unit left without commit writes and reports nothing;
+two live rows with one natural key answer 409 `conflict` (the live-row unique scheme holds
+through the async driver); a stopped database answers 503 `database_unavailable`; the
+repositories read and write through the AsyncSession without any lazy load (which raises under
+asyncio).
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import Insert, func, insert, select
@@ -17,14 +21,23 @@ from sqlalchemy.engine import make_url
 from adapters.sqlalchemy.config import config_settings
 from adapters.sqlalchemy.modules import load
 from adapters.sqlalchemy.uow import (
-    AsyncSqlAlchemyUnitOfWork,
+    SqlAlchemyUnitOfWork,
     make_async_engine,
-    make_async_session_factory,
+    make_session_factory,
 )
 from bootstrap import MODULES
+from core.config.model import ConfigSetting
+from core.config.ports import ConfigFilter
+from core.dictionary.model import DictItem, DictType
+from core.rbac.model import Menu, PermLabel, Role, User
+from core.rbac.ports import UserFilter
 from core.shared.errors import Conflict, ServiceUnavailable
+from core.shared.model import Entity
+from core.shared.pagination import PageRequest
 from tests.integration.conftest import settings_for, unique
 from tests.schema import migrate
+
+E = TypeVar("E", bound=Entity)
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +61,18 @@ class Reported:
 
 
 @pytest.fixture(params=[pytest.param("own_db", marks=pytest.mark.server_database), "sqlite_db"])
-async def unit(
-    request: pytest.FixtureRequest,
-) -> AsyncIterator[tuple[AsyncSqlAlchemyUnitOfWork, Reported]]:
-    engine = make_async_engine(request.getfixturevalue(request.param), pool_size=2)
+def database(request: pytest.FixtureRequest) -> str:
+    """Made outside any event loop: seeding one runs a loop of its own."""
+    return str(request.getfixturevalue(request.param))
+
+
+@pytest.fixture
+async def unit(database: str) -> AsyncIterator[tuple[SqlAlchemyUnitOfWork, Reported]]:
+    engine = make_async_engine(database, pool_size=2)
     reported = Reported()
-    factory = make_async_session_factory(engine, load(MODULES))
-    yield AsyncSqlAlchemyUnitOfWork(factory, {}, reported), reported
+    modules = load(MODULES)
+    factory = make_session_factory(engine, modules)
+    yield SqlAlchemyUnitOfWork(factory, modules.repositories, reported), reported
     await engine.dispose()
 
 
@@ -62,14 +80,14 @@ def _setting(key: str) -> Insert:
     return insert(config_settings).values(name=key, key=key, value="v")
 
 
-async def _count(uow: AsyncSqlAlchemyUnitOfWork, key: str) -> int:
+async def _count(uow: SqlAlchemyUnitOfWork, key: str) -> int:
     async with uow:
         found = select(func.count()).where(config_settings.c.key == key)
         return int((await uow.session.execute(found)).scalar_one())
 
 
 async def test_a_commit_reports_the_tables_it_wrote(
-    unit: tuple[AsyncSqlAlchemyUnitOfWork, Reported],
+    unit: tuple[SqlAlchemyUnitOfWork, Reported],
 ) -> None:
     uow, reported = unit
     key = unique("async_uow")
@@ -82,7 +100,7 @@ async def test_a_commit_reports_the_tables_it_wrote(
 
 
 async def test_a_unit_left_without_commit_writes_and_reports_nothing(
-    unit: tuple[AsyncSqlAlchemyUnitOfWork, Reported],
+    unit: tuple[SqlAlchemyUnitOfWork, Reported],
 ) -> None:
     uow, reported = unit
     key = unique("async_uow")
@@ -93,7 +111,7 @@ async def test_a_unit_left_without_commit_writes_and_reports_nothing(
 
 
 async def test_two_live_rows_with_one_key_answer_conflict(
-    unit: tuple[AsyncSqlAlchemyUnitOfWork, Reported],
+    unit: tuple[SqlAlchemyUnitOfWork, Reported],
 ) -> None:
     uow, _ = unit
     key = unique("async_uow")
@@ -112,7 +130,7 @@ async def test_an_unreachable_database_answers_database_unavailable(own_db: str)
     url = make_url(own_db)
     gone = url.set(host="127.0.0.1", port=1).render_as_string(hide_password=False)
     engine = make_async_engine(gone, pool_size=1)
-    uow = AsyncSqlAlchemyUnitOfWork(make_async_session_factory(engine, load(MODULES)), {})
+    uow = SqlAlchemyUnitOfWork(make_session_factory(engine, load(MODULES)), {})
     try:
         with pytest.raises(ServiceUnavailable) as refused:
             async with uow:
@@ -120,3 +138,53 @@ async def test_an_unreachable_database_answers_database_unavailable(own_db: str)
         assert refused.value.code == "database_unavailable"
     finally:
         await engine.dispose()
+
+
+async def test_the_repositories_read_and_write_through_the_async_session(
+    unit: tuple[SqlAlchemyUnitOfWork, Reported],
+) -> None:
+    uow, reported = unit
+    now, tag = datetime.now(UTC), unique("")
+
+    def stamped(entity: E) -> E:
+        entity.stamp_created(None, now)
+        return entity
+
+    user = User(username=f"u{tag}", password_hash="x")
+    role, menu = Role(code=f"r{tag}", name="R"), Menu(name=f"m{tag}", title="M")
+    label = PermLabel(label=f"perm:x{tag}:read")
+    async with uow:
+        await uow.users.add(stamped(user))
+        await uow.roles.add(stamped(role))
+        await uow.menus.add(stamped(menu))
+        await uow.labels.add(stamped(label))
+        assert None not in (user.id, role.id, menu.id, label.id)  # flushed: ids are known
+        await uow.users.set_roles(user.id, frozenset({role.id}), None, now)
+        await uow.roles.set_menus(role.id, frozenset({menu.id}), None, now)
+        await uow.labels.link(label.id, role.id, None, now)
+        await uow.configs.add(stamped(ConfigSetting(name="n", key=f"k{tag}", value="v")))
+        await uow.dict_types.add(stamped(DictType(code=f"t{tag}", name="T")))
+        await uow.dict_items.add(stamped(DictItem(type_code=f"t{tag}", label="A", value="a")))
+        await uow.commit()
+    assert {"t_users", "t_user_role", "t_role_menu", "t_perm_label_role"} <= reported.tables[-1]
+
+    async with uow:
+        locked = await uow.users.get(user.id, lock=True)
+        assert locked is not None and locked.username == f"u{tag}"
+        assert await uow.users.role_ids(user.id) == {role.id}
+        assert [r.code for r in (await uow.users.roles_of_many([user.id]))[user.id]] == [f"r{tag}"]
+        page = await uow.users.search(UserFilter(username=f"u{tag}"), PageRequest(size=10))
+        assert (page.total, [u.id for u in page.items]) == (1, [user.id])
+        assert await uow.roles.menu_ids_of_roles([role.id]) == {menu.id}
+        assert (await uow.labels.enabled_label_roles())[f"perm:x{tag}:read"] == {role.id}
+        assert await uow.menus.existing_ids([menu.id, -1]) == {menu.id}
+        assert await uow.configs.existing_keys([f"k{tag}", "no-such-key"]) == {f"k{tag}"}
+        assert (await uow.configs.search(ConfigFilter(key=f"k{tag}"), PageRequest())).total == 1
+        assert [i.label for i in await uow.dict_items.of_type(f"t{tag}")] == ["A"]
+        await uow.roles.unlink_all(role.id, None, now)  # loads the links, soft-deletes them
+        await uow.commit()
+
+    async with uow:
+        assert await uow.users.role_ids(user.id) == frozenset()
+        assert await uow.roles.menu_ids(role.id) == frozenset()
+        assert await uow.roles.label_ids(role.id) == frozenset()

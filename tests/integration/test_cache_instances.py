@@ -1,11 +1,16 @@
-"""Two app instances on one MariaDB and one Redis: a write through A is served by B within a second."""
+"""Two app instances on one MariaDB and one Redis: a write through A is served by B within a second.
+
+Also the two-level cache on its own, two instances of it on one Redis."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
+from adapters.redis.stores import RedisTwoLevelCache, make_client
 from core.config.commands import CreateConfig, UpdateConfig
+from core.shared.cache import Loader
 from tests.integration.conftest import App, unique
 from tests.integration.processes import OwnRedis
 
@@ -89,23 +94,76 @@ def test_cache_outage_reads_the_database_and_never_a_stale_value(
     try:
         a, b = make_app(redis_url=server.url, prefix=""), make_app(redis_url=server.url, prefix="")
         key = unique("outage.k")
-        sid = a.container.configs().create(1, CreateConfig(name="x", key=key, value="before"))
-        assert b.container.configs().value(key) == "before"  # now in B's in-process cache too
+
+        def value(app: App) -> str | None:
+            return app.run(app.container.configs().value, key)
+
+        def update(to: str) -> None:
+            a.run(a.container.configs().update, 1, sid, UpdateConfig(value=to))
+
+        sid = a.run(
+            a.container.configs().create, 1, CreateConfig(name="x", key=key, value="before")
+        )
+        assert value(b) == "before"  # now in B's in-process cache too
         server.stop()
-        a.container.configs().update(
-            1, sid, UpdateConfig(value="during")
-        )  # the invalidation cannot reach Redis
-        assert a.container.configs().value(key) == "during"
+        update("during")  # the invalidation cannot reach Redis
+        assert value(a) == "during"
         # B hears nothing, but its listener lost Redis: it stops trusting its local copy.
-        _until(lambda: b.container.configs().value(key) == "during", 1.0)
+        _until(lambda: value(b) == "during", 1.0)
         # While Redis is down nothing can tell B of a change, so B must not keep what it reads.
-        a.container.configs().update(1, sid, UpdateConfig(value="during, again"))
-        assert b.container.configs().value(key) == "during, again"
-        a.container.configs().update(1, sid, UpdateConfig(value="during"))
+        update("during, again")
+        assert value(b) == "during, again"
+        update("during")
         server.start()  # back, empty
         for _ in range(20):
-            assert b.container.configs().value(key) == "during"
-            assert a.container.configs().value(key) == "during"
+            assert value(b) == "during"
+            assert value(a) == "during"
             time.sleep(0.05)
     finally:
         server.stop()
+
+
+def _loader(value: str, loads: list[str]) -> Loader:
+    async def load() -> str:
+        loads.append(value)
+        return value
+
+    return load
+
+
+async def _until_read(cache: RedisTwoLevelCache, key: str, wanted: str, seconds: float) -> None:
+    started = time.monotonic()
+    while await cache.get_or_load(key, _loader(wanted, [])) != wanted:
+        assert time.monotonic() - started < seconds, "not seen in time"
+        await asyncio.sleep(0.02)
+
+
+async def test_the_listener_runs_on_the_loop_from_start_to_stop(
+    redis_url: str, redis_prefix: str
+) -> None:
+    """The adapter itself, on this test's loop: `start` returns subscribed, a delete on one
+    instance evicts the other's local copy, `clear` reaches every local level, and after `stop`
+    the local level is no longer trusted."""
+    prefix = redis_prefix + unique("caches:") + ":"
+    clients = [make_client(redis_url), make_client(redis_url)]
+    a, b = (RedisTwoLevelCache(client, prefix) for client in clients)
+    loads: list[str] = []
+    try:
+        await a.start()
+        await b.start()
+        assert await b.get_or_load("k", _loader("v1", loads)) == "v1"
+        assert await b.get_or_load("k", _loader("unused", loads)) == "v1"  # B's own copy
+        assert await a.get_or_load("k", _loader("unused", loads)) == "v1"  # from Redis
+        assert loads == ["v1"]
+        await a.delete("k")
+        await _until_read(b, "k", "v2", 1.0)
+        await a.clear()
+        await _until_read(b, "k", "v3", 1.0)
+        await b.stop()
+        await a.delete("k")
+        assert await b.get_or_load("k", _loader("v4", loads)) == "v4"  # read through Redis
+    finally:
+        await a.stop()
+        await b.stop()
+        for client in clients:
+            await client.aclose()

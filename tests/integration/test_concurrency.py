@@ -1,9 +1,12 @@
-"""Two writers on one row at once (MariaDB or PostgreSQL): the second waits and decides on the new state."""
+"""Two writers on one row at once (MariaDB or PostgreSQL): the second waits and decides on the new state.
+
+Both run on the app's own loop, as two requests would: the first holds the row lock in an open
+unit of work while the second's locking read waits for it (on the database, not on the loop).
+"""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+import asyncio
 
 import pytest
 
@@ -11,21 +14,15 @@ from core.shared.errors import InvalidInput
 from tests.integration.conftest import App, unique
 
 
-def _hold_row_lock(
-    app: App,
-    touch: Callable[[object], None],
-    get: Callable[[object], object],
-    holding: threading.Event,
-    release: threading.Event,
-    done: list[str],
+async def _hold_row_lock(
+    app: App, uid: int, password_hash: str, holding: asyncio.Event, release: asyncio.Event
 ) -> None:
-    with app.container.uow() as uow:
-        row = get(uow)
-        touch(row)
+    async with app.container.uow() as uow:
+        row = await uow.users.get(uid, lock=True)
+        row.password_hash = password_hash
         holding.set()
-        release.wait(10)
-        uow.commit()
-        done.append("first committed")
+        await asyncio.wait_for(release.wait(), 10)
+        await uow.commit()
 
 
 def test_concurrent_password_changes_do_not_both_win(api: App, admin: dict[str, str]) -> None:
@@ -35,40 +32,30 @@ def test_concurrent_password_changes_do_not_both_win(api: App, admin: dict[str, 
         headers=admin,
         json={"username": name, "password": "the old passphrase"},
     ).json()["id"]
-    principal = api.container.auth().authenticate(
-        api.login(name, "the old passphrase")["Authorization"].split()[1]
-    )
-    hasher = api.container.hasher()
-    holding, release = threading.Event(), threading.Event()
-    done: list[str] = []
+    token = api.login(name, "the old passphrase")["Authorization"].split()[1]
 
-    def set_first(row: object) -> None:
-        row.password_hash = hasher.hash("first new passphrase")  # type: ignore[attr-defined]
-
-    first = threading.Thread(
-        target=_hold_row_lock,
-        args=(api, set_first, lambda uow: uow.users.get(uid, lock=True), holding, release, done),
-    )
-    first.start()
-    assert holding.wait(10)
-    errors: list[BaseException] = []
-
-    def second() -> None:
+    async def race() -> BaseException | None:
+        auth = api.container.auth()
+        principal = await auth.authenticate(token)
+        first_hash = await api.container.hasher().hash("first new passphrase")
+        holding, release = asyncio.Event(), asyncio.Event()
+        first = asyncio.create_task(_hold_row_lock(api, uid, first_hash, holding, release))
+        await asyncio.wait_for(holding.wait(), 10)
+        second = asyncio.create_task(
+            auth.change_password(principal, "the old passphrase", "second new passphrase")
+        )
+        await asyncio.wait({second}, timeout=0.5)  # time to reach the lock and wait there
+        release.set()
+        await asyncio.wait_for(first, 10)
         try:
-            api.container.auth().change_password(
-                principal, "the old passphrase", "second new passphrase"
-            )
+            await asyncio.wait_for(second, 10)
         except InvalidInput as exc:
-            errors.append(exc)
+            return exc
+        return None
 
-    t2 = threading.Thread(target=second)
-    t2.start()
-    t2.join(0.5)
-    release.set()
-    first.join(10)
-    t2.join(10)
+    refused = api.run(race)
     # The second change checked the old password against the new state, and failed.
-    assert len(errors) == 1 and errors[0].code == "old_password_wrong"  # type: ignore[attr-defined]
+    assert isinstance(refused, InvalidInput) and refused.code == "old_password_wrong"
     api.login(name, "first new passphrase")
     with pytest.raises(AssertionError):
         api.login(name, "second new passphrase")

@@ -1,23 +1,28 @@
-"""The pipelined Redis client of the token check, against real redis-servers.
+"""The pipelined Redis client of the token check, and the token store on either client, against
+real redis-servers.
 
 Run under both event loops the product meets: asyncio's (tests, TestClient) and uvloop's
-(uvicorn picks it when installed), whose transports are not asyncio's classes.
+(uvicorn picks it when installed), whose transports are not asyncio's classes. Each test makes
+its clients inside the loop that uses them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import shutil
 import time
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
 from typing import Any
 
 import pytest
 import redis
 import uvloop
 
-from adapters.redis.pipelined import PipelinedRedis, ReplyError
+from adapters.redis.pipelined import PipelinedRedis, ReplyError, fast_client
+from adapters.redis.stores import RedisTokenStore, make_client
+from core.shared.errors import ServiceUnavailable
 from tests.integration.processes import OwnRedis
 
 Runner = Callable[[Coroutine[Any, Any, Any]], Any]
@@ -160,3 +165,74 @@ def test_a_server_that_stops_answering_times_out_every_waiting_command(
 def test_only_plain_redis_urls_are_taken() -> None:
     with pytest.raises(ValueError, match="redis://"):
         PipelinedRedis("rediss://127.0.0.1:6380/0")
+
+
+@pytest.fixture(params=["redis.asyncio", "pipelined"])
+def fast(request: pytest.FixtureRequest) -> bool:
+    """The token check on redis.asyncio alone, or on the pipelined fast path."""
+    return bool(request.param == "pipelined")
+
+
+@contextlib.asynccontextmanager
+async def _token_store(url: str, prefix: str, fast: bool) -> AsyncIterator[RedisTokenStore]:
+    client, pipelined = make_client(url), fast_client(url) if fast else None
+    try:
+        yield RedisTokenStore(client, prefix, pipelined)
+    finally:
+        await client.aclose()
+        if pipelined is not None:
+            await pipelined.aclose()
+
+
+def test_the_token_store_keeps_revokes_and_counts_tokens(
+    redis_url: str, run: Runner, fast: bool
+) -> None:
+    prefix = f"test:tokens:{secrets.token_hex(4)}:"
+
+    async def main() -> None:
+        async with _token_store(redis_url, prefix, fast) as store:
+            await store.add(1, "a", 60)
+            await store.add(1, "b", 60)
+            await store.add(2, "c", 60)
+            assert await store.exists(1, "a") and not await store.exists(1, "nope")
+            await store.revoke(1, "a")
+            assert not await store.exists(1, "a")
+            assert await store.revoke_all(1) == 1
+            assert not await store.exists(1, "b") and await store.exists(2, "c")
+            assert await store.revoke_everyone() == 1
+            assert not await store.exists(2, "c")
+
+    run(main())
+
+
+def test_the_token_store_answers_cache_unavailable_while_redis_is_down(
+    own_redis_factory: Callable[..., OwnRedis], run: Runner, fast: bool
+) -> None:
+    server = own_redis_factory()
+
+    async def main() -> None:
+        async with _token_store(server.url, "", fast) as store:
+            await store.add(1, "a", 60)
+            assert await store.exists(1, "a")
+            server.stop()
+            calls: list[Callable[[], Awaitable[object]]] = [
+                lambda: store.exists(1, "a"),
+                lambda: store.add(1, "b", 60),
+                lambda: store.revoke_all(1),
+            ]
+            for call in calls:
+                with pytest.raises(ServiceUnavailable) as refused:
+                    await call()
+                assert refused.value.code == "cache_unavailable"
+            server.start()  # back, empty: the same clients connect again
+            assert not await store.exists(1, "a")
+            await store.add(1, "b", 60)
+            assert await store.exists(1, "b")
+
+    run(main())
+
+
+def test_the_fast_path_is_only_for_plain_redis_urls() -> None:
+    assert isinstance(fast_client("redis://127.0.0.1:6379/0"), PipelinedRedis)
+    assert fast_client("rediss://127.0.0.1:6380/0") is None
+    assert fast_client("unix:///run/redis.sock") is None

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
-import threading
 from collections.abc import Iterable
 
-import redis
+import redis.asyncio
 from loguru import logger
 
+from adapters.redis.stores import DOWN
 from core.jobs.ports import InstanceRegistry, LeaderLease, RunLock
 from core.shared.errors import ServiceUnavailable
 
@@ -30,7 +31,9 @@ return 0
 class RedisLeaderLease(LeaderLease):
     """`{prefix}jobs:leader` holds the holder's name for `ttl_seconds`, extended while it lives."""
 
-    def __init__(self, client: redis.Redis, prefix: str, holder: str, ttl_seconds: float) -> None:
+    def __init__(
+        self, client: redis.asyncio.Redis, prefix: str, holder: str, ttl_seconds: float
+    ) -> None:
         self._r = client
         self._key = prefix + "jobs:leader"
         self._holder = holder
@@ -38,108 +41,103 @@ class RedisLeaderLease(LeaderLease):
         self._extend = client.register_script(_EXTEND)
         self._drop = client.register_script(_DROP)
 
-    def acquire(self) -> bool:
+    async def acquire(self) -> bool:
         try:
-            if self._r.set(self._key, self._holder, nx=True, px=self._ttl_ms):
+            if await self._r.set(self._key, self._holder, nx=True, px=self._ttl_ms):
                 return True
-            return bool(self._extend(keys=[self._key], args=[self._holder, self._ttl_ms]))
-        except redis.RedisError as exc:
+            return bool(await self._extend(keys=[self._key], args=[self._holder, self._ttl_ms]))
+        except DOWN as exc:
             logger.warning("scheduler lease: redis unavailable ({})", type(exc).__name__)
             return False
 
-    def renew(self) -> bool:
+    async def renew(self) -> bool:
         try:
-            return bool(self._extend(keys=[self._key], args=[self._holder, self._ttl_ms]))
-        except redis.RedisError as exc:
+            return bool(await self._extend(keys=[self._key], args=[self._holder, self._ttl_ms]))
+        except DOWN as exc:
             logger.warning(
                 "scheduler lease not renewed: redis unavailable ({})", type(exc).__name__
             )
             return False
 
-    def release(self) -> None:
+    async def release(self) -> None:
         try:
-            self._drop(keys=[self._key], args=[self._holder])
-        except redis.RedisError as exc:
+            await self._drop(keys=[self._key], args=[self._holder])
+        except DOWN as exc:
             logger.warning("scheduler lease not released ({}); it expires", type(exc).__name__)
 
 
 class RedisRunLock(RunLock):
     """`{prefix}jobs:run:{job_id}` while a run of a non-concurrent job goes on, on any instance.
 
-    The key expires after `ttl_seconds` unless its holder extends it, which a thread does
-    every third of that while this process holds any lock: a crashed holder frees the job.
+    The key expires after `ttl_seconds` unless its holder extends it, which a task of the
+    event loop does every third of that while this process holds any lock: a crashed holder
+    frees the job.
     """
 
-    def __init__(self, client: redis.Redis, prefix: str, ttl_seconds: float) -> None:
+    def __init__(self, client: redis.asyncio.Redis, prefix: str, ttl_seconds: float) -> None:
         self._r = client
         self._prefix = prefix + "jobs:run:"
         self._ttl_ms = max(1, int(ttl_seconds * 1000))
         self._extend = client.register_script(_EXTEND)
         self._drop = client.register_script(_DROP)
         self._held: dict[str, str] = {}
-        self._guard = threading.Lock()
-        self._wake = threading.Condition(self._guard)
-        self._thread: threading.Thread | None = None
+        self._task: asyncio.Task[None] | None = None
 
-    def acquire(self, job_id: int) -> str | None:
+    async def acquire(self, job_id: int) -> str | None:
         key, token = f"{self._prefix}{job_id}", secrets.token_hex(8)
         try:
-            if not self._r.set(key, token, nx=True, px=self._ttl_ms):
+            if not await self._r.set(key, token, nx=True, px=self._ttl_ms):
                 return None
-        except redis.RedisError as exc:
+        except DOWN as exc:
             raise ServiceUnavailable("the cache is unavailable", "cache_unavailable") from exc
-        with self._guard:
-            self._held[key] = token
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._keep_alive, name="job-run-locks", daemon=True
-                )
-                self._thread.start()
+        self._held[key] = token
+        if self._task is None:
+            self._task = asyncio.create_task(self._keep_alive(), name="job-run-locks")
         return token
 
-    def release(self, job_id: int, token: str) -> None:
+    async def release(self, job_id: int, token: str) -> None:
         key = f"{self._prefix}{job_id}"
-        with self._guard:
-            if self._held.get(key) == token:
-                del self._held[key]
+        if self._held.get(key) == token:
+            del self._held[key]
         try:
-            self._drop(keys=[key], args=[token])
-        except redis.RedisError as exc:
+            await self._drop(keys=[key], args=[token])
+        except DOWN as exc:
             logger.warning(
                 "run lock of job {} not released ({}); it expires", job_id, type(exc).__name__
             )
 
-    def _keep_alive(self) -> None:
+    async def _keep_alive(self) -> None:
+        """Ends when no lock is held; the next `acquire` starts another."""
         while True:
-            with self._guard:
-                self._wake.wait(self._ttl_ms / 3000)
-                if not self._held:
-                    self._thread = None
-                    return
-                held = list(self._held.items())
-            for key, token in held:
+            await asyncio.sleep(self._ttl_ms / 3000)
+            if not self._held:
+                self._task = None
+                return
+            for key, token in list(self._held.items()):
                 try:
-                    self._extend(keys=[key], args=[token, self._ttl_ms])
-                except redis.RedisError as exc:
+                    await self._extend(keys=[key], args=[token, self._ttl_ms])
+                except DOWN as exc:
                     logger.warning("run lock not extended ({})", type(exc).__name__)
 
 
 class RedisInstanceRegistry(InstanceRegistry):
     """`{prefix}jobs:alive:{instance}` lives `ttl_seconds` after each beat."""
 
-    def __init__(self, client: redis.Redis, prefix: str, instance: str, ttl_seconds: float) -> None:
+    def __init__(
+        self, client: redis.asyncio.Redis, prefix: str, instance: str, ttl_seconds: float
+    ) -> None:
         self._r = client
         self._prefix = prefix + "jobs:alive:"
         self._instance = instance
         self._ttl_ms = max(1, int(ttl_seconds * 1000))
 
-    def beat(self) -> None:
+    async def beat(self) -> None:
         try:
-            self._r.set(self._prefix + self._instance, "1", px=self._ttl_ms)
-        except redis.RedisError as exc:
+            await self._r.set(self._prefix + self._instance, "1", px=self._ttl_ms)
+        except DOWN as exc:
             logger.warning("scheduler heartbeat: redis unavailable ({})", type(exc).__name__)
 
-    def alive(self, instances: Iterable[str]) -> set[str]:
+    async def alive(self, instances: Iterable[str]) -> set[str]:
         names = sorted(set(instances) - {self._instance})
         if not names:
             return {self._instance} & set(instances)
@@ -147,5 +145,5 @@ class RedisInstanceRegistry(InstanceRegistry):
         for name in names:
             pipe.exists(self._prefix + name)
         # On a Redis error this raises: better to recover nothing than to fail live runs.
-        found = {name for name, hit in zip(names, pipe.execute(), strict=True) if hit}
+        found = {name for name, hit in zip(names, await pipe.execute(), strict=True) if hit}
         return found | ({self._instance} & set(instances))

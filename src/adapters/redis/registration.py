@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-import redis
+import redis.asyncio
 
-from adapters.redis.stores import _unavailable
+from adapters.redis.stores import DOWN, _unavailable
 from core.registration.model import Ticket
 from core.registration.ports import VerificationTokens
 
@@ -26,7 +26,7 @@ return value
 
 
 class RedisVerificationTokens(VerificationTokens):
-    def __init__(self, client: redis.Redis, prefix: str = "") -> None:
+    def __init__(self, client: redis.asyncio.Redis, prefix: str = "") -> None:
         self._r = client
         self._prefix = prefix + "verify:"
         self._consume = self._r.register_script(_CONSUME)
@@ -34,16 +34,18 @@ class RedisVerificationTokens(VerificationTokens):
     def _key(self, kind: str, digest: str) -> str:
         return f"{self._prefix}{kind}:{digest}"
 
-    def put(self, kind: str, digest: str, payload: Mapping[str, str], ttl_seconds: int) -> None:
+    async def put(
+        self, kind: str, digest: str, payload: Mapping[str, str], ttl_seconds: int
+    ) -> None:
         try:
-            self._r.set(self._key(kind, digest), json.dumps(dict(payload)), ex=ttl_seconds)
-        except redis.RedisError as exc:
+            await self._r.set(self._key(kind, digest), json.dumps(dict(payload)), ex=ttl_seconds)
+        except DOWN as exc:
             raise _unavailable(exc) from exc
 
-    def peek(self, kind: str, digest: str) -> Ticket | None:
+    async def peek(self, kind: str, digest: str) -> Ticket | None:
         try:
-            raw = self._r.get(self._key(kind, digest))
-        except redis.RedisError as exc:
+            raw = await self._r.get(self._key(kind, digest))
+        except DOWN as exc:
             raise _unavailable(exc) from exc
         if raw is None:
             return None
@@ -51,10 +53,10 @@ class RedisVerificationTokens(VerificationTokens):
             return Ticket(payload={}, used=True)
         return Ticket(payload=_decode(raw))
 
-    def consume(self, kind: str, digest: str) -> Mapping[str, str] | None:
+    async def consume(self, kind: str, digest: str) -> Mapping[str, str] | None:
         try:
-            raw = self._consume(keys=[self._key(kind, digest)], args=[_USED])
-        except redis.RedisError as exc:
+            raw = await self._consume(keys=[self._key(kind, digest)], args=[_USED])
+        except DOWN as exc:
             raise _unavailable(exc) from exc
         return None if raw is None else _decode(raw)
 

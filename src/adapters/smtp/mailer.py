@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -67,17 +68,21 @@ class SmtpMailer(Mailer):
         if user and tls == "none":
             logger.warning("SMTP login without TLS: the password crosses the network in clear")
 
-    def send(self, message: MailMessage) -> None:
+    async def send(self, message: MailMessage) -> None:
         mime = build_mime(message, self._sender)
         try:
-            with self._connect() as smtp:
-                if self._tls == "starttls":
-                    smtp.starttls(context=ssl.create_default_context())
-                if self._user:
-                    smtp.login(self._user, self._password or "")
-                smtp.send_message(mime)
+            await asyncio.to_thread(self._deliver, mime)
         except (smtplib.SMTPException, OSError) as exc:
             raise _unavailable(exc) from exc
+
+    def _deliver(self, mime: EmailMessage) -> None:
+        """smtplib blocks for the whole conversation: it runs in a worker thread."""
+        with self._connect() as smtp:
+            if self._tls == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if self._user:
+                smtp.login(self._user, self._password or "")
+            smtp.send_message(mime)
 
     def _connect(self) -> smtplib.SMTP:
         if self._tls == "ssl":

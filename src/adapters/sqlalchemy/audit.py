@@ -10,7 +10,7 @@ from sqlalchemy import (
     String,
     Table,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.base import contains, in_range, paginate
 from adapters.sqlalchemy.tables import audit_columns, metadata
@@ -53,35 +53,35 @@ oper_logs = Table(
 
 
 class SqlAlchemyLoginLogRepository(LoginLogRepository):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    def add(self, log: LoginLog) -> None:
+    async def add(self, log: LoginLog) -> None:
         self._s.add(log)
 
-    def search(self, flt: LoginLogFilter, page: PageRequest) -> Page[LoginLog]:
+    async def search(self, flt: LoginLogFilter, page: PageRequest) -> Page[LoginLog]:
         c = login_logs.c
         where = [*contains(c.username, flt.username), *in_range(c.created_time, flt.created)]
         if flt.status:
             where.append(c.status == flt.status)
         sortable = {"id": c.id, "created_time": c.created_time}
-        return paginate(self._s, LoginLog, login_logs, where, page, sortable)
+        return await paginate(self._s, LoginLog, login_logs, where, page, sortable)
 
 
 class SqlAlchemyOperationLogRepository(OperationLogRepository):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    def add(self, log: OperationLog) -> None:
+    async def add(self, log: OperationLog) -> None:
         self._s.add(log)
 
-    def search(self, flt: OperationLogFilter, page: PageRequest) -> Page[OperationLog]:
+    async def search(self, flt: OperationLogFilter, page: PageRequest) -> Page[OperationLog]:
         c = oper_logs.c
         where = [*contains(c.username, flt.username), *in_range(c.created_time, flt.created)]
         if flt.method:
             where.append(c.method == flt.method.upper())
         sortable = {"id": c.id, "created_time": c.created_time}
-        return paginate(self._s, OperationLog, oper_logs, where, page, sortable)
+        return await paginate(self._s, OperationLog, oper_logs, where, page, sortable)
 
 
 # What the unit of work opens for this module (attribute -> repository), and the mapping.

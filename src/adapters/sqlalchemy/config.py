@@ -13,7 +13,7 @@ from sqlalchemy import (
     UniqueConstraint,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.base import contains, in_range, live, locked, paginate
 from adapters.sqlalchemy.tables import audit_columns, metadata
@@ -37,24 +37,26 @@ config_settings = Table(
 
 
 class SqlAlchemyConfigRepository(ConfigRepository):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    def add(self, setting: ConfigSetting) -> None:
+    async def add(self, setting: ConfigSetting) -> None:
         self._s.add(setting)
-        self._s.flush()
+        await self._s.flush()
 
-    def get(self, setting_id: int, *, lock: bool = False) -> ConfigSetting | None:
+    async def get(self, setting_id: int, *, lock: bool = False) -> ConfigSetting | None:
         c = config_settings.c
-        return self._s.scalar(
+        return await self._s.scalar(
             locked(select(ConfigSetting).where(c.id == setting_id, live(config_settings)), lock)
         )
 
-    def get_by_key(self, key: str) -> ConfigSetting | None:
+    async def get_by_key(self, key: str) -> ConfigSetting | None:
         c = config_settings.c
-        return self._s.scalar(select(ConfigSetting).where(c.key == key, live(config_settings)))
+        return await self._s.scalar(
+            select(ConfigSetting).where(c.key == key, live(config_settings))
+        )
 
-    def search(self, flt: ConfigFilter, page: PageRequest) -> Page[ConfigSetting]:
+    async def search(self, flt: ConfigFilter, page: PageRequest) -> Page[ConfigSetting]:
         c = config_settings.c
         where = [
             *contains(c.name, flt.name),
@@ -62,16 +64,16 @@ class SqlAlchemyConfigRepository(ConfigRepository):
             *in_range(c.created_time, flt.created),
         ]
         sortable = {"id": c.id, "created_time": c.created_time, "sort": c.sort, "key": c.key}
-        return paginate(self._s, ConfigSetting, config_settings, where, page, sortable)
+        return await paginate(self._s, ConfigSetting, config_settings, where, page, sortable)
 
-    def existing_keys(self, keys: Iterable[str]) -> frozenset[str]:
+    async def existing_keys(self, keys: Iterable[str]) -> frozenset[str]:
         c = config_settings.c
         wanted = sorted(set(keys))
         found: set[str] = set()
         for i in range(0, len(wanted), 500):  # well below every database's parameter limit
             chunk = wanted[i : i + 500]
             found.update(
-                self._s.scalars(select(c.key).where(c.key.in_(chunk), live(config_settings)))
+                await self._s.scalars(select(c.key).where(c.key.in_(chunk), live(config_settings)))
             )
         return frozenset(found)
 

@@ -11,7 +11,7 @@ from sqlalchemy import (
     UniqueConstraint,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.base import contains, in_range, live, locked, paginate
 from adapters.sqlalchemy.tables import audit_columns, metadata
@@ -54,22 +54,24 @@ dict_items = Table(
 
 
 class SqlAlchemyDictTypeRepository(DictTypeRepository):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    def add(self, dict_type: DictType) -> None:
+    async def add(self, dict_type: DictType) -> None:
         self._s.add(dict_type)
-        self._s.flush()
+        await self._s.flush()
 
-    def get(self, type_id: int, *, lock: bool = False) -> DictType | None:
-        return self._s.scalar(
+    async def get(self, type_id: int, *, lock: bool = False) -> DictType | None:
+        return await self._s.scalar(
             locked(select(DictType).where(dict_types.c.id == type_id, live(dict_types)), lock)
         )
 
-    def get_by_code(self, code: str) -> DictType | None:
-        return self._s.scalar(select(DictType).where(dict_types.c.code == code, live(dict_types)))
+    async def get_by_code(self, code: str) -> DictType | None:
+        return await self._s.scalar(
+            select(DictType).where(dict_types.c.code == code, live(dict_types))
+        )
 
-    def search(self, flt: DictTypeFilter, page: PageRequest) -> Page[DictType]:
+    async def search(self, flt: DictTypeFilter, page: PageRequest) -> Page[DictType]:
         c = dict_types.c
         where = [
             *contains(c.code, flt.code),
@@ -79,38 +81,38 @@ class SqlAlchemyDictTypeRepository(DictTypeRepository):
         if flt.status is not None:
             where.append(c.status == flt.status)
         sortable = {"id": c.id, "created_time": c.created_time, "code": c.code}
-        return paginate(self._s, DictType, dict_types, where, page, sortable)
+        return await paginate(self._s, DictType, dict_types, where, page, sortable)
 
 
 class SqlAlchemyDictItemRepository(DictItemRepository):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    def add(self, item: DictItem) -> None:
+    async def add(self, item: DictItem) -> None:
         self._s.add(item)
-        self._s.flush()
+        await self._s.flush()
 
-    def get(self, item_id: int, *, lock: bool = False) -> DictItem | None:
-        return self._s.scalar(
+    async def get(self, item_id: int, *, lock: bool = False) -> DictItem | None:
+        return await self._s.scalar(
             locked(select(DictItem).where(dict_items.c.id == item_id, live(dict_items)), lock)
         )
 
-    def get_by_value(self, type_code: str, value: str) -> DictItem | None:
+    async def get_by_value(self, type_code: str, value: str) -> DictItem | None:
         c = dict_items.c
-        return self._s.scalar(
+        return await self._s.scalar(
             select(DictItem).where(c.type_code == type_code, c.value == value, live(dict_items))
         )
 
-    def of_type(self, type_code: str) -> list[DictItem]:
+    async def of_type(self, type_code: str) -> list[DictItem]:
         c = dict_items.c
         query = (
             select(DictItem)
             .where(c.type_code == type_code, live(dict_items))
             .order_by(c.sort, c.id)
         )
-        return list(self._s.scalars(query))
+        return list(await self._s.scalars(query))
 
-    def search(self, flt: DictItemFilter, page: PageRequest) -> Page[DictItem]:
+    async def search(self, flt: DictItemFilter, page: PageRequest) -> Page[DictItem]:
         c = dict_items.c
         where = [*contains(c.label, flt.label), *in_range(c.created_time, flt.created)]
         if flt.type_code:
@@ -118,7 +120,7 @@ class SqlAlchemyDictItemRepository(DictItemRepository):
         if flt.status is not None:
             where.append(c.status == flt.status)
         sortable = {"id": c.id, "created_time": c.created_time, "sort": c.sort, "value": c.value}
-        return paginate(self._s, DictItem, dict_items, where, page, sortable)
+        return await paginate(self._s, DictItem, dict_items, where, page, sortable)
 
 
 # What the unit of work opens for this module (attribute -> repository), and the mapping.

@@ -20,7 +20,7 @@ from sqlalchemy import (
     UniqueConstraint,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.base import contains, in_range, live, locked, paginate
 from adapters.sqlalchemy.tables import audit_columns, metadata
@@ -139,26 +139,28 @@ L = TypeVar("L", bound=Entity)
 class _Links:
     """Replaces the live set of links from one owner to many targets, soft-deleting the rest."""
 
-    def __init__(self, session: Session, entity: type[Any], table: Table, owner: str, target: str):
+    def __init__(
+        self, session: AsyncSession, entity: type[Any], table: Table, owner: str, target: str
+    ):
         self._s = session
         self._entity = entity
         self._table = table
         self._owner = owner
         self._target = target
 
-    def targets(self, owner_id: int) -> frozenset[int]:
+    async def targets(self, owner_id: int) -> frozenset[int]:
         c = self._table.c
-        rows = self._s.execute(
+        rows = await self._s.execute(
             select(c[self._target]).where(c[self._owner] == owner_id, live(self._table))
         )
         return frozenset(r[0] for r in rows)
 
-    def replace(
+    async def replace(
         self, owner_id: int, wanted: frozenset[int], actor_id: int | None, now: datetime
     ) -> None:
         c = self._table.c
         current = list(
-            self._s.scalars(
+            await self._s.scalars(
                 select(self._entity).where(c[self._owner] == owner_id, live(self._table))
             )
         )
@@ -170,52 +172,54 @@ class _Links:
             link = self._entity(**{self._owner: owner_id, self._target: target_id})
             link.stamp_created(actor_id, now)
             self._s.add(link)
-        self._s.flush()
+        await self._s.flush()
 
-    def drop_target(self, target_id: int, actor_id: int | None, now: datetime) -> None:
+    async def drop_target(self, target_id: int, actor_id: int | None, now: datetime) -> None:
         c = self._table.c
-        for link in self._s.scalars(
+        for link in await self._s.scalars(
             select(self._entity).where(c[self._target] == target_id, live(self._table))
         ):
             link.soft_delete(actor_id, now)
-        self._s.flush()
+        await self._s.flush()
 
 
-def _add(session: Session, entity: Entity) -> None:
+async def _add(session: AsyncSession, entity: Entity) -> None:
     session.add(entity)
-    session.flush()
+    await session.flush()
 
 
 class SqlAlchemyUserRepository(UserRepository):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._s = session
         self._links = _Links(session, UserRole, user_role, "user_id", "role_id")
 
-    def add(self, user: User) -> None:
-        _add(self._s, user)
+    async def add(self, user: User) -> None:
+        await _add(self._s, user)
 
-    def get(self, user_id: int, *, lock: bool = False) -> User | None:
-        return self._s.scalar(locked(select(User).where(users.c.id == user_id, live(users)), lock))
+    async def get(self, user_id: int, *, lock: bool = False) -> User | None:
+        return await self._s.scalar(
+            locked(select(User).where(users.c.id == user_id, live(users)), lock)
+        )
 
-    def get_by_username(self, username: str) -> User | None:
-        return self._s.scalar(select(User).where(users.c.username == username, live(users)))
+    async def get_by_username(self, username: str) -> User | None:
+        return await self._s.scalar(select(User).where(users.c.username == username, live(users)))
 
-    def get_by_email(self, email: str) -> User | None:
-        return self._s.scalar(select(User).where(users.c.email == email, live(users)))
+    async def get_by_email(self, email: str) -> User | None:
+        return await self._s.scalar(select(User).where(users.c.email == email, live(users)))
 
-    def search(self, flt: UserFilter, page: PageRequest) -> Page[User]:
+    async def search(self, flt: UserFilter, page: PageRequest) -> Page[User]:
         c = users.c
         where = [*contains(c.username, flt.username), *contains(c.nickname, flt.nickname)]
         if flt.status is not None:
             where.append(c.status == flt.status)
         where += in_range(c.created_time, flt.created)
         sortable = {"id": c.id, "created_time": c.created_time, "username": c.username}
-        return paginate(self._s, User, users, where, page, sortable)
+        return await paginate(self._s, User, users, where, page, sortable)
 
-    def role_ids(self, user_id: int) -> frozenset[int]:
-        return self._links.targets(user_id)
+    async def role_ids(self, user_id: int) -> frozenset[int]:
+        return await self._links.targets(user_id)
 
-    def roles_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Role]]:
+    async def roles_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Role]]:
         """Each user's live roles, in one query for any number of users."""
         ids = list(user_ids)
         if not ids:
@@ -228,142 +232,146 @@ class SqlAlchemyUserRepository(UserRepository):
             .order_by(roles.c.sort, roles.c.id)
         )
         out: dict[int, list[Role]] = {}
-        for user_id, role in self._s.execute(query):
+        for user_id, role in await self._s.execute(query):
             out.setdefault(user_id, []).append(role)
         return out
 
-    def set_roles(
+    async def set_roles(
         self, user_id: int, role_ids: frozenset[int], actor_id: int | None, now: datetime
     ) -> None:
-        self._links.replace(user_id, role_ids, actor_id, now)
+        await self._links.replace(user_id, role_ids, actor_id, now)
 
 
 class SqlAlchemyRoleRepository(RoleRepository):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._s = session
         self._menus = _Links(session, RoleMenu, role_menu, "role_id", "menu_id")
         self._labels = _Links(session, PermLabelRole, perm_label_role, "role_id", "label_id")
         self._users = _Links(session, UserRole, user_role, "role_id", "user_id")
 
-    def add(self, role: Role) -> None:
-        _add(self._s, role)
+    async def add(self, role: Role) -> None:
+        await _add(self._s, role)
 
-    def get(self, role_id: int, *, lock: bool = False) -> Role | None:
-        return self._s.scalar(locked(select(Role).where(roles.c.id == role_id, live(roles)), lock))
+    async def get(self, role_id: int, *, lock: bool = False) -> Role | None:
+        return await self._s.scalar(
+            locked(select(Role).where(roles.c.id == role_id, live(roles)), lock)
+        )
 
-    def get_by_code(self, code: str) -> Role | None:
-        return self._s.scalar(select(Role).where(roles.c.code == code, live(roles)))
+    async def get_by_code(self, code: str) -> Role | None:
+        return await self._s.scalar(select(Role).where(roles.c.code == code, live(roles)))
 
-    def get_many(self, role_ids: Iterable[int]) -> list[Role]:
+    async def get_many(self, role_ids: Iterable[int]) -> list[Role]:
         ids = list(role_ids)
         if not ids:
             return []
-        return list(self._s.scalars(select(Role).where(roles.c.id.in_(ids), live(roles))))
+        return list(await self._s.scalars(select(Role).where(roles.c.id.in_(ids), live(roles))))
 
-    def search(self, flt: RoleFilter, page: PageRequest) -> Page[Role]:
+    async def search(self, flt: RoleFilter, page: PageRequest) -> Page[Role]:
         c = roles.c
         where = [*contains(c.name, flt.name), *contains(c.code, flt.code)]
         if flt.status is not None:
             where.append(c.status == flt.status)
         where += in_range(c.created_time, flt.created)
         sortable = {"id": c.id, "created_time": c.created_time, "sort": c.sort, "code": c.code}
-        return paginate(self._s, Role, roles, where, page, sortable)
+        return await paginate(self._s, Role, roles, where, page, sortable)
 
-    def all_live(self) -> list[Role]:
-        return list(self._s.scalars(select(Role).where(live(roles)).order_by(roles.c.sort)))
+    async def all_live(self) -> list[Role]:
+        return list(await self._s.scalars(select(Role).where(live(roles)).order_by(roles.c.sort)))
 
-    def menu_ids(self, role_id: int) -> frozenset[int]:
-        return self._menus.targets(role_id)
+    async def menu_ids(self, role_id: int) -> frozenset[int]:
+        return await self._menus.targets(role_id)
 
-    def label_ids(self, role_id: int) -> frozenset[int]:
-        return self._labels.targets(role_id)
+    async def label_ids(self, role_id: int) -> frozenset[int]:
+        return await self._labels.targets(role_id)
 
-    def menu_ids_of_roles(self, role_ids: Iterable[int]) -> frozenset[int]:
+    async def menu_ids_of_roles(self, role_ids: Iterable[int]) -> frozenset[int]:
         ids = list(role_ids)
         if not ids:
             return frozenset()
         c = role_menu.c
-        rows = self._s.execute(select(c.menu_id).where(c.role_id.in_(ids), live(role_menu)))
+        rows = await self._s.execute(select(c.menu_id).where(c.role_id.in_(ids), live(role_menu)))
         return frozenset(r[0] for r in rows)
 
-    def set_menus(
+    async def set_menus(
         self, role_id: int, menu_ids: frozenset[int], actor_id: int | None, now: datetime
     ) -> None:
-        self._menus.replace(role_id, menu_ids, actor_id, now)
+        await self._menus.replace(role_id, menu_ids, actor_id, now)
 
-    def set_labels(
+    async def set_labels(
         self, role_id: int, label_ids: frozenset[int], actor_id: int | None, now: datetime
     ) -> None:
-        self._labels.replace(role_id, label_ids, actor_id, now)
+        await self._labels.replace(role_id, label_ids, actor_id, now)
 
-    def unlink_all(self, role_id: int, actor_id: int | None, now: datetime) -> None:
+    async def unlink_all(self, role_id: int, actor_id: int | None, now: datetime) -> None:
         for links in (self._menus, self._labels, self._users):
-            links.replace(role_id, frozenset(), actor_id, now)
+            await links.replace(role_id, frozenset(), actor_id, now)
 
 
 class SqlAlchemyMenuRepository(MenuRepository):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._s = session
         self._roles = _Links(session, RoleMenu, role_menu, "role_id", "menu_id")
 
-    def add(self, menu: Menu) -> None:
-        _add(self._s, menu)
+    async def add(self, menu: Menu) -> None:
+        await _add(self._s, menu)
 
-    def get(self, menu_id: int, *, lock: bool = False) -> Menu | None:
-        return self._s.scalar(locked(select(Menu).where(menus.c.id == menu_id, live(menus)), lock))
+    async def get(self, menu_id: int, *, lock: bool = False) -> Menu | None:
+        return await self._s.scalar(
+            locked(select(Menu).where(menus.c.id == menu_id, live(menus)), lock)
+        )
 
-    def get_by_name(self, name: str) -> Menu | None:
-        return self._s.scalar(select(Menu).where(menus.c.name == name, live(menus)))
+    async def get_by_name(self, name: str) -> Menu | None:
+        return await self._s.scalar(select(Menu).where(menus.c.name == name, live(menus)))
 
-    def all(self) -> list[Menu]:
+    async def all(self) -> list[Menu]:
         c = menus.c
-        return list(self._s.scalars(select(Menu).where(live(menus)).order_by(c.sort, c.id)))
+        return list(await self._s.scalars(select(Menu).where(live(menus)).order_by(c.sort, c.id)))
 
-    def existing_ids(self, menu_ids: Iterable[int]) -> frozenset[int]:
-        return _existing(self._s, menus, menu_ids)
+    async def existing_ids(self, menu_ids: Iterable[int]) -> frozenset[int]:
+        return await _existing(self._s, menus, menu_ids)
 
-    def unlink_all(self, menu_id: int, actor_id: int | None, now: datetime) -> None:
-        self._roles.drop_target(menu_id, actor_id, now)
+    async def unlink_all(self, menu_id: int, actor_id: int | None, now: datetime) -> None:
+        await self._roles.drop_target(menu_id, actor_id, now)
 
 
 class SqlAlchemyPermLabelRepository(PermLabelRepository):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._s = session
         self._roles = _Links(session, PermLabelRole, perm_label_role, "label_id", "role_id")
 
-    def add(self, label: PermLabel) -> None:
-        _add(self._s, label)
+    async def add(self, label: PermLabel) -> None:
+        await _add(self._s, label)
 
-    def get(self, label_id: int, *, lock: bool = False) -> PermLabel | None:
-        return self._s.scalar(
+    async def get(self, label_id: int, *, lock: bool = False) -> PermLabel | None:
+        return await self._s.scalar(
             locked(select(PermLabel).where(perm_labels.c.id == label_id, live(perm_labels)), lock)
         )
 
-    def get_by_label(self, label: str) -> PermLabel | None:
-        return self._s.scalar(
+    async def get_by_label(self, label: str) -> PermLabel | None:
+        return await self._s.scalar(
             select(PermLabel).where(perm_labels.c.label == label, live(perm_labels))
         )
 
-    def search(self, flt: LabelFilter, page: PageRequest) -> Page[PermLabel]:
+    async def search(self, flt: LabelFilter, page: PageRequest) -> Page[PermLabel]:
         c = perm_labels.c
         where = [*contains(c.label, flt.label), *contains(c.name, flt.name)]
         if flt.status is not None:
             where.append(c.status == flt.status)
         where += in_range(c.created_time, flt.created)
         sortable = {"id": c.id, "created_time": c.created_time, "label": c.label}
-        return paginate(self._s, PermLabel, perm_labels, where, page, sortable)
+        return await paginate(self._s, PermLabel, perm_labels, where, page, sortable)
 
-    def all(self) -> list[PermLabel]:
+    async def all(self) -> list[PermLabel]:
         return list(
-            self._s.scalars(
+            await self._s.scalars(
                 select(PermLabel).where(live(perm_labels)).order_by(perm_labels.c.label)
             )
         )
 
-    def existing_ids(self, label_ids: Iterable[int]) -> frozenset[int]:
-        return _existing(self._s, perm_labels, label_ids)
+    async def existing_ids(self, label_ids: Iterable[int]) -> frozenset[int]:
+        return await _existing(self._s, perm_labels, label_ids)
 
-    def enabled_label_roles(self) -> dict[str, frozenset[int]]:
+    async def enabled_label_roles(self) -> dict[str, frozenset[int]]:
         lab, link = perm_labels.c, perm_label_role.c
         query = (
             select(lab.label, link.role_id)
@@ -375,25 +383,25 @@ class SqlAlchemyPermLabelRepository(PermLabelRepository):
             .where(live(perm_labels), lab.status == 1)
         )
         out: dict[str, set[int]] = {}
-        for label, role_id in self._s.execute(query):
+        for label, role_id in await self._s.execute(query):
             holders = out.setdefault(label, set())
             if role_id is not None:
                 holders.add(role_id)
         return {k: frozenset(v) for k, v in out.items()}
 
-    def link(self, label_id: int, role_id: int, actor_id: int | None, now: datetime) -> None:
-        have = self._roles.targets(label_id)
-        self._roles.replace(label_id, have | {role_id}, actor_id, now)
+    async def link(self, label_id: int, role_id: int, actor_id: int | None, now: datetime) -> None:
+        have = await self._roles.targets(label_id)
+        await self._roles.replace(label_id, have | {role_id}, actor_id, now)
 
-    def unlink_all(self, label_id: int, actor_id: int | None, now: datetime) -> None:
-        self._roles.replace(label_id, frozenset(), actor_id, now)
+    async def unlink_all(self, label_id: int, actor_id: int | None, now: datetime) -> None:
+        await self._roles.replace(label_id, frozenset(), actor_id, now)
 
 
-def _existing(session: Session, table: Table, ids: Iterable[int]) -> frozenset[int]:
+async def _existing(session: AsyncSession, table: Table, ids: Iterable[int]) -> frozenset[int]:
     wanted = list(ids)
     if not wanted:
         return frozenset()
-    rows = session.execute(select(table.c.id).where(table.c.id.in_(wanted), live(table)))
+    rows = await session.execute(select(table.c.id).where(table.c.id.in_(wanted), live(table)))
     return frozenset(r[0] for r in rows)
 
 
