@@ -26,8 +26,9 @@ HEADER_BORDER = Border(bottom=Side(style="thin", color="303133"))
 # Excel's limit on a sheet name, and characters it refuses in one.
 TITLE_MAX = 31
 TITLE_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
-# Rows per hand-over to the worker thread: few thread hops, little memory.
-CHUNK = 500
+# Rows per hand-over to the worker thread: a page of the list use cases; the loop converts
+# no more than that between two hops, and no more is held in memory.
+CHUNK = 100
 
 
 class OpenpyxlSpreadsheetWriter(SpreadsheetWriter):
