@@ -81,6 +81,5 @@ async def test_reg_code_export_reuses_the_list_filter(
     listed = (await codes.search(query.filter(), query.page_request(query.sort))).items
     assert sorted(r["id"] for r in exported) == sorted(v.reg_code.id for v in listed)
     assert len(exported) == 2 and all(r["state"] == 1 for r in exported)
-    assert (
-        len([r async for r in await codes.iterate(RegCodeFilter(), batch_size=2)]) == 5
-    )  # batches join up
+    # The batches join up.
+    assert len([r async for r in codes.iterate(RegCodeFilter(), batch_size=2)]) == 5
