@@ -205,6 +205,7 @@ class ApschedulerJobScheduler(JobScheduler):
                 await self._lease.release()
                 logger.info("job scheduler: schedule released")
             aps.shutdown(wait=False)
+            await asyncio.sleep(0)  # AsyncIOScheduler shuts down in a callback of the loop
         while self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
 
