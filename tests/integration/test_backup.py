@@ -3,6 +3,7 @@ trips, refusals that change nothing, new rows after a restore."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import os
@@ -10,23 +11,22 @@ import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, create_engine, func, select
 from sqlalchemy.types import JSON, Boolean, DateTime, Enum, Integer
 
 from adapters.sqlalchemy.config import config_settings
 from adapters.sqlalchemy.modules import load
 from adapters.sqlalchemy.rbac import users as rbac_users
-from bootstrap import MODULES, Container, Settings, build_container
+from bootstrap import MODULES, Settings, build_container
 from core.backup.model import Manifest
-from entrypoints.http.app import create_app
-from tests.integration.conftest import App
+from tests.integration.conftest import App, seed, settings_for
 from tests.schema import migrate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,9 +136,14 @@ def counts(engine: Engine) -> dict[str, int]:
         }
 
 
-def take(container: Container) -> tuple[bytes, Manifest]:
+def sync_engine(app: App) -> Engine:
+    """A connection pool of the test's own, beside the app's, to count and wipe rows directly."""
+    return create_engine(app.container.settings().database_url)
+
+
+def take(app: App) -> tuple[bytes, Manifest]:
     out = io.BytesIO()
-    manifest = container.backup().backup(out)
+    manifest = app.run(app.container.backup().backup, out)
     return out.getvalue(), manifest
 
 
@@ -146,18 +151,17 @@ def sums(manifest: Manifest) -> dict[str, str]:
     return {t.name: t.sha256 for t in manifest.tables}
 
 
-def round_trip(container: Container) -> None:
+def round_trip(app: App, engine: Engine) -> None:
     """Back up, wipe, restore, back up again: the same bytes in every table file."""
-    engine = container.engine()
     before = counts(engine)
     assert all(before.values()), f"every table must hold rows: {before}"
-    first, manifest = take(container)
+    first, manifest = take(app)
     assert [t.name for t in manifest.tables] == [t.name for t in METADATA.sorted_tables]
     wipe(engine)
     assert not any(counts(engine).values())
-    container.backup().restore(io.BytesIO(first))
+    app.run(app.container.backup().restore, io.BytesIO(first))
     assert counts(engine) == before
-    _, again = take(container)
+    _, again = take(app)
     assert sums(again) == sums(manifest)
     assert {t.name: t.rows for t in again.tables} == before
 
@@ -172,14 +176,25 @@ def app(
     url = make_seeded_database()
     # A Redis namespace of its own: a restore revokes every token in its namespace.
     made = make_app(database_url=url, prefix=f"{redis_prefix}backup:", **_no_scheduler())
-    filled = populate(made.client, made.container.engine())
+    engine = sync_engine(made)
+    try:
+        filled = populate(made.client, engine)
+    finally:
+        engine.dispose()
     assert not set(filled) & WRITTEN_BY_THE_API, filled
     return made
 
 
-def test_round_trip_on_the_server_is_lossless(app: App) -> None:
-    round_trip(app.container)
-    with app.container.engine().connect() as conn:
+@pytest.fixture
+def engine(app: App) -> Iterator[Engine]:
+    made = sync_engine(app)
+    yield made
+    made.dispose()
+
+
+def test_round_trip_on_the_server_is_lossless(app: App, engine: Engine) -> None:
+    round_trip(app, engine)
+    with engine.connect() as conn:
         c = config_settings.c
         assert conn.scalar(select(func.count()).where(c.is_deleted != 0)) == 1
         values = dict(conn.execute(select(config_settings.c.key, config_settings.c.value)).all())
@@ -198,14 +213,22 @@ def test_a_restore_into_a_new_database_takes_new_rows_after_it(
     Into a database that never held those rows, where PostgreSQL's sequences would still
     hand out 1 unless the restore moves them on.
     """
-    raw, manifest = take(app.container)
+    raw, manifest = take(app)
     url = make_database()
     settings = Settings(_env_file=None, database_url=url, env="test")
     migrate(settings)
-    container = build_container(settings)
+
+    async def restore() -> None:
+        # A container of its own, on a loop of its own: its connections end with the loop.
+        container = build_container(settings)
+        try:
+            await container.backup().restore(io.BytesIO(raw))
+        finally:
+            await container.engine().dispose()
+
+    asyncio.run(restore())
+    engine = create_engine(url)
     try:
-        container.backup().restore(io.BytesIO(raw))
-        engine = container.engine()
         assert counts(engine) == {t.name: t.rows for t in manifest.tables}
         with engine.begin() as conn:
             for n, table in enumerate(METADATA.sorted_tables, start=1):
@@ -215,7 +238,7 @@ def test_a_restore_into_a_new_database_takes_new_rows_after_it(
                 inserted = conn.execute(table.insert().values(**row)).inserted_primary_key
                 assert inserted is not None and inserted[0] > largest, table.name
     finally:
-        container.engine().dispose()
+        engine.dispose()
 
 
 def _tamper(
@@ -250,7 +273,7 @@ def test_restore_over_http_refuses_bad_archives_and_changes_nothing(app: App) ->
     assert r.headers["content-disposition"].startswith('attachment; filename="backup_')
     raw = r.content
     revision = json.loads(zipfile.ZipFile(io.BytesIO(raw)).read("manifest.json"))["revision"]
-    _, before = take(app.container)
+    _, before = take(app)
 
     wrong_revision = _tamper(
         raw, "manifest.json", lambda d: d.replace(f'"{revision}"'.encode(), b'"0001"')
@@ -281,7 +304,7 @@ def test_restore_over_http_refuses_bad_archives_and_changes_nothing(app: App) ->
 
     r = _restore(app, h, b"not a zip at all")
     assert r.status_code == 400 and r.json()["code"] == "backup_invalid"
-    _, after = take(app.container)
+    _, after = take(app)
     # Unchanged, but for the operation log, which records each refused attempt.
     logged = {t.name: t.rows for t in after.tables}["t_oper_log"]
     assert logged == {t.name: t.rows for t in before.tables}["t_oper_log"] + 5
@@ -326,19 +349,16 @@ def test_restore_over_http_drops_caches_and_signs_everyone_out(app: App) -> None
 
 
 def test_round_trip_on_sqlite_is_lossless(tmp_path: Path) -> None:
-    settings = Settings(
-        _env_file=None,
-        database_url=f"sqlite:///{tmp_path}/app.db",
-        frontend_dist=str(tmp_path / "none"),
-        **_no_scheduler(),
-    )
+    settings = settings_for(f"sqlite:///{tmp_path}/app.db", None, **_no_scheduler())
     migrate(settings)
-    container = build_container(settings)
-    container.seed().run()
-    with TestClient(create_app(container)) as client:
-        populate(client, container.engine())
-        round_trip(container)
-    container.engine().dispose()
+    seed(settings)
+    with App(settings) as app:
+        engine = sync_engine(app)
+        try:
+            populate(app.client, engine)
+            round_trip(app, engine)
+        finally:
+            engine.dispose()
 
 
 def _cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -406,7 +426,7 @@ def test_restored_jobs_keep_their_json_arguments(app: App) -> None:
 def test_restore_over_http_refuses_zip_bombs_and_unreadable_csv_before_writing(app: App) -> None:
     h = app.login("admin", "admin123")
     raw = app.client.post(BACKUP, headers=h).content
-    _, before = take(app.container)
+    _, before = take(app)
     last = METADATA.sorted_tables[-1].name + ".csv"
 
     # A table file of 256 MiB that deflates to a few hundred KiB, with a matching checksum:
@@ -424,7 +444,7 @@ def test_restore_over_http_refuses_zip_bombs_and_unreadable_csv_before_writing(a
     r = _restore(app, h, huge)
     assert r.status_code == 400 and r.json()["code"] == "backup_invalid", r.text
 
-    _, after = take(app.container)
+    _, after = take(app)
     assert {k: v for k, v in sums(after).items() if k != "t_oper_log"} == {
         k: v for k, v in sums(before).items() if k != "t_oper_log"
     }

@@ -20,11 +20,10 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 
 from adapters.apscheduler.scheduler import ApschedulerJobScheduler
-from bootstrap import build_container
-from tests.integration.conftest import App, settings_for
+from tests.integration.conftest import App, execute, seed, settings_for
 from tests.schema import migrate
 
 API = "/api/v1"
@@ -296,17 +295,16 @@ def test_validation_answers_422_naming_the_problem(cluster: Cluster) -> None:
 def test_housekeeping_scripts_on_the_real_tables(cluster: Cluster) -> None:
     app = cluster.start(scheduler_enabled=False)
     admin = app.login("admin", "admin123")
-    engine = app.container.engine()
     # Naive UTC, as the columns hold it; bound values, so the SQL is the same on every database.
     now = datetime.now(UTC).replace(tzinfo=None)
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO t_login_log (created_time, username, status, is_deleted) VALUES "
-                "(:old, 'ancient', 'success', 0)"
-            ),
-            {"old": now - timedelta(days=400)},
-        )
+    execute(
+        app,
+        text(
+            "INSERT INTO t_login_log (created_time, username, status, is_deleted) VALUES "
+            "(:old, 'ancient', 'success', 0)"
+        ),
+        {"old": now - timedelta(days=400)},
+    )
     jobs = {
         j["script"]: j["id"]
         for j in app.client.get(f"{API}/system/job", headers=admin, params={"size": 100}).json()[
@@ -315,8 +313,8 @@ def test_housekeeping_scripts_on_the_real_tables(cluster: Cluster) -> None:
     }
     log = run_and_wait(app, admin, jobs["clean_login_logs"])
     assert log["status"] == "success", log
-    with engine.connect() as conn:
-        assert conn.scalar(text("SELECT COUNT(*) FROM t_login_log WHERE username='ancient'")) == 0
+    [(left,)] = execute(app, text("SELECT COUNT(*) FROM t_login_log WHERE username='ancient'"))
+    assert left == 0
 
 
 def run_and_wait(app: App, admin: dict[str, str], job_id: int) -> Any:
@@ -342,9 +340,14 @@ def test_restart_reconciles_the_table_and_the_schedule(cluster: Cluster) -> None
     broken = create_job(first, admin, status="running", cron="0 0 1 1 *")
     wait_for(lambda: len(logs_of(first, admin, steady)) >= 2)
     cluster.stop(first)
-    with first.container.engine().begin() as conn:
-        # This release no longer declares the script the job names.
-        conn.execute(text("UPDATE t_jobs SET script='retired' WHERE id=:id"), {"id": broken})
+    # No instance runs now: a connection of the test's own. This release no longer declares
+    # the script the job names.
+    engine = create_engine(cluster.database_url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE t_jobs SET script='retired' WHERE id=:id"), {"id": broken})
+    finally:
+        engine.dispose()
     time.sleep(1.5)  # fires missed while no instance runs
 
     second = cluster.start()
@@ -426,7 +429,7 @@ def test_the_embedded_profile_schedules_without_redis(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/app.db"
     settings = settings_for(url, None, **FAST)  # type: ignore[arg-type]  # keyword settings
     migrate(settings)
-    build_container(settings).seed().run()
+    seed(settings)
     app = App(settings).__enter__()
     try:
         assert scheduler_of(app).is_leader
@@ -440,6 +443,14 @@ def test_the_embedded_profile_schedules_without_redis(tmp_path: Path) -> None:
         app.__exit__(None, None, None)
 
 
+async def _freeze(scheduler: ApschedulerJobScheduler) -> None:
+    """Its tick stops and it drops its schedule, on its loop, between two steps."""
+    assert scheduler._aps is not None and scheduler._stepping is not None
+    scheduler._aps.remove_job("tick")
+    async with scheduler._stepping:
+        scheduler._step_down()
+
+
 def test_a_vanished_holder_is_replaced_when_its_lease_expires(cluster: Cluster) -> None:
     apps = [cluster.start() for _ in range(2)]
     holder = wait_for(lambda: next((a for a in apps if scheduler_of(a).is_leader), None))
@@ -448,13 +459,8 @@ def test_a_vanished_holder_is_replaced_when_its_lease_expires(cluster: Cluster) 
     job_id = create_job(standby, admin, status="running", misfire_policy="skip")
     wait_for(lambda: len(logs_of(standby, admin, job_id)) >= 2)
     # A crash, as far as the others can tell: the holder stops scheduling and renewing, and
-    # never releases its lease (private handles: no public way to kill a thread).
-    frozen = scheduler_of(holder)
-    frozen._stopping.set()
-    assert frozen._thread is not None
-    frozen._thread.join()
-    with frozen._lock:
-        frozen._step_down()
+    # never releases its lease (private handles: no public way to freeze an instance).
+    holder.run(_freeze, scheduler_of(holder))
     # Within lease + one tick (1.75 s here); the wait only gives up well past that.
     wait_for(lambda: scheduler_of(standby).is_leader, timeout=10, every=0.05)
     before = len(logs_of(standby, admin, job_id))

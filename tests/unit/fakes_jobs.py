@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any, Self
 
@@ -27,18 +27,20 @@ from tests.unit.fakes import FakeUnitOfWork, FakeUserRepository, Store, _page, _
 class FakeJobRepository(_Repo[Job], JobRepository):
     kind = Job
 
-    def get_by_name(self, name: str) -> Job | None:
+    async def get_by_name(self, name: str) -> Job | None:
         return self._by("name", name)
 
-    def all_live(self) -> list[Job]:
+    async def all_live(self) -> list[Job]:
         return sorted(self.s.live(Job), key=lambda j: j.id or 0)
 
-    def search(self, flt: Any, page: PageRequest) -> Page[Job]:
+    async def search(self, flt: Any, page: PageRequest) -> Page[Job]:
         rows = [j for j in self.s.live(Job) if not flt.status or j.status == flt.status]
         return _page(rows, page)
 
-    def advance(self, job_id: int, version: datetime | None, next_fire_time: datetime) -> bool:
-        job = self.get(job_id)
+    async def advance(
+        self, job_id: int, version: datetime | None, next_fire_time: datetime
+    ) -> bool:
+        job = await self.get(job_id)
         if job is None or job.status != JobStatus.RUNNING or job.modified_time != version:
             return False
         if job.next_fire_time is not None and job.next_fire_time >= next_fire_time:
@@ -50,7 +52,7 @@ class FakeJobRepository(_Repo[Job], JobRepository):
 class FakeJobLogRepository(_Repo[JobLog], JobLogRepository):
     kind = JobLog
 
-    def add(self, log: JobLog) -> None:
+    async def add(self, log: JobLog) -> None:
         # The unique key (job_id, scheduled_time) of the real table: the claim on a fire.
         if log.scheduled_time is not None and any(
             x.job_id == log.job_id and x.scheduled_time == log.scheduled_time
@@ -59,14 +61,14 @@ class FakeJobLogRepository(_Repo[JobLog], JobLogRepository):
             raise Conflict("the row conflicts with an existing one", "conflict")
         self.s.add(log)
 
-    def search(self, flt: Any, page: PageRequest) -> Page[JobLog]:
+    async def search(self, flt: Any, page: PageRequest) -> Page[JobLog]:
         rows = [x for x in self.s.live(JobLog) if flt.job_id is None or x.job_id == flt.job_id]
         return _page(rows, page)
 
-    def unfinished(self) -> list[JobLog]:
+    async def unfinished(self) -> list[JobLog]:
         return [x for x in self.s.live(JobLog) if x.status == "running"]
 
-    def purge(self, before: datetime, limit: int) -> int:
+    async def purge(self, before: datetime, limit: int) -> int:
         doomed = [
             x
             for x in self.s.live(JobLog)
@@ -88,10 +90,10 @@ class FakeHousekeeping(Housekeeping):
             del self.s.table(kind)[id_of(x)]
         return len(doomed)
 
-    def purge_login_logs(self, before: datetime, limit: int) -> int:
+    async def purge_login_logs(self, before: datetime, limit: int) -> int:
         return self._purge(LoginLog, before, limit)
 
-    def purge_operation_logs(self, before: datetime, limit: int) -> int:
+    async def purge_operation_logs(self, before: datetime, limit: int) -> int:
         return self._purge(OperationLog, before, limit)
 
 
@@ -101,8 +103,8 @@ class FakeJobsUnitOfWork(FakeUnitOfWork, JobsUnitOfWork, HousekeepingUnitOfWork)
     job_logs: FakeJobLogRepository
     housekeeping: FakeHousekeeping
 
-    def __enter__(self) -> Self:
-        super().__enter__()
+    async def __aenter__(self) -> Self:
+        await super().__aenter__()
         self.jobs = FakeJobRepository(self.store)
         self.job_logs = FakeJobLogRepository(self.store)
         self.housekeeping = FakeHousekeeping(self.store)
@@ -115,7 +117,7 @@ class FakeJobScheduler(JobScheduler):
     def __init__(self) -> None:
         self.jobs: dict[int, Job] = {}
         self.versions: dict[int, datetime | None] = {}
-        self.pending: list[Callable[[], None]] = []
+        self.pending: list[Callable[[], Awaitable[None]]] = []
 
     def schedule(self, job: Job) -> None:
         assert job.id is not None
@@ -129,12 +131,12 @@ class FakeJobScheduler(JobScheduler):
     def scheduled(self) -> Mapping[int, datetime | None]:
         return dict(self.versions)
 
-    def submit(self, task: Callable[[], None]) -> None:
+    def submit(self, task: Callable[[], Awaitable[None]]) -> None:
         self.pending.append(task)
 
-    def run_pending(self) -> None:
+    async def run_pending(self) -> None:
         while self.pending:
-            self.pending.pop(0)()
+            await self.pending.pop(0)()
 
 
 class FakeMailer(Mailer):
@@ -142,7 +144,7 @@ class FakeMailer(Mailer):
         self.sent: list[MailMessage] = []
         self.fail_with: Exception | None = None
 
-    def send(self, message: MailMessage) -> None:
+    async def send(self, message: MailMessage) -> None:
         if self.fail_with is not None:
             raise self.fail_with
         self.sent.append(message)
@@ -155,8 +157,8 @@ class FakeInstanceRegistry(InstanceRegistry):
         self.me = me
         self.alive_ones = {me}
 
-    def beat(self) -> None:
+    async def beat(self) -> None:
         self.alive_ones.add(self.me)
 
-    def alive(self, instances: Any) -> set[str]:
+    async def alive(self, instances: Any) -> set[str]:
         return set(instances) & self.alive_ones

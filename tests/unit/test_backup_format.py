@@ -76,10 +76,10 @@ class Resets:
         self.cleared = 0
         self.revoked = 0
 
-    def clear(self) -> None:
+    async def clear(self) -> None:
         self.cleared += 1
 
-    def revoke_everyone(self) -> int:
+    async def revoke_everyone(self) -> int:
         self.revoked += 1
         return 0
 
@@ -107,10 +107,10 @@ def snapshot() -> FakeSnapshot:
     return FakeSnapshot([PARENT, CHILD], {"t_parent": parents, "t_child": children})
 
 
-def backup_bytes(snap: FakeSnapshot) -> tuple[bytes, Manifest]:
+async def backup_bytes(snap: FakeSnapshot) -> tuple[bytes, Manifest]:
     resets = Resets()
     out = io.BytesIO()
-    manifest = BackupService(snap, resets, resets, FakeClock()).backup(out)
+    manifest = await BackupService(snap, resets, resets, FakeClock()).backup(out)
     return out.getvalue(), manifest
 
 
@@ -139,22 +139,22 @@ def test_values_are_written_the_same_way_every_time() -> None:
         decode("bool", "yes")
 
 
-def test_a_backup_restores_every_value_exactly_and_twice_gives_the_same_checksums() -> None:
+async def test_a_backup_restores_every_value_exactly_and_twice_gives_the_same_checksums() -> None:
     original = snapshot()
-    raw, manifest = backup_bytes(original)
+    raw, manifest = await backup_bytes(original)
     assert [t.name for t in manifest.tables] == ["t_parent", "t_child"]
     assert [t.rows for t in manifest.tables] == [len(TRICKY), 2]
     target = FakeSnapshot([PARENT, CHILD], {"t_parent": [], "t_child": []})
     resets = Resets()
-    BackupService(target, resets, resets, FakeClock()).restore(io.BytesIO(raw))
+    await BackupService(target, resets, resets, FakeClock()).restore(io.BytesIO(raw))
     assert target.data == original.data
     assert (resets.cleared, resets.revoked) == (1, 1)
-    _, again = backup_bytes(target)
+    _, again = await backup_bytes(target)
     assert [t.sha256 for t in again.tables] == [t.sha256 for t in manifest.tables]
 
 
-def test_the_csv_files_are_utf8_with_bom_and_crlf() -> None:
-    raw, _ = backup_bytes(snapshot())
+async def test_the_csv_files_are_utf8_with_bom_and_crlf() -> None:
+    raw, _ = await backup_bytes(snapshot())
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         data = archive.read("t_parent.csv")
         assert set(archive.namelist()) == {"t_parent.csv", "t_child.csv", "manifest.json"}
@@ -192,41 +192,41 @@ def _tampered(raw: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
         ),
     ],
 )
-def test_restore_refuses_a_bad_archive_and_changes_nothing(
+async def test_restore_refuses_a_bad_archive_and_changes_nothing(
     mutate: Callable[[bytes], bytes], code: str
 ) -> None:
-    raw, _ = backup_bytes(snapshot())
+    raw, _ = await backup_bytes(snapshot())
     target = snapshot()
     target.data["t_parent"] = [[99, "kept", None, True]]
     before = copy.deepcopy(target.data)
     resets = Resets()
     with pytest.raises(BadRequest) as exc:
-        BackupService(target, resets, resets, FakeClock()).restore(io.BytesIO(mutate(raw)))
+        await BackupService(target, resets, resets, FakeClock()).restore(io.BytesIO(mutate(raw)))
     assert exc.value.code == code
     assert target.data == before and resets.cleared == 0
 
 
-def test_a_revision_mismatch_names_both_revisions() -> None:
-    raw, _ = backup_bytes(snapshot())
+async def test_a_revision_mismatch_names_both_revisions() -> None:
+    raw, _ = await backup_bytes(snapshot())
     target = FakeSnapshot([PARENT, CHILD], {"t_parent": [], "t_child": []}, revision="0004")
     with pytest.raises(BadRequest) as exc:
-        BackupService(target, Resets(), Resets(), FakeClock()).restore(io.BytesIO(raw))
+        await BackupService(target, Resets(), Resets(), FakeClock()).restore(io.BytesIO(raw))
     assert "0003" in exc.value.detail and "0004" in exc.value.detail
 
 
-def test_a_row_count_that_disagrees_with_the_manifest_fails_the_whole_restore() -> None:
-    raw, manifest = backup_bytes(snapshot())
+async def test_a_row_count_that_disagrees_with_the_manifest_fails_the_whole_restore() -> None:
+    raw, manifest = await backup_bytes(snapshot())
     text = manifest.to_json().replace('"rows": 2', '"rows": 3')
     forged = _tampered(raw, "manifest.json", lambda _: text.encode())
     target = FakeSnapshot([PARENT, CHILD], {"t_parent": [[5, "kept", None, False]], "t_child": []})
     with pytest.raises(BadRequest) as exc:
-        BackupService(target, Resets(), Resets(), FakeClock()).restore(io.BytesIO(forged))
+        await BackupService(target, Resets(), Resets(), FakeClock()).restore(io.BytesIO(forged))
     assert exc.value.code == "backup_invalid"
     assert target.data["t_parent"] == [[5, "kept", None, False]]
 
 
-def test_manifest_round_trip() -> None:
-    _, manifest = backup_bytes(snapshot())
+async def test_manifest_round_trip() -> None:
+    _, manifest = await backup_bytes(snapshot())
     assert Manifest.from_json(manifest.to_json()) == manifest
 
 
@@ -250,43 +250,43 @@ def _with_entry(raw: bytes, name: str, data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _refused(archive: bytes, limits: RestoreLimits | None = None) -> BadRequest:
+async def _refused(archive: bytes, limits: RestoreLimits | None = None) -> BadRequest:
     target = snapshot()
     before = copy.deepcopy(target.data)
     resets = Resets()
     service = BackupService(target, resets, resets, FakeClock(), limits)
     with pytest.raises(BadRequest) as exc:
-        service.restore(io.BytesIO(archive))
+        await service.restore(io.BytesIO(archive))
     assert target.data == before and resets.cleared == resets.revoked == 0
     return exc.value
 
 
-def test_a_zip_bomb_with_a_matching_checksum_is_refused_before_it_is_inflated() -> None:
+async def test_a_zip_bomb_with_a_matching_checksum_is_refused_before_it_is_inflated() -> None:
     # 64 MiB of one byte deflates to about 64 KiB (ratio ~1000); its checksum matches, so only
     # the ratio of the declared sizes can refuse it, and it does so before reading it.
-    raw, _ = backup_bytes(snapshot())
+    raw, _ = await backup_bytes(snapshot())
     bomb = _with_entry(raw, "t_child.csv", b"0" * (64 << 20))
     assert len(bomb) < 1 << 20
-    err = _refused(bomb)
+    err = await _refused(bomb)
     assert err.code == "zip_bomb" and "t_child.csv" in err.detail
 
 
-def test_a_restore_larger_than_its_unpacked_limit_is_refused() -> None:
-    raw, _ = backup_bytes(snapshot())
+async def test_a_restore_larger_than_its_unpacked_limit_is_refused() -> None:
+    raw, _ = await backup_bytes(snapshot())
     big = _with_entry(raw, "t_child.csv", os.urandom(3 << 20))  # incompressible: ratio ~1
-    err = _refused(big, RestoreLimits(max_uncompressed=2 << 20))
+    err = await _refused(big, RestoreLimits(max_uncompressed=2 << 20))
     assert err.code == "backup_too_large"
 
 
-def test_a_csv_field_over_the_csv_limit_is_a_bad_request_not_a_crash() -> None:
-    raw, _ = backup_bytes(snapshot())
+async def test_a_csv_field_over_the_csv_limit_is_a_bad_request_not_a_crash() -> None:
+    raw, _ = await backup_bytes(snapshot())
     field = "x" * (200 << 10)  # csv refuses fields over 128 KiB with _csv.Error
     data = f'\ufeffid,parent_id,doc\r\n1,1,"{field}"\r\n'.encode()
-    err = _refused(_with_entry(raw, "t_child.csv", data))
+    err = await _refused(_with_entry(raw, "t_child.csv", data))
     assert err.code == "backup_invalid" and "t_child.csv" in err.detail
 
 
-def test_a_table_file_that_is_not_utf8_is_a_bad_request() -> None:
-    raw, _ = backup_bytes(snapshot())
-    err = _refused(_with_entry(raw, "t_child.csv", b"id,parent_id,doc\r\n1,1,\xff\xfe\r\n"))
+async def test_a_table_file_that_is_not_utf8_is_a_bad_request() -> None:
+    raw, _ = await backup_bytes(snapshot())
+    err = await _refused(_with_entry(raw, "t_child.csv", b"id,parent_id,doc\r\n1,1,\xff\xfe\r\n"))
     assert err.code == "backup_invalid"

@@ -163,7 +163,7 @@ def test_run_once_runs_one_catch_up_for_all_missed() -> None:
     ]
 
 
-def test_skip_runs_no_missed_fire() -> None:
+async def test_skip_runs_no_missed_fire() -> None:
     fires = plan_fires("skip", _due(5), NOW, GRACE)
     assert [f.trigger for f in fires] == [Trigger.SCHEDULE, Trigger.SCHEDULE]
 
@@ -181,9 +181,9 @@ class Env:
     clock: FakeClock
     container: Container
 
-    def create(self, actor: int | None = 1, **data: Any) -> int:
+    async def create(self, actor: int | None = 1, **data: Any) -> int:
         body = {"name": "job", "script": "demo", "kwargs": {"seconds": 0}, "cron": "* * * * *"}
-        return self.service.create(actor, CreateJob(**{**body, **data}))
+        return await self.service.create(actor, CreateJob(**{**body, **data}))
 
     def logs(self, job_id: int | None = None) -> list[JobLog]:
         rows = self.store.live(JobLog)
@@ -191,8 +191,8 @@ class Env:
             (x for x in rows if job_id is None or x.job_id == job_id), key=lambda x: x.id or 0
         )
 
-    def job(self, job_id: int) -> Any:
-        return self.service.get(job_id).job
+    async def job(self, job_id: int) -> Any:
+        return (await self.service.get(job_id)).job
 
 
 OWN_SCRIPTS = ("clean_job_logs", "clean_login_logs", "clean_operation_logs", "demo")
@@ -209,23 +209,25 @@ def env(container: Container, store: Store, clock: FakeClock) -> Env:
     return Env(container.jobs(), container.job_runner(), scheduler, mailer, store, clock, container)
 
 
-def test_a_job_created_running_is_scheduled_from_its_next_fire(env: Env) -> None:
+async def test_a_job_created_running_is_scheduled_from_its_next_fire(env: Env) -> None:
     env.clock.current = at("2026-01-01T10:00:30")
-    job_id = env.create(status="running", cron="*/5 * * * *")
-    job = env.job(job_id)
+    job_id = await env.create(status="running", cron="*/5 * * * *")
+    job = await env.job(job_id)
     assert job.status == "running" and job.next_fire_time == at("2026-01-01T10:05")
     assert list(env.scheduler.jobs) == [job_id]
 
 
-def test_a_job_created_paused_is_not_scheduled(env: Env) -> None:
-    job_id = env.create()
-    assert env.job(job_id).status == "paused" and env.job(job_id).next_fire_time is None
+async def test_a_job_created_paused_is_not_scheduled(env: Env) -> None:
+    job_id = await env.create()
+    assert (await env.job(job_id)).status == "paused" and (
+        await env.job(job_id)
+    ).next_fire_time is None
     assert env.scheduler.jobs == {}
 
 
-def test_the_detail_shows_the_next_five_fires_and_a_preview_needs_no_job(env: Env) -> None:
-    job_id = env.create(cron="0 3 * * *")
-    view = env.service.get(job_id)
+async def test_the_detail_shows_the_next_five_fires_and_a_preview_needs_no_job(env: Env) -> None:
+    job_id = await env.create(cron="0 3 * * *")
+    view = await env.service.get(job_id)
     assert view.next_fire_times == [at(f"2026-01-0{d}T03:00") for d in range(1, 6)]
     assert env.service.preview("0 0 * * * *")[:2] == [
         at("2026-01-01T01:00"),
@@ -235,18 +237,18 @@ def test_the_detail_shows_the_next_five_fires_and_a_preview_needs_no_job(env: En
         env.service.preview("nonsense")
 
 
-def test_names_are_unique_among_live_jobs(env: Env) -> None:
-    job_id = env.create(name="nightly")
+async def test_names_are_unique_among_live_jobs(env: Env) -> None:
+    job_id = await env.create(name="nightly")
     with pytest.raises(Conflict) as err:
-        env.create(name="nightly")
+        await env.create(name="nightly")
     assert err.value.code == "job_name_exists"
-    env.service.delete(1, job_id)
-    env.create(name="nightly")
+    await env.service.delete(1, job_id)
+    await env.create(name="nightly")
 
 
-def test_only_declared_scripts_are_accepted(env: Env) -> None:
+async def test_only_declared_scripts_are_accepted(env: Env) -> None:
     with pytest.raises(InvalidInput) as err:
-        env.create(script="os.system")
+        await env.create(script="os.system")
     assert (err.value.code, err.value.field) == ("job_script_unknown", "script")
 
 
@@ -262,11 +264,11 @@ def test_only_declared_scripts_are_accepted(env: Env) -> None:
         ([], {"ctx": 1}, "kwargs", "given by the scheduler"),
     ],
 )
-def test_arguments_are_checked_against_the_signature_when_saved(
+async def test_arguments_are_checked_against_the_signature_when_saved(
     env: Env, args: list[Any], kwargs: dict[str, Any], field: str, words: str
 ) -> None:
     with pytest.raises(InvalidInput) as err:
-        env.create(args=args, kwargs=kwargs)
+        await env.create(args=args, kwargs=kwargs)
     assert err.value.code == "job_args_invalid" and err.value.field == field
     assert words in err.value.detail
 
@@ -275,7 +277,7 @@ def test_a_missing_required_argument_is_named(env: Env) -> None:
     registry = ScriptRegistry()
 
     @job_script("greet", "greets", label=None)
-    def greet(name: str, times: int = 1) -> None: ...
+    async def greet(name: str, times: int = 1) -> None: ...
 
     registry.register(greet)
     with pytest.raises(InvalidInput) as err:
@@ -302,7 +304,7 @@ def test_the_registry_lists_each_script_with_its_signature(env: Env) -> None:
     ]
 
 
-def test_rules_of_the_row(env: Env) -> None:
+async def test_rules_of_the_row(env: Env) -> None:
     cases: list[tuple[dict[str, Any], str]] = [
         ({"cron": "61 * * * *"}, "cron_invalid"),
         ({"misfire_policy": "sometimes"}, "job_invalid"),
@@ -313,47 +315,47 @@ def test_rules_of_the_row(env: Env) -> None:
     ]
     for data, code in cases:
         with pytest.raises(InvalidInput) as err:
-            env.create(**data)
+            await env.create(**data)
         assert err.value.code == code, data
 
 
-def test_pause_and_resume_change_the_schedule_and_never_schedule_twice(env: Env) -> None:
-    job_id = env.create(status="running")
-    env.service.pause(1, job_id)
-    assert env.scheduler.jobs == {} and env.job(job_id).next_fire_time is None
-    env.service.pause(1, job_id)  # again: nothing changes
+async def test_pause_and_resume_change_the_schedule_and_never_schedule_twice(env: Env) -> None:
+    job_id = await env.create(status="running")
+    await env.service.pause(1, job_id)
+    assert env.scheduler.jobs == {} and (await env.job(job_id)).next_fire_time is None
+    await env.service.pause(1, job_id)  # again: nothing changes
     env.clock.advance(minutes=10, seconds=5)
-    env.service.resume(1, job_id)
-    assert env.job(job_id).next_fire_time == at("2026-01-01T00:11")
+    await env.service.resume(1, job_id)
+    assert (await env.job(job_id)).next_fire_time == at("2026-01-01T00:11")
     version = env.scheduler.versions[job_id]
     env.clock.advance(seconds=1)
-    env.service.resume(1, job_id)  # already running: left as it is
+    await env.service.resume(1, job_id)  # already running: left as it is
     assert list(env.scheduler.jobs) == [job_id] and env.scheduler.versions[job_id] == version
 
 
-def test_an_edited_cron_moves_the_next_fire_and_reschedules(env: Env) -> None:
-    job_id = env.create(status="running", cron="0 3 * * *")
-    env.service.update(1, job_id, UpdateJob(cron="30 * * * *"))
-    assert env.job(job_id).next_fire_time == at("2026-01-01T00:30")
+async def test_an_edited_cron_moves_the_next_fire_and_reschedules(env: Env) -> None:
+    job_id = await env.create(status="running", cron="0 3 * * *")
+    await env.service.update(1, job_id, UpdateJob(cron="30 * * * *"))
+    assert (await env.job(job_id)).next_fire_time == at("2026-01-01T00:30")
     assert env.scheduler.jobs[job_id].cron == "30 * * * *"
-    env.service.update(1, job_id, UpdateJob(status="paused"))
+    await env.service.update(1, job_id, UpdateJob(status="paused"))
     assert env.scheduler.jobs == {}
 
 
-def test_run_now_returns_the_log_at_once_and_runs_in_the_background(env: Env) -> None:
-    job_id = env.create(kwargs={"message": "now", "seconds": 0})
-    log_id = env.service.run_now(1, job_id)
-    pending = env.service.log(log_id)
+async def test_run_now_returns_the_log_at_once_and_runs_in_the_background(env: Env) -> None:
+    job_id = await env.create(kwargs={"message": "now", "seconds": 0})
+    log_id = await env.service.run_now(1, job_id)
+    pending = await env.service.log(log_id)
     assert (pending.status, pending.trigger, pending.scheduled_time) == ("running", "manual", None)
-    env.scheduler.run_pending()
-    done = env.service.log(log_id)
+    await env.scheduler.run_pending()
+    done = await env.service.log(log_id)
     assert done.status == "success" and done.end_time is not None
     assert done.output == "job: now\nslept 0 s" and done.instance == "unit-1"
 
 
-def test_run_now_of_a_missing_job_is_not_found(env: Env) -> None:
+async def test_run_now_of_a_missing_job_is_not_found(env: Env) -> None:
     with pytest.raises(NotFound):
-        env.service.run_now(1, 999)
+        await env.service.run_now(1, 999)
 
 
 def _member(env: Env, name: str, email: str | None = None, *, status: int = 1) -> int:
@@ -364,16 +366,16 @@ def _member(env: Env, name: str, email: str | None = None, *, status: int = 1) -
     return user.id
 
 
-def test_a_failing_run_records_its_exception_and_notifies(env: Env) -> None:
+async def test_a_failing_run_records_its_exception_and_notifies(env: Env) -> None:
     ops = _member(env, "ops", "ops@example.com")
-    job_id = env.create(
+    job_id = await env.create(
         kwargs={"seconds": 0, "fail": True, "message": "boom"},
         notify="failure",
         notify_user_ids=[ops],
     )
-    log_id = env.service.run_now(1, job_id)
-    env.scheduler.run_pending()
-    log = env.service.log(log_id)
+    log_id = await env.service.run_now(1, job_id)
+    await env.scheduler.run_pending()
+    log = await env.service.log(log_id)
     assert log.status == "failed"
     assert "RuntimeError: demo failure as asked: boom" in log.error
     assert log.output == "job: boom"
@@ -382,90 +384,90 @@ def test_a_failing_run_records_its_exception_and_notifies(env: Env) -> None:
     assert "RuntimeError" in mail.text
 
 
-def test_notification_policies(env: Env) -> None:
+async def test_notification_policies(env: Env) -> None:
     a, b = _member(env, "a", "a@example.com"), _member(env, "b", "b@example.com")
-    quiet = env.create(name="quiet", notify="failure", notify_user_ids=[a])
-    chatty = env.create(name="chatty", notify="always", notify_user_ids=[b])
-    env.service.run_now(1, quiet)
-    env.service.run_now(1, chatty)
-    env.scheduler.run_pending()
+    quiet = await env.create(name="quiet", notify="failure", notify_user_ids=[a])
+    chatty = await env.create(name="chatty", notify="always", notify_user_ids=[b])
+    await env.service.run_now(1, quiet)
+    await env.service.run_now(1, chatty)
+    await env.scheduler.run_pending()
     assert [m.to for m in env.mailer.sent] == [("b@example.com",)]
 
 
-def test_a_lost_notice_does_not_change_the_outcome(env: Env) -> None:
+async def test_a_lost_notice_does_not_change_the_outcome(env: Env) -> None:
     env.mailer.fail_with = ServiceUnavailable("down", "mail_unavailable")
-    job_id = env.create(notify="always", notify_user_ids=[_member(env, "a", "a@example.com")])
-    log_id = env.service.run_now(1, job_id)
-    env.scheduler.run_pending()
-    log = env.service.log(log_id)
+    job_id = await env.create(notify="always", notify_user_ids=[_member(env, "a", "a@example.com")])
+    log_id = await env.service.run_now(1, job_id)
+    await env.scheduler.run_pending()
+    log = await env.service.log(log_id)
     assert log.status == "success" and "[notification not sent: mail_unavailable]" in log.output
 
 
-def test_notices_go_to_users_never_to_typed_addresses(env: Env) -> None:
+async def test_notices_go_to_users_never_to_typed_addresses(env: Env) -> None:
     # The job that mailed 20 outside addresses every second with its own text.
     with pytest.raises(TypeError):
-        env.create(notify="always", notify_emails=["victim@example.org"])
+        await env.create(notify="always", notify_emails=["victim@example.org"])
     with pytest.raises(InvalidInput) as err:
-        env.create(notify="always", notify_user_ids=[404])
+        await env.create(notify="always", notify_user_ids=[404])
     assert (err.value.code, err.value.field) == ("job_notify_user_unknown", "notify_user_ids")
     ann = _member(env, "ann", "ann@example.com")
-    job_id = env.create(notify="none")
+    job_id = await env.create(notify="none")
     with pytest.raises(InvalidInput) as err:
-        env.service.update(1, job_id, UpdateJob(notify="always", notify_user_ids=[ann, 405]))
+        await env.service.update(1, job_id, UpdateJob(notify="always", notify_user_ids=[ann, 405]))
     assert err.value.code == "job_notify_user_unknown" and "405" in err.value.detail
-    env.service.update(1, job_id, UpdateJob(notify="always", notify_user_ids=[ann]))
+    await env.service.update(1, job_id, UpdateJob(notify="always", notify_user_ids=[ann]))
     # Delivered to what the account holds now; disabled users and users without one get none.
     ann_user = env.store.table(User)[ann]
     ann_user.email = "ann@new.example.com"
     mute = _member(env, "mute")
     off = _member(env, "off", "off@example.com", status=0)
-    env.service.update(1, job_id, UpdateJob(notify_user_ids=[ann, mute, off]))
-    env.service.run_now(1, job_id)
-    env.scheduler.run_pending()
+    await env.service.update(1, job_id, UpdateJob(notify_user_ids=[ann, mute, off]))
+    await env.service.run_now(1, job_id)
+    await env.scheduler.run_pending()
     assert [m.to for m in env.mailer.sent] == [("ann@new.example.com",)]
-    only_mute = env.create(name="mute", notify="always", notify_user_ids=[mute])
-    log_id = env.service.run_now(1, only_mute)
-    env.scheduler.run_pending()
+    only_mute = await env.create(name="mute", notify="always", notify_user_ids=[mute])
+    log_id = await env.service.run_now(1, only_mute)
+    await env.scheduler.run_pending()
     assert "[notification not sent: no recipient has an e-mail address]" in (
-        env.service.log(log_id).output
+        (await env.service.log(log_id)).output
     )
 
 
 @pytest.mark.parametrize("cron", ["* * * * * *", "*/30 * * * * *", "0,1 * * * * *"])
-def test_a_notifying_job_fires_at_most_once_a_minute(env: Env, cron: str) -> None:
+async def test_a_notifying_job_fires_at_most_once_a_minute(env: Env, cron: str) -> None:
     ann = _member(env, "ann", "ann@example.com")
     with pytest.raises(InvalidInput) as err:
-        env.create(cron=cron, notify="failure", notify_user_ids=[ann])
+        await env.create(cron=cron, notify="failure", notify_user_ids=[ann])
     assert (err.value.code, err.value.field) == ("job_notify_too_frequent", "cron")
-    quiet = env.create(name="quiet", cron=cron)  # without notices any schedule goes
+    quiet = await env.create(name="quiet", cron=cron)  # without notices any schedule goes
     with pytest.raises(InvalidInput):
-        env.service.update(1, quiet, UpdateJob(notify="always", notify_user_ids=[ann]))
-    env.create(name="minutely", cron="15 * * * * *", notify="always", notify_user_ids=[ann])
-    env.create(name="five", cron="*/5 * * * *", notify="always", notify_user_ids=[ann])
+        await env.service.update(1, quiet, UpdateJob(notify="always", notify_user_ids=[ann]))
+    await env.create(name="minutely", cron="15 * * * * *", notify="always", notify_user_ids=[ann])
+    await env.create(name="five", cron="*/5 * * * *", notify="always", notify_user_ids=[ann])
 
 
-def test_notices_are_limited_per_job_and_hour_and_the_rest_is_logged(env: Env) -> None:
+async def test_notices_are_limited_per_job_and_hour_and_the_rest_is_logged(env: Env) -> None:
     ann = _member(env, "ann", "ann@example.com")
-    loud = env.create(name="loud", notify="always", notify_user_ids=[ann])
-    other = env.create(name="other", notify="always", notify_user_ids=[ann])
-    logs = [env.service.run_now(1, loud) for _ in range(12)]
-    env.scheduler.run_pending()
+    loud = await env.create(name="loud", notify="always", notify_user_ids=[ann])
+    other = await env.create(name="other", notify="always", notify_user_ids=[ann])
+    logs = [await env.service.run_now(1, loud) for _ in range(12)]
+    await env.scheduler.run_pending()
     assert len(env.mailer.sent) == 10
-    outputs = [env.service.log(i).output for i in logs]
+    outputs = [(await env.service.log(i)).output for i in logs]
     limited = [o for o in outputs if "[notification not sent: rate_limited" in o]
     assert len(limited) == 2 and "at most 10 an hour" in limited[0]
-    env.service.run_now(1, other)  # the limit is per job
-    env.scheduler.run_pending()
+    await env.service.run_now(1, other)  # the limit is per job
+    await env.scheduler.run_pending()
     assert len(env.mailer.sent) == 11
     env.clock.advance(hours=1)
-    env.service.run_now(1, loud)
-    env.scheduler.run_pending()
+    await env.service.run_now(1, loud)
+    await env.scheduler.run_pending()
     assert len(env.mailer.sent) == 12
 
 
-def test_no_rate_counter_no_notice(env: Env) -> None:
+async def test_no_rate_counter_no_notice(env: Env) -> None:
     class DownCounter:
-        def hit(self, key: str, window_seconds: int) -> int:
+        async def hit(self, key: str, window_seconds: int) -> int:
             raise ServiceUnavailable("the cache is unavailable", "cache_unavailable")
 
     env.container.rate_counter.override(providers.Object(DownCounter()))
@@ -473,87 +475,87 @@ def test_no_rate_counter_no_notice(env: Env) -> None:
     env.container.jobs.reset()
     service = env.container.jobs()
     ann = _member(env, "ann", "ann@example.com")
-    job_id = env.create(notify="always", notify_user_ids=[ann])
-    log_id = service.run_now(1, job_id)
-    env.scheduler.run_pending()
-    log = service.log(log_id)
+    job_id = await env.create(notify="always", notify_user_ids=[ann])
+    log_id = await service.run_now(1, job_id)
+    await env.scheduler.run_pending()
+    log = await service.log(log_id)
     assert log.status == "success" and env.mailer.sent == []
     assert "[notification not sent: rate counter unavailable (cache_unavailable)]" in log.output
 
 
-def test_a_non_concurrent_job_is_skipped_while_a_run_holds_it(env: Env) -> None:
-    job_id = env.create(concurrent=False)
+async def test_a_non_concurrent_job_is_skipped_while_a_run_holds_it(env: Env) -> None:
+    job_id = await env.create(concurrent=False)
     lock = env.container.job_run_lock()
-    token = lock.acquire(job_id)
+    token = await lock.acquire(job_id)
     assert token is not None
-    log_id = env.service.run_now(1, job_id)
-    env.scheduler.run_pending()
-    assert env.service.log(log_id).status == "skipped"
-    lock.release(job_id, token)
-    again = env.service.run_now(1, job_id)
-    env.scheduler.run_pending()
-    assert env.service.log(again).status == "success"
+    log_id = await env.service.run_now(1, job_id)
+    await env.scheduler.run_pending()
+    assert (await env.service.log(log_id)).status == "skipped"
+    await lock.release(job_id, token)
+    again = await env.service.run_now(1, job_id)
+    await env.scheduler.run_pending()
+    assert (await env.service.log(again)).status == "success"
 
 
-def test_a_concurrent_job_runs_alongside_itself(env: Env) -> None:
-    job_id = env.create(concurrent=True)
-    token = env.container.job_run_lock().acquire(job_id)
+async def test_a_concurrent_job_runs_alongside_itself(env: Env) -> None:
+    job_id = await env.create(concurrent=True)
+    token = await env.container.job_run_lock().acquire(job_id)
     assert token is not None
-    log_id = env.service.run_now(1, job_id)
-    env.scheduler.run_pending()
-    assert env.service.log(log_id).status == "success"
+    log_id = await env.service.run_now(1, job_id)
+    await env.scheduler.run_pending()
+    assert (await env.service.log(log_id)).status == "success"
 
 
-def test_a_fire_is_claimed_once_however_many_schedulers_dispatch_it(env: Env) -> None:
+async def test_a_fire_is_claimed_once_however_many_schedulers_dispatch_it(env: Env) -> None:
     env.clock.current = at("2026-01-01T00:00:30")
-    job_id = env.create(status="running", cron="* * * * *")
+    job_id = await env.create(status="running", cron="* * * * *")
     fire = at("2026-01-01T00:01")
     env.clock.current = fire
-    work = env.runner.dispatch(job_id, [fire])
-    twin = env.runner.dispatch(job_id, [fire])  # another instance, same fire
+    work = await env.runner.dispatch(job_id, [fire])
+    twin = await env.runner.dispatch(job_id, [fire])  # another instance, same fire
     assert work is not None and twin is None
-    work()
+    await work()
     [log] = env.logs(job_id)
     assert (log.status, log.trigger, log.scheduled_time) == ("success", "schedule", fire)
-    assert env.job(job_id).next_fire_time == at("2026-01-01T00:02")
+    assert (await env.job(job_id)).next_fire_time == at("2026-01-01T00:02")
 
 
-def test_fires_of_a_paused_job_or_of_an_old_cron_do_not_run(env: Env) -> None:
-    job_id = env.create(status="running", cron="* * * * *")
+async def test_fires_of_a_paused_job_or_of_an_old_cron_do_not_run(env: Env) -> None:
+    job_id = await env.create(status="running", cron="* * * * *")
     fire = at("2026-01-01T00:01")
     env.clock.current = fire
-    env.service.update(1, job_id, UpdateJob(cron="0 5 * * *"))
-    assert env.runner.dispatch(job_id, [fire]) is None
-    env.service.pause(1, job_id)
-    assert env.runner.dispatch(job_id, [at("2026-01-01T05:00")]) is None
+    await env.service.update(1, job_id, UpdateJob(cron="0 5 * * *"))
+    assert await env.runner.dispatch(job_id, [fire]) is None
+    await env.service.pause(1, job_id)
+    assert await env.runner.dispatch(job_id, [at("2026-01-01T05:00")]) is None
     assert env.logs(job_id) == []
 
 
-def test_a_late_dispatch_follows_the_misfire_policy(env: Env) -> None:
-    job_id = env.create(status="running", cron="* * * * *", misfire_policy="run_once")
+async def test_a_late_dispatch_follows_the_misfire_policy(env: Env) -> None:
+    job_id = await env.create(status="running", cron="* * * * *", misfire_policy="run_once")
     env.clock.current = at("2026-01-01T00:10:30")
     fires = [at(f"2026-01-01T00:{m:02d}") for m in range(1, 11)]
-    work = env.runner.dispatch(job_id, fires)
+    work = await env.runner.dispatch(job_id, fires)
     assert work is not None
-    work()
+    await work()
     assert [(x.trigger, x.scheduled_time) for x in env.logs(job_id)] == [
         ("catch-up", at("2026-01-01T00:09")),
         ("schedule", at("2026-01-01T00:10")),
     ]
 
 
-def test_reconcile_pauses_what_cannot_run_and_schedules_the_rest(env: Env) -> None:
-    good = env.create(name="good", status="running")
-    idle = env.create(name="idle")
-    gone = env.create(name="gone", status="running")
-    env.job(gone).script = "removed_in_this_release"
+async def test_reconcile_pauses_what_cannot_run_and_schedules_the_rest(env: Env) -> None:
+    good = await env.create(name="good", status="running")
+    idle = await env.create(name="idle")
+    gone = await env.create(name="gone", status="running")
+    (await env.job(gone)).script = "removed_in_this_release"
     env.scheduler.jobs.clear()
     env.scheduler.versions.clear()
-    env.service.reconcile()
-    assert env.job(good).status == "running" and env.job(idle).status == "paused"
-    assert env.job(gone).status == "paused" and env.job(gone).next_fire_time is None
+    await env.service.reconcile()
+    assert (await env.job(good)).status == "running" and (await env.job(idle)).status == "paused"
+    assert (await env.job(gone)).status == "paused" and (await env.job(gone)).next_fire_time is None
     assert set(env.scheduler.jobs) == {good}
-    env.service.reconcile()  # again, as a takeover would: still scheduled once
+    await env.service.reconcile()  # again, as a takeover would: still scheduled once
     assert set(env.scheduler.jobs) == {good}
 
 
@@ -568,106 +570,108 @@ def test_reconcile_pauses_what_cannot_run_and_schedules_the_rest(env: Env) -> No
         ),
     ],
 )
-def test_reconcile_handles_what_was_missed_while_nobody_held_the_schedule(
+async def test_reconcile_handles_what_was_missed_while_nobody_held_the_schedule(
     env: Env, policy: str, expected: list[tuple[str, str]]
 ) -> None:
     env.clock.current = at("2026-01-01T00:01:30")
-    job_id = env.create(status="running", cron="* * * * *", misfire_policy=policy)
-    assert env.job(job_id).next_fire_time == at("2026-01-01T00:02")
+    job_id = await env.create(status="running", cron="* * * * *", misfire_policy=policy)
+    assert (await env.job(job_id)).next_fire_time == at("2026-01-01T00:02")
     env.clock.current = at("2026-01-01T00:10:30")  # down for eight and a half minutes
-    env.service.reconcile()
-    env.scheduler.run_pending()
+    await env.service.reconcile()
+    await env.scheduler.run_pending()
     got = [
         (x.trigger, x.scheduled_time.strftime("%H:%M") if x.scheduled_time else None)
         for x in env.logs(job_id)
     ]
     assert got == expected
-    assert env.job(job_id).next_fire_time == at("2026-01-01T00:11")
+    assert (await env.job(job_id)).next_fire_time == at("2026-01-01T00:11")
     assert env.scheduler.jobs[job_id].next_fire_time == at("2026-01-01T00:11")
 
 
-def test_sync_follows_edits_and_pauses_made_elsewhere(env: Env) -> None:
-    job_id = env.create(status="running")
-    other = env.create(name="other", status="running")
-    job = env.job(job_id)
+async def test_sync_follows_edits_and_pauses_made_elsewhere(env: Env) -> None:
+    job_id = await env.create(status="running")
+    other = await env.create(name="other", status="running")
+    job = await env.job(job_id)
     env.scheduler.jobs.clear()
     env.scheduler.versions.clear()
-    env.service.sync()
+    await env.service.sync()
     assert set(env.scheduler.jobs) == {job_id, other}
     # Another instance pauses one and edits the other (only the table changes here).
-    env.job(other).pause()
+    (await env.job(other)).pause()
     job.cron = "*/2 * * * *"
     job.modified_time = env.clock.now() + timedelta(seconds=1)
-    env.service.sync()
+    await env.service.sync()
     assert set(env.scheduler.jobs) == {job_id}
     assert env.scheduler.versions[job_id] == job.modified_time
 
 
-def test_seeded_jobs_are_valid_paused_and_added_only_when_missing(env: Env) -> None:
+async def test_seeded_jobs_are_valid_paused_and_added_only_when_missing(env: Env) -> None:
     registry = env.container.job_scripts()
     for spec in SEED_JOBS:
         registry.get(spec["script"]).check(list(spec.get("args", [])), dict(spec.get("kwargs", {})))
         CronExpr.parse(spec["cron"])
-    with FakeJobsUnitOfWork(env.store) as uow:
-        assert seed_jobs(uow, T0, "zh-CN") == {"jobs": len(SEED_JOBS)}
-        assert seed_jobs(uow, T0, "zh-CN") == {"jobs": 0}
+    async with FakeJobsUnitOfWork(env.store) as uow:
+        assert await seed_jobs(uow, T0, "zh-CN") == {"jobs": len(SEED_JOBS)}
+        assert await seed_jobs(uow, T0, "zh-CN") == {"jobs": 0}
         # Seeding again in the other language adds no twin of a job it already made.
-        assert seed_jobs(uow, T0, "en") == {"jobs": 0}
-    page = env.service.search(JobFilter(), PageRequest(size=100))
+        assert await seed_jobs(uow, T0, "en") == {"jobs": 0}
+    page = await env.service.search(JobFilter(), PageRequest(size=100))
     assert {j.status for j in page.items} == {"paused"}
 
 
-def test_housekeeping_scripts_work_through_their_ports(env: Env) -> None:
+async def test_housekeeping_scripts_work_through_their_ports(env: Env) -> None:
     old, recent = T0 - timedelta(days=40), T0 - timedelta(days=2)
     for when in (old, recent):
         entry = LoginLog(username="x")
         entry.stamp_created(None, when)
         env.store.add(entry)
     # The product itself (actor None) needs no label; see the label tests for users.
-    login_job = env.create(None, name="logins", script="clean_login_logs", kwargs={"days": 30})
-    logs_job = env.create(None, name="logs", script="clean_job_logs", kwargs={"days": 30})
-    env.service.run_now(None, login_job)
-    env.scheduler.run_pending()
+    login_job = await env.create(
+        None, name="logins", script="clean_login_logs", kwargs={"days": 30}
+    )
+    logs_job = await env.create(None, name="logs", script="clean_job_logs", kwargs={"days": 30})
+    await env.service.run_now(None, login_job)
+    await env.scheduler.run_pending()
     assert [x.created_time for x in env.store.live(LoginLog)] == [recent]
     # Job logs: finished ones older than the cut-off go; a running one stays.
     env.clock.advance(days=31)
-    env.service.run_now(None, logs_job)
-    env.scheduler.run_pending()
-    left = env.service.logs(JobLogFilter(), PageRequest(size=100)).items
+    await env.service.run_now(None, logs_job)
+    await env.scheduler.run_pending()
+    left = (await env.service.logs(JobLogFilter(), PageRequest(size=100))).items
     assert [x.job_id for x in left] == [logs_job]
     assert left[0].output.startswith("deleted 1 job logs")
 
 
 @pytest.mark.parametrize("script", ["clean_job_logs", "clean_login_logs", "clean_operation_logs"])
 @pytest.mark.parametrize("days", [0, 1, 29])
-def test_purges_below_the_retention_floor_are_refused_when_saved(
+async def test_purges_below_the_retention_floor_are_refused_when_saved(
     env: Env, script: str, days: int
 ) -> None:
     # The audit trail wiped by `{"days": 1}`: the floor (30 days by default) comes from the
     # settings, not from the job, and no label lets anyone go below it.
     for kwargs, args in (({"days": days}, []), ({}, [days])):
         with pytest.raises(InvalidInput) as err:
-            env.create(None, name="purge", script=script, kwargs=kwargs, args=args)
+            await env.create(None, name="purge", script=script, kwargs=kwargs, args=args)
         assert (err.value.code, err.value.field) == ("retention_too_short", "kwargs")
         assert "at least 30" in err.value.detail
-    env.create(None, name="purge", script=script, kwargs={"days": 30})
+    await env.create(None, name="purge", script=script, kwargs={"days": 30})
 
 
-def test_a_raised_floor_refuses_edits_and_runs_of_jobs_saved_under_the_old_one(
+async def test_a_raised_floor_refuses_edits_and_runs_of_jobs_saved_under_the_old_one(
     env: Env,
 ) -> None:
-    job_id = env.create(None, name="logins", script="clean_login_logs", kwargs={"days": 40})
+    job_id = await env.create(None, name="logins", script="clean_login_logs", kwargs={"days": 40})
     stricter = HousekeepingScripts(env.container.uow.provider, env.clock, 90)
     env.container.job_scripts.override(providers.Object(ScriptRegistry([stricter, demo])))
     env.container.job_runner.reset()
     env.container.jobs.reset()
     service = env.container.jobs()
     with pytest.raises(InvalidInput) as err:
-        service.update(None, job_id, UpdateJob(remark="x"))
+        await service.update(None, job_id, UpdateJob(remark="x"))
     assert err.value.code == "retention_too_short" and "at least 90" in err.value.detail
-    log_id = service.run_now(None, job_id)
-    env.scheduler.run_pending()
-    assert "days must be at least 90" in service.log(log_id).error
+    log_id = await service.run_now(None, job_id)
+    await env.scheduler.run_pending()
+    assert "days must be at least 90" in (await service.log(log_id)).error
 
 
 def test_the_floor_is_a_setting() -> None:
@@ -689,8 +693,8 @@ def test_every_script_declares_the_label_it_needs(env: Env) -> None:
 
 
 @pytest.fixture
-def seeded_env(env: Env) -> Env:
-    env.container.seed().run()
+async def seeded_env(env: Env) -> Env:
+    await env.container.seed().run()
     return env
 
 
@@ -699,12 +703,12 @@ def _user_id(env: Env, username: str) -> int:
     return id_of(user)
 
 
-def test_purge_scripts_need_the_purge_label_that_only_admin_holds(seeded_env: Env) -> None:
+async def test_purge_scripts_need_the_purge_label_that_only_admin_holds(seeded_env: Env) -> None:
     env = seeded_env
     opt, admin = _user_id(env, "opt"), _user_id(env, "admin")
     purge = {"script": "clean_operation_logs", "kwargs": {"days": 180}}
     with pytest.raises(Forbidden) as err:
-        env.create(opt, name="wipe", **purge)
+        await env.create(opt, name="wipe", **purge)
     assert err.value.code == "job_script_forbidden" and "perm:job:purge" in err.value.detail
     [seeded] = [j for j in env.store.live(Job) if j.script == "clean_operation_logs"]
     assert seeded.id is not None
@@ -714,16 +718,18 @@ def test_purge_scripts_need_the_purge_label_that_only_admin_holds(seeded_env: En
         lambda: env.service.resume(opt, seeded.id),
     ):
         with pytest.raises(Forbidden):
-            attempt()
+            await attempt()
     # Turning a demo job into a purge is scheduling a purge too.
-    demo_id = env.create(opt, name="harmless")
+    demo_id = await env.create(opt, name="harmless")
     with pytest.raises(Forbidden):
-        env.service.update(opt, demo_id, UpdateJob(script="clean_job_logs", kwargs={"days": 30}))
-    assert env.job(demo_id).script == "demo"
+        await env.service.update(
+            opt, demo_id, UpdateJob(script="clean_job_logs", kwargs={"days": 30})
+        )
+    assert (await env.job(demo_id)).script == "demo"
     assert not env.logs(seeded.id)
     # Admin passes every check; the label is seeded and linked to no role.
-    env.create(admin, name="admin purge", **purge)
-    env.service.run_now(admin, seeded.id)
+    await env.create(admin, name="admin purge", **purge)
+    await env.service.run_now(admin, seeded.id)
     label = next(x for x in env.store.live(PermLabel) if x.label == "perm:job:purge")
     assert not [link for link in env.store.links["label_role"] if link[0] == label.id]
 
@@ -732,10 +738,10 @@ def test_signature_text_of_every_kind_of_parameter() -> None:
     registry = ScriptRegistry()
 
     @job_script("kinds", "all kinds", label=None)
-    def kinds(a: int, /, b: str, *rest: int, c: bool = False, **extra: str) -> None: ...
+    async def kinds(a: int, /, b: str, *rest: int, c: bool = False, **extra: str) -> None: ...
 
     @job_script("keyword_only", "keyword only", label=None)
-    def keyword_only(*, limit: int = 5) -> None: ...
+    async def keyword_only(*, limit: int = 5) -> None: ...
 
     registry.register(kinds)
     registry.register(keyword_only)
@@ -769,7 +775,7 @@ def test_scheduler_settings_that_would_break_the_guarantees_are_refused(
     assert Settings(_env_file=None, scheduler_timezone="Asia/Shanghai").scheduler_timezone
 
 
-def test_a_run_abandoned_by_a_stopped_instance_is_failed_and_run_again(
+async def test_a_run_abandoned_by_a_stopped_instance_is_failed_and_run_again(
     env: Env, container: Container
 ) -> None:
     from core.jobs.model import JobLog as Log
@@ -779,29 +785,29 @@ def test_a_run_abandoned_by_a_stopped_instance_is_failed_and_run_again(
     container.job_instances.override(providers.Object(registry))
     container.jobs.reset()
     service = container.jobs()
-    job_id = env.create(status="running", misfire_policy="run_once")
-    with container.uow() as uow:
-        job = uow.jobs.get(job_id)
+    job_id = await env.create(status="running", misfire_policy="run_once")
+    async with container.uow() as uow:
+        job = await uow.jobs.get(job_id)
         assert job is not None
         cut = Log.claim(job, Trigger.SCHEDULE, env.clock.now(), env.clock.now(), "gone-2")
         manual = Log.claim(job, Trigger.MANUAL, None, env.clock.now(), "gone-2")
         busy = Log.claim(job, Trigger.SCHEDULE, at("2026-01-01T00:01"), env.clock.now(), "busy-3")
         for entry in (cut, manual, busy):
-            uow.job_logs.add(entry)
-        uow.commit()
+            await uow.job_logs.add(entry)
+        await uow.commit()
     registry.alive_ones.add("busy-3")  # still beating: its run is left alone
 
-    assert service.recover_abandoned() == 1
-    env.scheduler.run_pending()
+    assert await service.recover_abandoned() == 1
+    await env.scheduler.run_pending()
     assert cut.status == "failed" and "abandoned" in cut.error
     assert manual.status == "running"  # runs by hand are not judged: they may be on any instance
     assert busy.status == "running"
     again = [x for x in env.logs(job_id) if x.trigger == Trigger.CATCH_UP]
     assert [(x.status, x.instance) for x in again] == [("success", "unit-1")]
-    assert service.recover_abandoned() == 0  # nothing twice
+    assert await service.recover_abandoned() == 0  # nothing twice
 
 
-def test_an_abandoned_run_of_a_job_that_skips_misfires_is_not_run_again(
+async def test_an_abandoned_run_of_a_job_that_skips_misfires_is_not_run_again(
     env: Env, container: Container
 ) -> None:
     from core.jobs.model import JobLog as Log
@@ -810,34 +816,44 @@ def test_an_abandoned_run_of_a_job_that_skips_misfires_is_not_run_again(
     container.job_instances.override(providers.Object(FakeInstanceRegistry("unit-1")))
     container.jobs.reset()
     service = container.jobs()
-    job_id = env.create(status="running", misfire_policy="skip")
-    with container.uow() as uow:
-        job = uow.jobs.get(job_id)
+    job_id = await env.create(status="running", misfire_policy="skip")
+    async with container.uow() as uow:
+        job = await uow.jobs.get(job_id)
         assert job is not None
         cut = Log.claim(job, Trigger.SCHEDULE, env.clock.now(), env.clock.now(), "gone")
-        uow.job_logs.add(cut)
-        uow.commit()
-    service.recover_abandoned()
-    env.scheduler.run_pending()
+        await uow.job_logs.add(cut)
+        await uow.commit()
+    await service.recover_abandoned()
+    await env.scheduler.run_pending()
     assert cut.status == "failed"
     assert [x for x in env.logs(job_id) if x.trigger == Trigger.CATCH_UP] == []
 
 
-def test_a_runs_traceback_is_for_the_jobs_writers_only(env: Env) -> None:
+async def test_a_runs_traceback_is_for_the_jobs_writers_only(env: Env) -> None:
     """The rule holds in the use case, whoever asks: HTTP, CLI or a test."""
-    env.container.seed().run()
+    await env.container.seed().run()
     error = 'Traceback (most recent call last):\n  File "x.py", line 1, in f\nValueError: boom'
-    with env.container.uow() as uow:
+    async with env.container.uow() as uow:
         log = JobLog(
             job_id=1, job_name="j", script="demo", trigger="manual", start_time=env.clock.now()
         )
         log.error = error
-        uow.job_logs.add(log)
-        uow.commit()
-        admin, reader = (uow.users.get_by_username(n) for n in ("admin", "user"))
+        await uow.job_logs.add(log)
+        await uow.commit()
+        admin, reader = [await uow.users.get_by_username(n) for n in ("admin", "user")]
     assert log.id is not None and admin is not None and reader is not None
     assert admin.id is not None and reader.id is not None
-    assert env.service.log_seen_by(admin.id, log.id).error == error
-    assert env.service.log_seen_by(reader.id, log.id).error == "ValueError: boom"
-    page = env.service.logs_seen_by(reader.id, JobLogFilter(), PageRequest(size=10))
+    assert (await env.service.log_seen_by(admin.id, log.id)).error == error
+    assert (await env.service.log_seen_by(reader.id, log.id)).error == "ValueError: boom"
+    page = await env.service.logs_seen_by(reader.id, JobLogFilter(), PageRequest(size=10))
     assert [x.error for x in page.items] == ["ValueError: boom"]
+
+
+def test_a_script_that_is_not_async_is_refused() -> None:
+    """A sync script would hold the event loop every run and request shares for its whole run."""
+
+    @job_script("blocking", "blocks the loop", label=None)
+    def blocking() -> None: ...
+
+    with pytest.raises(ValueError, match="not an async def"):
+        ScriptRegistry([blocking])

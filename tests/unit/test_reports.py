@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -45,7 +45,7 @@ STATES = [
 
 
 class Dictionaries:
-    def items_of(self, type_code: str) -> list[dict[str, Any]]:
+    async def items_of(self, type_code: str) -> list[dict[str, Any]]:
         return STATES if type_code == "sys_thing_state" else []
 
 
@@ -54,11 +54,15 @@ class SheetWriter:
         self.headers: list[str] = []
         self.rows: list[list[Any]] = []
 
-    def write(
-        self, target: str, title: str, columns: Sequence[SheetColumn], rows: Iterable[Sequence[Any]]
+    async def write(
+        self,
+        target: str,
+        title: str,
+        columns: Sequence[SheetColumn],
+        rows: AsyncIterable[Sequence[Any]],
     ) -> int:
         self.headers = [c.header for c in columns]
-        self.rows = [list(r) for r in rows]
+        self.rows = [list(r) async for r in rows]
         return len(self.rows)
 
 
@@ -66,8 +70,13 @@ class SheetReader:
     def __init__(self, rows: list[tuple[Any, ...]]) -> None:
         self._rows = rows
 
-    def rows(self, source: BinaryIO) -> list[tuple[Any, ...]]:
+    async def rows(self, source: BinaryIO) -> list[tuple[Any, ...]]:
         return self._rows
+
+
+async def each(*rows: Mapping[str, Any]) -> AsyncIterator[Mapping[str, Any]]:
+    for row in rows:
+        yield row
 
 
 def service(rows: list[tuple[Any, ...]] | None = None) -> tuple[ReportService, SheetWriter]:
@@ -101,11 +110,11 @@ def test_export_neutralises_strings_but_not_numbers() -> None:
 # --- column mapping -----------------------------------------------------------------------
 
 
-def test_dictionary_columns_show_labels_in_the_callers_language() -> None:
+async def test_dictionary_columns_show_labels_in_the_callers_language() -> None:
     reports, writer = service()
-    reports.export("x", "t", [STATE], [{"state": 1}, {"state": 0}, {"state": 9}], "zh")
+    await reports.export("x", "t", [STATE], each({"state": 1}, {"state": 0}, {"state": 9}), "zh")
     assert writer.headers == ["状态"] and writer.rows == [["已激活"], ["未激活"], ["9"]]
-    reports.export("x", "t", [STATE], [{"state": 1}], "en")
+    await reports.export("x", "t", [STATE], each({"state": 1}), "en")
     assert writer.headers == ["State"] and writer.rows == [["Active"]]
 
 
@@ -180,7 +189,7 @@ def test_headers_are_found_in_either_language_in_any_order() -> None:
     assert errors == [RowError(1, "code", "this column appears more than once")]
 
 
-def test_reading_a_sheet_collects_every_cell_error_with_its_row() -> None:
+async def test_reading_a_sheet_collects_every_cell_error_with_its_row() -> None:
     code = Column("code", "编码", "Code", required=True)
     days = Column("days", "有效天数", "Days valid", ColumnType.INT, required=True)
     reports, _ = service(
@@ -193,7 +202,7 @@ def test_reading_a_sheet_collects_every_cell_error_with_its_row() -> None:
             ("AAAA-3", "7"),
         ]
     )
-    rows, errors = reports.read(None, [code, days])  # type: ignore[arg-type]
+    rows, errors = await reports.read(None, [code, days])  # type: ignore[arg-type]
     assert rows == [
         ImportRow(2, {"code": "AAAA-1", "days": 30}),
         ImportRow(6, {"code": "AAAA-3", "days": 7}),
@@ -204,21 +213,23 @@ def test_reading_a_sheet_collects_every_cell_error_with_its_row() -> None:
     ]
 
 
-def test_an_empty_sheet_is_an_error_not_a_silent_success() -> None:
+async def test_an_empty_sheet_is_an_error_not_a_silent_success() -> None:
     reports, _ = service([("编码",)])
-    rows, errors = reports.read(None, [Column("code", "编码", "Code")])  # type: ignore[arg-type]
+    rows, errors = await reports.read(None, [Column("code", "编码", "Code")])  # type: ignore[arg-type]
     assert rows == [] and errors[0].message == "the sheet has no data rows"
 
 
 # --- the all-or-nothing rule --------------------------------------------------------------
 
 
-def test_config_import_checks_keys_against_the_file_and_the_database(container: Container) -> None:
+async def test_config_import_checks_keys_against_the_file_and_the_database(
+    container: Container,
+) -> None:
     configs = container.configs()
-    configs.create(1, CreateConfig(name="n", key="app.taken", value="1"))
-    assert configs.value("app.new") is None  # cached as missing
+    await configs.create(1, CreateConfig(name="n", key="app.taken", value="1"))
+    assert await configs.value("app.new") is None  # cached as missing
     with pytest.raises(ImportRejected) as exc:
-        configs.create_many(
+        await configs.create_many(
             1,
             [
                 ImportRow(2, {"name": "a", "key": "app.taken", "value": ""}),
@@ -228,20 +239,23 @@ def test_config_import_checks_keys_against_the_file_and_the_database(container: 
             ],
         )
     assert [(e.row, e.column) for e in exc.value.errors] == [(2, "key"), (3, "key"), (5, "key")]
-    assert configs.value("app.new") is None
+    assert await configs.value("app.new") is None
     assert (
-        configs.create_many(1, [ImportRow(2, {"name": "c", "key": "app.new", "value": "yes"})]) == 1
+        await configs.create_many(
+            1, [ImportRow(2, {"name": "c", "key": "app.new", "value": "yes"})]
+        )
+        == 1
     )
-    assert configs.value("app.new") == "yes"  # the cached "missing" was dropped
+    assert await configs.value("app.new") == "yes"  # the cached "missing" was dropped
 
 
-def test_dictionary_import_needs_known_types_and_new_values(container: Container) -> None:
+async def test_dictionary_import_needs_known_types_and_new_values(container: Container) -> None:
     dictionaries = container.dictionaries()
-    dictionaries.create_type(1, CreateDictType(code="fruit", name="Fruit"))
-    dictionaries.create_item(1, CreateDictItem(type_code="fruit", label="Apple", value="a"))
-    assert [i["value"] for i in dictionaries.items_of("fruit")] == ["a"]
+    await dictionaries.create_type(1, CreateDictType(code="fruit", name="Fruit"))
+    await dictionaries.create_item(1, CreateDictItem(type_code="fruit", label="Apple", value="a"))
+    assert [i["value"] for i in await dictionaries.items_of("fruit")] == ["a"]
     with pytest.raises(ImportRejected) as exc:
-        dictionaries.create_items(
+        await dictionaries.create_items(
             1,
             [
                 ImportRow(2, {"type_code": "fruit", "label": "Apple", "value": "a"}),
@@ -261,8 +275,8 @@ def test_dictionary_import_needs_known_types_and_new_values(container: Container
             2, {"type_code": "fruit", "label": "Pear", "label_en": "Pear", "value": "p", "sort": 2}
         )
     ]
-    assert dictionaries.create_items(1, rows) == 1
-    assert [i["value"] for i in dictionaries.items_of("fruit")] == ["a", "p"]  # cache dropped
+    assert await dictionaries.create_items(1, rows) == 1
+    assert [i["value"] for i in await dictionaries.items_of("fruit")] == ["a", "p"]  # cache dropped
 
 
 # --- reports declared at the edge ---------------------------------------------------------
@@ -283,13 +297,13 @@ def test_the_reports_the_modules_declare_are_the_shipped_ones_and_reuse_list_que
         reports["users"].query.model_validate({"no_such_filter": "1"})
 
 
-def test_each_report_is_consistent_with_its_labels_dictionaries_and_schema(
+async def test_each_report_is_consistent_with_its_labels_dictionaries_and_schema(
     seeded: Container,
 ) -> None:
     # What the seed of every module of the list wrote: labels and dictionaries.
-    with seeded.uow() as uow:
-        seeded_labels = {label.label for label in uow.labels.search(None, _all()).items}
-        dictionaries = {t.code for t in uow.dict_types.search(None, _all()).items}
+    async with seeded.uow() as uow:
+        seeded_labels = {label.label for label in (await uow.labels.search(None, _all())).items}
+        dictionaries = {t.code for t in (await uow.dict_types.search(None, _all())).items}
     for report in discover().values():
         assert set(report.export_labels) <= seeded_labels, report.name
         assert set(report.import_labels or ()) <= seeded_labels, report.name
@@ -340,7 +354,7 @@ def test_a_report_without_labels_is_refused_at_start() -> None:
             export_labels=(),
             columns=(),
             query=UserQuery,
-            rows=lambda c, q: [],
+            rows=lambda c, q: each(),
         )
 
 

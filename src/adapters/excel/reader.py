@@ -5,11 +5,13 @@ checked: the number of entries, their total uncompressed size and each entry's
 compression ratio (zip bombs). Python's zipfile never inflates an entry beyond the
 size its directory declares, so the declared sizes bound the work. openpyxl then
 parses with defusedxml (entity expansion and external entities refused), reads only
-the first sheet, at most so many columns, and stops beyond the row limit.
+the first sheet, at most so many columns, and stops beyond the row limit. All of it runs in
+a worker thread: parsing a sheet is seconds of CPU the event loop must not wait on.
 """
 
 from __future__ import annotations
 
+import asyncio
 import zipfile
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -42,7 +44,10 @@ class OpenpyxlSpreadsheetReader(SpreadsheetReader):
     def __init__(self, limits: SheetLimits) -> None:
         self._limits = limits
 
-    def rows(self, source: BinaryIO) -> list[tuple[Any, ...]]:
+    async def rows(self, source: BinaryIO) -> list[tuple[Any, ...]]:
+        return await asyncio.to_thread(self._rows, source)
+
+    def _rows(self, source: BinaryIO) -> list[tuple[Any, ...]]:
         self._check_archive(source)
         source.seek(0)
         try:

@@ -21,7 +21,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.audit import login_logs, oper_logs
 from adapters.sqlalchemy.base import contains, in_range, live, locked, paginate
@@ -81,23 +81,23 @@ job_logs = Table(
 
 
 class SqlAlchemyJobRepository(JobRepository):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    def add(self, job: Job) -> None:
+    async def add(self, job: Job) -> None:
         self._s.add(job)
-        self._s.flush()
+        await self._s.flush()
 
-    def get(self, job_id: int) -> Job | None:
-        return self._s.scalar(select(Job).where(jobs.c.id == job_id, live(jobs)))
+    async def get(self, job_id: int) -> Job | None:
+        return await self._s.scalar(select(Job).where(jobs.c.id == job_id, live(jobs)))
 
-    def get_by_name(self, name: str) -> Job | None:
-        return self._s.scalar(select(Job).where(jobs.c.name == name, live(jobs)))
+    async def get_by_name(self, name: str) -> Job | None:
+        return await self._s.scalar(select(Job).where(jobs.c.name == name, live(jobs)))
 
-    def all_live(self) -> list[Job]:
-        return list(self._s.scalars(select(Job).where(live(jobs)).order_by(jobs.c.id)))
+    async def all_live(self) -> list[Job]:
+        return list(await self._s.scalars(select(Job).where(live(jobs)).order_by(jobs.c.id)))
 
-    def search(self, flt: JobFilter, page: PageRequest) -> Page[Job]:
+    async def search(self, flt: JobFilter, page: PageRequest) -> Page[Job]:
         c = jobs.c
         where = [*contains(c.name, flt.name), *in_range(c.created_time, flt.created)]
         if flt.script:
@@ -110,12 +110,14 @@ class SqlAlchemyJobRepository(JobRepository):
             "created_time": c.created_time,
             "next_fire_time": c.next_fire_time,
         }
-        return paginate(self._s, Job, jobs, where, page, sortable)
+        return await paginate(self._s, Job, jobs, where, page, sortable)
 
-    def advance(self, job_id: int, version: datetime | None, next_fire_time: datetime) -> bool:
+    async def advance(
+        self, job_id: int, version: datetime | None, next_fire_time: datetime
+    ) -> bool:
         c = jobs.c
         same_version = c.modified_time.is_(None) if version is None else c.modified_time == version
-        result = self._s.execute(
+        result = await self._s.execute(
             update(jobs)
             .where(
                 c.id == job_id,
@@ -130,24 +132,24 @@ class SqlAlchemyJobRepository(JobRepository):
 
 
 class SqlAlchemyJobLogRepository(JobLogRepository):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    def add(self, log: JobLog) -> None:
+    async def add(self, log: JobLog) -> None:
         # Flushed at once: a second claim on the same fire fails here, as Conflict.
         self._s.add(log)
-        self._s.flush()
+        await self._s.flush()
 
-    def get(self, log_id: int, *, lock: bool = False) -> JobLog | None:
+    async def get(self, log_id: int, *, lock: bool = False) -> JobLog | None:
         query = select(JobLog).where(job_logs.c.id == log_id, live(job_logs))
-        return self._s.scalar(locked(query, lock))
+        return await self._s.scalar(locked(query, lock))
 
-    def unfinished(self) -> list[JobLog]:
+    async def unfinished(self) -> list[JobLog]:
         c = job_logs.c
         query = select(JobLog).where(c.status == RunStatus.RUNNING.value, live(job_logs))
-        return list(self._s.scalars(query.order_by(c.id)))
+        return list(await self._s.scalars(query.order_by(c.id)))
 
-    def search(self, flt: JobLogFilter, page: PageRequest) -> Page[JobLog]:
+    async def search(self, flt: JobLogFilter, page: PageRequest) -> Page[JobLog]:
         c = job_logs.c
         where = [*contains(c.job_name, flt.job_name), *in_range(c.start_time, flt.started)]
         if flt.job_id is not None:
@@ -162,11 +164,11 @@ class SqlAlchemyJobLogRepository(JobLogRepository):
             "scheduled_time": c.scheduled_time,
             "duration_ms": c.duration_ms,
         }
-        return paginate(self._s, JobLog, job_logs, where, page, sortable)
+        return await paginate(self._s, JobLog, job_logs, where, page, sortable)
 
-    def purge(self, before: datetime, limit: int) -> int:
+    async def purge(self, before: datetime, limit: int) -> int:
         c = job_logs.c
-        return _delete_ids(
+        return await _delete_ids(
             self._s,
             job_logs,
             select(c.id)
@@ -177,26 +179,26 @@ class SqlAlchemyJobLogRepository(JobLogRepository):
 
 
 class SqlAlchemyHousekeeping(Housekeeping):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    def purge_login_logs(self, before: datetime, limit: int) -> int:
+    async def purge_login_logs(self, before: datetime, limit: int) -> int:
         c = login_logs.c
         query = select(c.id).where(c.created_time < before).order_by(c.id).limit(limit)
-        return _delete_ids(self._s, login_logs, query)
+        return await _delete_ids(self._s, login_logs, query)
 
-    def purge_operation_logs(self, before: datetime, limit: int) -> int:
+    async def purge_operation_logs(self, before: datetime, limit: int) -> int:
         c = oper_logs.c
         query = select(c.id).where(c.created_time < before).order_by(c.id).limit(limit)
-        return _delete_ids(self._s, oper_logs, query)
+        return await _delete_ids(self._s, oper_logs, query)
 
 
-def _delete_ids(session: Session, table: Table, query: Any) -> int:
+async def _delete_ids(session: AsyncSession, table: Table, query: Any) -> int:
     """Deletes the rows whose ids `query` selects (MySQL allows no LIMIT in a DELETE subquery)."""
-    ids = list(session.scalars(query))
+    ids = list(await session.scalars(query))
     if ids:
         where: ColumnElement[bool] = table.c.id.in_(ids)
-        session.execute(delete(table).where(where))
+        await session.execute(delete(table).where(where))
     return len(ids)
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.base import contains, in_range, live, locked
 from adapters.sqlalchemy.rbac import users
@@ -58,26 +58,30 @@ def _state_at(now: datetime) -> Any:
 
 
 class SqlAlchemyRegCodeRepository(RegCodeRepository):
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    def add_many(self, codes: Iterable[RegCode]) -> None:
+    async def add_many(self, codes: Iterable[RegCode]) -> None:
         self._s.add_all(list(codes))
-        self._s.flush()
+        await self._s.flush()
 
-    def get(self, code_id: int, *, lock: bool = False) -> RegCode | None:
-        return self._s.scalar(
+    async def get(self, code_id: int, *, lock: bool = False) -> RegCode | None:
+        return await self._s.scalar(
             locked(select(RegCode).where(reg_codes.c.id == code_id, live(reg_codes)), lock)
         )
 
-    def existing_codes(self, codes: Iterable[str]) -> frozenset[str]:
+    async def existing_codes(self, codes: Iterable[str]) -> frozenset[str]:
         wanted = list(codes)
         if not wanted:
             return frozenset()
         c = reg_codes.c
-        return frozenset(self._s.scalars(select(c.code).where(c.code.in_(wanted), live(reg_codes))))
+        return frozenset(
+            await self._s.scalars(select(c.code).where(c.code.in_(wanted), live(reg_codes)))
+        )
 
-    def search(self, flt: RegCodeFilter, page: PageRequest, now: datetime) -> Page[RegCodeRow]:
+    async def search(
+        self, flt: RegCodeFilter, page: PageRequest, now: datetime
+    ) -> Page[RegCodeRow]:
         c, u = reg_codes.c, users.c
         state = _state_at(now)
         where = _filter_clauses(flt, now)
@@ -91,7 +95,7 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
             raise ValueError(f"cannot sort by {page.sort}")
         column = sortable[page.sort]
         order = [column.desc() if page.descending else column.asc(), c.id.desc()]
-        total = self._s.scalar(select(func.count()).select_from(reg_codes).where(*where)) or 0
+        total = await self._s.scalar(select(func.count()).select_from(reg_codes).where(*where)) or 0
         query = (
             select(RegCode, u.username)
             .outerjoin(users, u.id == c.creator_id)
@@ -100,14 +104,14 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
             .offset(page.offset)
             .limit(page.size)
         )
-        items = [RegCodeRow(code, username) for code, username in self._s.execute(query)]
+        items = [RegCodeRow(code, username) for code, username in await self._s.execute(query)]
         return Page(items, total, page.page, page.size)
 
-    def expire_due(self, now: datetime, limit: int) -> int:
+    async def expire_due(self, now: datetime, limit: int) -> int:
         c = reg_codes.c
         expired = int(RegCodeState.EXPIRED)
         ids = list(
-            self._s.scalars(
+            await self._s.scalars(
                 select(c.id)
                 .where(live(reg_codes), _state_at(now) == expired, c.state != expired)
                 .order_by(c.id)
@@ -115,20 +119,20 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
             )
         )
         if ids:
-            self._s.execute(
+            await self._s.execute(
                 update(reg_codes).where(c.id.in_(ids)).values(state=expired, modified_time=now)
             )
         return len(ids)
 
-    def next_deadline_after(self, now: datetime) -> datetime | None:
+    async def next_deadline_after(self, now: datetime) -> datetime | None:
         c = reg_codes.c
-        earliest: datetime | None = self._s.scalar(
+        earliest: datetime | None = await self._s.scalar(
             select(func.min(c.deadline)).where(live(reg_codes), c.deadline > now)
         )
         return earliest
 
     # --- reports: keyset batches --------------------------------------------------------
-    def after(
+    async def after(
         self, flt: RegCodeFilter, after_id: int, limit: int, now: datetime
     ) -> list[dict[str, Any]]:
         c, u = reg_codes.c, users.c
@@ -139,7 +143,7 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
             .order_by(c.id)
             .limit(limit)
         )
-        return [dict(row) for row in self._s.execute(query).mappings()]
+        return [dict(row) for row in (await self._s.execute(query)).mappings()]
 
 
 def _filter_clauses(flt: RegCodeFilter, now: datetime) -> list[ColumnElement[bool]]:

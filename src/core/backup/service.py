@@ -1,7 +1,14 @@
-"""Use cases of backup and restore: every table to a zip of CSV files, and back, losslessly."""
+"""Use cases of backup and restore: every table to a zip of CSV files, and back, losslessly.
+
+The snapshot, the CSV and the zip are bulk synchronous work: each backup, inspection or
+restore runs it in ONE worker thread (`asyncio.to_thread`), so the event loop never waits on
+it; `progress` is called in that thread. What a restore resets afterwards (caches, sessions)
+is awaited on the loop, once the thread's transaction has committed.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
 import io
@@ -46,9 +53,11 @@ class BackupService:
         self._clock = clock
         self._limits = limits or RestoreLimits()
 
-    def backup(self, target: BinaryIO, progress: Progress | None = None) -> Manifest:
+    async def backup(self, target: BinaryIO, progress: Progress | None = None) -> Manifest:
         """Every row of every table, deleted ones included, read at one instant, into one zip."""
-        report = progress or _silent
+        return await asyncio.to_thread(self._backup, target, progress or _silent)
+
+    def _backup(self, target: BinaryIO, report: Progress) -> Manifest:
         revision = self._snapshot.revision()
         tables = self._snapshot.tables()
         now = self._clock.now()
@@ -74,12 +83,15 @@ class BackupService:
             archive.writestr(info, manifest.to_json().encode("utf-8"))
         return manifest
 
-    def inspect(self, source: BinaryIO) -> Manifest:
+    async def inspect(self, source: BinaryIO) -> Manifest:
         """The manifest of an archive, after every check a restore makes before writing."""
+        return await asyncio.to_thread(self._inspect, source)
+
+    def _inspect(self, source: BinaryIO) -> Manifest:
         with _open_zip(source) as archive:
             return self._checked(archive)
 
-    def restore(self, source: BinaryIO, progress: Progress | None = None) -> Manifest:
+    async def restore(self, source: BinaryIO, progress: Progress | None = None) -> Manifest:
         """Replaces every row of every table with the archive's, in one transaction.
 
         Refused, with nothing changed, when the archive's schema revision is not the
@@ -87,7 +99,12 @@ class BackupService:
         the way. Afterwards every cache is dropped and every sign-in token revoked: the
         rows they were made from are gone.
         """
-        report = progress or _silent
+        manifest = await asyncio.to_thread(self._restore, source, progress or _silent)
+        await self._caches.clear()
+        await self._sessions.revoke_everyone()
+        return manifest
+
+    def _restore(self, source: BinaryIO, report: Progress) -> Manifest:
         with _open_zip(source) as archive:
             manifest = self._checked(archive)
             by_name = {t.name: t for t in manifest.tables}
@@ -97,8 +114,6 @@ class BackupService:
                 return _read_csv(archive, table, entry, report, self._limits)
 
             self._snapshot.replace(rows_of)
-        self._caches.clear()
-        self._sessions.revoke_everyone()
         return manifest
 
     def _checked(self, archive: zipfile.ZipFile) -> Manifest:

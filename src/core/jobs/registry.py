@@ -1,7 +1,7 @@
 """The registry of job scripts: the only code a job may run.
 
-A script is a function (or a method of an object the container builds with the ports it
-needs) marked with `@job_script(name, description)`. A job names it; nothing else, and never
+A script is an `async def` function (or method of an object the container builds with the
+ports it needs) marked with `@job_script(name, description)`; the runner awaits it on the loop. A job names it; nothing else, and never
 an import path, is accepted. A first parameter named `ctx` receives the run's `JobContext`
 (`ctx.echo(...)` writes the run's output); the other parameters are the script's signature,
 against which a job's `args` and `kwargs` are checked when the job is saved.
@@ -180,10 +180,10 @@ class Script:
             bound.apply_defaults()
             self.guard(bound.arguments)
 
-    def call(self, ctx: JobContext, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    async def call(self, ctx: JobContext, args: list[Any], kwargs: dict[str, Any]) -> Any:
         if self.takes_context:
-            return self.func(ctx, *args, **kwargs)
-        return self.func(*args, **kwargs)
+            return await self.func(ctx, *args, **kwargs)
+        return await self.func(*args, **kwargs)
 
 
 class ScriptRegistry:
@@ -214,6 +214,9 @@ class ScriptRegistry:
             guard = guard.__get__(func.__self__, type(func.__self__))
         if name in self._scripts:
             raise ValueError(f"two job scripts are named {name!r}")
+        if not inspect.iscoroutinefunction(func):
+            # A sync script would block the event loop the runs share for as long as it runs.
+            raise ValueError(f"the job script {name!r} is not an async def")
         signature = inspect.signature(func)
         params = list(signature.parameters.values())
         takes_context = bool(params) and params[0].name == CONTEXT_PARAM

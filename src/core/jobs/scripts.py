@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Mapping
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
@@ -21,16 +21,18 @@ DEFAULT_RETENTION_FLOOR_DAYS = 30
 U = TypeVar("U", bound=UnitOfWork)
 
 
-def in_batches(uow: Callable[[], U], step: Callable[[U], int], batch: int = BATCH) -> int:
+async def in_batches(
+    uow: Callable[[], U], step: Callable[[U], Awaitable[int]], batch: int = BATCH
+) -> int:
     """Runs `step` (which changes at most `batch` rows) in one transaction each until a short one.
 
     Short transactions keep locks brief on big tables; the total is returned.
     """
     total = 0
     while True:
-        with uow() as work:
-            done = step(work)
-            work.commit()
+        async with uow() as work:
+            done = await step(work)
+            await work.commit()
         total += done
         if done < batch:
             return total
@@ -70,8 +72,8 @@ class HousekeepingScripts:
             raise ValueError(f"days must be at least {self._floor} (the retention floor)")
         return self._clock.now() - timedelta(days=days)
 
-    def _batches(self, step: Callable[[HousekeepingUnitOfWork], int]) -> int:
-        return in_batches(self._uow, step)
+    async def _batches(self, step: Callable[[HousekeepingUnitOfWork], Awaitable[int]]) -> int:
+        return await in_batches(self._uow, step)
 
     @job_script(
         "clean_job_logs",
@@ -79,9 +81,9 @@ class HousekeepingScripts:
         label=PURGE_LABEL,
         guard=_keeps_the_floor,
     )
-    def clean_job_logs(self, ctx: JobContext, days: int = 30) -> str:
+    async def clean_job_logs(self, ctx: JobContext, days: int = 30) -> str:
         before = self._cutoff(days)
-        n = self._batches(lambda uow: uow.job_logs.purge(before, BATCH))
+        n = await self._batches(lambda uow: uow.job_logs.purge(before, BATCH))
         return f"deleted {n} job logs started before {before.isoformat()}"
 
     @job_script(
@@ -90,9 +92,9 @@ class HousekeepingScripts:
         label=PURGE_LABEL,
         guard=_keeps_the_floor,
     )
-    def clean_login_logs(self, ctx: JobContext, days: int = 180) -> str:
+    async def clean_login_logs(self, ctx: JobContext, days: int = 180) -> str:
         before = self._cutoff(days)
-        n = self._batches(lambda uow: uow.housekeeping.purge_login_logs(before, BATCH))
+        n = await self._batches(lambda uow: uow.housekeeping.purge_login_logs(before, BATCH))
         return f"deleted {n} login-log entries older than {before.isoformat()}"
 
     @job_script(
@@ -101,9 +103,9 @@ class HousekeepingScripts:
         label=PURGE_LABEL,
         guard=_keeps_the_floor,
     )
-    def clean_operation_logs(self, ctx: JobContext, days: int = 180) -> str:
+    async def clean_operation_logs(self, ctx: JobContext, days: int = 180) -> str:
         before = self._cutoff(days)
-        n = self._batches(lambda uow: uow.housekeeping.purge_operation_logs(before, BATCH))
+        n = await self._batches(lambda uow: uow.housekeeping.purge_operation_logs(before, BATCH))
         return f"deleted {n} operation-log entries older than {before.isoformat()}"
 
 
@@ -113,11 +115,13 @@ class HousekeepingScripts:
     "Echo a message, sleep `seconds`, and raise when `fail` is true: to try jobs out",
     label=None,
 )
-def demo(ctx: JobContext, message: str = "hello", seconds: float = 1.0, fail: bool = False) -> str:
+async def demo(
+    ctx: JobContext, message: str = "hello", seconds: float = 1.0, fail: bool = False
+) -> str:
     if not 0 <= seconds <= MAX_DEMO_SECONDS:
         raise ValueError(f"seconds is 0 to {MAX_DEMO_SECONDS}")
     ctx.echo(f"{ctx.job_name}: {message}")
-    time.sleep(seconds)
+    await asyncio.sleep(seconds)
     if fail:
         raise RuntimeError(f"demo failure as asked: {message}")
     return f"slept {seconds} s"

@@ -63,11 +63,11 @@ def job_seeder(jobs: Iterable[Mapping[str, Any]]) -> Seeder:
     """
     wanted = tuple(jobs)
 
-    def seed(uow: JobsUnitOfWork, now: datetime, lang: str) -> dict[str, int]:
+    async def seed(uow: JobsUnitOfWork, now: datetime, lang: str) -> dict[str, int]:
         added = 0
         for spec in wanted:
             name: Text = spec["name"]
-            if any(uow.jobs.get_by_name(n) is not None for n in (name.zh, name.en)):
+            if any([await uow.jobs.get_by_name(n) is not None for n in (name.zh, name.en)]):
                 continue
             job = Job(
                 **{**spec, "name": name.in_(lang), "remark": spec["remark"].in_(lang)},
@@ -76,7 +76,7 @@ def job_seeder(jobs: Iterable[Mapping[str, Any]]) -> Seeder:
                 concurrent=False,
             )
             job.stamp_created(None, now)
-            uow.jobs.add(job)
+            await uow.jobs.add(job)
             added += 1
         return {"jobs": added}
 

@@ -62,14 +62,14 @@ class JobService:
 
     # --- reading ---------------------------------------------------------------------------
 
-    def search(self, flt: JobFilter, page: PageRequest) -> Page[Job]:
-        with self._uow() as uow:
-            return uow.jobs.search(flt, page)
+    async def search(self, flt: JobFilter, page: PageRequest) -> Page[Job]:
+        async with self._uow() as uow:
+            return await uow.jobs.search(flt, page)
 
-    def get(self, job_id: int) -> JobView:
+    async def get(self, job_id: int) -> JobView:
         """A job with its next five fire times (from now, whether or not it is running)."""
-        with self._uow() as uow:
-            job = require(uow.jobs.get(job_id), "job")
+        async with self._uow() as uow:
+            job = require(await uow.jobs.get(job_id), "job")
         return JobView(job, job.expr().next_fires(self._clock.now(), self._tz, PREVIEW_COUNT))
 
     def preview(self, cron: str, count: int = PREVIEW_COUNT) -> list[datetime]:
@@ -79,24 +79,24 @@ class JobService:
     def scripts(self) -> list[Script]:
         return self._registry.all()
 
-    def logs(self, flt: JobLogFilter, page: PageRequest) -> Page[JobLog]:
-        with self._uow() as uow:
-            return uow.job_logs.search(flt, page)
+    async def logs(self, flt: JobLogFilter, page: PageRequest) -> Page[JobLog]:
+        async with self._uow() as uow:
+            return await uow.job_logs.search(flt, page)
 
-    def log(self, log_id: int) -> JobLog:
-        with self._uow() as uow:
-            return require(uow.job_logs.get(log_id), "job log")
+    async def log(self, log_id: int) -> JobLog:
+        async with self._uow() as uow:
+            return require(await uow.job_logs.get(log_id), "job log")
 
-    def logs_seen_by(self, viewer: int, flt: JobLogFilter, page: PageRequest) -> Page[JobLog]:
+    async def logs_seen_by(self, viewer: int, flt: JobLogFilter, page: PageRequest) -> Page[JobLog]:
         """A page of runs as `viewer` may see them: tracebacks only for the jobs' writers."""
-        found = self.logs(flt, page)
-        return Page(self._shown(viewer, found.items), found.total, found.page, found.size)
+        found = await self.logs(flt, page)
+        return Page(await self._shown(viewer, found.items), found.total, found.page, found.size)
 
-    def log_seen_by(self, viewer: int, log_id: int) -> JobLog:
-        return self._shown(viewer, [self.log(log_id)])[0]
+    async def log_seen_by(self, viewer: int, log_id: int) -> JobLog:
+        return (await self._shown(viewer, [await self.log(log_id)]))[0]
 
-    def _shown(self, viewer: int, entries: list[JobLog]) -> list[JobLog]:
-        if self._permissions is not None and self._permissions.holds(viewer, TRACEBACK_LABEL):
+    async def _shown(self, viewer: int, entries: list[JobLog]) -> list[JobLog]:
+        if self._permissions is not None and await self._permissions.holds(viewer, TRACEBACK_LABEL):
             return entries
         return [replace(x, error=x.error_without_traceback()) for x in entries]
 
@@ -107,7 +107,7 @@ class JobService:
         job.check()
         self._registry.get(job.script).check(job.args, job.kwargs)
 
-    def _authorize(self, actor: int | None, *scripts: str) -> None:
+    async def _authorize(self, actor: int | None, *scripts: str) -> None:
         """A script that declares a label is scheduled, edited or run only by who holds it.
 
         `actor` None is the product itself (seed, CLI, start-up), which needs no label.
@@ -121,21 +121,21 @@ class JobService:
             label = self._registry.get(name).label
             if label is None:
                 continue
-            if self._permissions is None or not self._permissions.holds(actor, label):
+            if self._permissions is None or not await self._permissions.holds(actor, label):
                 raise Forbidden(
                     f"the script {name} needs the permission {label}", "job_script_forbidden"
                 )
 
     @staticmethod
-    def _check_recipients(uow: JobsUnitOfWork, job: Job) -> None:
+    async def _check_recipients(uow: JobsUnitOfWork, job: Job) -> None:
         """Every user a job notifies exists (notices never go to typed addresses)."""
-        unknown = sorted({i for i in job.notify_user_ids if uow.users.get(i) is None})
+        unknown = sorted({i for i in job.notify_user_ids if await uow.users.get(i) is None})
         if unknown:
             raise InvalidInput(
                 f"no such users: {unknown}", "job_notify_user_unknown", "notify_user_ids"
             )
 
-    def create(self, actor: int | None, cmd: CreateJob) -> int:
+    async def create(self, actor: int | None, cmd: CreateJob) -> int:
         """Names are unique among live jobs; a job created running is scheduled at once."""
         job = Job(
             name=cmd.name,
@@ -151,34 +151,34 @@ class JobService:
             remark=cmd.remark,
         )
         self._check(job)
-        self._authorize(actor, job.script)
+        await self._authorize(actor, job.script)
         now = self._clock.now()
-        with self._uow() as uow:
-            if uow.jobs.get_by_name(job.name) is not None:
+        async with self._uow() as uow:
+            if await uow.jobs.get_by_name(job.name) is not None:
                 raise Conflict("a job has this name", "job_name_exists")
-            self._check_recipients(uow, job)
+            await self._check_recipients(uow, job)
             if job.running:
                 job.start(now, self._tz)
             else:
                 job.pause()
             job.stamp_created(actor, now)
-            uow.jobs.add(job)
-            uow.commit()
+            await uow.jobs.add(job)
+            await uow.commit()
         assert job.id is not None
         self._follow(job)
         return job.id
 
-    def update(self, actor: int | None, job_id: int, cmd: UpdateJob) -> None:
+    async def update(self, actor: int | None, job_id: int, cmd: UpdateJob) -> None:
         """An edited running job keeps its place unless its cron changed or it was resumed."""
         now = self._clock.now()
-        with self._uow() as uow:
-            job = require(uow.jobs.get(job_id), "job")
+        async with self._uow() as uow:
+            job = require(await uow.jobs.get(job_id), "job")
             name = given(cmd.name, job.name)
-            if name != job.name and uow.jobs.get_by_name(name) is not None:
+            if name != job.name and await uow.jobs.get_by_name(name) is not None:
                 raise Conflict("a job has this name", "job_name_exists")
             was_running, old_cron, old_script = job.running, job.cron, job.script
             # Whoever edits a job of a labelled script, or gives a job one, needs the label.
-            self._authorize(actor, old_script, given(cmd.script, old_script))
+            await self._authorize(actor, old_script, given(cmd.script, old_script))
             job.change(
                 name=cmd.name,
                 script=cmd.script,
@@ -196,56 +196,56 @@ class JobService:
             job.status = status
             self._check(job)
             if cmd.notify_user_ids is not UNSET:
-                self._check_recipients(uow, job)
+                await self._check_recipients(uow, job)
             if not job.running:
                 job.pause()
             elif not was_running or job.cron != old_cron or job.next_fire_time is None:
                 job.start(now, self._tz)
             job.stamp_modified(actor, now)
-            uow.commit()
+            await uow.commit()
         self._follow(job)
 
-    def delete(self, actor: int | None, job_id: int) -> None:
-        with self._uow() as uow:
-            job = require(uow.jobs.get(job_id), "job")
+    async def delete(self, actor: int | None, job_id: int) -> None:
+        async with self._uow() as uow:
+            job = require(await uow.jobs.get(job_id), "job")
             job.pause()
             job.soft_delete(actor, self._clock.now())
-            uow.commit()
+            await uow.commit()
         self._scheduler.unschedule(job_id)
 
-    def pause(self, actor: int | None, job_id: int) -> None:
+    async def pause(self, actor: int | None, job_id: int) -> None:
         """Takes the job off the schedule at once; pausing a paused job changes nothing."""
-        with self._uow() as uow:
-            job = require(uow.jobs.get(job_id), "job")
+        async with self._uow() as uow:
+            job = require(await uow.jobs.get(job_id), "job")
             if job.running:
                 job.pause()
                 job.stamp_modified(actor, self._clock.now())
-                uow.commit()
+                await uow.commit()
         self._scheduler.unschedule(job_id)
 
-    def resume(self, actor: int | None, job_id: int) -> None:
+    async def resume(self, actor: int | None, job_id: int) -> None:
         """Puts the job on the schedule from now on; a running job stays as it is (never twice)."""
         now = self._clock.now()
-        with self._uow() as uow:
-            job = require(uow.jobs.get(job_id), "job")
+        async with self._uow() as uow:
+            job = require(await uow.jobs.get(job_id), "job")
             if not job.running:
                 self._check(job)
-                self._authorize(actor, job.script)
+                await self._authorize(actor, job.script)
                 job.start(now, self._tz)
                 job.stamp_modified(actor, now)
-                uow.commit()
+                await uow.commit()
         self._follow(job)
 
-    def run_now(self, actor: int | None, job_id: int) -> int:
+    async def run_now(self, actor: int | None, job_id: int) -> int:
         """Runs the job once in the background, paused or not; returns the id of its log at once."""
-        with self._uow() as uow:
-            job = require(uow.jobs.get(job_id), "job")
+        async with self._uow() as uow:
+            job = require(await uow.jobs.get(job_id), "job")
             self._registry.get(job.script)
-            self._authorize(actor, job.script)
+            await self._authorize(actor, job.script)
             entry = self._runner.manual(job)
             entry.creator_id = actor
-            uow.job_logs.add(entry)
-            uow.commit()
+            await uow.job_logs.add(entry)
+            await uow.commit()
         assert entry.id is not None
         self._scheduler.submit(partial(self._runner.execute, entry.id))
         return entry.id
@@ -259,7 +259,7 @@ class JobService:
 
     # --- the scheduler's side --------------------------------------------------------------
 
-    def reconcile(self) -> None:
+    async def reconcile(self) -> None:
         """At start, or when this instance takes the schedule over: table and scheduler agree.
 
         Every job is paused except the enabled ones (status running) that can run: script
@@ -268,8 +268,8 @@ class JobService:
         """
         now = self._clock.now()
         startable: list[Job] = []
-        with self._uow() as uow:
-            for job in uow.jobs.all_live():
+        async with self._uow() as uow:
+            for job in await uow.jobs.all_live():
                 if not job.running:
                     continue
                 try:
@@ -280,22 +280,22 @@ class JobService:
                     job.stamp_modified(None, now)
                     continue
                 startable.append(job)
-            uow.commit()
+            await uow.commit()
         keep = {job.id for job in startable}
         for job_id in set(self._scheduler.scheduled()) - keep:
             self._scheduler.unschedule(job_id)
         for job in startable:
-            work = self._runner.catch_up(job, now)
+            work = await self._runner.catch_up(job, now)
             self._scheduler.schedule(job)
             if work is not None:
                 self._scheduler.submit(work)
 
-    def heartbeat(self) -> None:
+    async def heartbeat(self) -> None:
         """Every instance, every tick: tells the others this one (and its runs) is alive."""
         if self._instances is not None:
-            self._instances.beat()
+            await self._instances.beat()
 
-    def recover_abandoned(self) -> int:
+    async def recover_abandoned(self) -> int:
         """Runs left `running` by an instance that stopped are failed; a scheduled one runs again.
 
         A fire is claimed by its log row before it runs, so an instance killed mid-run leaves
@@ -307,19 +307,19 @@ class JobService:
         """
         if self._instances is None:
             return 0
-        with self._uow() as uow:
-            unfinished = [e for e in uow.job_logs.unfinished() if e.trigger != Trigger.MANUAL]
+        async with self._uow() as uow:
+            unfinished = [e for e in await uow.job_logs.unfinished() if e.trigger != Trigger.MANUAL]
         mine = self._runner.instance
         others = {e.instance for e in unfinished if e.instance != mine}
-        dead = others - self._instances.alive(others)
+        dead = others - await self._instances.alive(others)
         now = self._clock.now()
         redo: list[int] = []
         for log_id in [e.id for e in unfinished if e.instance in dead and e.id is not None]:
-            with self._uow() as uow:
-                entry = uow.job_logs.get(log_id, lock=True)
+            async with self._uow() as uow:
+                entry = await uow.job_logs.get(log_id, lock=True)
                 if entry is None or entry.finished:
                     continue
-                job = uow.jobs.get(entry.job_id)
+                job = await uow.jobs.get(entry.job_id)
                 entry.finish(
                     RunStatus.FAILED,
                     now,
@@ -329,8 +329,8 @@ class JobService:
                 again = None
                 if job is not None and job.running and job.misfire_policy != MisfirePolicy.SKIP:
                     again = JobLog.claim(job, Trigger.CATCH_UP, None, now, mine)
-                    uow.job_logs.add(again)
-                uow.commit()
+                    await uow.job_logs.add(again)
+                await uow.commit()
             log.warning("job %s: run %s abandoned by %s", entry.job_id, entry.id, entry.instance)
             if again is not None and again.id is not None:
                 redo.append(again.id)
@@ -340,10 +340,10 @@ class JobService:
             self._scheduler.submit(partial(self._runner.execute, log_id, wait_for_lock=True))
         return len(dead)
 
-    def sync(self) -> None:
+    async def sync(self) -> None:
         """Brings the schedule in line with the table: edits made through any instance land here."""
-        with self._uow() as uow:
-            wanted = {j.id: j for j in uow.jobs.all_live() if j.running and j.id is not None}
+        async with self._uow() as uow:
+            wanted = {j.id: j for j in await uow.jobs.all_live() if j.running and j.id is not None}
         current = dict(self._scheduler.scheduled())
         for job_id in current.keys() - wanted.keys():
             self._scheduler.unschedule(job_id)

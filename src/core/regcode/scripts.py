@@ -25,7 +25,7 @@ class RegCodeScripts:
         "Mark activated registration codes whose deadline has passed as expired (state 2)",
         label=WRITE_LABEL,
     )
-    def expire_reg_codes(self, ctx: JobContext) -> str:
+    async def expire_reg_codes(self, ctx: JobContext) -> str:
         now = self._clock.now()
-        n = in_batches(self._uow, lambda uow: uow.reg_codes.expire_due(now, BATCH))
+        n = await in_batches(self._uow, lambda uow: uow.reg_codes.expire_due(now, BATCH))
         return f"marked {n} reg codes expired"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,11 +38,11 @@ class RegCodeService:
         self._uow = uow
         self._clock = clock
 
-    def search(self, flt: RegCodeFilter, page: PageRequest) -> Page[RegCodeView]:
+    async def search(self, flt: RegCodeFilter, page: PageRequest) -> Page[RegCodeView]:
         """A page of codes with their creators' usernames and their state now."""
-        return self._search(flt, page, until=False)[0]
+        return (await self._search(flt, page, until=False))[0]
 
-    def search_until(
+    async def search_until(
         self, flt: RegCodeFilter, page: PageRequest
     ) -> tuple[Page[RegCodeView], float | None]:
         """The page, and for how many seconds it holds if nothing is written (None: for good).
@@ -51,28 +51,28 @@ class RegCodeService:
         the state filter, the state sort and the total. The page holds until the earliest
         deadline after now, of any live code, read with the same `now` as the page.
         """
-        return self._search(flt, page, until=True)
+        return await self._search(flt, page, until=True)
 
-    def _search(
+    async def _search(
         self, flt: RegCodeFilter, page: PageRequest, *, until: bool
     ) -> tuple[Page[RegCodeView], float | None]:
         now = self._clock.now()
-        with self._uow() as uow:
-            rows = uow.reg_codes.search(flt, page, now)
-            changes_at = uow.reg_codes.next_deadline_after(now) if until else None
+        async with self._uow() as uow:
+            rows = await uow.reg_codes.search(flt, page, now)
+            changes_at = await uow.reg_codes.next_deadline_after(now) if until else None
         items = [RegCodeView(r.reg_code, r.creator, r.reg_code.state_at(now)) for r in rows.items]
         holds_for = None if changes_at is None else (changes_at - now).total_seconds()
         return Page(items, rows.total, rows.page, rows.size), holds_for
 
-    def get(self, code_id: int) -> RegCodeView:
-        with self._uow() as uow:
-            row = require(uow.reg_codes.get(code_id), "reg code")
+    async def get(self, code_id: int) -> RegCodeView:
+        async with self._uow() as uow:
+            row = require(await uow.reg_codes.get(code_id), "reg code")
         return self._view(row)
 
     def _view(self, row: RegCode) -> RegCodeView:
         return RegCodeView(row, None, row.state_at(self._clock.now()))
 
-    def generate(
+    async def generate(
         self, actor: int | None, count: int, reg_times: int, remark: str = ""
     ) -> list[RegCode]:
         """A batch of fresh random codes, all new, in one transaction."""
@@ -80,43 +80,45 @@ class RegCodeService:
             raise InvalidInput(f"count is 1 to {MAX_BATCH}", "reg_code_count_invalid", "count")
         check_reg_times(reg_times)
         now = self._clock.now()
-        with self._uow() as uow:
+        async with self._uow() as uow:
             codes: set[str] = set()
             while len(codes) < count:
                 fresh = {new_code() for _ in range(count - len(codes))}
-                codes |= fresh - uow.reg_codes.existing_codes(fresh)
+                codes |= fresh - await uow.reg_codes.existing_codes(fresh)
             rows = [RegCode(code=c, reg_times=reg_times, remark=remark) for c in sorted(codes)]
             for row in rows:
                 row.stamp_created(actor, now)
-            uow.reg_codes.add_many(rows)
-            uow.commit()
+            await uow.reg_codes.add_many(rows)
+            await uow.commit()
         return rows
 
-    def update(self, actor: int, code_id: int, cmd: UpdateRegCode) -> None:
-        with self._uow() as uow:
-            row = require(uow.reg_codes.get(code_id, lock=True), "reg code")
+    async def update(self, actor: int, code_id: int, cmd: UpdateRegCode) -> None:
+        async with self._uow() as uow:
+            row = require(await uow.reg_codes.get(code_id, lock=True), "reg code")
             row.change(reg_times=cmd.reg_times, remark=cmd.remark)
             row.stamp_modified(actor, self._clock.now())
-            uow.commit()
+            await uow.commit()
 
-    def activate(self, actor: int, code_id: int) -> RegCodeView:
+    async def activate(self, actor: int, code_id: int) -> RegCodeView:
         """Activating twice is refused; the deadline counts from the first activation."""
         now = self._clock.now()
-        with self._uow() as uow:
-            row = require(uow.reg_codes.get(code_id, lock=True), "reg code")
+        async with self._uow() as uow:
+            row = require(await uow.reg_codes.get(code_id, lock=True), "reg code")
             row.activate(now)
             row.stamp_modified(actor, now)
-            uow.commit()
+            await uow.commit()
         return self._view(row)
 
-    def delete(self, actor: int, code_id: int) -> None:
-        with self._uow() as uow:
-            row = require(uow.reg_codes.get(code_id, lock=True), "reg code")
+    async def delete(self, actor: int, code_id: int) -> None:
+        async with self._uow() as uow:
+            row = require(await uow.reg_codes.get(code_id, lock=True), "reg code")
             row.soft_delete(actor, self._clock.now())
-            uow.commit()
+            await uow.commit()
 
     # --- reports: export in id batches, import all or nothing ---------------------------
-    def iterate(self, flt: RegCodeFilter, batch_size: int = 1000) -> Iterator[dict[str, Any]]:
+    async def iterate(
+        self, flt: RegCodeFilter, batch_size: int = 1000
+    ) -> AsyncIterator[dict[str, Any]]:
         """Every code the filter selects, in id order, fetched by id ranges (never by offset).
 
         Each code is a plain row (its fields, `creator` and `state`). Each batch is read in
@@ -126,8 +128,8 @@ class RegCodeService:
         now = self._clock.now()
         last = 0
         while True:
-            with self._uow() as uow:
-                rows = uow.reg_codes.after(flt, last, batch_size, now)
+            async with self._uow() as uow:
+                rows = await uow.reg_codes.after(flt, last, batch_size, now)
             for row in rows:
                 row["state"] = state_of(row["first_active_time"], row["deadline"], now)
                 yield row
@@ -135,7 +137,7 @@ class RegCodeService:
                 return
             last = rows[-1]["id"]
 
-    def import_codes(
+    async def import_codes(
         self, actor: int | None, rows: Sequence[ImportRow], earlier: Iterable[RowError] = ()
     ) -> int:
         """Codes from a file: each well-formed and new, in the file and among live codes; all or none.
@@ -157,10 +159,10 @@ class RegCodeService:
             else:
                 first[code] = row.number
         now = self._clock.now()
-        with self._uow() as uow:
+        async with self._uow() as uow:
             codes = sorted(first)
             for i in range(0, len(codes), _CHUNK):
-                for taken in uow.reg_codes.existing_codes(codes[i : i + _CHUNK]):
+                for taken in await uow.reg_codes.existing_codes(codes[i : i + _CHUNK]):
                     errors.add(first[taken], "code", "this code exists")
             errors.raise_if_any()
             created = [
@@ -173,6 +175,6 @@ class RegCodeService:
             ]
             for new in created:
                 new.stamp_created(actor, now)
-            uow.reg_codes.add_many(created)
-            uow.commit()
+            await uow.reg_codes.add_many(created)
+            await uow.commit()
         return len(created)

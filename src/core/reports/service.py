@@ -6,7 +6,7 @@ package); this service only knows columns, rows and the two spreadsheet ports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Mapping, Sequence
 from typing import Any, BinaryIO
 
 from core.reports.model import (
@@ -33,21 +33,21 @@ class ReportService:
         self._reader = reader
         self._dictionaries = dictionaries
 
-    def export(
+    async def export(
         self,
         target: str,
         title: str,
         columns: Sequence[Column],
-        rows: Iterable[Mapping[str, Any]],
+        rows: AsyncIterable[Mapping[str, Any]],
         lang: str,
     ) -> int:
         """Writes the rows as they are fetched (dictionary labels, UTC instants, no formulas)."""
-        labels = {c.key: self._labels(c.dictionary, lang) for c in columns if c.dictionary}
-        return self._writer.write(
+        labels = {c.key: await self._labels(c.dictionary, lang) for c in columns if c.dictionary}
+        return await self._writer.write(
             target, title, self._sheet(columns, lang), self._cells(columns, rows, labels)
         )
 
-    def template(
+    async def template(
         self,
         target: str,
         title: str,
@@ -56,9 +56,9 @@ class ReportService:
         lang: str,
     ) -> None:
         """The header row of an import and one example row, shown as an export would show it."""
-        self.export(target, title, columns, [example], lang)
+        await self.export(target, title, columns, _one(example), lang)
 
-    def read(
+    async def read(
         self, source: BinaryIO, columns: Sequence[Column]
     ) -> tuple[list[ImportRow], list[RowError]]:
         """The typed rows of an uploaded sheet, and every error found in it (keys as columns).
@@ -66,13 +66,13 @@ class ReportService:
         Rows with an error are left out of the first list; blank rows are skipped but
         keep their numbers, so each error names the row a person sees in the sheet.
         """
-        table = self._reader.rows(source)
+        table = await self._reader.rows(source)
         if not table:
             return [], [RowError(1, "", "the sheet is empty")]
         positions, errors = header_index(columns, table[0])
         if errors:
             return [], errors
-        lookups = {c.key: self._values(c.dictionary) for c in columns if c.dictionary}
+        lookups = {c.key: await self._values(c.dictionary) for c in columns if c.dictionary}
         parsed: list[ImportRow] = []
         for number, raw in enumerate(table[1:], start=2):
             if all(_blank(cell) for cell in raw):
@@ -107,32 +107,36 @@ class ReportService:
         return [SheetColumn(c.title(lang), c.width, str(c.type)) for c in columns]
 
     @staticmethod
-    def _cells(
+    async def _cells(
         columns: Sequence[Column],
-        rows: Iterable[Mapping[str, Any]],
+        rows: AsyncIterable[Mapping[str, Any]],
         labels: Mapping[str, Mapping[str, str]],
-    ) -> Iterator[list[CellValue]]:
+    ) -> AsyncIterator[list[CellValue]]:
         empty: dict[str, str] = {}
-        for row in rows:
+        async for row in rows:
             yield [to_cell(c, row.get(c.key), labels.get(c.key, empty)) for c in columns]
 
-    def _labels(self, type_code: str, lang: str) -> dict[str, str]:
+    async def _labels(self, type_code: str, lang: str) -> dict[str, str]:
         """Stored value -> label in the caller's language."""
         field = "label_en" if lang == "en" else "label"
         return {
             str(i["value"]): str(i.get(field) or i["label"])
-            for i in self._dictionaries.items_of(type_code)
+            for i in await self._dictionaries.items_of(type_code)
         }
 
-    def _values(self, type_code: str) -> dict[str, str]:
+    async def _values(self, type_code: str) -> dict[str, str]:
         """Label (either language) or the value itself -> stored value; labels win a tie."""
-        items = self._dictionaries.items_of(type_code)
+        items = await self._dictionaries.items_of(type_code)
         out = {str(i["value"]): str(i["value"]) for i in items}
         for i in items:
             for name in (i.get("label_en"), i.get("label")):
                 if name:
                     out[str(name)] = str(i["value"])
         return out
+
+
+async def _one(row: Mapping[str, Any]) -> AsyncIterator[Mapping[str, Any]]:
+    yield row
 
 
 def _blank(cell: Any) -> bool:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from adapters.sqlalchemy.regcode import reg_codes
+from tests.integration.conftest import execute
 from tests.integration.test_jobs import API, Cluster, cluster, run_and_wait  # noqa: F401
 
 
@@ -21,15 +22,15 @@ def test_the_expiry_script_stores_the_state_on_the_real_table(
         ("JOBS-ACTIVE", 30, now - timedelta(days=3), now + timedelta(days=27), 1),
         ("JOBS-UNUSED", 30, None, None, 0),
     ]
-    engine = app.container.engine()
-    with engine.begin() as conn:
-        conn.execute(
-            reg_codes.insert(),
+    execute(
+        app,
+        reg_codes.insert().values(
             [
                 {"code": c, "reg_times": r, "first_active_time": f, "deadline": d, "state": s}
                 for c, r, f, d, s in rows
-            ],
-        )
+            ]
+        ),
+    )
     jobs = {
         j["script"]: j["id"]
         for j in app.client.get(f"{API}/system/job", headers=admin, params={"size": 100}).json()[
@@ -39,6 +40,5 @@ def test_the_expiry_script_stores_the_state_on_the_real_table(
     log = run_and_wait(app, admin, jobs["expire_reg_codes"])
     assert log["status"] == "success", log
     c = reg_codes.c
-    with engine.connect() as conn:
-        states = dict(conn.execute(select(c.code, c.state).where(c.code.like("JOBS-%"))).all())
+    states = dict(execute(app, select(c.code, c.state).where(c.code.like("JOBS-%"))))
     assert states == {"JOBS-EXPIRED": 2, "JOBS-ACTIVE": 1, "JOBS-UNUSED": 0}

@@ -84,13 +84,11 @@ def bulk(app: App) -> Iterator[int]:
     for place in places[1:]:
         product = product.join(place, true())
     c = reg_codes.c
-    engine = app.container.engine()
-    with engine.begin() as conn, warnings.catch_warnings():
-        # The cross join of five digit tables is the point (10^5 rows); SQLAlchemy warns of it.
-        warnings.simplefilter("ignore", SAWarning)
-        admin_id = conn.scalar(select(users.c.id).where(users.c.username == "admin"))
+
+    async def codes(conn: Any) -> Any:
+        admin_id = await conn.scalar(select(users.c.id).where(users.c.username == "admin"))
         now = literal(datetime.now(UTC), c.created_time.type)
-        rows = select(
+        return select(
             func.concat("BULK-", func.lpad(cast(n, String), 7, "0")),  # PostgreSQL pads text only
             literal(30),
             case((n == 0, literal('=HYPERLINK("http://x")')), else_=literal("")),
@@ -101,22 +99,27 @@ def bulk(app: App) -> Iterator[int]:
             literal(admin_id),
             literal(0),
         ).select_from(product)
-        conn.execute(
-            reg_codes.insert().from_select(
-                [
-                    "code",
-                    "reg_times",
-                    "remark",
-                    "state",
-                    "created_time",
-                    "creator_id",
-                    "modified_time",
-                    "modifier_id",
-                    "is_deleted",
-                ],
-                rows,
-            )
-        )
+
+    columns = [
+        "code",
+        "reg_times",
+        "remark",
+        "state",
+        "created_time",
+        "creator_id",
+        "modified_time",
+        "modifier_id",
+        "is_deleted",
+    ]
+
+    async def fill() -> None:
+        async with app.container.engine().begin() as conn:
+            await conn.execute(reg_codes.insert().from_select(columns, await codes(conn)))
+
+    with warnings.catch_warnings():
+        # The cross join of five digit tables is the point (10^5 rows); SQLAlchemy warns of it.
+        warnings.simplefilter("ignore", SAWarning)
+        app.run(fill)
     yield BULK
 
 

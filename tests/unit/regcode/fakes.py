@@ -15,19 +15,19 @@ from tests.unit.fakes import _page, _Repo
 class FakeRegCodeRepository(_Repo[RegCode], RegCodeRepository):
     kind = RegCode
 
-    def add_many(self, codes: Iterable[RegCode]) -> None:
+    async def add_many(self, codes: Iterable[RegCode]) -> None:
         for code in codes:
             self.s.add(code)
 
-    def existing_codes(self, codes: Iterable[str]) -> frozenset[str]:
+    async def existing_codes(self, codes: Iterable[str]) -> frozenset[str]:
         live = {c.code for c in self.s.live(RegCode)}
         return frozenset(c for c in codes if c in live)
 
-    def next_deadline_after(self, now: datetime) -> datetime | None:
+    async def next_deadline_after(self, now: datetime) -> datetime | None:
         later = [c.deadline for c in self.s.live(RegCode) if c.deadline and c.deadline > now]
         return min(later, default=None)
 
-    def expire_due(self, now: datetime, limit: int) -> int:
+    async def expire_due(self, now: datetime, limit: int) -> int:
         due = [
             c
             for c in self.s.live(RegCode)
@@ -37,7 +37,7 @@ class FakeRegCodeRepository(_Repo[RegCode], RegCodeRepository):
             c.state = RegCodeState.EXPIRED
         return len(due)
 
-    def search(self, flt: Any, page: PageRequest, now: datetime) -> Page[Any]:
+    async def search(self, flt: Any, page: PageRequest, now: datetime) -> Page[Any]:
         rows = [
             c for c in self.s.live(RegCode) if flt.state is None or c.state_at(now) == flt.state
         ]
@@ -46,7 +46,7 @@ class FakeRegCodeRepository(_Repo[RegCode], RegCodeRepository):
             [RegCodeRow(c, None) for c in result.items], result.total, result.page, result.size
         )
 
-    def after(self, flt: Any, after_id: int, limit: int, now: datetime) -> list[Any]:
+    async def after(self, flt: Any, after_id: int, limit: int, now: datetime) -> list[Any]:
         rows = sorted(
             (
                 c

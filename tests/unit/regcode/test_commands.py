@@ -12,20 +12,21 @@ from core.shared.errors import Conflict
 from tests.unit.fakes import FakeClock, id_of
 
 
-def test_an_activated_code_keeps_its_validity_but_not_its_remark(
+async def test_an_activated_code_keeps_its_validity_but_not_its_remark(
     seeded: Container, clock: FakeClock
 ) -> None:
     codes = seeded.reg_codes()
-    [row] = codes.generate(1, 1, 10, "first")
+    [row] = await codes.generate(1, 1, 10, "first")
     cid = id_of(row)
-    codes.update(1, cid, UpdateRegCode(reg_times=20))
-    assert codes.get(cid).reg_code.reg_times == 20
-    codes.activate(1, cid)
+    await codes.update(1, cid, UpdateRegCode(reg_times=20))
+    assert (await codes.get(cid)).reg_code.reg_times == 20
+    await codes.activate(1, cid)
     with pytest.raises(Conflict) as fixed:
-        codes.update(1, cid, UpdateRegCode(reg_times=30, remark="late"))
+        await codes.update(1, cid, UpdateRegCode(reg_times=30, remark="late"))
     assert fixed.value.code == "reg_code_already_active"
-    assert codes.get(cid).reg_code.remark == "first"  # refused as a whole
-    codes.update(1, cid, UpdateRegCode(remark="noted", reg_times=20))  # the same days: no change
-    view = codes.get(cid)
+    assert (await codes.get(cid)).reg_code.remark == "first"  # refused as a whole
+    # The same days: no change.
+    await codes.update(1, cid, UpdateRegCode(remark="noted", reg_times=20))
+    view = await codes.get(cid)
     assert view.reg_code.remark == "noted"
     assert view.reg_code.deadline == clock.now() + timedelta(days=20)

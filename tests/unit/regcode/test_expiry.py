@@ -8,7 +8,7 @@ from core.regcode.model import RegCode, RegCodeState
 from tests.unit.test_jobs import T0, Env, env  # noqa: F401 - the jobs module's fixture
 
 
-def test_the_expiry_script_stores_the_state_the_deadline_implies(env: Env) -> None:  # noqa: F811
+async def test_the_expiry_script_stores_the_state_the_deadline_implies(env: Env) -> None:  # noqa: F811
     due = RegCode(code="A", reg_times=1)
     due.activate(T0 - timedelta(days=3))
     fresh = RegCode(code="B", reg_times=30)
@@ -16,9 +16,9 @@ def test_the_expiry_script_stores_the_state_the_deadline_implies(env: Env) -> No
     idle = RegCode(code="C", reg_times=1)
     for code in (due, fresh, idle):
         env.store.add(code)
-    codes_job = env.create(None, name="codes", script="expire_reg_codes", kwargs={})
-    env.service.run_now(None, codes_job)
-    env.scheduler.run_pending()
+    codes_job = await env.create(None, name="codes", script="expire_reg_codes", kwargs={})
+    await env.service.run_now(None, codes_job)
+    await env.scheduler.run_pending()
     assert (due.state, fresh.state, idle.state) == (
         RegCodeState.EXPIRED,
         RegCodeState.ACTIVE,

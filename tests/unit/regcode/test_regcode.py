@@ -80,58 +80,62 @@ def test_codes_are_random_and_readable() -> None:
     assert set(sample.replace("-", "")) <= set(ALPHABET)
 
 
-def test_generate_and_activate_through_the_service(seeded: Container, clock: FakeClock) -> None:
+async def test_generate_and_activate_through_the_service(
+    seeded: Container, clock: FakeClock
+) -> None:
     service = seeded.reg_codes()
-    rows = service.generate(1, 5, 10, "batch")
+    rows = await service.generate(1, 5, 10, "batch")
     assert len({r.code for r in rows}) == 5 and all(r.creator_id == 1 for r in rows)
-    view = service.activate(1, id_of(rows[0]))
+    view = await service.activate(1, id_of(rows[0]))
     assert view.state is RegCodeState.ACTIVE and view.reg_code.deadline == clock.now() + timedelta(
         days=10
     )
     clock.advance(days=10)
-    assert service.get(id_of(rows[0])).state is RegCodeState.EXPIRED
+    assert (await service.get(id_of(rows[0]))).state is RegCodeState.EXPIRED
     from core.regcode.ports import RegCodeFilter
     from core.shared.pagination import PageRequest
 
-    expired = service.search(RegCodeFilter(state=RegCodeState.EXPIRED), PageRequest(sort="id"))
+    expired = await service.search(
+        RegCodeFilter(state=RegCodeState.EXPIRED), PageRequest(sort="id")
+    )
     assert [v.reg_code.id for v in expired.items] == [rows[0].id]
     with pytest.raises(InvalidInput):
-        service.generate(1, 0, 10)
+        await service.generate(1, 0, 10)
     with pytest.raises(InvalidInput):
-        service.generate(1, 1, 0)
+        await service.generate(1, 1, 0)
 
 
-def test_a_page_holds_until_the_next_deadline_of_any_code(
+async def test_a_page_holds_until_the_next_deadline_of_any_code(
     seeded: Container, clock: FakeClock
 ) -> None:
     from core.regcode.ports import RegCodeFilter
     from core.shared.pagination import PageRequest
 
     service = seeded.reg_codes()
-    rows = service.generate(1, 3, 10, "batch")
+    rows = await service.generate(1, 3, 10, "batch")
     everything = RegCodeFilter()
-    assert service.search_until(everything, PageRequest())[1] is None  # nothing activated
-    service.activate(1, id_of(rows[0]))
+    assert (await service.search_until(everything, PageRequest()))[1] is None  # nothing activated
+    await service.activate(1, id_of(rows[0]))
     clock.advance(days=2)
-    service.activate(1, id_of(rows[1]))  # its deadline is 2 days after the first one's
-    page, holds_for = service.search_until(everything, PageRequest(size=1))
+    await service.activate(1, id_of(rows[1]))  # its deadline is 2 days after the first one's
+    page, holds_for = await service.search_until(everything, PageRequest(size=1))
     assert holds_for == timedelta(days=8).total_seconds()  # the first code expires then
     assert len(page.items) == 1  # whatever the page shows: any code's change counts
     clock.advance(days=8)
-    assert (
-        service.search_until(everything, PageRequest())[1] == timedelta(days=2).total_seconds()
-    )  # the first is expired now; the second expires next
+    assert (await service.search_until(everything, PageRequest()))[1] == timedelta(
+        days=2
+    ).total_seconds()  # the first is expired now; the second expires next
     clock.advance(days=2)
-    assert service.search_until(everything, PageRequest())[1] is None
+    assert (await service.search_until(everything, PageRequest()))[1] is None
 
 
-def test_the_module_seeds_its_state_dictionary_its_job_and_its_report_buttons(
+async def test_the_module_seeds_its_state_dictionary_its_job_and_its_report_buttons(
     seeded: Container,
 ) -> None:
     # Values of the dictionary are RegCodeState's, in order.
-    items = seeded.dictionaries().items_of("sys_reg_code_state")
+    items = await seeded.dictionaries().items_of("sys_reg_code_state")
     assert [i["value"] for i in items] == [str(int(s)) for s in RegCodeState]
-    with seeded.uow() as uow:
-        assert uow.jobs.get_by_name("注册码过期处理") is not None
+    async with seeded.uow() as uow:
+        assert await uow.jobs.get_by_name("注册码过期处理") is not None
         for button in ("business_regcode:export", "business_regcode:import"):
-            assert uow.menus.get_by_name(button) is not None
+            assert await uow.menus.get_by_name(button) is not None

@@ -24,10 +24,12 @@ def _codes(store: Store) -> set[str]:
     return {c.code for c in store.live(RegCode)}
 
 
-def test_an_import_with_errors_writes_nothing_and_reports_each(
+async def test_an_import_with_errors_writes_nothing_and_reports_each(
     container: Container, store: Store
 ) -> None:
-    container.reg_codes().import_codes(1, [ImportRow(2, {"code": "TAKEN-0001", "reg_times": 5})])
+    await container.reg_codes().import_codes(
+        1, [ImportRow(2, {"code": "TAKEN-0001", "reg_times": 5})]
+    )
     before, commits = _codes(store), store.commits
     rows = [
         ImportRow(2, {"code": "GOOD-0001", "reg_times": 30, "remark": ""}),
@@ -37,7 +39,7 @@ def test_an_import_with_errors_writes_nothing_and_reports_each(
         ImportRow(6, {"code": "GOOD-0002", "reg_times": 0}),
     ]
     with pytest.raises(ImportRejected) as exc:
-        container.reg_codes().import_codes(1, rows, [RowError(7, "remark", "too long")])
+        await container.reg_codes().import_codes(1, rows, [RowError(7, "remark", "too long")])
     assert [(e.row, e.column) for e in exc.value.errors] == [
         (3, "code"),
         (4, "code"),
@@ -49,7 +51,7 @@ def test_an_import_with_errors_writes_nothing_and_reports_each(
     assert _codes(store) == before and store.commits == commits
 
 
-def test_a_clean_import_creates_every_row_in_one_commit(
+async def test_a_clean_import_creates_every_row_in_one_commit(
     container: Container, store: Store, clock: FakeClock
 ) -> None:
     commits = store.commits
@@ -57,7 +59,7 @@ def test_a_clean_import_creates_every_row_in_one_commit(
         ImportRow(n, {"code": f"CODE-{n:04d}", "reg_times": 30, "remark": "r"})
         for n in range(2, 12)
     ]
-    assert container.reg_codes().import_codes(7, rows) == 10
+    assert await container.reg_codes().import_codes(7, rows) == 10
     created = [c for c in store.live(RegCode) if c.code.startswith("CODE-")]
     assert len(created) == 10 and store.commits == commits + 1
     assert all(
@@ -65,16 +67,19 @@ def test_a_clean_import_creates_every_row_in_one_commit(
     )
 
 
-def test_reg_code_export_reuses_the_list_filter(container: Container, clock: FakeClock) -> None:
+async def test_reg_code_export_reuses_the_list_filter(
+    container: Container, clock: FakeClock
+) -> None:
     codes = container.reg_codes()
-    made = codes.generate(1, 5, 10)
+    made = await codes.generate(1, 5, 10)
     for code in made[:2]:
         assert code.id is not None
-        codes.activate(1, code.id)
+        await codes.activate(1, code.id)
     report = load(["reg_codes"])["reg_codes"]
     query = RegCodeQuery.model_validate({"state": "1"})
-    exported = list(report.rows(container, query))
-    listed = codes.search(query.filter(), query.page_request(query.sort)).items
+    exported = [r async for r in report.rows(container, query)]
+    listed = (await codes.search(query.filter(), query.page_request(query.sort))).items
     assert sorted(r["id"] for r in exported) == sorted(v.reg_code.id for v in listed)
     assert len(exported) == 2 and all(r["state"] == 1 for r in exported)
-    assert len(list(codes.iterate(RegCodeFilter(), batch_size=2))) == 5  # batches join up
+    # The batches join up.
+    assert len([r async for r in codes.iterate(RegCodeFilter(), batch_size=2)]) == 5
