@@ -14,8 +14,8 @@ T = TypeVar("T")
 def with_container(settings: Settings, work: Callable[[Container], Awaitable[T]]) -> T:
     """`work` on a fresh container, on a loop of its own that closes the engine's pool last.
 
-    The async engine's connections belong to the loop that opened them, so they are closed
-    on it, before `asyncio.run` closes the loop.
+    The async engine's and the Redis client's connections belong to the loop that opened
+    them, so they are closed on it, before `asyncio.run` closes the loop.
     """
 
     async def run() -> T:
@@ -24,5 +24,7 @@ def with_container(settings: Settings, work: Callable[[Container], Awaitable[T]]
             return await work(container)
         finally:
             await container.engine().dispose()
+            if settings.redis_url:
+                await container.redis().aclose()
 
     return asyncio.run(run())
