@@ -175,16 +175,3 @@ def test_a_busy_connection_that_died_costs_one_503(own_app: tuple[App, str]) -> 
     # the failure invalidated the whole pool: from now on, fresh connections
     again = app.client.get("/api/v1/permission/user", headers=headers, params=new_query)
     assert again.status_code == 200
-
-
-def test_blocking_handlers_share_app_threads(
-    make_app: Callable[..., App], redis_prefix: str
-) -> None:
-    from anyio import to_thread
-
-    async def tokens() -> float:
-        return to_thread.current_default_thread_limiter().total_tokens
-
-    app = make_app(prefix=f"{redis_prefix}{unique('threads')}:", threads=3)
-    assert app.client.portal is not None
-    assert app.client.portal.call(tokens) == 3
