@@ -17,7 +17,8 @@ def _ids(api: App, admin: dict[str, str], path: str, key: str, values: set[str])
 
 async def _user(api: App, user_id: int) -> User | None:
     async with api.container.uow() as uow:
-        return await uow.users.get(user_id)
+        user: User | None = await uow.users.get(user_id)
+    return user
 
 
 def test_user_crud_filters_and_audit_columns(api: App, admin: dict[str, str]) -> None:

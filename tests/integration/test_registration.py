@@ -115,7 +115,8 @@ def _register(api: App, inbox: Inbox, body: dict[str, str], lang: str = "en") ->
 
 async def _user_named(api: App, username: str) -> User | None:
     async with api.container.uow() as uow:
-        return await uow.users.get_by_username(username)
+        user: User | None = await uow.users.get_by_username(username)
+    return user
 
 
 def _available(api: App, field: str, value: str) -> bool:
