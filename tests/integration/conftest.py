@@ -142,7 +142,7 @@ def redis_prefix(redis_url: str) -> Iterator[str]:
 def settings_for(
     database_url: str, redis_url: str | None, prefix: str = "", **extra: Any
 ) -> Settings:
-    # No scheduler threads (and their SQL) in apps that do not test jobs; test_jobs turns it on.
+    # No scheduler (and its SQL) in apps that do not test jobs; test_jobs turns it on.
     extra.setdefault("scheduler_enabled", False)
     return Settings(
         _env_file=None,
