@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, Executable, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -19,6 +20,7 @@ from tests.integration.services import database_server, missing, redis_server, s
 from tests.schema import migrate
 
 SECRET = "integration-test-secret-" + "0" * 16
+T = TypeVar("T")
 
 
 SERVER_DATABASE = "server_database"
@@ -140,7 +142,7 @@ def redis_prefix(redis_url: str) -> Iterator[str]:
 def settings_for(
     database_url: str, redis_url: str | None, prefix: str = "", **extra: Any
 ) -> Settings:
-    # No scheduler threads (and their SQL) in apps that do not test jobs; test_jobs turns it on.
+    # No scheduler (and its SQL) in apps that do not test jobs; test_jobs turns it on.
     extra.setdefault("scheduler_enabled", False)
     return Settings(
         _env_file=None,
@@ -154,6 +156,22 @@ def settings_for(
     )
 
 
+def seed(settings: Settings) -> None:
+    """Seeds the database of `settings` on a loop of its own, with a container of its own."""
+
+    async def run() -> None:
+        # The engine's and Redis's connections belong to this loop: closed on it, before it ends.
+        container = build_container(settings)
+        try:
+            await container.seed().run()
+        finally:
+            await container.engine().dispose()
+            if settings.redis_url:
+                await container.redis().aclose()
+
+    asyncio.run(run())
+
+
 @pytest.fixture(scope="session")
 def make_seeded_database(make_database: Callable[[], str]) -> Callable[[], str]:
     """A new database of our own, migrated to head and seeded: for tests that change a lot."""
@@ -162,9 +180,7 @@ def make_seeded_database(make_database: Callable[[], str]) -> Callable[[], str]:
         url = make_database()
         settings = settings_for(url, None)
         migrate(settings)
-        container = build_container(settings)
-        container.seed().run()
-        container.engine().dispose()
+        seed(settings)
         return url
 
     return make
@@ -177,7 +193,13 @@ def db_url(make_seeded_database: Callable[[], str]) -> str:
 
 
 class App:
-    """An app instance with its own container, as a separate server process would have."""
+    """An app instance with its own container, as a separate server process would have.
+
+    Entered, its client runs the app on an event loop of its own (in a portal thread) from
+    startup to shutdown; the engine's pooled connections and the Redis client belong to that
+    loop, so a test reaches the services and the unit of work through `run`, on it too. The
+    app's shutdown disposes the engine.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.container: Container = build_container(settings)
@@ -190,7 +212,24 @@ class App:
 
     def __exit__(self, *exc: object) -> None:
         self.client.__exit__(*exc)
-        self.container.engine().dispose()
+
+    def peer(
+        self, client: tuple[str, int] = ("testclient", 50000), base_url: str = "http://testserver"
+    ) -> TestClient:
+        """Another client of this app: from another address, or over another scheme.
+
+        It sends its requests to the app's own loop, where the app's pooled connections
+        live, and never runs the app's startup again.
+        """
+        other = TestClient(self.app, base_url=base_url, client=client)
+        other.portal = self.client.portal
+        return other
+
+    def run(self, fn: Callable[..., Awaitable[T]], *args: Any) -> T:
+        """`await fn(*args)` on the app's own loop, from the test's thread."""
+        portal = self.client.portal
+        assert portal is not None, "enter the app first"
+        return portal.call(fn, *args)
 
     def login(self, username: str, password: str) -> dict[str, str]:
         r = self.client.post(
@@ -231,6 +270,20 @@ def admin(api: App) -> dict[str, str]:
     return api.login("admin", "admin123")
 
 
+def execute(app: App, statement: Executable, params: dict[str, Any] | None = None) -> list[Any]:
+    """`statement` in a transaction of its own on the app's engine, behind the product's back.
+
+    Its rows, if it returns any.
+    """
+
+    async def run() -> list[Any]:
+        async with app.container.engine().begin() as conn:
+            result = await conn.execute(statement, params or {})
+            return list(result.all()) if result.returns_rows else []
+
+    return app.run(run)
+
+
 def unique(prefix: str) -> str:
     return f"{prefix}{secrets.token_hex(4)}"
 
@@ -244,8 +297,9 @@ def counting(app: App) -> Iterator[list[str]]:
     def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
         statements.append(statement)
 
-    event.listen(engine, "before_cursor_execute", record)
+    # Events live on the sync engine the async one drives.
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
     try:
         yield statements
     finally:
-        event.remove(engine, "before_cursor_execute", record)
+        event.remove(engine.sync_engine, "before_cursor_execute", record)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from core.rbac.model import User
 from tests.integration.conftest import App, unique
 
 API = "/api/v1/permission"
@@ -12,6 +13,12 @@ API = "/api/v1/permission"
 def _ids(api: App, admin: dict[str, str], path: str, key: str, values: set[str]) -> list[int]:
     items = api.client.get(f"{API}/{path}", headers=admin, params={"size": 100}).json()["items"]
     return [i["id"] for i in items if i[key] in values]
+
+
+async def _user(api: App, user_id: int) -> User | None:
+    async with api.container.uow() as uow:
+        user: User | None = await uow.users.get(user_id)
+    return user
 
 
 def test_user_crud_filters_and_audit_columns(api: App, admin: dict[str, str]) -> None:
@@ -29,15 +36,10 @@ def test_user_crud_filters_and_audit_columns(api: App, admin: dict[str, str]) ->
     )
     assert r.status_code == 201
     uid = r.json()["id"]
-    with api.container.uow() as uow:
-        row = uow.users.get(uid)
-        assert row is not None
-        assert (
-            row.creator_id == me["id"]
-            and row.modifier_id == me["id"]
-            and row.created_time is not None
-        )
-        assert row.password_hash.startswith("$argon2id$")
+    row = api.run(_user, api, uid)
+    assert row is not None
+    assert row.creator_id == me["id"] and row.modifier_id == me["id"]
+    assert row.created_time is not None and row.password_hash.startswith("$argon2id$")
 
     got = api.client.get(f"{API}/user/{uid}", headers=admin).json()
     assert got["username"] == name and got["roles"] == [] and "password_hash" not in got

@@ -19,9 +19,8 @@ import httpx
 import pytest
 import yaml
 
-from bootstrap import build_container
 from entrypoints.http.headers import CONTENT_SECURITY_POLICY
-from tests.integration.conftest import SECRET, App, settings_for
+from tests.integration.conftest import SECRET, App, seed, settings_for
 from tests.integration.processes import ROOT, AppProcess, MariaDbProcess, NginxProcess
 from tests.integration.services import missing
 from tests.schema import migrate
@@ -79,9 +78,7 @@ def two_instances(
     url = make_database()
     settings = settings_for(url, redis_url, redis_prefix)
     migrate(settings)
-    container = build_container(settings)
-    container.seed().run()
-    container.engine().dispose()
+    seed(settings)
     env = {
         "APP_ENV": "test",
         "APP_DATABASE_URL": url,
@@ -177,9 +174,7 @@ def test_sigterm_lets_an_in_flight_request_finish(tmp_path: Path) -> None:
     }
     settings = settings_for(db, None)
     migrate(settings)
-    container = build_container(settings)
-    container.seed().run()
-    container.engine().dispose()
+    seed(settings)
     # A deliberately slow hash makes the login the in-flight request.
     with AppProcess({**env, "APP_ARGON2_TIME_COST": "40"}, tmp_path / "app.log") as app:
         app.start()
@@ -223,9 +218,7 @@ def test_database_restart_gives_503_then_recovers_by_itself(
         )
         settings = settings_for(db.url, None)
         migrate(settings)
-        seed = build_container(settings)
-        seed.seed().run()
-        seed.engine().dispose()
+        seed(settings)
         app = make_app(database_url=db.url)
         headers = app.login("admin", "admin123")
         queries = itertools.count(1_000_000_000)
@@ -276,9 +269,7 @@ def test_sigkill_during_a_fire_loses_no_schedule_and_doubles_nothing(
     prefix = f"{redis_prefix}kill:{secrets.token_hex(3)}:"  # removed with the session's keys
     settings = settings_for(url, redis_url, prefix)
     migrate(settings)
-    container = build_container(settings)
-    container.seed().run()
-    container.engine().dispose()
+    seed(settings)
     env = {
         "APP_ENV": "test",
         "APP_DATABASE_URL": url,

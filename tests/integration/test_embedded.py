@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from bootstrap import Settings, build_container
 from entrypoints.http.app import create_app
+from tests.integration.conftest import seed
 from tests.schema import migrate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,7 +67,6 @@ def test_cli_init_is_idempotent_and_the_app_serves(tmp_path: Path) -> None:
         assert created.status_code == 201
         client.post("/api/v1/user/logout", headers=headers)
         assert client.get("/api/v1/user/info", headers=headers).status_code == 401
-    container.engine().dispose()
 
 
 def headers_of(client: TestClient, username: str, password: str) -> dict[str, str]:
@@ -118,7 +118,6 @@ def test_production_seed_creates_only_admin_with_a_printed_password(tmp_path: Pa
         )
     again = _cli(tmp_path, "seed", APP_ENV="production", APP_SECRET_KEY=secret)
     assert "created with the password" not in again.stdout
-    container.engine().dispose()
 
 
 def test_client_ip_trusts_forwarded_for_only_from_trusted_proxies(tmp_path: Path) -> None:
@@ -127,8 +126,8 @@ def test_client_ip_trusts_forwarded_for_only_from_trusted_proxies(tmp_path: Path
         _env_file=None, database_url=url, trusted_proxies=["127.0.0.1", "10.0.0.0/8"]
     )
     migrate(settings)
+    seed(settings)
     container = build_container(settings)
-    container.seed().run()
     app = create_app(container)
     peers = {
         # A trusted proxy's chain: the first hop from the right that is not a proxy.
@@ -141,6 +140,8 @@ def test_client_ip_trusts_forwarded_for_only_from_trusted_proxies(tmp_path: Path
     with TestClient(app) as admin:
         for peer, chain in peers:
             stranger = TestClient(app, client=(peer, 40000))
+            # On the app's own loop, where its pooled connections live.
+            stranger.portal = admin.portal
             r = stranger.post(
                 "/api/v1/user/login",
                 data={"username": "admin", "password": "not the password"},
@@ -157,7 +158,6 @@ def test_client_ip_trusts_forwarded_for_only_from_trusted_proxies(tmp_path: Path
         ).json()["items"]
     failed = [log["ip"] for log in logs if log["ip"] != "testclient"]  # the admin's own login
     assert sorted(failed) == sorted(peers.values())
-    container.engine().dispose()
 
 
 def test_without_a_secret_key_a_random_one_is_kept_and_the_published_key_signs_nothing(
@@ -176,8 +176,8 @@ def test_without_a_secret_key_a_random_one_is_kept_and_the_published_key_signs_n
     logged: list[str] = []
     sink = logger.add(logged.append, level="DEBUG")
     try:
+        seed(settings)
         container = build_container(settings)
-        container.seed().run()
         with TestClient(create_app(container)) as client:
             token = client.post(
                 "/api/v1/user/login", data={"username": "admin", "password": "admin123"}
@@ -189,7 +189,6 @@ def test_without_a_secret_key_a_random_one_is_kept_and_the_published_key_signs_n
             forged = jwt.encode(claims, DEV_SECRET, algorithm="HS256")
             r = client.get("/api/v1/user/info", headers={"Authorization": f"Bearer {forged}"})
             assert r.status_code == 401
-        container.engine().dispose()
     finally:
         logger.remove(sink)
 

@@ -38,10 +38,12 @@ from typing import Any
 
 import pytest
 import schemathesis
+from fastapi import FastAPI
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
+from schemathesis.python import asgi
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -77,7 +79,7 @@ NOT_ON_SELF = {
 class Fuzzed:
     """The app under test and the admin's token."""
 
-    def __init__(self, app: App, token: str, admin_id: int) -> None:
+    def __init__(self, app: FastAPI, token: str, admin_id: int) -> None:
         self.app = app
         self.headers = {"Authorization": f"Bearer {token}"}
         self.admin_id = admin_id
@@ -93,17 +95,23 @@ def fuzzed(
     url = make_seeded_database()
     outbox: Path = tmp_path_factory.mktemp("fuzz-outbox")
     settings = settings_for(url, redis_url, f"{redis_prefix}fuzz:", outbox_dir=str(outbox))
-    with App(settings) as app:
-        r = app.client.post(f"{V1}/user/login", data={"username": "admin", "password": "admin123"})
-        assert r.status_code == 200, r.text
-        token = r.json()["access_token"]
-        me = app.client.get(f"{V1}/user/info", headers={"Authorization": f"Bearer {token}"})
+    # Schemathesis runs the app, startup to shutdown, on its own loop: every call goes there,
+    # where the app's pooled connections live (a second client would bring a second loop).
+    app = App(settings).app
+    try:
+        with asgi.get_client(app) as client:  # type: ignore[arg-type] # dict vs Mapping scopes
+            r = client.post(f"{V1}/user/login", data={"username": "admin", "password": "admin123"})
+            assert r.status_code == 200, r.text
+            token = r.json()["access_token"]
+            me = client.get(f"{V1}/user/info", headers={"Authorization": f"Bearer {token}"})
         yield Fuzzed(app, token, me.json()["id"])
+    finally:
+        asgi.shutdown_lifespans()
 
 
 @pytest.fixture(scope="module")
 def api_schema(fuzzed: Fuzzed) -> Any:
-    schema = schemathesis.openapi.from_asgi(f"{V1}/openapi.json", fuzzed.app.app)
+    schema = schemathesis.openapi.from_asgi(f"{V1}/openapi.json", fuzzed.app)
     schema.config.generation.update(deterministic=True, database="none", no_shrink=True)
     return schema
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
+import redis
 from loguru import logger
 from sqlalchemy import text
 
-from tests.integration.conftest import App, settings_for, unique
+from tests.integration.conftest import App, execute, settings_for, unique
 
 API = "/api/v1"
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,20 +64,22 @@ def dashboard_app(db_url: str, redis_url: str, redis_prefix: str, tmp_path: Path
     app = App(settings)
     engine = app.container.engine()
 
-    def failing_statement() -> None:
+    async def failing_statement() -> None:
         # The app's own code path for a DBAPI error that escapes a handler.
-        with engine.connect() as conn:
-            conn.execute(
+        async with engine.connect() as conn:
+            await conn.execute(
                 text("SELECT * FROM t_no_such_table WHERE secret = :secret"),
                 {"secret": "sk-live-" + "7" * 24},
             )
 
-    def duplicate_key() -> None:
+    async def duplicate_key() -> None:
         # MariaDB and PostgreSQL quote the duplicate value itself in their messages.
-        with engine.connect() as conn:
-            conn.execute(text("CREATE TEMPORARY TABLE t_tmp_secret (v VARCHAR(64) PRIMARY KEY)"))
+        async with engine.connect() as conn:
+            await conn.execute(
+                text("CREATE TEMPORARY TABLE t_tmp_secret (v VARCHAR(64) PRIMARY KEY)")
+            )
             for _ in range(2):
-                conn.execute(
+                await conn.execute(
                     text("INSERT INTO t_tmp_secret (v) VALUES (:v)"),
                     {"v": "hunter2-" + "9" * 24},
                 )
@@ -128,14 +130,13 @@ def test_security_headers_on_every_answer(dashboard_app: App, admin: dict[str, s
 
 
 def test_hsts_only_over_https_as_the_request_or_a_trusted_proxy_says(api: App) -> None:
-    app = api.app
-    direct_https = TestClient(app, base_url="https://testserver")
+    direct_https = api.peer(base_url="https://testserver")
     assert "max-age=" in direct_https.get(f"{API}/health").headers["strict-transport-security"]
-    proxy = TestClient(app, client=("127.0.0.1", 40000))  # a trusted proxy (the default)
+    proxy = api.peer(("127.0.0.1", 40000))  # a trusted proxy (the default)
     proxied = proxy.get(f"{API}/health", headers={"X-Forwarded-Proto": "https"})
     assert "strict-transport-security" in proxied.headers
     assert "strict-transport-security" not in proxy.get(f"{API}/health").headers
-    stranger = TestClient(app, client=("203.0.113.5", 40000))
+    stranger = api.peer(("203.0.113.5", 40000))
     spoofed = stranger.get(f"{API}/health", headers={"X-Forwarded-Proto": "https"})
     assert "strict-transport-security" not in spoofed.headers
 
@@ -195,15 +196,21 @@ def test_a_failing_statement_logs_no_parameter(dashboard_app: App, logged: list[
     assert "sk-live-" not in text_of_logs
     assert "hunter2-" not in text_of_logs
     # The engine itself hides them in the error's text as well.
-    with pytest.raises(Exception) as caught, dashboard_app.container.engine().connect() as conn:
-        conn.execute(text("SELECT * FROM t_no_such_table WHERE x = :x"), {"x": "sk-live-1"})
+    with pytest.raises(Exception) as caught:
+        execute(
+            dashboard_app, text("SELECT * FROM t_no_such_table WHERE x = :x"), {"x": "sk-live-1"}
+        )
     assert "sk-live-1" not in str(caught.value)
 
 
 def _cache_keys(api: App, pattern: str) -> list[bytes]:
-    client = api.container.redis()
-    prefix = api.container.settings().redis_prefix
-    return list(client.scan_iter(match=f"{prefix}cache:{pattern}", count=1000))
+    settings = api.container.settings()
+    assert settings.redis_url is not None
+    client = redis.Redis.from_url(settings.redis_url)
+    try:
+        return list(client.scan_iter(match=f"{settings.redis_prefix}cache:{pattern}", count=1000))
+    finally:
+        client.close()
 
 
 def test_unknown_dictionary_codes_leave_no_cache_entry(
@@ -220,7 +227,7 @@ def test_unknown_dictionary_codes_leave_no_cache_entry(
         assert r.status_code == 200 and r.json() == []
     assert len(_cache_keys(api, "dict:*")) == before
     assert len(cache._local) <= local_before + 1
-    assert all(cache.peek(f"dict:{c}") is None for c in codes)
+    assert all(f"dict:{c}" not in cache._local for c in codes)
     # A type created afterwards is served at once, on another instance too.
     other = make_app()
     other_admin = other.login("admin", "admin123")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,7 +20,14 @@ def test_building_the_container_loads_no_entrypoint_either() -> None:
         "c.uow(); c.seed(); c.jobs()\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'entrypoints'))\n"
     )
+    # This tree's sources, not the ones the environment's editable install points to.
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=SRC.parent
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=SRC.parent,
+        env=env,
     )
     assert out.stdout.strip() == "[]", out.stdout

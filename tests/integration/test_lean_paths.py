@@ -14,8 +14,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from adapters.sqlalchemy import uow
-from bootstrap import build_container
-from tests.integration.conftest import App, counting, settings_for, unique
+from tests.integration.conftest import App, counting, execute, seed, settings_for, unique
 from tests.schema import migrate
 
 
@@ -98,13 +97,11 @@ def test_a_user_list_reads_every_users_roles_in_one_query(api: App, admin: dict[
 
 
 def test_datetimes_read_back_exactly(api: App, admin: dict[str, str]) -> None:
-    engine = api.container.engine()
-    if engine.dialect.name not in ("mysql", "mariadb"):
+    if api.container.engine().dialect.name not in ("mysql", "mariadb"):
         pytest.skip("the fast DATETIME parser is PyMySQL's; psycopg parses in C already")
-    with engine.connect() as conn:
-        for literal in ("2026-01-02 03:04:05.123456", "2026-01-02 03:04:05"):
-            value = conn.execute(text(f"SELECT CAST('{literal}' AS DATETIME(6))")).scalar()
-            assert value == datetime.fromisoformat(literal)
+    for literal in ("2026-01-02 03:04:05.123456", "2026-01-02 03:04:05"):
+        [(value,)] = execute(api, text(f"SELECT CAST('{literal}' AS DATETIME(6))"))
+        assert value == datetime.fromisoformat(literal)
     assert uow._fast_datetime("0000-00-00 00:00:00") == "0000-00-00 00:00:00"  # PyMySQL's way
     assert uow._fast_datetime(b"2026-01-02 03:04:05.5") == datetime(2026, 1, 2, 3, 4, 5, 500000)
 
@@ -116,9 +113,7 @@ def own_app(
     """An app on a database of its own: this test kills that database's connections."""
     url = make_database()
     migrate(settings_for(url, None))
-    container = build_container(settings_for(url, None))
-    container.seed().run()
-    container.engine().dispose()
+    seed(settings_for(url, None))
     yield make_app(database_url=url, prefix=f"{redis_prefix}{unique('lean')}:"), url
 
 
@@ -180,16 +175,3 @@ def test_a_busy_connection_that_died_costs_one_503(own_app: tuple[App, str]) -> 
     # the failure invalidated the whole pool: from now on, fresh connections
     again = app.client.get("/api/v1/permission/user", headers=headers, params=new_query)
     assert again.status_code == 200
-
-
-def test_blocking_handlers_share_app_threads(
-    make_app: Callable[..., App], redis_prefix: str
-) -> None:
-    from anyio import to_thread
-
-    async def tokens() -> float:
-        return to_thread.current_default_thread_limiter().total_tokens
-
-    app = make_app(prefix=f"{redis_prefix}{unique('threads')}:", threads=3)
-    assert app.client.portal is not None
-    assert app.client.portal.call(tokens) == 3

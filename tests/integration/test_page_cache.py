@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from adapters.sqlalchemy.modules import load
 from bootstrap import module_specs
-from tests.integration.conftest import App, counting, unique
+from tests.integration.conftest import App, counting, execute, unique
 
 USERS = "/api/v1/permission/user"
 ROLES = "/api/v1/permission/role"
@@ -131,8 +131,8 @@ def test_lost_generations_start_a_new_epoch(pair: tuple[App, App], redis_url: st
     ]
     by_key = {"key": key, "size": 10}
     assert _ok(a.client.get(CONFIGS, headers=h, params=by_key))["items"][0]["value"] == "old"
-    with a.container.engine().begin() as conn:  # behind the product's back: no generation moves
-        conn.execute(text("UPDATE t_config_settings SET value = 'new' WHERE id = :i"), {"i": sid})
+    # Behind the product's back: no generation moves.
+    execute(a, text("UPDATE t_config_settings SET value = 'new' WHERE id = :i"), {"i": sid})
     assert _ok(a.client.get(CONFIGS, headers=h, params=by_key))["items"][0]["value"] == "old"
     client = redis.Redis.from_url(redis_url)
     client.delete(f"{a.container.settings().redis_prefix}table-generations")
@@ -150,8 +150,7 @@ def test_a_kept_answer_expires_after_list_cache_seconds(
     ]
     by_key = {"key": key, "size": 10}
     assert _ok(app.client.get(CONFIGS, headers=h, params=by_key))["items"][0]["value"] == "a"
-    with app.container.engine().begin() as conn:
-        conn.execute(text("UPDATE t_config_settings SET value = 'b' WHERE id = :i"), {"i": sid})
+    execute(app, text("UPDATE t_config_settings SET value = 'b' WHERE id = :i"), {"i": sid})
     time.sleep(1.1)
     assert _ok(app.client.get(CONFIGS, headers=h, params=by_key))["items"][0]["value"] == "b"
 

@@ -315,12 +315,16 @@ def test_a_label_rename_or_re_enable_is_for_admins(world: World) -> None:
 
 
 def test_natural_keys_are_exact_on_the_server(world: World) -> None:
-    with world.app.container.uow() as uow:
-        assert uow.roles.get_by_code("ADMIN") is None
-        assert uow.roles.get_by_code("admin") is not None
+    world.app.run(_natural_keys_are_exact, world.app)
+
+
+async def _natural_keys_are_exact(app: App) -> None:
+    async with app.container.uow() as uow:
+        assert await uow.roles.get_by_code("ADMIN") is None
+        assert await uow.roles.get_by_code("admin") is not None
         for name in ("OPT", "öpt", "Öpt", "\uff4f\uff50\uff54"):
-            assert uow.users.get_by_username(name) is None, name
-        assert uow.users.get_by_username("opt") is not None
+            assert await uow.users.get_by_username(name) is None, name
+        assert await uow.users.get_by_username("opt") is not None
 
 
 def _login(client: TestClient, username: str, password: str) -> int:
@@ -330,16 +334,15 @@ def _login(client: TestClient, username: str, password: str) -> int:
 
 def test_look_alike_names_share_the_lock_of_the_account(world: World) -> None:
     """After `opt` is locked for a client, no spelling of it signs in from there."""
-    attacker = TestClient(world.app.app, client=("203.0.113.7", 40000))
-    owner = TestClient(world.app.app, client=("198.51.100.9", 40000))
-    with attacker, owner:
-        for _ in range(5):
-            assert _login(attacker, "opt", "wrong password") == 401
-        assert _login(attacker, "opt", "opt123") == 429
-        for name in ("OPT", "Opt", "\uff4f\uff50\uff54", " opt ", "öpt", "Öpt", "opt\u200b"):
-            assert _login(attacker, name, "opt123") in (401, 429), name
-        # The lock is per account and client: the owner elsewhere still signs in.
-        assert _login(owner, "OPT", "opt123") == 200
+    attacker = world.app.peer(("203.0.113.7", 40000))
+    owner = world.app.peer(("198.51.100.9", 40000))
+    for _ in range(5):
+        assert _login(attacker, "opt", "wrong password") == 401
+    assert _login(attacker, "opt", "opt123") == 429
+    for name in ("OPT", "Opt", "\uff4f\uff50\uff54", " opt ", "öpt", "Öpt", "opt\u200b"):
+        assert _login(attacker, name, "opt123") in (401, 429), name
+    # The lock is per account and client: the owner elsewhere still signs in.
+    assert _login(owner, "OPT", "opt123") == 200
 
 
 def test_many_clients_reach_the_account_ceiling(world: World) -> None:
@@ -348,15 +351,12 @@ def test_many_clients_reach_the_account_ceiling(world: World) -> None:
     _user(world.app, world.admin, name, [])
     ceiling = world.app.container.settings().account_failure_ceiling
     per_client = world.app.container.settings().max_failed_logins
-    clients = [
-        TestClient(world.app.app, client=(f"192.0.2.{i}", 40000))
-        for i in range(ceiling // per_client + 1)
-    ]
+    clients = [world.app.peer((f"192.0.2.{i}", 40000)) for i in range(ceiling // per_client + 1)]
     for c in clients[:-1]:
         for _ in range(per_client):
             assert _login(c, name, "wrong password") == 401
         assert _login(c, name, PASSWORD) == 429
     # Every client spent its share: the account is now locked for all, owner included.
     assert _login(clients[-1], name, PASSWORD) == 429
-    fresh = TestClient(world.app.app, client=("192.0.2.250", 40000))
+    fresh = world.app.peer(("192.0.2.250", 40000))
     assert _login(fresh, name, PASSWORD) == 429

@@ -18,6 +18,7 @@ import redis
 from aiosmtpd.controller import Controller
 from loguru import logger
 
+from core.rbac.model import User
 from tests.integration.conftest import App, unique
 
 API = "/api/v1"
@@ -112,6 +113,12 @@ def _register(api: App, inbox: Inbox, body: dict[str, str], lang: str = "en") ->
     return _link(inbox.to(body["email"])[-1], "register")
 
 
+async def _user_named(api: App, username: str) -> User | None:
+    async with api.container.uow() as uow:
+        user: User | None = await uow.users.get_by_username(username)
+    return user
+
+
 def _available(api: App, field: str, value: str) -> bool:
     r = api.client.post(f"{API}/user/check/{field}/availability", json={"value": value})
     assert r.status_code == 200, r.text
@@ -164,9 +171,8 @@ def test_register_confirm_and_sign_in_with_the_default_role(
     assert not _available(web, "username", body["username"])
     assert not _available(web, "email", body["email"])
 
-    with web.container.uow() as uow:
-        user = uow.users.get_by_username(body["username"])
-        assert user is not None and user.password_hash.startswith("$argon2id$")
+    user = web.run(_user_named, web, body["username"])
+    assert user is not None and user.password_hash.startswith("$argon2id$")
 
 
 def test_a_taken_username_or_email_is_409(web: App, inbox: Inbox) -> None:

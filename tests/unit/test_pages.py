@@ -69,7 +69,7 @@ def _run(cache: PageCache, query: str, compute: object) -> int:
 def test_kept_while_generations_stay_and_recomputed_when_they_move(clock: Clock) -> None:
     gens, computed = Generations(), []
 
-    def compute() -> Fresh:
+    async def compute() -> Fresh:
         computed.append(1)
         return Answer(n=len(computed)), None
 
@@ -85,7 +85,7 @@ def test_an_answer_holds_no_longer_than_it_says_nor_than_the_setting(clock: Cloc
     gens, computed = Generations(), []
     holds: list[float | None] = [5.0, None, None]
 
-    def compute() -> Fresh:
+    async def compute() -> Fresh:
         computed.append(1)
         return Answer(n=len(computed)), holds[len(computed) - 1]
 
@@ -108,7 +108,7 @@ def test_nothing_is_kept_without_generations_or_with_zero_seconds(
     gens, computed = Generations(), []
     gens.value = generations
 
-    def compute() -> Fresh:
+    async def compute() -> Fresh:
         computed.append(1)
         return Answer(n=len(computed)), None
 
@@ -121,7 +121,7 @@ def test_nothing_is_kept_without_generations_or_with_zero_seconds(
 def test_an_answer_too_large_to_keep_is_recomputed(clock: Clock) -> None:
     gens, computed = Generations(), []
 
-    def compute() -> Fresh:
+    async def compute() -> Fresh:
         computed.append(1)
         return Answer(n=len(computed)), None
 

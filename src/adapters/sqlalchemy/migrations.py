@@ -9,8 +9,10 @@ from pathlib import Path
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from loguru import logger
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DBAPIError
 
-from adapters.sqlalchemy.uow import SqlAlchemyProbe, make_engine
+from adapters.sqlalchemy.uow import make_engine
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -36,13 +38,15 @@ class AlembicMigrations:
         alembic_command.downgrade(alembic_config(self._url), revision)
 
     def wait(self, timeout_seconds: float = 60.0) -> bool:
-        """Whether the database answered within the timeout (retrying every second)."""
+        """Whether the database answered within the timeout (retrying every second).
+
+        Synchronous, as the migrations that follow it are: a command runs it before any loop.
+        """
         engine = make_engine(self._url)
-        probe = SqlAlchemyProbe(engine)
         deadline = time.monotonic() + timeout_seconds
         try:
             while True:
-                if probe.ok():
+                if _answers(engine):
                     return True
                 if time.monotonic() >= deadline:
                     return False
@@ -50,3 +54,12 @@ class AlembicMigrations:
                 time.sleep(1)
         finally:
             engine.dispose()
+
+
+def _answers(engine: Engine) -> bool:
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return True
+    except DBAPIError:
+        return False

@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from bootstrap import Settings, build_container
+from bootstrap import Container, Settings
 from core.backup.model import Manifest
 from core.shared.errors import DomainError
+from entrypoints.cli.run import with_container
 
 
 class TableProgress:
@@ -69,18 +70,20 @@ def backup(settings: Settings, args: argparse.Namespace) -> int:
         target = target / f"backup_{stamp}.zip"
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")  # never a half-written file under the name
-    container = build_container(settings)
     progress = TableProgress()
-    try:
+
+    async def write(container: Container) -> Manifest:
         with partial.open("wb") as out:
-            manifest = container.backup().backup(out, progress)
+            return await container.backup().backup(out, progress)
+
+    try:
+        manifest = with_container(settings, write)
         partial.replace(target)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
     finally:
         progress.close()
-        container.engine().dispose()
     print(_summary("backup", manifest, target))
     return 0
 
@@ -90,11 +93,18 @@ def restore(settings: Settings, args: argparse.Namespace) -> int:
     if not source.is_file():
         print(f"restore: no such file: {source}", file=sys.stderr)
         return 2
-    container = build_container(settings)
     progress = TableProgress()
-    try:
+
+    async def inspect(container: Container) -> Manifest:
         with source.open("rb") as f:
-            found = container.backup().inspect(f)
+            return await container.backup().inspect(f)
+
+    async def replace(container: Container) -> Manifest:
+        with source.open("rb") as f:
+            return await container.backup().restore(f, progress)
+
+    try:
+        found = with_container(settings, inspect)
         if not args.yes:
             if not sys.stdin.isatty():
                 print("restore: pass --yes to restore without a terminal", file=sys.stderr)
@@ -106,15 +116,13 @@ def restore(settings: Settings, args: argparse.Namespace) -> int:
             if input("Type yes to go on: ").strip().lower() != "yes":
                 print("restore: cancelled, nothing changed")
                 return 1
-        with source.open("rb") as f:
-            manifest = container.backup().restore(f, progress)
+        manifest = with_container(settings, replace)
     except DomainError as exc:
         progress.close()
         print(f"restore: {exc.detail} ({exc.code}); nothing changed", file=sys.stderr)
         return 1
     finally:
         progress.close()
-        container.engine().dispose()
     print(_summary("restore", manifest, source))
     print("restore: caches dropped and every sign-in revoked; in the embedded profile, restart")
     print("         the server too (its in-process caches and tokens live in its own memory).")

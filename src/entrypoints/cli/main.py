@@ -8,20 +8,24 @@ from collections.abc import Sequence
 
 from loguru import logger
 
-from bootstrap import Settings, build_container
+from bootstrap import Container, Settings, build_container
+from core.rbac.seed import SeedReport
 from entrypoints.cli import backup as backup_commands
+from entrypoints.cli.run import with_container
 from entrypoints.logs import configure_logging
+
+
+async def _check_admin(settings: Settings, container: Container) -> None:
+    # Before any worker starts: the key generated on a first start is then there for them all.
+    container.token_codec()
+    if not settings.embedded and await container.seed().admin_uses_demo_password():
+        logger.warning("the account 'admin' still has its published demo password: change it now")
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    container = build_container(settings)
-    # Before any worker starts: the key generated on a first start is then there for them all.
-    container.token_codec()
-    if not settings.embedded and container.seed().admin_uses_demo_password():
-        logger.warning("the account 'admin' still has its published demo password: change it now")
-    container.engine().dispose()
+    with_container(settings, lambda c: _check_admin(settings, c))
     uvicorn.run(
         "entrypoints.http.asgi:create",
         factory=True,
@@ -37,8 +41,12 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _seeded(settings: Settings, container: Container) -> SeedReport:
+    return await container.seed().run(production=settings.production)
+
+
 def _seed(settings: Settings, _: argparse.Namespace) -> int:
-    report = build_container(settings).seed().run(production=settings.production)
+    report = with_container(settings, lambda c: _seeded(settings, c))
     added = (
         ", ".join(f"{n} {k}" for k, n in sorted(report.created.items()))
         or "nothing (already seeded)"

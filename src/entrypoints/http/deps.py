@@ -69,17 +69,16 @@ class BearerAuth(OAuth2PasswordBearer):
     ) -> Principal:
         """Authenticates the caller and checks the route's labels on the event loop.
 
-        The token record is one awaited Redis look-up and the roles and labels come from
-        memory, so a request costs no thread-pool hop before its handler (and none at all for
-        handlers that answer from memory too).
+        The token record is one awaited Redis look-up and the roles and labels mostly come
+        from this process's cache, so a request costs little before its handler.
         """
         scheme, _, token = (request.headers.get("authorization") or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("authentication required", "not_authenticated")
         auth = container_of(request).auth()
-        principal = await auth.authenticate_async(token.strip())
+        principal = await auth.authenticate(token.strip())
         request.state.principal = principal
-        await auth.authorize_async(principal, tuple(scopes.scopes))
+        await auth.authorize(principal, tuple(scopes.scopes))
         return principal
 
 

@@ -6,7 +6,6 @@ import time
 from typing import Any
 
 from loguru import logger
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.audit.model import OperationLog
@@ -63,7 +62,7 @@ class OperationLogMiddleware:
             duration_ms=int((time.perf_counter() - started) * 1000),
         )
         try:
-            await run_in_threadpool(self.audit.record_operation, log)
+            await self.audit.record_operation(log)
         except Exception as exc:  # noqa: BLE001 - the log must never break the answer already sent
             logger.warning("operation log not written: {}", type(exc).__name__)
 

@@ -16,13 +16,12 @@ the guard runs before the handler, cached or not.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated
 
 from cachetools import LRUCache
 from fastapi import Depends, Request, Response
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
 from core.shared.generations import TableGenerations
 
@@ -46,18 +45,18 @@ class PageCache:
         )
 
     async def answer(
-        self, request: Request, tables: Sequence[str], compute: Callable[[], Fresh]
+        self, request: Request, tables: Sequence[str], compute: Callable[[], Awaitable[Fresh]]
     ) -> Response:
         generations = await self._generations.current(tables) if self._seconds > 0 else None
         if generations is None:
-            model, _ = await run_in_threadpool(compute)
+            model, _ = await compute()
             return _json(model.model_dump_json().encode())
         key = f"{request.url.path}?{request.url.query}"
         started = time.monotonic()
         kept = self._kept.get(key)
         if kept is not None and kept[0] == generations and kept[1] > started:
             return _json(kept[2])
-        model, holds_for = await run_in_threadpool(compute)
+        model, holds_for = await compute()
         body = model.model_dump_json().encode()
         seconds = self._seconds if holds_for is None else min(self._seconds, holds_for)
         if seconds > 0 and len(body) + ENTRY_OVERHEAD <= self._largest:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from adapters.sqlalchemy.regcode import reg_codes
-from tests.integration.conftest import App, unique
+from tests.integration.conftest import App, counting, execute, unique
 
 RC = "/api/v1/business/reg-code"
 
@@ -38,12 +36,12 @@ def test_generate_activate_and_expire(api: App, admin: dict[str, str]) -> None:
     assert again.status_code == 409 and again.json()["code"] == "reg_code_already_active"
 
     # Move the deadline into the past in the database: the code reads as expired at once.
-    with api.container.engine().begin() as conn:
-        conn.execute(
-            update(reg_codes)
-            .where(reg_codes.c.id == first)
-            .values(deadline=datetime.now(UTC) - timedelta(seconds=1))
-        )
+    execute(
+        api,
+        update(reg_codes)
+        .where(reg_codes.c.id == first)
+        .values(deadline=datetime.now(UTC) - timedelta(seconds=1)),
+    )
     assert api.client.get(f"{RC}/{first}", headers=admin).json()["state"] == 2
     by_state = {
         s: api.client.get(RC, headers=admin, params={"code": "", "state": s, "size": 100}).json()
@@ -122,21 +120,6 @@ def test_sorting(api: App, admin: dict[str, str]) -> None:
     assert states == sorted(states, reverse=True)
 
 
-@contextmanager
-def _count(api: App) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    engine = api.container.engine()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def test_a_computed_list_with_creators_costs_three_queries_whatever_the_size(
     api: App, admin: dict[str, str]
 ) -> None:
@@ -144,7 +127,7 @@ def test_a_computed_list_with_creators_costs_three_queries_whatever_the_size(
     api.client.get(RC, headers=admin, params={"size": 5})  # warm the caller's caches
     for n, size in enumerate((5, 30)):
         fresh = {"size": size, "created_start": 1_000_000_000 + n}  # a new query: computed
-        with _count(api) as statements:
+        with counting(api) as statements:
             r = api.client.get(RC, headers=admin, params=fresh)
         assert r.status_code == 200 and len(r.json()["items"]) == size
         # the page (joined with t_users), the count, and the next deadline (how long it holds)

@@ -33,6 +33,7 @@ SLICE = (
 NAMES = re.compile(r"reg.?code", re.IGNORECASE)
 
 START = """
+import asyncio
 import core
 from pathlib import Path
 from fastapi.testclient import TestClient
@@ -44,8 +45,16 @@ assert Path(core.__file__).resolve().is_relative_to(Path.cwd().resolve()), core.
 assert "regcode" not in MODULES
 settings = Settings(_env_file=None, database_url="sqlite:///var/app.db", secret_key="k" * 40)
 AlembicMigrations(settings.database_url).upgrade()
+
+
+async def seed():
+    seeding = build_container(settings)
+    await seeding.seed().run()
+    await seeding.engine().dispose()
+
+
+asyncio.run(seed())
 container = build_container(settings)
-container.seed().run()
 with TestClient(create_app(container)) as client:
     assert client.get("/api/v1/health").json()["status"] == "ok"
     token = client.post(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -28,10 +28,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# (container, the parsed list query) -> rows as mappings of column key to value
-RowsOf = Callable[["Container", Any], Iterable[Mapping[str, Any]]]
+# (container, the parsed list query) -> rows as mappings of column key to value, pulled by
+# the sheet writer as it goes
+RowsOf = Callable[["Container", Any], AsyncIterator[Mapping[str, Any]]]
 # (container, actor id, validated rows, errors found in other rows) -> rows created
-Importer = Callable[["Container", int, list[ImportRow], list[RowError]], int]
+Importer = Callable[["Container", int, list[ImportRow], list[RowError]], Awaitable[int]]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -93,12 +94,16 @@ def load(names: Iterable[str], package: str = __name__) -> dict[str, Report]:
     return dict(sorted(found.items()))
 
 
-def paged(fetch: Callable[[PageRequest], Page[T]], sort: str, descending: bool) -> Iterator[T]:
+async def paged(
+    fetch: Callable[[PageRequest], Awaitable[Page[T]]], sort: str, descending: bool
+) -> AsyncIterator[T]:
     """Every item of a list use case, page after page (offset paging: for the small tables)."""
     number = 1
     while True:
-        page = fetch(PageRequest(page=number, size=MAX_PAGE_SIZE, sort=sort, descending=descending))
-        yield from page.items
+        request = PageRequest(page=number, size=MAX_PAGE_SIZE, sort=sort, descending=descending)
+        page = await fetch(request)
+        for item in page.items:
+            yield item
         if not page.items or number * MAX_PAGE_SIZE >= page.total:
             return
         number += 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from core.config.ports import ConfigFilter
@@ -22,17 +22,17 @@ REMARK = Column("remark", "备注", "Remark", width=30)
 SORT = Column("sort", "排序", "Sort", ColumnType.INT, 8)
 
 
-def _rows(container: Container, q: ConfigQuery) -> Iterator[dict[str, Any]]:
+async def _rows(container: Container, q: ConfigQuery) -> AsyncIterator[dict[str, Any]]:
     flt = ConfigFilter(name=q.name, key=q.key, created=q.created())
     configs = container.configs()
-    for setting in paged(lambda p: configs.search(flt, p), q.sort, q.order == "desc"):
+    async for setting in paged(lambda p: configs.search(flt, p), q.sort, q.order == "desc"):
         yield fields_of(setting)
 
 
-def _import(
+async def _import(
     container: Container, actor: int, rows: list[ImportRow], earlier: list[RowError]
 ) -> int:
-    return container.configs().create_many(actor, rows, earlier)
+    return await container.configs().create_many(actor, rows, earlier)
 
 
 REPORT = Report(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from core.dictionary.ports import DictItemFilter
@@ -27,17 +27,17 @@ COLUMNS = (
 )
 
 
-def _rows(container: Container, q: DictItemQuery) -> Iterator[dict[str, Any]]:
+async def _rows(container: Container, q: DictItemQuery) -> AsyncIterator[dict[str, Any]]:
     flt = DictItemFilter(type_code=q.type_code, label=q.label, status=q.status, created=q.created())
     dictionaries = container.dictionaries()
-    for item in paged(lambda p: dictionaries.search_items(flt, p), q.sort, q.order == "desc"):
+    async for item in paged(lambda p: dictionaries.search_items(flt, p), q.sort, q.order == "desc"):
         yield fields_of(item)
 
 
-def _import(
+async def _import(
     container: Container, actor: int, rows: list[ImportRow], earlier: list[RowError]
 ) -> int:
-    return container.dictionaries().create_items(actor, rows, earlier)
+    return await container.dictionaries().create_items(actor, rows, earlier)
 
 
 REPORT = Report(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -31,18 +31,18 @@ class RegCodeImport(Input):
     remark: Annotated[Line, Field(max_length=255)] = ""
 
 
-def _rows(container: Container, q: RegCodeQuery) -> Iterator[dict[str, Any]]:
+async def _rows(container: Container, q: RegCodeQuery) -> AsyncIterator[dict[str, Any]]:
     # Keyset batches in id order: the list's sort does not apply, its filters all do.
-    for row in container.reg_codes().iterate(q.filter()):
+    async for row in container.reg_codes().iterate(q.filter()):
         row["state"] = int(row["state"])
         yield row
 
 
-def _import(
+async def _import(
     container: Container, actor: int, rows: list[ImportRow], earlier: list[RowError]
 ) -> int:
     codes: RegCodeService = container.reg_codes()
-    return codes.import_codes(actor, rows, earlier)
+    return await codes.import_codes(actor, rows, earlier)
 
 
 REPORT = Report(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from core.rbac.ports import UserFilter
@@ -14,10 +14,10 @@ if TYPE_CHECKING:
     from bootstrap import Container
 
 
-def _rows(container: Container, q: UserQuery) -> Iterator[dict[str, Any]]:
+async def _rows(container: Container, q: UserQuery) -> AsyncIterator[dict[str, Any]]:
     flt = UserFilter(username=q.username, nickname=q.nickname, status=q.status, created=q.created())
     users = container.users()
-    for user, roles in paged(lambda p: users.search(flt, p), q.sort, q.order == "desc"):
+    async for user, roles in paged(lambda p: users.search(flt, p), q.sort, q.order == "desc"):
         # Named fields only: the password hash never reaches a sheet.
         yield {
             "id": user.id,

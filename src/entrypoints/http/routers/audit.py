@@ -37,11 +37,11 @@ class OperationLogQuery(LogQuery):
 
 
 @router.get("/login", response_model=PageOut[LoginLogOut], summary="login log")
-def login_log(
+async def login_log(
     q: Annotated[LoginLogQuery, Query()], _: CanRead, audit: Audit
 ) -> PageOut[LoginLogOut]:
     flt = LoginLogFilter(username=q.username, status=q.status, created=q.created())
-    page = audit.login_logs(flt, q.page_request(q.sort))
+    page = await audit.login_logs(flt, q.page_request(q.sort))
     return PageOut(
         items=[LoginLogOut.model_validate(x) for x in page.items],
         total=page.total,
@@ -55,11 +55,11 @@ def login_log(
     response_model=PageOut[OperationLogOut],
     summary="operation log (summaries in the request's language)",
 )
-def operation_log(
+async def operation_log(
     request: Request, q: Annotated[OperationLogQuery, Query()], _: CanRead, audit: Audit
 ) -> PageOut[OperationLogOut]:
     flt = OperationLogFilter(username=q.username, method=q.method, created=q.created())
-    page = audit.operation_logs(flt, q.page_request(q.sort))
+    page = await audit.operation_logs(flt, q.page_request(q.sort))
     lang = language_of(request)
     items = [OperationLogOut.model_validate(x) for x in page.items]
     for item in items:

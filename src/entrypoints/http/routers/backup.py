@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.responses import StreamingResponse
-from starlette.concurrency import run_in_threadpool
 
 from core.backup.service import BackupService
 from core.rbac.model import Principal
@@ -33,13 +32,13 @@ RestoreLimit = Annotated[int, Depends(restore_limit)]
         200: {"content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}
     },
 )
-def backup(
+async def backup(
     _: Annotated[Principal, require("perm:backup:post")], backups: Backups
 ) -> StreamingResponse:
     path = temporary(".zip")
     try:
         with path.open("wb") as out:
-            manifest = backups.backup(out)
+            manifest = await backups.backup(out)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -62,7 +61,7 @@ async def restore(
 ) -> RestoreOut:
     upload = await receive_upload(request, limit)
     try:
-        manifest = await run_in_threadpool(backups.restore, upload.file)
+        manifest = await backups.restore(upload.file)
     finally:
         await upload.close()
     return RestoreOut(

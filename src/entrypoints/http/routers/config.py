@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
 from core.config.commands import CreateConfig, UpdateConfig
 from core.config.module import MODULE
@@ -42,9 +41,9 @@ async def list_configs(
     configs: Configs,
     pages: Pages,
 ) -> Response:
-    def compute() -> Fresh:
+    async def compute() -> Fresh:
         flt = ConfigFilter(name=q.name, key=q.key, created=q.created())
-        page = configs.search(flt, q.page_request(q.sort))
+        page = await configs.search(flt, q.page_request(q.sort))
         items = [ConfigOut.model_validate(fields_of(x)) for x in page.items]
         return PageOut(items=items, total=page.total, page=page.page, size=page.size), None
 
@@ -52,12 +51,12 @@ async def list_configs(
 
 
 @router.post("", response_model=Created, status_code=201, summary="create a config parameter")
-def create_config(
+async def create_config(
     body: ConfigCreate,
     caller: Annotated[Principal, require("perm:config:post")],
     configs: Configs,
 ) -> Created:
-    return Created(id=configs.create(caller.user_id, body.command(CreateConfig)))
+    return Created(id=await configs.create(caller.user_id, body.command(CreateConfig)))
 
 
 @router.get("/key/{key}", response_model=ConfigValueOut, summary="read a parameter by key (cached)")
@@ -66,36 +65,33 @@ async def config_by_key(
     _: Annotated[Principal, require("perm:config:get")],
     configs: Configs,
 ) -> ConfigValueOut:
-    # Read by every client often: from memory when possible, without a thread hop.
-    found = configs.peek_by_key(key)
-    if found is None:
-        found = await run_in_threadpool(configs.by_key, key)
-    return ConfigValueOut.model_validate(found)
+    # Read by every client often: the cache answers from memory when it holds the value.
+    return ConfigValueOut.model_validate(await configs.by_key(key))
 
 
 @router.get("/{setting_id}", response_model=ConfigOut, summary="read a config parameter")
-def get_config(
+async def get_config(
     setting_id: Id,
     _: Annotated[Principal, require("perm:config:get")],
     configs: Configs,
 ) -> ConfigOut:
-    return ConfigOut.model_validate(fields_of(configs.get(setting_id)))
+    return ConfigOut.model_validate(fields_of(await configs.get(setting_id)))
 
 
 @router.put("/{setting_id}", status_code=204, summary="update a config parameter")
-def update_config(
+async def update_config(
     setting_id: Id,
     body: ConfigUpdate,
     caller: Annotated[Principal, require("perm:config:put")],
     configs: Configs,
 ) -> None:
-    configs.update(caller.user_id, setting_id, body.changes(UpdateConfig))
+    await configs.update(caller.user_id, setting_id, body.changes(UpdateConfig))
 
 
 @router.delete("/{setting_id}", status_code=204, summary="delete a config parameter")
-def delete_config(
+async def delete_config(
     setting_id: Id,
     caller: Annotated[Principal, require("perm:config:delete")],
     configs: Configs,
 ) -> None:
-    configs.delete(caller.user_id, setting_id)
+    await configs.delete(caller.user_id, setting_id)

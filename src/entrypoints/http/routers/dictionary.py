@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import Depends, Query
-from starlette.concurrency import run_in_threadpool
 
 from core.dictionary.commands import (
     CreateDictItem,
@@ -65,20 +64,17 @@ class DictItemQuery(ListQuery):
     summary="the enabled items of a type (cached)",
 )
 async def dict_items_of(type_code: str, _: Caller, dictionaries: Dictionaries) -> list[DictOption]:
-    # Every page's selects and tags read this, so any signed-in user may; from memory when
-    # possible, without a thread hop.
-    items = dictionaries.peek_items(type_code)
-    if items is None:
-        items = await run_in_threadpool(dictionaries.items_of, type_code)
-    return [DictOption.model_validate(x) for x in items]
+    # Every page's selects and tags read this, so any signed-in user may; the cache answers
+    # from memory when it holds the items.
+    return [DictOption.model_validate(x) for x in await dictionaries.items_of(type_code)]
 
 
 @router.get("/dict-type", response_model=PageOut[DictTypeOut], summary="list dictionary types")
-def list_types(
+async def list_types(
     q: Annotated[DictTypeQuery, Query()], _: CanRead, dictionaries: Dictionaries
 ) -> PageOut[DictTypeOut]:
     flt = DictTypeFilter(code=q.code, name=q.name, status=q.status, created=q.created())
-    page = dictionaries.search_types(flt, q.page_request(q.sort))
+    page = await dictionaries.search_types(flt, q.page_request(q.sort))
     items = [DictTypeOut.model_validate(fields_of(x)) for x in page.items]
     return PageOut(items=items, total=page.total, page=page.page, size=page.size)
 
@@ -86,44 +82,44 @@ def list_types(
 @router.post(
     "/dict-type", response_model=Created, status_code=201, summary="create a dictionary type"
 )
-def create_type(
+async def create_type(
     body: DictTypeCreate,
     caller: Annotated[Principal, require("perm:dict:post")],
     dictionaries: Dictionaries,
 ) -> Created:
-    return Created(id=dictionaries.create_type(caller.user_id, body.command(CreateDictType)))
+    return Created(id=await dictionaries.create_type(caller.user_id, body.command(CreateDictType)))
 
 
 @router.get("/dict-type/{type_id}", response_model=DictTypeOut, summary="read a dictionary type")
-def get_type(type_id: Id, _: CanRead, dictionaries: Dictionaries) -> DictTypeOut:
-    return DictTypeOut.model_validate(fields_of(dictionaries.get_type(type_id)))
+async def get_type(type_id: Id, _: CanRead, dictionaries: Dictionaries) -> DictTypeOut:
+    return DictTypeOut.model_validate(fields_of(await dictionaries.get_type(type_id)))
 
 
 @router.put("/dict-type/{type_id}", status_code=204, summary="update a dictionary type")
-def update_type(
+async def update_type(
     type_id: Id,
     body: DictTypeUpdate,
     caller: Annotated[Principal, require("perm:dict:put")],
     dictionaries: Dictionaries,
 ) -> None:
-    dictionaries.update_type(caller.user_id, type_id, body.changes(UpdateDictType))
+    await dictionaries.update_type(caller.user_id, type_id, body.changes(UpdateDictType))
 
 
 @router.delete("/dict-type/{type_id}", status_code=204, summary="delete a dictionary type")
-def delete_type(
+async def delete_type(
     type_id: Id,
     caller: Annotated[Principal, require("perm:dict:delete")],
     dictionaries: Dictionaries,
 ) -> None:
-    dictionaries.delete_type(caller.user_id, type_id)
+    await dictionaries.delete_type(caller.user_id, type_id)
 
 
 @router.get("/dict-item", response_model=PageOut[DictItemOut], summary="list dictionary items")
-def list_items(
+async def list_items(
     q: Annotated[DictItemQuery, Query()], _: CanRead, dictionaries: Dictionaries
 ) -> PageOut[DictItemOut]:
     flt = DictItemFilter(type_code=q.type_code, label=q.label, status=q.status, created=q.created())
-    page = dictionaries.search_items(flt, q.page_request(q.sort))
+    page = await dictionaries.search_items(flt, q.page_request(q.sort))
     items = [DictItemOut.model_validate(fields_of(x)) for x in page.items]
     return PageOut(items=items, total=page.total, page=page.page, size=page.size)
 
@@ -131,33 +127,33 @@ def list_items(
 @router.post(
     "/dict-item", response_model=Created, status_code=201, summary="create a dictionary item"
 )
-def create_item(
+async def create_item(
     body: DictItemCreate,
     caller: Annotated[Principal, require("perm:dict:post")],
     dictionaries: Dictionaries,
 ) -> Created:
-    return Created(id=dictionaries.create_item(caller.user_id, body.command(CreateDictItem)))
+    return Created(id=await dictionaries.create_item(caller.user_id, body.command(CreateDictItem)))
 
 
 @router.get("/dict-item/{item_id}", response_model=DictItemOut, summary="read a dictionary item")
-def get_item(item_id: Id, _: CanRead, dictionaries: Dictionaries) -> DictItemOut:
-    return DictItemOut.model_validate(fields_of(dictionaries.get_item(item_id)))
+async def get_item(item_id: Id, _: CanRead, dictionaries: Dictionaries) -> DictItemOut:
+    return DictItemOut.model_validate(fields_of(await dictionaries.get_item(item_id)))
 
 
 @router.put("/dict-item/{item_id}", status_code=204, summary="update a dictionary item")
-def update_item(
+async def update_item(
     item_id: Id,
     body: DictItemUpdate,
     caller: Annotated[Principal, require("perm:dict:put")],
     dictionaries: Dictionaries,
 ) -> None:
-    dictionaries.update_item(caller.user_id, item_id, body.changes(UpdateDictItem))
+    await dictionaries.update_item(caller.user_id, item_id, body.changes(UpdateDictItem))
 
 
 @router.delete("/dict-item/{item_id}", status_code=204, summary="delete a dictionary item")
-def delete_item(
+async def delete_item(
     item_id: Id,
     caller: Annotated[Principal, require("perm:dict:delete")],
     dictionaries: Dictionaries,
 ) -> None:
-    dictionaries.delete_item(caller.user_id, item_id)
+    await dictionaries.delete_item(caller.user_id, item_id)

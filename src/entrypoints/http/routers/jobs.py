@@ -109,20 +109,20 @@ def _json_safe(value: Any) -> Any:
 
 
 @router.get("/job", response_model=PageOut[JobOut], summary="list jobs")
-def list_jobs(q: Annotated[JobQuery, Query()], _: CanRead, jobs: Jobs) -> PageOut[JobOut]:
-    page = jobs.search(q.filter(), q.page_request(q.sort))
+async def list_jobs(q: Annotated[JobQuery, Query()], _: CanRead, jobs: Jobs) -> PageOut[JobOut]:
+    page = await jobs.search(q.filter(), q.page_request(q.sort))
     return PageOut(
         items=[_job(j) for j in page.items], total=page.total, page=page.page, size=page.size
     )
 
 
 @router.get("/job/scripts", response_model=list[ScriptOut], summary="the scripts a job may run")
-def list_scripts(_: CanRead, jobs: Jobs) -> list[ScriptOut]:
+async def list_scripts(_: CanRead, jobs: Jobs) -> list[ScriptOut]:
     return [_script(s) for s in jobs.scripts()]
 
 
 @router.get("/job/cron/next", response_model=CronPreview, summary="next fire times of a cron")
-def preview_cron(
+async def preview_cron(
     expr: Annotated[Cron, Query(description="the expression")],
     _: CanRead,
     jobs: Jobs,
@@ -131,40 +131,40 @@ def preview_cron(
 
 
 @router.post("/job", response_model=Created, status_code=201, summary="create a job")
-def create_job(
+async def create_job(
     body: JobCreate,
     caller: Annotated[Principal, require("perm:job:post")],
     jobs: Jobs,
 ) -> Created:
-    return Created(id=jobs.create(caller.user_id, body.command(CreateJob)))
+    return Created(id=await jobs.create(caller.user_id, body.command(CreateJob)))
 
 
 @router.get("/job/{job_id}", response_model=JobDetail, summary="read a job and its next fires")
-def get_job(job_id: Id, _: CanRead, jobs: Jobs) -> JobDetail:
-    view = jobs.get(job_id)
+async def get_job(job_id: Id, _: CanRead, jobs: Jobs) -> JobDetail:
+    view = await jobs.get(job_id)
     return JobDetail.model_validate(
         {**fields_of(view.job), "next_fire_times": view.next_fire_times}
     )
 
 
 @router.put("/job/{job_id}", status_code=204, summary="update a job")
-def update_job(
+async def update_job(
     job_id: Id,
     body: JobUpdate,
     caller: Annotated[Principal, require("perm:job:put")],
     jobs: Jobs,
 ) -> None:
     # NotNull fields refuse an explicit null, so what was sent is what changes.
-    jobs.update(caller.user_id, job_id, body.changes(UpdateJob))
+    await jobs.update(caller.user_id, job_id, body.changes(UpdateJob))
 
 
 @router.delete("/job/{job_id}", status_code=204, summary="delete a job")
-def delete_job(
+async def delete_job(
     job_id: Id,
     caller: Annotated[Principal, require("perm:job:delete")],
     jobs: Jobs,
 ) -> None:
-    jobs.delete(caller.user_id, job_id)
+    await jobs.delete(caller.user_id, job_id)
 
 
 @router.post(
@@ -173,34 +173,34 @@ def delete_job(
     status_code=202,
     summary="run a job once now, in the background",
 )
-def run_job(
+async def run_job(
     job_id: Id, caller: Annotated[Principal, require("perm:job:run")], jobs: Jobs
 ) -> RunStarted:
-    return RunStarted(log_id=jobs.run_now(caller.user_id, job_id))
+    return RunStarted(log_id=await jobs.run_now(caller.user_id, job_id))
 
 
 @router.put("/job/{job_id}/pause", status_code=204, summary="take a job off the schedule")
-def pause_job(
+async def pause_job(
     job_id: Id, caller: Annotated[Principal, require("perm:job:put")], jobs: Jobs
 ) -> None:
-    jobs.pause(caller.user_id, job_id)
+    await jobs.pause(caller.user_id, job_id)
 
 
 @router.put("/job/{job_id}/resume", status_code=204, summary="put a job on the schedule")
-def resume_job(
+async def resume_job(
     job_id: Id, caller: Annotated[Principal, require("perm:job:put")], jobs: Jobs
 ) -> None:
-    jobs.resume(caller.user_id, job_id)
+    await jobs.resume(caller.user_id, job_id)
 
 
 # --- run logs --------------------------------------------------------------------------
 
 
 @router.get("/job-log", response_model=PageOut[JobLogOut], summary="list job runs")
-def list_logs(
+async def list_logs(
     q: Annotated[JobLogQuery, Query()], caller: CanRead, jobs: Jobs
 ) -> PageOut[JobLogOut]:
-    page = jobs.logs_seen_by(caller.user_id, q.filter(), q.page_request(q.sort))
+    page = await jobs.logs_seen_by(caller.user_id, q.filter(), q.page_request(q.sort))
     return PageOut(
         items=[JobLogOut.model_validate(fields_of(x)) for x in page.items],
         total=page.total,
@@ -210,6 +210,6 @@ def list_logs(
 
 
 @router.get("/job-log/{log_id}", response_model=JobLogDetail, summary="read a job run")
-def get_log(log_id: Id, caller: CanRead, jobs: Jobs) -> JobLogDetail:
-    entry = jobs.log_seen_by(caller.user_id, log_id)
+async def get_log(log_id: Id, caller: CanRead, jobs: Jobs) -> JobLogDetail:
+    entry = await jobs.log_seen_by(caller.user_id, log_id)
     return JobLogDetail.model_validate(fields_of(entry))

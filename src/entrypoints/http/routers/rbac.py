@@ -6,7 +6,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
-from starlette.concurrency import run_in_threadpool
 
 from core.rbac.commands import (
     CreateLabel,
@@ -101,39 +100,36 @@ Labels = Annotated[LabelService, Depends(label_service)]
         503: {"model": ErrorOut, "description": "cache_unavailable"},
     },
 )
-def login(
+async def login(
     request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     auth: Auth,
     ip: ClientAddress,
 ) -> TokenOut:
     ua = request.headers.get("user-agent", "")
-    issued = auth.login(form.username, form.password, ip, ua)
+    issued = await auth.login(form.username, form.password, ip, ua)
     return TokenOut(access_token=issued.access_token, expires_in=issued.expires_in)
 
 
 @me.post("/logout", summary="log out", status_code=204)
-def logout(caller: Caller, auth: Auth) -> None:
-    auth.logout(caller)
+async def logout(caller: Caller, auth: Auth) -> None:
+    await auth.logout(caller)
 
 
 @me.get("/info", response_model=ProfileOut, summary="my profile")
 async def info(caller: Caller, profiles: Profiles) -> ProfileOut:
-    # Asked on every page load: answered from memory when it can be, without a thread hop.
-    found = profiles.peek(caller)
-    if found is None:
-        found = await run_in_threadpool(profiles.profile, caller)
-    return _profile(found)
+    # Asked on every page load: the cache answers from memory when it holds the profile.
+    return _profile(await profiles.profile(caller))
 
 
 @me.put("/info", response_model=ProfileOut, summary="update my profile")
-def update_info(caller: Caller, body: ProfileUpdate, profiles: Profiles) -> ProfileOut:
-    return _profile(profiles.update(caller, body.changes(UpdateProfile)))
+async def update_info(caller: Caller, body: ProfileUpdate, profiles: Profiles) -> ProfileOut:
+    return _profile(await profiles.update(caller, body.changes(UpdateProfile)))
 
 
 @me.put("/password", summary="change my password", status_code=204)
-def change_password(caller: Caller, body: PasswordChange, auth: Auth) -> None:
-    auth.change_password(caller, body.old_password, body.new_password)
+async def change_password(caller: Caller, body: PasswordChange, auth: Auth) -> None:
+    await auth.change_password(caller, body.old_password, body.new_password)
 
 
 @me.get(
@@ -142,8 +138,8 @@ def change_password(caller: Caller, body: PasswordChange, auth: Auth) -> None:
     summary="my sidebar, roles and labels",
     responses={403: {"model": ErrorOut, "description": "no_role: the account has no role yet"}},
 )
-def routers(caller: Caller, profiles: Profiles) -> RoutersOut:
-    r = profiles.routers(caller)
+async def routers(caller: Caller, profiles: Profiles) -> RoutersOut:
+    r = await profiles.routers(caller)
     return RoutersOut(roles=r.roles, labels=r.labels, menus=[_menu_node(n) for n in r.menus])
 
 
@@ -173,11 +169,11 @@ async def list_users(
     users: Users,
     pages: Pages,
 ) -> Response:
-    def compute() -> Fresh:
+    async def compute() -> Fresh:
         flt = UserFilter(
             username=q.username, nickname=q.nickname, status=q.status, created=q.created()
         )
-        page = users.search(flt, q.page_request(q.sort))
+        page = await users.search(flt, q.page_request(q.sort))
         items = [_user(u, roles) for u, roles in page.items]
         return PageOut(items=items, total=page.total, page=page.page, size=page.size), None
 
@@ -185,68 +181,68 @@ async def list_users(
 
 
 @admin.post("/user", response_model=Created, status_code=201, summary="create a user")
-def create_user(
+async def create_user(
     body: UserCreate,
     caller: Annotated[Principal, require("perm:user:post")],
     users: Users,
 ) -> Created:
-    return Created(id=users.create(caller.user_id, body.command(CreateUser)))
+    return Created(id=await users.create(caller.user_id, body.command(CreateUser)))
 
 
 @admin.get("/user/{user_id}", response_model=UserOut, summary="read a user")
-def get_user(
+async def get_user(
     user_id: Id, _: Annotated[Principal, require("perm:user:get")], users: Users
 ) -> UserOut:
-    return _user(*users.get(user_id))
+    return _user(*await users.get(user_id))
 
 
 @admin.put("/user/{user_id}", summary="update a user", status_code=204)
-def update_user(
+async def update_user(
     user_id: Id,
     body: UserUpdate,
     caller: Annotated[Principal, require("perm:user:put")],
     users: Users,
 ) -> None:
-    users.update(caller.user_id, user_id, body.changes(UpdateUser))
+    await users.update(caller.user_id, user_id, body.changes(UpdateUser))
 
 
 @admin.delete("/user/{user_id}", summary="delete a user", status_code=204)
-def delete_user(
+async def delete_user(
     user_id: Id,
     caller: Annotated[Principal, require("perm:user:delete")],
     users: Users,
 ) -> None:
-    users.delete(caller.user_id, user_id)
+    await users.delete(caller.user_id, user_id)
 
 
 @admin.put("/user/{user_id}/active", summary="enable or disable a user", status_code=204)
-def set_user_status(
+async def set_user_status(
     user_id: Id,
     body: UserStatus,
     caller: Annotated[Principal, require("perm:user:put")],
     users: Users,
 ) -> None:
-    users.set_status(caller.user_id, user_id, body.status)
+    await users.set_status(caller.user_id, user_id, body.status)
 
 
 @admin.put("/user/{user_id}/password", summary="reset a user's password", status_code=204)
-def reset_password(
+async def reset_password(
     user_id: Id,
     body: PasswordReset,
     caller: Annotated[Principal, require("perm:user:put")],
     users: Users,
 ) -> None:
-    users.reset_password(caller.user_id, user_id, body.new_password)
+    await users.reset_password(caller.user_id, user_id, body.new_password)
 
 
 @admin.put("/user/{user_id}/roles", summary="assign roles to a user", status_code=204)
-def set_user_roles(
+async def set_user_roles(
     user_id: Id,
     body: RoleIds,
     caller: Annotated[Principal, require("perm:user:put")],
     users: Users,
 ) -> None:
-    users.set_roles(caller.user_id, user_id, body.role_ids)
+    await users.set_roles(caller.user_id, user_id, body.role_ids)
 
 
 def _user(user: User, roles: list[Role]) -> UserOut:
@@ -266,13 +262,13 @@ class RoleQuery(ListQuery):
 
 
 @admin.get("/role", response_model=PageOut[RoleOut], summary="list roles")
-def list_roles(
+async def list_roles(
     q: Annotated[RoleQuery, Query()],
     _: Annotated[Principal, require("perm:role:get")],
     roles: Roles,
 ) -> PageOut[RoleOut]:
     flt = RoleFilter(name=q.name, code=q.code, status=q.status, created=q.created())
-    page = roles.search(flt, q.page_request(q.sort))
+    page = await roles.search(flt, q.page_request(q.sort))
     return PageOut(
         items=[RoleOut.model_validate(r) for r in page.items],
         total=page.total,
@@ -282,106 +278,108 @@ def list_roles(
 
 
 @admin.post("/role", response_model=Created, status_code=201, summary="create a role")
-def create_role(
+async def create_role(
     body: RoleCreate,
     caller: Annotated[Principal, require("perm:role:post")],
     roles: Roles,
 ) -> Created:
-    return Created(id=roles.create(caller.user_id, body.command(CreateRole)))
+    return Created(id=await roles.create(caller.user_id, body.command(CreateRole)))
 
 
 @admin.get("/role/{role_id}", response_model=RoleDetail, summary="read a role")
-def get_role(
+async def get_role(
     role_id: Id, _: Annotated[Principal, require("perm:role:get")], roles: Roles
 ) -> RoleDetail:
-    role, menu_ids, label_ids = roles.get(role_id)
+    role, menu_ids, label_ids = await roles.get(role_id)
     return RoleDetail.model_validate(
         {**_fields(role), "menu_ids": sorted(menu_ids), "label_ids": sorted(label_ids)}
     )
 
 
 @admin.put("/role/{role_id}", summary="update a role", status_code=204)
-def update_role(
+async def update_role(
     role_id: Id,
     body: RoleUpdate,
     caller: Annotated[Principal, require("perm:role:put")],
     roles: Roles,
 ) -> None:
-    roles.update(caller.user_id, role_id, body.changes(UpdateRole))
+    await roles.update(caller.user_id, role_id, body.changes(UpdateRole))
 
 
 @admin.delete("/role/{role_id}", summary="delete a role", status_code=204)
-def delete_role(
+async def delete_role(
     role_id: Id,
     caller: Annotated[Principal, require("perm:role:delete")],
     roles: Roles,
 ) -> None:
-    roles.delete(caller.user_id, role_id)
+    await roles.delete(caller.user_id, role_id)
 
 
 @admin.put("/role/{role_id}/menus", summary="assign menus to a role", status_code=204)
-def set_role_menus(
+async def set_role_menus(
     role_id: Id,
     body: MenuIds,
     caller: Annotated[Principal, require("perm:role:put")],
     roles: Roles,
 ) -> None:
-    roles.set_menus(caller.user_id, role_id, body.menu_ids)
+    await roles.set_menus(caller.user_id, role_id, body.menu_ids)
 
 
 @admin.put(
     "/role/{role_id}/perm-labels", summary="assign permission labels to a role", status_code=204
 )
-def set_role_labels(
+async def set_role_labels(
     role_id: Id,
     body: LabelIds,
     caller: Annotated[Principal, require("perm:role:put")],
     roles: Roles,
 ) -> None:
-    roles.set_labels(caller.user_id, role_id, body.label_ids)
+    await roles.set_labels(caller.user_id, role_id, body.label_ids)
 
 
 # --- menus -----------------------------------------------------------------------------
 
 
 @admin.get("/menu", response_model=list[MenuOut], summary="the menu tree")
-def menu_tree(_: Annotated[Principal, require("perm:menu:get")], menus: Menus) -> list[MenuOut]:
-    return [_menu_node(n) for n in menus.tree()]
+async def menu_tree(
+    _: Annotated[Principal, require("perm:menu:get")], menus: Menus
+) -> list[MenuOut]:
+    return [_menu_node(n) for n in await menus.tree()]
 
 
 @admin.post("/menu", response_model=Created, status_code=201, summary="create a menu")
-def create_menu(
+async def create_menu(
     body: MenuCreate,
     caller: Annotated[Principal, require("perm:menu:post")],
     menus: Menus,
 ) -> Created:
-    return Created(id=menus.create(caller.user_id, body.command(CreateMenu)))
+    return Created(id=await menus.create(caller.user_id, body.command(CreateMenu)))
 
 
 @admin.get("/menu/{menu_id}", response_model=MenuOut, summary="read a menu")
-def get_menu(
+async def get_menu(
     menu_id: Id, _: Annotated[Principal, require("perm:menu:get")], menus: Menus
 ) -> MenuOut:
-    return MenuOut.model_validate(_fields(menus.get(menu_id)))
+    return MenuOut.model_validate(_fields(await menus.get(menu_id)))
 
 
 @admin.put("/menu/{menu_id}", summary="update a menu", status_code=204)
-def update_menu(
+async def update_menu(
     menu_id: Id,
     body: MenuUpdate,
     caller: Annotated[Principal, require("perm:menu:put")],
     menus: Menus,
 ) -> None:
-    menus.update(caller.user_id, menu_id, body.changes(UpdateMenu))
+    await menus.update(caller.user_id, menu_id, body.changes(UpdateMenu))
 
 
 @admin.delete("/menu/{menu_id}", summary="delete a menu", status_code=204)
-def delete_menu(
+async def delete_menu(
     menu_id: Id,
     caller: Annotated[Principal, require("perm:menu:delete")],
     menus: Menus,
 ) -> None:
-    menus.delete(caller.user_id, menu_id)
+    await menus.delete(caller.user_id, menu_id)
 
 
 def _menu_node(node: MenuNode) -> MenuOut:
@@ -402,13 +400,13 @@ class LabelQuery(ListQuery):
 
 
 @admin.get("/perm-label", response_model=PageOut[LabelOut], summary="list permission labels")
-def list_labels(
+async def list_labels(
     q: Annotated[LabelQuery, Query()],
     _: Annotated[Principal, require("perm:label:get")],
     labels: Labels,
 ) -> PageOut[LabelOut]:
     flt = LabelFilter(label=q.label, name=q.name, status=q.status, created=q.created())
-    page = labels.search(flt, q.page_request(q.sort))
+    page = await labels.search(flt, q.page_request(q.sort))
     return PageOut(
         items=[LabelOut.model_validate(x) for x in page.items],
         total=page.total,
@@ -420,38 +418,38 @@ def list_labels(
 @admin.post(
     "/perm-label", response_model=Created, status_code=201, summary="create a permission label"
 )
-def create_label(
+async def create_label(
     body: LabelCreate,
     caller: Annotated[Principal, require("perm:label:post")],
     labels: Labels,
 ) -> Created:
-    return Created(id=labels.create(caller.user_id, body.command(CreateLabel)))
+    return Created(id=await labels.create(caller.user_id, body.command(CreateLabel)))
 
 
 @admin.get("/perm-label/{label_id}", response_model=LabelOut, summary="read a permission label")
-def get_label(
+async def get_label(
     label_id: Id, _: Annotated[Principal, require("perm:label:get")], labels: Labels
 ) -> LabelOut:
-    return LabelOut.model_validate(labels.get(label_id))
+    return LabelOut.model_validate(await labels.get(label_id))
 
 
 @admin.put("/perm-label/{label_id}", summary="update a permission label", status_code=204)
-def update_label(
+async def update_label(
     label_id: Id,
     body: LabelUpdate,
     caller: Annotated[Principal, require("perm:label:put")],
     labels: Labels,
 ) -> None:
-    labels.update(caller.user_id, label_id, body.changes(UpdateLabel))
+    await labels.update(caller.user_id, label_id, body.changes(UpdateLabel))
 
 
 @admin.delete("/perm-label/{label_id}", summary="delete a permission label", status_code=204)
-def delete_label(
+async def delete_label(
     label_id: Id,
     caller: Annotated[Principal, require("perm:label:delete")],
     labels: Labels,
 ) -> None:
-    labels.delete(caller.user_id, label_id)
+    await labels.delete(caller.user_id, label_id)
 
 
 def _fields(entity: object) -> dict[str, Any]:

@@ -68,8 +68,8 @@ async def list_codes(
     reg_codes: RegCodes,
     pages: Pages,
 ) -> Response:
-    def compute() -> Fresh:
-        page, holds_for = reg_codes.search_until(q.filter(), q.page_request(q.sort))
+    async def compute() -> Fresh:
+        page, holds_for = await reg_codes.search_until(q.filter(), q.page_request(q.sort))
         items = [_out(v) for v in page.items]
         return PageOut(items=items, total=page.total, page=page.page, size=page.size), holds_for
 
@@ -79,44 +79,44 @@ async def list_codes(
 @router.post(
     "", response_model=RegCodeBatch, status_code=201, summary="generate a batch of reg codes"
 )
-def generate(
+async def generate(
     body: RegCodeGenerate,
     caller: Annotated[Principal, require("perm:regcode:post")],
     reg_codes: RegCodes,
 ) -> RegCodeBatch:
-    rows = reg_codes.generate(caller.user_id, body.count, body.reg_times, body.remark)
+    rows = await reg_codes.generate(caller.user_id, body.count, body.reg_times, body.remark)
     items = [_out(RegCodeView(r, caller.username, RegCodeState.INACTIVE)) for r in rows]
     return RegCodeBatch(count=len(items), items=items)
 
 
 @router.get("/{code_id}", response_model=RegCodeOut, summary="read a reg code")
-def get_code(code_id: Id, _: CanRead, reg_codes: RegCodes) -> RegCodeOut:
-    return _out(reg_codes.get(code_id))
+async def get_code(code_id: Id, _: CanRead, reg_codes: RegCodes) -> RegCodeOut:
+    return _out(await reg_codes.get(code_id))
 
 
 @router.put("/{code_id}", status_code=204, summary="update a reg code")
-def update_code(
+async def update_code(
     code_id: Id,
     body: RegCodeUpdate,
     caller: Annotated[Principal, require("perm:regcode:put")],
     reg_codes: RegCodes,
 ) -> None:
-    reg_codes.update(caller.user_id, code_id, body.changes(UpdateRegCode))
+    await reg_codes.update(caller.user_id, code_id, body.changes(UpdateRegCode))
 
 
 @router.put("/{code_id}/activate", response_model=RegCodeOut, summary="activate a reg code")
-def activate(
+async def activate(
     code_id: Id,
     caller: Annotated[Principal, require("perm:regcode:put")],
     reg_codes: RegCodes,
 ) -> RegCodeOut:
-    return _out(reg_codes.activate(caller.user_id, code_id))
+    return _out(await reg_codes.activate(caller.user_id, code_id))
 
 
 @router.delete("/{code_id}", status_code=204, summary="delete a reg code")
-def delete_code(
+async def delete_code(
     code_id: Id,
     caller: Annotated[Principal, require("perm:regcode:delete")],
     reg_codes: RegCodes,
 ) -> None:
-    reg_codes.delete(caller.user_id, code_id)
+    await reg_codes.delete(caller.user_id, code_id)

@@ -10,7 +10,7 @@ or token_expired (past its deadline).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import BackgroundTasks, Depends, Request
@@ -69,13 +69,13 @@ def _lang(request: Request) -> str:
     summary="whether a username or e-mail address is free",
     responses={404: {"model": ErrorOut, "description": "field_not_checkable"}},
 )
-def check_availability(
+async def check_availability(
     field: str,
     body: AvailabilityIn,
     registrations: Registrations,
     ip: ClientAddress,
 ) -> AvailabilityOut:
-    free = registrations.availability(field, body.value, ip)
+    free = await registrations.availability(field, body.value, ip)
     return AvailabilityOut(available=free)
 
 
@@ -91,11 +91,11 @@ def check_availability(
         503: {"model": ErrorOut, "description": "mail_unavailable"},
     },
 )
-def register(
+async def register(
     request: Request, body: RegisterIn, registrations: Registrations, ip: ClientAddress
 ) -> RegisterAccepted:
     signup = Signup(**body.model_dump())
-    ttl = registrations.register(signup, ip, _lang(request))
+    ttl = await registrations.register(signup, ip, _lang(request))
     return RegisterAccepted(detail=message("register_accepted", _lang(request)), expires_in=ttl)
 
 
@@ -105,8 +105,8 @@ def register(
     summary="check a registration link",
     responses=LINK_ERRORS,
 )
-def registration_link(token: str, registrations: Registrations) -> PendingOut:
-    p = registrations.pending(token)
+async def registration_link(token: str, registrations: Registrations) -> PendingOut:
+    p = await registrations.pending(token)
     return PendingOut(
         username=p.username, email=p.email, nickname=p.nickname, expires_at=p.expires_at
     )
@@ -119,8 +119,8 @@ def registration_link(token: str, registrations: Registrations) -> PendingOut:
     summary="confirm a registration: the account is created",
     responses={**LINK_ERRORS, 409: {"model": ErrorOut, "description": "taken meanwhile"}},
 )
-def confirm_registration(token: str, registrations: Registrations) -> RegisteredOut:
-    account = registrations.confirm(token)
+async def confirm_registration(token: str, registrations: Registrations) -> RegisteredOut:
+    account = await registrations.confirm(token)
     return RegisteredOut(id=account.user_id, username=account.username)
 
 
@@ -131,14 +131,14 @@ def confirm_registration(token: str, registrations: Registrations) -> Registered
     summary="ask for a password reset link (same answer whether the address is known or not)",
     responses={429: {"model": ErrorOut, "description": "rate_limited (see Retry-After)"}},
 )
-def forget_password(
+async def forget_password(
     request: Request,
     body: ForgetPasswordIn,
     background: BackgroundTasks,
     recovery: Recoveries,
     ip: ClientAddress,
 ) -> Accepted:
-    work = recovery.request_reset(body.email, ip, _lang(request))
+    work = await recovery.request_reset(body.email, ip, _lang(request))
     # After the answer, so its timing does not tell whether the address has an account.
     background.add_task(_quietly, work)
     return Accepted(detail=message("reset_accepted", _lang(request)))
@@ -150,10 +150,10 @@ def forget_password(
     summary="set a new password with a reset link; signs the user out everywhere",
     responses=LINK_ERRORS,
 )
-def reset_password(
+async def reset_password(
     token: str, body: PasswordReset, recovery: Recoveries, ip: ClientAddress
 ) -> None:
-    recovery.reset(token, body.new_password, ip)
+    await recovery.reset(token, body.new_password, ip)
 
 
 @router.post(
@@ -171,14 +171,14 @@ def reset_password(
         503: {"model": ErrorOut, "description": "mail_unavailable"},
     },
 )
-def request_email_change(
+async def request_email_change(
     request: Request,
     caller: Caller,
     body: EmailChangeIn,
     email_changes: EmailChanges,
     ip: ClientAddress,
 ) -> EmailChangeAccepted:
-    ttl = email_changes.request(
+    ttl = await email_changes.request(
         caller.user_id, body.email, body.current_password, ip, _lang(request)
     )
     return EmailChangeAccepted(
@@ -192,8 +192,8 @@ def request_email_change(
     summary="check an e-mail change link",
     responses=LINK_ERRORS,
 )
-def email_change_link(token: str, email_changes: EmailChanges) -> EmailChangeOut:
-    change = email_changes.pending(token)
+async def email_change_link(token: str, email_changes: EmailChanges) -> EmailChangeOut:
+    change = await email_changes.pending(token)
     return EmailChangeOut(
         username=change.username, email=change.new_email, expires_at=change.expires_at
     )
@@ -205,12 +205,12 @@ def email_change_link(token: str, email_changes: EmailChanges) -> EmailChangeOut
     summary="confirm an e-mail change: the account takes the new address",
     responses={**LINK_ERRORS, 409: {"model": ErrorOut, "description": "email_exists meanwhile"}},
 )
-def confirm_email_change(token: str, email_changes: EmailChanges) -> None:
-    email_changes.confirm(token)
+async def confirm_email_change(token: str, email_changes: EmailChanges) -> None:
+    await email_changes.confirm(token)
 
 
-def _quietly(work: Callable[[], None]) -> None:
+async def _quietly(work: Callable[[], Awaitable[None]]) -> None:
     try:
-        work()
+        await work()
     except DomainError as exc:
         logger.warning("password reset mail not sent: {}", exc.code)

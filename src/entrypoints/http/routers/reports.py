@@ -14,7 +14,6 @@ from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
-from starlette.concurrency import run_in_threadpool
 
 from bootstrap import Container
 from core.rbac.model import Principal
@@ -81,13 +80,13 @@ def _importable(registry: dict[str, Report], name: str) -> Report:
     return report
 
 
-def _authorize(auth: AuthService, caller: Principal, labels: tuple[str, ...] | None) -> None:
-    auth.authorize(caller, labels or ())
+async def _authorize(auth: AuthService, caller: Principal, labels: tuple[str, ...] | None) -> None:
+    await auth.authorize(caller, labels or ())
 
 
-def _allowed(auth: AuthService, caller: Principal, labels: tuple[str, ...] | None) -> bool:
+async def _allowed(auth: AuthService, caller: Principal, labels: tuple[str, ...] | None) -> bool:
     try:
-        _authorize(auth, caller, labels)
+        await _authorize(auth, caller, labels)
     except Forbidden:
         return False
     return True
@@ -119,11 +118,11 @@ def _column(c: Column) -> ReportColumnOut:
 
 
 @router.get("", response_model=list[ReportOut], summary="the reports the caller may use")
-def list_reports(caller: Caller, registry: Registry, auth: Auth) -> list[ReportOut]:
+async def list_reports(caller: Caller, registry: Registry, auth: Auth) -> list[ReportOut]:
     out = []
     for report in registry.values():
-        can_export = _allowed(auth, caller, report.export_labels)
-        can_import = report.importable and _allowed(auth, caller, report.import_labels)
+        can_export = await _allowed(auth, caller, report.export_labels)
+        can_import = report.importable and await _allowed(auth, caller, report.import_labels)
         if can_export or can_import:
             out.append(
                 ReportOut(
@@ -145,7 +144,7 @@ def list_reports(caller: Caller, registry: Registry, auth: Auth) -> list[ReportO
     response_class=StreamingResponse,
     responses=FILE_RESPONSE,
 )
-def export(
+async def export(
     request: Request,
     name: str,
     caller: Caller,
@@ -156,13 +155,13 @@ def export(
     clock: ClockNow,
 ) -> StreamingResponse:
     report = _report(registry, name)
-    _authorize(auth, caller, report.export_labels)
+    await _authorize(auth, caller, report.export_labels)
     query = _query(report, request)
     lang = lang_of(request)
     title = report.title_in(lang)
     path = temporary(".xlsx")
     try:
-        reports.export(str(path), title, report.columns, report.rows(container, query), lang)
+        await reports.export(str(path), title, report.columns, report.rows(container, query), lang)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -176,7 +175,7 @@ def export(
     response_class=StreamingResponse,
     responses=FILE_RESPONSE,
 )
-def template(
+async def template(
     request: Request,
     name: str,
     caller: Caller,
@@ -185,12 +184,12 @@ def template(
     reports: Reports,
 ) -> StreamingResponse:
     report = _importable(registry, name)
-    _authorize(auth, caller, report.import_labels)
+    await _authorize(auth, caller, report.import_labels)
     lang = lang_of(request)
     title = report.title_in(lang)
     path = temporary(".xlsx")
     try:
-        reports.template(str(path), title, report.import_columns, report.example, lang)
+        await reports.template(str(path), title, report.import_columns, report.example, lang)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -215,19 +214,19 @@ async def import_rows(
     limit: ImportLimit,
 ) -> ImportOut:
     report = _importable(registry, name)
-    await run_in_threadpool(_authorize, auth, caller, report.import_labels)
+    await _authorize(auth, caller, report.import_labels)
     upload = await receive_upload(request, limit)
     try:
-        count = await run_in_threadpool(
-            _import, container, report, caller.user_id, upload.file, lang_of(request)
-        )
+        count = await _import(container, report, caller.user_id, upload.file, lang_of(request))
     finally:
         await upload.close()
     return ImportOut(count=count)
 
 
-def _import(container: Container, report: Report, actor: int, source: BinaryIO, lang: str) -> int:
-    rows, errors = container.reports().read(source, report.import_columns)
+async def _import(
+    container: Container, report: Report, actor: int, source: BinaryIO, lang: str
+) -> int:
+    rows, errors = await container.reports().read(source, report.import_columns)
     valid: list[ImportRow] = []
     for row in rows:
         if report.import_schema is None:
@@ -244,7 +243,7 @@ def _import(container: Container, report: Report, actor: int, source: BinaryIO, 
         valid.append(ImportRow(row.number, model.model_dump()))
     assert report.importer is not None
     try:
-        return report.importer(container, actor, valid, errors)
+        return await report.importer(container, actor, valid, errors)
     except ImportRejected as exc:
         # Errors name columns by key inside; people read them by the header they see.
         headers = {c.key: c.title(lang) for c in report.import_columns}
