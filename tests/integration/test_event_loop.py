@@ -91,7 +91,7 @@ def test_the_heaviest_requests_never_hold_the_loop(app: App) -> None:
         assert listed.status_code == 200 and listed.json()["total"] > ROWS
         exported = app.client.get("/api/v1/report/users/export", headers=headers)
         assert exported.status_code == 200 and len(exported.content) > 50_000
-        backup = app.client.post("/api/v1/backup", headers=headers)
+        backup = app.client.post("/api/v1/system/backup", headers=headers)
         assert backup.status_code == 200 and backup.content[:2] == b"PK"
         imported = app.client.post(
             "/api/v1/report/config_settings/import",
