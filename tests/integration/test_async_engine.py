@@ -63,3 +63,14 @@ async def test_the_sqlite_engine_sets_its_pragmas_on_each_connection(tmp_path: P
         assert (tmp_path / "nested" / "app.db").exists()
     finally:
         await engine.dispose()
+
+
+async def test_a_postgresql_url_with_libpqs_sslmode_connects(db_server: str) -> None:
+    if not db_server.startswith("postgres"):
+        return  # sslmode is PostgreSQL's; the other servers' URLs have no such parameter
+    engine = make_async_engine(f"{db_server.rstrip('/')}/postgres?sslmode=disable", pool_size=1)
+    try:
+        async with engine.connect() as conn:
+            assert (await conn.execute(text("SELECT 1"))).scalar_one() == 1
+    finally:
+        await engine.dispose()

@@ -84,3 +84,10 @@ def test_the_async_url_keeps_the_rest() -> None:
 def test_the_app_refuses_a_form_it_has_no_async_driver_for(written: str) -> None:
     with pytest.raises(ValueError, match="unsupported"):
         async_driver_url(written)
+
+
+def test_libpqs_sslmode_becomes_asyncpgs_ssl() -> None:
+    url = async_driver_url("postgresql://u@db/app?sslmode=require&application_name=admin")
+    assert url.query == {"ssl": "require", "application_name": "admin"}
+    # The synchronous driver (Alembic's psycopg) keeps libpq's own name.
+    assert driver_url("postgresql://u@db/app?sslmode=require").query == {"sslmode": "require"}

@@ -69,7 +69,13 @@ def async_driver_url(url: str | URL) -> URL:
         raise ValueError(
             f"unsupported database URL scheme {name!r}: use mysql://, postgresql:// or sqlite:///"
         )
-    return parsed.set(drivername=target)
+    parsed = parsed.set(drivername=target)
+    if target == "postgresql+asyncpg" and "sslmode" in parsed.query:
+        # libpq's (and psycopg's) `sslmode` is asyncpg's `ssl`, with the same values.
+        query = dict(parsed.query)
+        query["ssl"] = query.pop("sslmode")
+        parsed = parsed.set(query=query)
+    return parsed
 
 
 def backend_of(url: str | URL) -> str:
