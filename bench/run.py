@@ -12,6 +12,7 @@ Run by hand; never part of `make test`.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import re
 import secrets
@@ -217,9 +218,13 @@ def main() -> None:
             bare_port,
         )
         app = _app_server(env, app_port)
-        servers += [bare, app]
+        # The same app with the token check on redis-py: what the pipelined client saves.
+        plain_port = free_port()
+        plain = _app_server({**env, "APP_REDIS_PIPELINED": "false"}, plain_port)
+        servers += [bare, app, plain]
         wait_http(f"http://127.0.0.1:{bare_port}/ping")
         wait_http(f"http://127.0.0.1:{app_port}/api/v1/health")
+        wait_http(f"http://127.0.0.1:{plain_port}/api/v1/health")
         base = f"http://127.0.0.1:{app_port}"
         token = login(base, "admin", "bench-admin-password")
         _prepare_data(base, token)
@@ -228,6 +233,12 @@ def main() -> None:
             ("bare async /ping", f"http://127.0.0.1:{bare_port}/ping", None, None),
             ("bare sync /ping", f"http://127.0.0.1:{bare_port}/ping-sync", None, None),
             ("GET /user/info", f"{base}/api/v1/user/info", token, None),
+            (
+                "GET /user/info (token check on redis.asyncio)",
+                f"http://127.0.0.1:{plain_port}/api/v1/user/info",
+                token,
+                None,
+            ),
             (
                 "GET /system/config-setting/key/{key}",
                 f"{base}/api/v1/system/config-setting/key/sys.account.default_role",
@@ -369,7 +380,7 @@ def _set_admin_password(db_url: str) -> None:
     with engine.begin() as conn:
         conn.execute(
             text("UPDATE t_users SET password_hash = :h WHERE username = 'admin'"),
-            {"h": Argon2PasswordHasher().hash("bench-admin-password")},
+            {"h": asyncio.run(Argon2PasswordHasher().hash("bench-admin-password"))},
         )
     engine.dispose()
 

@@ -154,6 +154,8 @@ end
 return 0
 """
 _VERSION_TTL = 86400
+# Keys deleted (and published) per pipeline.
+FLUSH_KEYS = 200
 # Published in place of a key list member: every instance drops its whole local level.
 CLEAR_ALL = "*"
 _MISSING = object()
@@ -293,17 +295,19 @@ class RedisTwoLevelCache(Cache):
 
     # internals -----------------------------------------------------------------
     async def _flush_pending(self) -> None:
+        # A few hundred keys per round trip: an import's thousands of keys would otherwise be
+        # packed into one pipeline in one step of the loop (tens of milliseconds).
         keys = sorted(self._pending)
-        if not keys:
-            return
-        pipe = self._r.pipeline()
-        for key in keys:
-            pipe.delete(self._prefix + key)
-            pipe.incr(self._prefix + "v:" + key)
-            pipe.expire(self._prefix + "v:" + key, _VERSION_TTL)
-        pipe.publish(self._channel, json.dumps(keys))
-        await pipe.execute()
-        self._pending.difference_update(keys)
+        for start in range(0, len(keys), FLUSH_KEYS):
+            batch = keys[start : start + FLUSH_KEYS]
+            pipe = self._r.pipeline()
+            for key in batch:
+                pipe.delete(self._prefix + key)
+                pipe.incr(self._prefix + "v:" + key)
+                pipe.expire(self._prefix + "v:" + key, _VERSION_TTL)
+            pipe.publish(self._channel, json.dumps(batch))
+            await pipe.execute()
+            self._pending.difference_update(batch)
 
     def _evict(self, keys: list[str]) -> None:
         self._generation += 1

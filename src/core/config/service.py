@@ -16,6 +16,7 @@ from core.shared.commands import given
 from core.shared.entity import require
 from core.shared.errors import Conflict
 from core.shared.pagination import Page, PageRequest
+from core.shared.turns import in_turns
 
 KEY = "config:{}"
 _MISSING = {"missing": True}
@@ -129,7 +130,7 @@ class ConfigService:
         errors = RowErrors()
         errors.extend(earlier)
         first: dict[str, int] = {}
-        for row in rows:
+        async for row in in_turns(rows):
             key = str(row.values.get("key", ""))
             with errors.at(row.number, "key"):
                 check_key(key)

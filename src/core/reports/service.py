@@ -20,6 +20,7 @@ from core.reports.model import (
     to_cell,
 )
 from core.reports.ports import DictionaryLabels, SheetColumn, SpreadsheetReader, SpreadsheetWriter
+from core.shared.turns import in_turns
 
 
 class ReportService:
@@ -74,7 +75,7 @@ class ReportService:
             return [], errors
         lookups = {c.key: await self._values(c.dictionary) for c in columns if c.dictionary}
         parsed: list[ImportRow] = []
-        for number, raw in enumerate(table[1:], start=2):
+        async for number, raw in in_turns(enumerate(table[1:], start=2)):
             if all(_blank(cell) for cell in raw):
                 continue
             values: dict[str, Any] = {}

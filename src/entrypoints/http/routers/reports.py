@@ -22,6 +22,7 @@ from core.reports.model import Column, ImportRejected, ImportRow, RowError
 from core.reports.service import ReportService
 from core.shared.clock import Clock
 from core.shared.errors import Forbidden, NotFound
+from core.shared.turns import in_turns
 from entrypoints.http.deps import Auth, Caller, provided
 from entrypoints.http.files import UPLOAD_BODY, download, receive_upload, temporary
 from entrypoints.http.reports import Report
@@ -228,7 +229,7 @@ async def _import(
 ) -> int:
     rows, errors = await container.reports().read(source, report.import_columns)
     valid: list[ImportRow] = []
-    for row in rows:
+    async for row in in_turns(rows):
         if report.import_schema is None:
             valid.append(row)
             continue
