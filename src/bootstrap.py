@@ -406,7 +406,7 @@ class RedisStores(containers.DeclarativeContainer):
         lambda s: fast_client(s.redis_url) if s.redis_pipelined else None, settings
     )
     table_generations = providers.Singleton(
-        RedisTableGenerations, redis, settings.provided.redis_prefix
+        RedisTableGenerations, redis, settings.provided.redis_prefix, fast_redis
     )
     token_store = providers.Singleton(
         RedisTokenStore, redis, settings.provided.redis_prefix, fast_redis

@@ -20,6 +20,7 @@ import pytest
 import redis
 import uvloop
 
+from adapters.redis.generations import RedisTableGenerations
 from adapters.redis.pipelined import PipelinedRedis, ReplyError, fast_client
 from adapters.redis.stores import RedisTokenStore, make_client
 from core.shared.errors import ServiceUnavailable
@@ -228,6 +229,39 @@ def test_the_token_store_answers_cache_unavailable_while_redis_is_down(
             assert not await store.exists(1, "a")
             await store.add(1, "b", 60)
             assert await store.exists(1, "b")
+
+    run(main())
+
+
+def test_table_generations_read_the_same_on_either_client(
+    own_redis_factory: Callable[..., OwnRedis], run: Runner, fast: bool
+) -> None:
+    """The per-request read of the list answers' generations (the one on the pipelined
+    client when it is on): a bump moves a table's on, a reset moves every one, and an
+    outage answers cache_unavailable, never a generation that could match a kept answer."""
+    server = own_redis_factory()
+
+    async def main() -> None:
+        client, pipelined = make_client(server.url), fast_client(server.url) if fast else None
+        generations = RedisTableGenerations(client, "g:", pipelined)
+        try:
+            first = await generations.current(["t_a", "t_b"])
+            assert first is not None and first[0] is not None  # an epoch, started on first read
+            assert await generations.current(["t_a", "t_b"]) == first
+            await generations.bump({"t_a"})
+            bumped = await generations.current(["t_a", "t_b"])
+            assert bumped is not None and bumped[1] != first[1] and bumped[2] == first[2]
+            await generations.reset()
+            after_reset = await generations.current(["t_a", "t_b"])
+            assert after_reset is not None and after_reset[0] != first[0]
+            server.stop()
+            with pytest.raises(ServiceUnavailable) as refused:
+                await generations.current(["t_a"])
+            assert refused.value.code == "cache_unavailable"
+        finally:
+            await client.aclose()
+            if pipelined is not None:
+                await pipelined.aclose()
 
     run(main())
 
