@@ -99,6 +99,7 @@ from core.shared.module import ModuleSpec, Provide
 
 # The modules, in the order their routers are mounted and their seeds run (parents first).
 MODULES: tuple[str, ...] = (
+    "org",
     "rbac",
     "audit",
     "config",

@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from adapters.sqlalchemy import org as _org  # noqa: F401  (t_dept, t_post: the foreign keys below)
 from adapters.sqlalchemy.base import contains, in_range, live, locked, paginate
 from adapters.sqlalchemy.tables import audit_columns, metadata
 from adapters.sqlalchemy.types import ExactString
@@ -50,6 +51,8 @@ users = Table(
     Column("phone", String(32), nullable=True),
     Column("avatar", String(255), nullable=True),
     Column("status", SmallInteger, nullable=False, server_default="1"),
+    # The user's department (t_dept, module org); NULL: none.
+    Column("dept_id", BigInteger, nullable=True, index=True),
     UniqueConstraint("username", "is_deleted"),
     UniqueConstraint("email", "is_deleted"),
 )
@@ -63,6 +66,8 @@ roles = Table(
     Column("status", SmallInteger, nullable=False, server_default="1"),
     Column("sort", Integer, nullable=False, server_default="0"),
     Column("remark", String(255), nullable=False, server_default=""),
+    # Which rows the role's users see: all, custom, dept, dept_and_below, self (core.shared.scope).
+    Column("data_scope", String(16), nullable=False, server_default="all"),
     UniqueConstraint("code", "is_deleted"),
 )
 
@@ -74,6 +79,27 @@ user_role = Table(
     Column("role_id", BigInteger, ForeignKey("t_roles.id"), nullable=False),
     UniqueConstraint("user_id", "role_id", "is_deleted"),
     Index("ix_t_user_role_role_id", "role_id"),
+)
+
+user_post = Table(
+    "t_user_post",
+    metadata,
+    *audit_columns(),
+    Column("user_id", BigInteger, ForeignKey("t_users.id"), nullable=False),
+    Column("post_id", BigInteger, ForeignKey("t_post.id"), nullable=False),
+    UniqueConstraint("user_id", "post_id", "is_deleted"),
+    Index("ix_t_user_post_post_id", "post_id"),
+)
+
+# The departments a role with the `custom` data scope sees.
+role_dept = Table(
+    "t_role_dept",
+    metadata,
+    *audit_columns(),
+    Column("role_id", BigInteger, ForeignKey("t_roles.id"), nullable=False),
+    Column("dept_id", BigInteger, ForeignKey("t_dept.id"), nullable=False),
+    UniqueConstraint("role_id", "dept_id", "is_deleted"),
+    Index("ix_t_role_dept_dept_id", "dept_id"),
 )
 
 menus = Table(

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     ColumnElement,
     Index,
@@ -42,6 +43,8 @@ reg_codes = Table(
     Column("deadline", UtcDateTime(), nullable=True, index=True),
     Column("state", SmallInteger, nullable=False, server_default="0"),
     Column("remark", String(255), nullable=False, server_default=""),
+    # The creator's department when the code was made: the data scope's owner department.
+    Column("dept_id", BigInteger, nullable=True, index=True),
     UniqueConstraint("code", "is_deleted"),
     Index("ix_t_reg_code_creator_id", "creator_id"),
 )
