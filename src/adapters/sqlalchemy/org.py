@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Column,
+    ColumnElement,
     Index,
     Integer,
     SmallInteger,
     String,
     Table,
     UniqueConstraint,
+    false,
+    select,
 )
 
+from adapters.sqlalchemy.base import live
 from adapters.sqlalchemy.tables import audit_columns, metadata
 from adapters.sqlalchemy.types import ExactString
 
@@ -47,3 +54,21 @@ posts = Table(
     Column("remark", String(255), nullable=False, server_default=""),
     UniqueConstraint("code", "is_deleted"),
 )
+
+
+def in_subtrees(column: ColumnElement[Any], roots: Iterable[int]) -> ColumnElement[bool]:
+    """`column` (a department id) names one of `roots` or a live department below one of them.
+
+    The subtree is read from the tree at query time (a prefix match on `path`), so a subtree
+    moved a moment ago is already where it now is.
+    """
+    ids = sorted(set(roots))
+    if not ids:
+        return false()
+    root = depts.alias("root")
+    below = (
+        select(depts.c.id)
+        .join(root, depts.c.path.startswith(root.c.path))
+        .where(root.c.id.in_(ids), root.c.is_deleted == 0, live(depts))
+    )
+    return column.in_(below)
