@@ -4,7 +4,8 @@ Starts a bare FastAPI app and the product (MariaDB + Redis profile, seeded, one 
 each, the same uvicorn settings), loads each route with wrk one after the other, interleaved and
 repeated, and prints req/s, p50, p99 and each route's ratio to the bare async /ping of the same
 round. Then: GET /user/info while logins run, GET /user/info with 10,000 users, 100 roles and
-1,000 labels, and the reg-code export against openpyxl alone. Results go to the terminal and to
+1,000 labels, the user list scoped to a subtree of 1,000 departments against the same list for
+admin, and the reg-code export against openpyxl alone. Results go to the terminal and to
 bench/results/<time>.md (docs/benchmarks.md, with --write-docs; it holds the curated figures).
 Run by hand; never part of `make test`.
 """
@@ -326,6 +327,9 @@ def main() -> None:
             servers.append(big_app)
             wait_http(f"http://127.0.0.1:{big_port}/api/v1/health")
             results.append(_big_dataset(base, f"http://127.0.0.1:{big_port}", args))
+            if _has_route(base, token, "/api/v1/system/dept"):
+                _load_department_tree(big_env["APP_DATABASE_URL"])
+                results.append(_scoped_list(f"http://127.0.0.1:{big_port}", args))
             big_app.stop()
             servers.remove(big_app)
             if _has_route(base, token, "/api/v1/report") and not args.only_big:
@@ -547,6 +551,96 @@ def _big_dataset(seed_base: str, big_base: str, args: argparse.Namespace, rounds
         f"Two servers, one on the seed data and one on the large data set, measured in turn "
         f"({rounds} rounds, medians): p50 {p50s:.2f} ms → {p50b:.2f} ms, {change:+.1f} % "
         f"(target: under 10 %); req/s {rps_s:.0f} → {rps_b:.0f}.\n"
+    )
+
+
+def _load_department_tree(db_url: str) -> None:
+    """1,000 departments (a root, 9 below it, 10 below each of those, 10 below each of those)
+    and the 10,000 bench users spread over the 900 departments of the lowest level."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    insert = text(
+        "INSERT INTO t_dept (parent_id, path, name, sort, leader, phone, email, status,"
+        " is_deleted, created_time) VALUES (:p, '', :n, 0, '', '', '', 1, 0, :t)"
+    )
+    with engine.begin() as conn:
+        level = [(0, "/")]
+        for depth, fan in enumerate((1, 9, 10, 10)):
+            below = []
+            for parent, path in level:
+                for i in range(fan):
+                    name = f"bench-{depth}-{parent}-{i}"
+                    conn.execute(insert, {"p": parent, "n": name, "t": now})
+                    (dept_id,) = conn.execute(
+                        text("SELECT id FROM t_dept WHERE name = :n"), {"n": name}
+                    ).one()
+                    below.append((dept_id, f"{path}{dept_id}/"))
+            conn.execute(
+                text("UPDATE t_dept SET path = :path WHERE id = :id"),
+                [{"id": d, "path": path} for d, path in below],
+            )
+            level = below
+        users = [
+            r[0] for r in conn.execute(text("SELECT id FROM t_users WHERE username LIKE 'bench%'"))
+        ]
+        conn.execute(
+            text("UPDATE t_users SET dept_id = :d WHERE id = :u"),
+            [{"u": u, "d": level[i % len(level)][0]} for i, u in enumerate(users)],
+        )
+    engine.dispose()
+
+
+def _scoped_list(big_base: str, args: argparse.Namespace, rounds: int = 3) -> str:
+    """The user list (a new query each time) for admin, and for a user whose one role has the
+    `dept_and_below` scope on a department of the second level (a ninth of the tree), in turn."""
+    admin = login(big_base, "admin", "bench-admin-password")
+    h = {"Authorization": f"Bearer {admin}"}
+    tree = httpx.get(f"{big_base}/api/v1/system/dept", headers=h, timeout=60).json()
+    dept = tree[0]["children"][0]["id"]
+    role = httpx.post(
+        f"{big_base}/api/v1/permission/role",
+        headers=h,
+        json={"code": "bench_scoped", "name": "bench scoped"},
+        timeout=30,
+    ).json()["id"]
+    labels = httpx.get(
+        f"{big_base}/api/v1/permission/perm-label?label=perm:user:get&size=10",
+        headers=h,
+        timeout=30,
+    ).json()["items"]
+    for path, body in (
+        (f"/permission/role/{role}/perm-labels", {"label_ids": [labels[0]["id"]]}),
+        (f"/permission/role/{role}/data-scope", {"data_scope": "dept_and_below", "dept_ids": []}),
+    ):
+        httpx.put(f"{big_base}/api/v1{path}", headers=h, json=body, timeout=30).raise_for_status()
+    httpx.post(
+        f"{big_base}/api/v1/permission/user",
+        headers=h,
+        json={
+            "username": "bench_scoped",
+            "password": "bench-scoped-Passw0rd",
+            "role_ids": [role],
+            "dept_id": dept,
+        },
+        timeout=30,
+    ).raise_for_status()
+    scoped = login(big_base, "bench_scoped", "bench-scoped-Passw0rd")
+    url = f"{big_base}/api/v1/permission/user?size=10{VARY}"
+    runs: dict[str, list[dict[str, float]]] = {"admin": [], "scoped": []}
+    for _ in range(rounds):
+        for who, token in (("admin", admin), ("scoped", scoped)):
+            time.sleep(1)
+            wrk(url, 1, args.connections, token)
+            runs[who].append(wrk(url, args.seconds, args.connections, token))
+    p50a, p50s = (statistics.median(m["p50"] for m in runs[w]) for w in ("admin", "scoped"))
+    rps_a, rps_s = (statistics.median(m["rps"] for m in runs[w]) for w in ("admin", "scoped"))
+    return (
+        "## The user list scoped to `dept_and_below` (10,000 users, 1,000 departments)\n\n"
+        f"A new query each request, {rounds} rounds in turn, medians: admin (all) p50 {p50a:.1f} ms,"
+        f" {rps_a:.0f} req/s; a user scoped to a ninth of the tree p50 {p50s:.1f} ms,"
+        f" {rps_s:.0f} req/s; ratio {p50s / p50a:.2f} (target: within 1.3).\n"
     )
 
 
