@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from adapters.sqlalchemy.org import depts, posts
 from adapters.sqlalchemy.rbac import user_post, users
-from tests.integration.conftest import App, execute, unique
+from tests.integration.conftest import App, counting, execute, unique
 
 DEPT = "/api/v1/system/dept"
 POST = "/api/v1/system/post"
@@ -335,3 +335,19 @@ def test_the_seed_placed_the_demo_users(api: App, admin: dict[str, str]) -> None
     found = api.client.get(USER, headers=admin, params={"username": "admin"}).json()["items"]
     admin_row = next(u for u in found if u["username"] == "admin")
     assert (admin_row["dept_id"], admin_row["dept_name"]) == (head["id"], "总公司")
+
+
+def test_a_user_list_reads_departments_and_posts_in_a_fixed_number_of_queries(
+    api: App, admin: dict[str, str]
+) -> None:
+    t = _tree(api, admin)
+    pid = _create(api, admin, POST, {"code": unique("p"), "name": "P"})
+    for dept in ("a", "a1", "a11", "b"):
+        _user(api, admin, dept_id=t[dept], post_ids=[pid])
+    with counting(api) as statements:
+        r = api.client.get(USER, headers=admin, params={"dept_id": t["root"], "size": 10})
+    assert r.status_code == 200 and r.json()["total"] == 4
+    assert {u["dept_name"] for u in r.json()["items"]} == {"A", "A1", "A11", "B"}
+    # The page (its total told by the short page), roles, posts, department names: never one
+    # per user.
+    assert len(statements) == 4, statements
