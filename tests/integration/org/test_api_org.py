@@ -308,14 +308,15 @@ def test_bad_user_departments_and_posts_are_422_and_write_nothing(
     assert api.client.put(f"{DEPT}/{t['a']}", headers=admin, json={"status": 0}).status_code == 204
     uid = _user(api, admin, dept_id=t["b"], post_ids=[pid])
     before = _count(api, users), _count(api, user_post)
-    for extra, code in [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"dept_id": 99999999}, "dept_not_found"),
         ({"dept_id": t["a"]}, "dept_disabled"),
         ({"dept_id": t["a11"]}, "dept_disabled"),  # below a disabled department
         ({"post_ids": [pid, 99999999]}, "post_not_found"),
         ({"dept_id": 0}, "validation_error"),
         ({"post_ids": [0]}, "validation_error"),
-    ]:
+    ]
+    for extra, code in cases:
         body = {"username": unique("u"), "password": PASSWORD, **extra}
         r = api.client.post(USER, headers=admin, json=body)
         assert (r.status_code, r.json()["code"]) == (422, code), (extra, r.text)
