@@ -93,7 +93,9 @@ def test_a_user_list_reads_every_users_roles_in_one_query(api: App, admin: dict[
     got = {u["username"][len(prefix) :]: [x["code"] for x in u["roles"]] for u in r.json()["items"]}
     # roles in their sort order: a (1) before b (2)
     assert got == {"u0": [], "u1": [f"{prefix}a"], "u2": [f"{prefix}a", f"{prefix}b"]}
-    assert len(statements) == 2, statements  # the page, then the roles of all its users
+    # The page, the roles of all its users, then their posts (and their departments' names,
+    # when one of them has a department): a fixed number per page, none per user.
+    assert len(statements) == 3, statements
 
 
 def test_datetimes_read_back_exactly(api: App, admin: dict[str, str]) -> None:

@@ -93,9 +93,13 @@ def test_the_user_export_shows_role_names_and_no_secret(app: App, admin_h: dict[
         "手机号码",
         "状态",
         "角色",
+        "部门",
+        "岗位",
         "创建时间 (UTC)",
     )
-    assert [(row[1], row[5], row[6]) for row in rows[1:]] == [("admin", "正常", "超级管理员")]
+    assert [(row[1], row[5], row[6], row[7], row[8]) for row in rows[1:]] == [
+        ("admin", "正常", "超级管理员", "总公司", "总经理")
+    ]
     assert not any("argon2" in str(value) for row in rows for value in row)
 
 

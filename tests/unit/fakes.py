@@ -18,6 +18,8 @@ from core.config.model import ConfigSetting
 from core.config.ports import ConfigRepository, ConfigUnitOfWork
 from core.dictionary.model import DictItem, DictType
 from core.dictionary.ports import DictItemRepository, DictTypeRepository, DictUnitOfWork
+from core.org.model import Dept, Post
+from core.org.ports import DeptRepository, PostRepository
 from core.rbac.model import Menu, PermLabel, Role, TokenClaims, User
 from core.rbac.ports import (
     MenuRepository,
@@ -79,7 +81,12 @@ class Store:
 
     rows: dict[type, dict[int, Entity]] = field(default_factory=dict)
     links: dict[str, set[tuple[int, int]]] = field(
-        default_factory=lambda: {"user_role": set(), "role_menu": set(), "label_role": set()}
+        default_factory=lambda: {
+            "user_role": set(),
+            "role_menu": set(),
+            "label_role": set(),
+            "user_post": set(),
+        }
     )
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     commits: int = 0
@@ -140,6 +147,10 @@ class FakeUserRepository(_Repo[User], UserRepository):
 
     async def search(self, flt: Any, page: PageRequest) -> Page[User]:
         items = [u for u in self.s.live(User) if not flt.username or flt.username in u.username]
+        if flt.dept_id is not None:
+            # The department and those below it, read from the paths as the adapter does.
+            below = {d.id for d in self.s.live(Dept) if f"/{flt.dept_id}/" in d.path}
+            items = [u for u in items if u.dept_id in below]
         return _page(items, page)
 
     async def role_ids(self, user_id: int) -> frozenset[int]:
@@ -155,6 +166,22 @@ class FakeUserRepository(_Repo[User], UserRepository):
         self, user_id: int, role_ids: frozenset[int], actor_id: Any, now: Any
     ) -> None:
         _replace(self.s.links["user_role"], user_id, role_ids)
+
+    async def posts_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Post]]:
+        posts = {p.id: p for p in self.s.live(Post)}
+        links = self.s.links["user_post"]
+        return {
+            u: sorted(
+                (posts[p] for p in _targets(links, u) if p in posts),
+                key=lambda p: (p.sort, p.id or 0),
+            )
+            for u in user_ids
+        }
+
+    async def set_posts(
+        self, user_id: int, post_ids: frozenset[int], actor_id: Any, now: Any
+    ) -> None:
+        _replace(self.s.links["user_post"], user_id, post_ids)
 
 
 class FakeRoleRepository(_Repo[Role], RoleRepository):
@@ -316,6 +343,9 @@ class FakeUnitOfWork(RbacUnitOfWork, AuditUnitOfWork, ConfigUnitOfWork, DictUnit
     configs: FakeConfigRepository
     dict_types: FakeDictTypeRepository
     dict_items: FakeDictItemRepository
+    # The org slice's fakes (tests/unit/org/fakes.py), attached when it opens.
+    depts: DeptRepository
+    posts: PostRepository
 
     if TYPE_CHECKING:
         # The slices' fakes (tests/unit/<module>/fakes.py) are attached when it opens.

@@ -4,6 +4,7 @@ and the entity refuses what its module forbids, whoever the caller."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -85,10 +86,11 @@ def test_commands_are_frozen_and_keyword_only() -> None:
 
 @pytest.mark.parametrize("field", ["username", "password_hash", "status", "id", "is_deleted"])
 def test_an_account_update_has_no_field_for_name_hash_or_status(field: str) -> None:
+    given: dict[str, Any] = {field: "x"}
     with pytest.raises(TypeError):
-        UpdateUser(**{field: "x"})
+        UpdateUser(**given)
     with pytest.raises(TypeError):
-        UpdateProfile(**{field: "x"})
+        UpdateProfile(**given)
 
 
 # --- users --------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from dependency_injector import providers
 from fastapi.testclient import TestClient
 
 from bootstrap import Container, Settings, build_container
-from core.rbac.model import Role, User
-from core.rbac.service import UserService
+from core.rbac.model import User
+from core.rbac.service import UserService, UserView
 from entrypoints.http.app import create_app
 from entrypoints.http.routers import rbac
 from tests.unit.fakes import FakeClock, FakePasswordHasher, FakeTokenCodec, Store
@@ -25,8 +25,8 @@ class StandInUsers(UserService):
     def __init__(self) -> None:
         pass
 
-    async def get(self, user_id: int) -> tuple[User, list[Role]]:
-        return User(id=user_id, username="stand-in", password_hash="-"), []
+    async def get(self, user_id: int) -> UserView:
+        return UserView(User(id=user_id, username="stand-in", password_hash="-"), [], None, [])
 
 
 async def _container() -> Container:

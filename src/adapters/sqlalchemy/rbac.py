@@ -22,11 +22,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from adapters.sqlalchemy import org as _org  # noqa: F401  (t_dept, t_post: the foreign keys below)
 from adapters.sqlalchemy.base import contains, in_range, live, locked, paginate
+from adapters.sqlalchemy.org import in_subtrees, posts  # t_dept, t_post: the foreign keys below
 from adapters.sqlalchemy.tables import audit_columns, metadata
 from adapters.sqlalchemy.types import ExactString
-from core.rbac.model import Menu, MenuType, PermLabel, PermLabelRole, Role, RoleMenu, User, UserRole
+from core.org.model import Post
+from core.rbac.model import (
+    Menu,
+    MenuType,
+    PermLabel,
+    PermLabelRole,
+    Role,
+    RoleMenu,
+    User,
+    UserPost,
+    UserRole,
+)
 from core.rbac.ports import (
     LabelFilter,
     MenuRepository,
@@ -218,6 +229,7 @@ class SqlAlchemyUserRepository(UserRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
         self._links = _Links(session, UserRole, user_role, "user_id", "role_id")
+        self._posts = _Links(session, UserPost, user_post, "user_id", "post_id")
 
     async def add(self, user: User) -> None:
         await _add(self._s, user)
@@ -239,6 +251,8 @@ class SqlAlchemyUserRepository(UserRepository):
         if flt.status is not None:
             where.append(c.status == flt.status)
         where += in_range(c.created_time, flt.created)
+        if flt.dept_id is not None:
+            where.append(in_subtrees(c.dept_id, (flt.dept_id,)))
         sortable = {"id": c.id, "created_time": c.created_time, "username": c.username}
         return await paginate(self._s, User, users, where, page, sortable)
 
@@ -266,6 +280,27 @@ class SqlAlchemyUserRepository(UserRepository):
         self, user_id: int, role_ids: frozenset[int], actor_id: int | None, now: datetime
     ) -> None:
         await self._links.replace(user_id, role_ids, actor_id, now)
+
+    async def posts_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Post]]:
+        ids = list(user_ids)
+        if not ids:
+            return {}
+        up = user_post.c
+        query = (
+            select(up.user_id, Post)
+            .join(posts, posts.c.id == up.post_id)
+            .where(up.user_id.in_(ids), live(user_post), live(posts))
+            .order_by(posts.c.sort, posts.c.id)
+        )
+        out: dict[int, list[Post]] = {}
+        for user_id, post in await self._s.execute(query):
+            out.setdefault(user_id, []).append(post)
+        return out
+
+    async def set_posts(
+        self, user_id: int, post_ids: frozenset[int], actor_id: int | None, now: datetime
+    ) -> None:
+        await self._posts.replace(user_id, post_ids, actor_id, now)
 
 
 class SqlAlchemyRoleRepository(RoleRepository):
@@ -442,6 +477,7 @@ MAPPINGS = (
     (User, users),
     (Role, roles),
     (UserRole, user_role),
+    (UserPost, user_post),
     (Menu, menus),
     (RoleMenu, role_menu),
     (PermLabel, perm_labels),

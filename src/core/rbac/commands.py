@@ -24,16 +24,21 @@ class CreateUser:
     avatar: str | None = None
     status: int = ENABLED
     role_ids: Sequence[int] = ()
+    dept_id: int | None = None
+    post_ids: Sequence[int] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateUser:
-    """An administrator edits an account's contact fields (None clears e-mail, phone, avatar)."""
+    """An administrator edits an account's contact fields (None clears e-mail, phone, avatar),
+    its department (None: none) and its posts."""
 
     nickname: Maybe[str] = UNSET
     email: Maybe[str | None] = UNSET
     phone: Maybe[str | None] = UNSET
     avatar: Maybe[str | None] = UNSET
+    dept_id: Maybe[int | None] = UNSET
+    post_ids: Maybe[Sequence[int]] = UNSET
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -43,6 +43,7 @@ class User(Entity):
     phone: str | None = None
     avatar: str | None = None
     status: int = ENABLED
+    dept_id: int | None = None  # the user's department (module org); None: none
 
     @property
     def active(self) -> bool:
@@ -58,6 +59,10 @@ class User(Entity):
     ) -> None:
         """Contact fields only: username, password hash and status each have their use case."""
         self._assign(nickname=nickname, email=email, phone=phone, avatar=avatar)
+
+    def move_to(self, dept_id: int | None) -> None:
+        """The use case checks first that the department exists and is enabled."""
+        self.dept_id = dept_id
 
     def set_status(self, status: int) -> None:
         """Called by the use case that also signs a disabled user out everywhere."""
@@ -195,6 +200,12 @@ class PermLabel(Entity):
 class UserRole(Entity):
     user_id: int
     role_id: int
+
+
+@dataclass(kw_only=True, eq=False)
+class UserPost(Entity):
+    user_id: int
+    post_id: int
 
 
 @dataclass(kw_only=True, eq=False)

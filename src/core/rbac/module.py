@@ -9,5 +9,7 @@ MODULE = ModuleSpec(
     name="rbac",
     seed=RBAC_SEED,
     reports=(ReportSpec("users", "perm:user:export"),),
-    lists={"users": ("t_users", "t_user_role", "t_roles")},
+    # The users, their roles, their department (names, and the tree the `dept_id` filter reads)
+    # and their posts.
+    lists={"users": ("t_users", "t_user_role", "t_roles", "t_dept", "t_user_post", "t_post")},
 )

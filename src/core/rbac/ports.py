@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Protocol
 
 from core.audit.ports import LoginLogRepository, OperationLogRepository
+from core.org.model import Post
+from core.org.ports import DeptRepository, PostRepository
 from core.rbac.model import Menu, PermLabel, Role, TokenClaims, User
 from core.shared.cache import Cache, RateCounter
 from core.shared.pagination import Page, PageRequest, TimeRange
@@ -20,6 +22,7 @@ class UserFilter:
     nickname: str | None = None
     status: int | None = None
     created: TimeRange = TimeRange()
+    dept_id: int | None = None  # this department and every department below it
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,6 +53,13 @@ class UserRepository(Protocol):
     async def roles_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Role]]: ...
     async def set_roles(
         self, user_id: int, role_ids: frozenset[int], actor_id: int | None, now: datetime
+    ) -> None: ...
+    async def posts_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Post]]:
+        """Each user's live posts, by sort then id, in one query for any number of users."""
+        ...
+
+    async def set_posts(
+        self, user_id: int, post_ids: frozenset[int], actor_id: int | None, now: datetime
     ) -> None: ...
 
 
@@ -108,6 +118,8 @@ class RbacUnitOfWork(UnitOfWork, Protocol):
     labels: PermLabelRepository
     login_logs: LoginLogRepository
     oper_logs: OperationLogRepository
+    depts: DeptRepository  # module org: a user's department and posts are checked against them
+    posts: PostRepository
 
 
 class PasswordHasher(Protocol):

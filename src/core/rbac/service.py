@@ -5,10 +5,12 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Any, TypeVar
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple, TypeVar
 
 from core.audit.model import LOGIN_FAILED, LOGIN_SUCCESS, LoginFailure, LoginLog
+from core.org.model import Post
+from core.org.service import existing_posts, usable_dept
 from core.rbac.commands import (
     CreateLabel,
     CreateMenu,
@@ -533,6 +535,15 @@ class PrivilegeGuard:
             raise Forbidden("only an administrator may do this", "admin_only")
 
 
+class UserView(NamedTuple):
+    """A user as the lists and the detail show it: its live roles, department name and posts."""
+
+    user: User
+    roles: list[Role]
+    dept_name: str | None
+    posts: list[Post]
+
+
 class UserService:
     """Administration of user accounts."""
 
@@ -550,19 +561,36 @@ class UserService:
         self._access = access
         self._clock = clock
 
-    async def search(self, flt: UserFilter, page: PageRequest) -> Page[tuple[User, list[Role]]]:
-        """A page of users, each with its live roles (at most three queries, any page size)."""
+    async def search(self, flt: UserFilter, page: PageRequest) -> Page[UserView]:
+        """A page of users, each with its live roles, department name and posts (at most five
+        queries, any page size)."""
         async with self._uow() as uow:
             users = await uow.users.search(flt, page)
-            roles = await uow.users.roles_of_many(u.id for u in users.items if u.id is not None)
-        items = [(u, sorted(roles.get(u.id or 0, []), key=lambda r: r.sort)) for u in users.items]
+            ids = [u.id for u in users.items if u.id is not None]
+            roles = await uow.users.roles_of_many(ids)
+            posts = await uow.users.posts_of_many(ids)
+            depts = await _dept_names(uow, users.items)
+        items = [
+            UserView(
+                u,
+                sorted(roles.get(u.id or 0, []), key=lambda r: r.sort),
+                depts.get(u.dept_id) if u.dept_id is not None else None,
+                posts.get(u.id or 0, []),
+            )
+            for u in users.items
+        ]
         return Page(items, users.total, users.page, users.size)
 
-    async def get(self, user_id: int) -> tuple[User, list[Role]]:
+    async def get(self, user_id: int) -> UserView:
         async with self._uow() as uow:
             user = require(await uow.users.get(user_id), "user")
             roles = await uow.roles.get_many(await uow.users.role_ids(user_id))
-        return user, sorted(roles, key=lambda r: r.sort)
+            posts = await uow.users.posts_of_many((user_id,))
+            depts = await _dept_names(uow, (user,))
+        dept_name = depts.get(user.dept_id) if user.dept_id is not None else None
+        return UserView(
+            user, sorted(roles, key=lambda r: r.sort), dept_name, posts.get(user_id, [])
+        )
 
     async def create(self, actor: int, cmd: CreateUser) -> int:
         """A username and an e-mail belong to one live account; the password obeys the policy."""
@@ -574,6 +602,9 @@ class UserService:
                 raise Conflict("this username is taken", "user_exists")
             await _check_email_free(uow, cmd.email, None)
             roles = await _existing_roles(uow, cmd.role_ids)
+            if cmd.dept_id is not None:
+                await usable_dept(uow, cmd.dept_id)
+            posts = await existing_posts(uow, cmd.post_ids)
             guard = await PrivilegeGuard.of(uow, actor)
             await guard.require_may_grant_roles(roles)
             user = User(
@@ -584,12 +615,14 @@ class UserService:
                 phone=cmd.phone,
                 avatar=cmd.avatar,
                 status=cmd.status,
+                dept_id=cmd.dept_id,
             )
             user.set_status(cmd.status)
             user.stamp_created(actor, now)
             await uow.users.add(user)
             assert user.id is not None
             await uow.users.set_roles(user.id, roles, actor, now)
+            await uow.users.set_posts(user.id, posts, actor, now)
             await uow.commit()
             return user.id
 
@@ -603,8 +636,10 @@ class UserService:
             user.change_contact(
                 nickname=cmd.nickname, email=cmd.email, phone=cmd.phone, avatar=cmd.avatar
             )
+            await _change_org(uow, user, cmd, actor, self._clock.now())
             user.stamp_modified(actor, self._clock.now())
             await uow.commit()
+        # Also when the department changed: the data scope reads it from what is dropped here.
         await self._access.forget_users(user_id)
 
     async def set_status(self, actor: int, user_id: int, status: int) -> None:
@@ -923,6 +958,26 @@ async def _check_email_free(uow: RbacUnitOfWork, email: str | None, owner_id: in
             raise Conflict("this e-mail address is taken", "email_exists")
 
 
+async def _dept_names(uow: RbacUnitOfWork, users: Iterable[User]) -> dict[int, str]:
+    ids = {u.dept_id for u in users if u.dept_id is not None}
+    return {d.id: d.name for d in await uow.depts.get_many(ids) if d.id is not None}
+
+
+async def _change_org(
+    uow: RbacUnitOfWork, user: User, cmd: UpdateUser, actor: int, now: datetime
+) -> None:
+    """A new department must exist and be enabled (keeping the current one is always
+    allowed, so an edit of other fields never fails on a department disabled since); posts
+    must exist."""
+    if cmd.dept_id is not UNSET and cmd.dept_id != user.dept_id:
+        if cmd.dept_id is not None:
+            await usable_dept(uow, cmd.dept_id)
+        user.move_to(cmd.dept_id)
+    if cmd.post_ids is not UNSET:
+        assert user.id is not None
+        await uow.users.set_posts(user.id, await existing_posts(uow, cmd.post_ids), actor, now)
+
+
 async def _existing_roles(uow: RbacUnitOfWork, role_ids: Iterable[int]) -> frozenset[int]:
     wanted = frozenset(role_ids)
     found = frozenset(r.id for r in await uow.roles.get_many(wanted) if r.id is not None)
@@ -968,5 +1023,6 @@ __all__ = [
     "RoleService",
     "Routers",
     "UserService",
+    "UserView",
     "build_tree",
 ]

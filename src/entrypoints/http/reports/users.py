@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
-from core.rbac.ports import UserFilter
 from core.reports.model import Column, ColumnType
 from entrypoints.http.reports import Report, paged
 from entrypoints.http.routers.rbac import UserQuery
@@ -15,9 +14,11 @@ if TYPE_CHECKING:
 
 
 async def _rows(container: Container, q: UserQuery) -> AsyncIterator[dict[str, Any]]:
-    flt = UserFilter(username=q.username, nickname=q.nickname, status=q.status, created=q.created())
+    flt = q.filter()
     users = container.users()
-    async for user, roles in paged(lambda p: users.search(flt, p), q.sort, q.order == "desc"):
+    async for user, roles, dept_name, posts in paged(
+        lambda p: users.search(flt, p), q.sort, q.order == "desc"
+    ):
         # Named fields only: the password hash never reaches a sheet.
         yield {
             "id": user.id,
@@ -27,6 +28,8 @@ async def _rows(container: Container, q: UserQuery) -> AsyncIterator[dict[str, A
             "phone": user.phone,
             "status": user.status,
             "roles": ", ".join(r.name for r in roles),
+            "dept": dept_name or "",
+            "posts": ", ".join(p.name for p in posts),
             "created_time": user.created_time,
         }
 
@@ -46,6 +49,8 @@ REPORT = Report(
         Column("phone", "手机号码", "Phone", width=16),
         Column("status", "状态", "Status", ColumnType.INT, 10, dictionary="sys_user_status"),
         Column("roles", "角色", "Roles", width=28),
+        Column("dept", "部门", "Department", width=20),
+        Column("posts", "岗位", "Posts", width=28),
         Column("created_time", "创建时间", "Created", ColumnType.DATETIME, 22),
     ),
 )

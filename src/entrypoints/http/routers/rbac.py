@@ -18,7 +18,7 @@ from core.rbac.commands import (
     UpdateRole,
     UpdateUser,
 )
-from core.rbac.model import Menu, Principal, Role, User
+from core.rbac.model import Menu, Principal
 from core.rbac.module import MODULE
 from core.rbac.ports import LabelFilter, RoleFilter, UserFilter
 from core.rbac.service import (
@@ -29,6 +29,7 @@ from core.rbac.service import (
     ProfileService,
     RoleService,
     UserService,
+    UserView,
 )
 from entrypoints.http.deps import Auth, Caller, ClientAddress, provided, require
 from entrypoints.http.pages import Fresh, Pages
@@ -154,7 +155,17 @@ class UserQuery(ListQuery):
     username: str | None = None
     nickname: str | None = None
     status: StatusFilter = None
+    dept_id: Id | None = None  # this department and everything below it
     sort: Literal["id", "created_time", "username"] = "id"
+
+    def filter(self) -> UserFilter:
+        return UserFilter(
+            username=self.username,
+            nickname=self.nickname,
+            status=self.status,
+            created=self.created(),
+            dept_id=self.dept_id,
+        )
 
 
 # The tables a user-list answer reads, as the module's spec declares them.
@@ -170,11 +181,8 @@ async def list_users(
     pages: Pages,
 ) -> Response:
     async def compute() -> Fresh:
-        flt = UserFilter(
-            username=q.username, nickname=q.nickname, status=q.status, created=q.created()
-        )
-        page = await users.search(flt, q.page_request(q.sort))
-        items = [_user(u, roles) for u, roles in page.items]
+        page = await users.search(q.filter(), q.page_request(q.sort))
+        items = [_user(v) for v in page.items]
         return PageOut(items=items, total=page.total, page=page.page, size=page.size), None
 
     return await pages.answer(request, USER_LIST_TABLES, compute)
@@ -193,7 +201,7 @@ async def create_user(
 async def get_user(
     user_id: Id, _: Annotated[Principal, require("perm:user:get")], users: Users
 ) -> UserOut:
-    return _user(*await users.get(user_id))
+    return _user(await users.get(user_id))
 
 
 @admin.put("/user/{user_id}", summary="update a user", status_code=204)
@@ -245,9 +253,16 @@ async def set_user_roles(
     await users.set_roles(caller.user_id, user_id, body.role_ids)
 
 
-def _user(user: User, roles: list[Role]) -> UserOut:
-    briefs = [RoleBrief.model_validate(r) for r in roles]
-    return UserOut.model_validate({**_fields(user), "roles": briefs})
+def _user(view: UserView) -> UserOut:
+    briefs = [RoleBrief.model_validate(r) for r in view.roles]
+    return UserOut.model_validate(
+        {
+            **_fields(view.user),
+            "roles": briefs,
+            "dept_name": view.dept_name,
+            "post_ids": [p.id for p in view.posts],
+        }
+    )
 
 
 # --- roles -----------------------------------------------------------------------------

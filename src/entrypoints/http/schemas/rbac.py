@@ -92,10 +92,13 @@ class UserCreate(Input):
     avatar: Annotated[Line, Field(max_length=255)] | None = None
     status: Status = 1
     role_ids: list[Id] = []
+    dept_id: Id | None = None
+    post_ids: list[Id] = []
 
 
 class UserUpdate(ProfileUpdate):
-    pass
+    dept_id: Id | None = None  # null: no department
+    post_ids: NotNull[list[Id]] = None
 
 
 class UserStatus(Input):
@@ -115,6 +118,9 @@ class UserOut(Output):
     avatar: str | None
     status: int
     roles: list[RoleBrief]
+    dept_id: int | None
+    dept_name: str | None
+    post_ids: list[int]
     created_time: datetime | None
     modified_time: datetime | None
 
