@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from core.shared.language import Text
 from core.shared.module import ModuleSpec
 
-MODULE = ModuleSpec(name="org")
+MODULE = ModuleSpec(
+    name="org",
+    messages={"dept_not_found": Text("部门不存在", "no such department")},
+)

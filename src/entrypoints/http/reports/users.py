@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.rbac.ports import UserFilter
 from core.reports.model import Column, ColumnType
+from core.shared.scope import RowScope
 from entrypoints.http.reports import Report, paged
 from entrypoints.http.routers.rbac import UserQuery
 
@@ -14,10 +15,14 @@ if TYPE_CHECKING:
     from bootstrap import Container
 
 
-async def _rows(container: Container, q: UserQuery) -> AsyncIterator[dict[str, Any]]:
+async def _rows(
+    container: Container, q: UserQuery, scope: RowScope
+) -> AsyncIterator[dict[str, Any]]:
     flt = UserFilter(username=q.username, nickname=q.nickname, status=q.status, created=q.created())
     users = container.users()
-    async for user, roles in paged(lambda p: users.search(flt, p), q.sort, q.order == "desc"):
+    async for user, roles in paged(
+        lambda p: users.search(flt, p, scope), q.sort, q.order == "desc"
+    ):
         # Named fields only: the password hash never reaches a sheet.
         yield {
             "id": user.id,
