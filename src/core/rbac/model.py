@@ -92,16 +92,9 @@ class Role(Entity):
     ) -> None:
         self._assign(name=name, sort=sort, remark=remark)
 
-    def set_data_scope(self, scope: DataScope, dept_ids: frozenset[int]) -> RoleScope:
-        """Departments are named by `custom` alone; the role's scope as the rule reads it."""
-        if dept_ids and scope is not DataScope.CUSTOM:
-            raise InvalidInput(
-                "departments are given only with the custom data scope",
-                "dept_ids_not_allowed",
-                "dept_ids",
-            )
-        self.data_scope = scope
-        return RoleScope(scope, dept_ids)
+    def set_data_scope(self, scope: RoleScope) -> None:
+        """The departments of a `custom` scope are the role's links (set beside it)."""
+        self.data_scope = scope.scope
 
     def set_status(self, status: int) -> None:
         """The admin role is never disabled."""
@@ -361,6 +354,17 @@ def check_username(username: str) -> str:
             "a username is 3 to 64 letters, digits or . _ @ -", "username_invalid", "username"
         )
     return name
+
+
+def role_scope(scope: DataScope, dept_ids: frozenset[int]) -> RoleScope:
+    """A role's data scope; departments are named by `custom` alone."""
+    if dept_ids and scope is not DataScope.CUSTOM:
+        raise InvalidInput(
+            "departments are given only with the custom data scope",
+            "dept_ids_not_allowed",
+            "dept_ids",
+        )
+    return RoleScope(scope, dept_ids)
 
 
 def check_role_code(code: str) -> None:

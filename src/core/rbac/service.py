@@ -41,6 +41,7 @@ from core.rbac.model import (
     check_role_code,
     check_username,
     is_canonical_username,
+    role_scope,
 )
 from core.rbac.ports import (
     Cache,
@@ -782,7 +783,7 @@ class RoleService:
         now = self._clock.now()
         async with self._uow() as uow:
             role = require(await uow.roles.get(role_id, lock=True), "role")
-            scope = role.set_data_scope(cmd.data_scope, frozenset(cmd.dept_ids))
+            scope = role_scope(cmd.data_scope, frozenset(cmd.dept_ids))
             wanted = scope.dept_ids
             if missing := wanted - frozenset(await uow.roles.dept_paths(wanted)):
                 raise InvalidInput(
@@ -793,6 +794,7 @@ class RoleService:
                 guard.require_admin()
             if not guard.actor.admin:
                 await guard.require_may_scope(actor, await _holders_views(uow, role_id, scope))
+            role.set_data_scope(scope)
             await uow.roles.set_depts(role_id, wanted, actor, now)
             role.stamp_modified(actor, now)
             await uow.commit()
