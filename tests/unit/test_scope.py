@@ -309,7 +309,7 @@ async def test_a_scoped_route_authenticates_the_caller_once(org: Org) -> None:
         calls.append(raw)
         return await real(raw)
 
-    auth.authenticate = counted  # type: ignore[method-assign]
+    auth.authenticate = counted  # type: ignore[method-assign,assignment]
     with TestClient(create_app(org.c)) as client:
         headers = {"Authorization": f"Bearer {token}"}
         r = client.put(
