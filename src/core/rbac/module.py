@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from core.rbac.seed import RBAC_SEED
 from core.shared.module import ModuleSpec, ReportSpec
+from core.shared.scope import SCOPE_TABLES
 
 MODULE = ModuleSpec(
     name="rbac",
     seed=RBAC_SEED,
     reports=(ReportSpec("users", "perm:user:export"),),
-    lists={"users": ("t_users", "t_user_role", "t_roles")},
+    # The user list is scoped: it reads the tree too (the caller's scope is in the key).
+    lists={"users": ("t_users", "t_user_role", "t_roles", *SCOPE_TABLES)},
 )
