@@ -12,8 +12,6 @@ from bootstrap import Container
 from core.rbac.commands import CreateRole, CreateUser, SetDataScope
 from core.rbac.model import Principal, Role, User
 from core.rbac.ports import UserFilter
-from core.regcode.commands import UpdateRegCode
-from core.regcode.ports import RegCodeFilter
 from core.shared.errors import Forbidden, InvalidInput, NotFound
 from core.shared.pagination import PageRequest
 from core.shared.scope import DataScope, RoleScope, RowScope, path_ids, resolve
@@ -131,7 +129,6 @@ class Org:
         async with self.c.uow() as uow:
             ids = [lb.id for lb in await uow.labels.all() if lb.label.startswith("perm:user:")]
             ids += [lb.id for lb in await uow.labels.all() if lb.label.startswith("perm:role:")]
-            ids += [lb.id for lb in await uow.labels.all() if lb.label.startswith("perm:regcode:")]
         await self.c.roles().set_labels(self.admin, rid, [i for i in ids if i is not None])
         await self.c.roles().set_data_scope(
             self.admin, rid, SetDataScope(data_scope=scope, dept_ids=depts)
@@ -190,33 +187,6 @@ async def test_a_user_outside_the_scope_is_not_found_by_any_use_case(org: Org) -
         assert missing.value.code == "user_not_found"
     user = (await users.get(outside))[0]
     assert user.status == 1 and not user.deleted
-
-
-async def test_reg_codes_belong_to_their_creator_and_its_department(org: Org) -> None:
-    below = await org.role("below", BELOW)
-    mine = await org.role("mine", SELF)
-    lead = await org.user("lead", RND, below)
-    clerk = await org.user("clerk", MARKETING, mine)
-    codes = org.c.reg_codes()
-    platform_code = (await codes.generate(org.admin, 1, 30, dept_id=PLATFORM))[0]
-    clerk_code = (await codes.generate(clerk, 1, 30, dept_id=MARKETING))[0]
-    assert platform_code.id is not None and clerk_code.id is not None
-    lead_scope, clerk_scope = await org.scope(lead), await org.scope(clerk)
-    seen = await codes.search(RegCodeFilter(), PageRequest(size=100), lead_scope)
-    assert [v.reg_code.id for v in seen.items] == [platform_code.id]
-    assert [r["id"] async for r in codes.iterate(RegCodeFilter(), scope=clerk_scope)] == [
-        clerk_code.id
-    ]
-    for attempt in (
-        codes.get(clerk_code.id, lead_scope),
-        codes.update(lead, clerk_code.id, UpdateRegCode(remark="x"), lead_scope),
-        codes.activate(lead, clerk_code.id, lead_scope),
-        codes.delete(lead, clerk_code.id, lead_scope),
-    ):
-        with pytest.raises(NotFound) as missing:
-            await attempt
-        assert missing.value.code == "reg_code_not_found"
-    assert (await codes.get(clerk_code.id, clerk_scope)).reg_code.remark == ""
 
 
 async def test_a_scope_change_is_live_on_the_next_resolution(org: Org) -> None:

@@ -2,9 +2,9 @@
 
 A module's table opts in once, beside its definition, by naming its two owner columns:
 
-    scoped(reg_codes, dept="dept_id", user="creator_id")
+    scoped(things, dept="dept_id", user="creator_id")
 
-and every query of a scoped use case adds `*in_scope(reg_codes, scope)` to its WHERE. The
+and every query of a scoped use case adds `*in_scope(things, scope)` to its WHERE. The
 condition is `RowScope.admits` in SQL: everything -> no condition; nothing -> false; else
 `dept IN (depts)` OR `dept` within the subtrees (read from the tree at query time, so a moved
 subtree is obeyed by the next query) OR `user = owner`.

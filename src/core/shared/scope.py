@@ -2,7 +2,7 @@
 
 A role carries one `DataScope`; a caller's `RowScope` is the union of the scopes of their live
 roles, resolved once per request from the access cache. A scoped row has an owner department
-and an owner user (a user row: its own department and itself; a reg code: its creator's
+and an owner user (a user row: its own department and itself; a business row: its creator's
 department and its creator). The scope is applied as a query condition by the adapter
 (`adapters/sqlalchemy/scope.py`), never as a filter after loading; subtrees stay department
 ids here and are expanded by the database at query time, so moving a subtree is live at once.
