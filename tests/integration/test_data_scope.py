@@ -322,3 +322,28 @@ def test_the_role_answers_show_the_scope_and_bad_input_writes_nothing(world: Wor
     assert missing.status_code == 404 and missing.json()["code"] == "role_not_found"
     detail = ok(w.a.client.get(f"{ROLES}/{rid}", headers=w.admin))
     assert detail["data_scope"] == "dept" and detail["dept_ids"] == []
+
+
+def test_a_manager_gives_no_view_beyond_their_own(world: World) -> None:
+    w = world
+    granted = _labels(w.a, w.admin, ("perm:role:get", "perm:role:put"))
+    manager = _role(w, "manager", "dept_and_below", [], granted)
+    uid = w.add_user("m_rnd", "rnd", [manager])
+    del w.uid["m_rnd"], w.home["m_rnd"]  # not one of the matrix's users
+    h = w.login("m_rnd")
+    target = _role(w, "managed", "self", [], [])
+
+    def put(body: dict[str, Any]) -> Any:
+        return w.a.client.put(f"{ROLES}/{target}/data-scope", headers=h, json=body)
+
+    for beyond in (
+        {"data_scope": "all"},
+        {"data_scope": "custom", "dept_ids": [w.dept["platform"], w.dept["marketing"]]},
+    ):
+        r = put(beyond)
+        assert r.status_code == 403 and r.json()["code"] == "data_scope_exceeded"
+    assert ok(w.a.client.get(f"{ROLES}/{target}", headers=w.admin))["data_scope"] == "self"
+    assert put({"data_scope": "custom", "dept_ids": [w.dept["platform"]]}).status_code == 204
+    detail = ok(w.a.client.get(f"{ROLES}/{target}", headers=w.admin))
+    assert detail["data_scope"] == "custom" and detail["dept_ids"] == [w.dept["platform"]]
+    ok(w.a.client.delete(f"{USERS}/{uid}", headers=w.admin))
