@@ -34,6 +34,7 @@ from core.shared.clock import Clock
 from core.shared.errors import Unauthorized
 from core.shared.model import Entity
 from core.shared.pagination import Page, PageRequest
+from core.shared.scope import RowScope, path_ids
 
 
 class FakeClock(Clock):
@@ -86,8 +87,11 @@ class Store:
             "role_menu": set(),
             "label_role": set(),
             "user_post": set(),
+            "role_dept": set(),
         }
     )
+    # The department tree (id -> its path, root first) and each user's department.
+    depts: dict[int, tuple[int, ...]] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     commits: int = 0
 
@@ -100,6 +104,23 @@ class Store:
 
     def live(self, kind: type[E]) -> list[E]:
         return [e for e in self.table(kind).values() if not e.deleted]
+
+    def admits(self, scope: RowScope | None, dept_id: int | None, owner: int | None) -> bool:
+        """The scope's rule (core's own `RowScope.admits`) over the fake tree."""
+        if scope is None:
+            return True
+        path = None if dept_id is None else (self.path_of(dept_id) or (dept_id,))
+        return scope.admits(path, owner)
+
+    def path_of(self, dept_id: int) -> tuple[int, ...] | None:
+        """A live department's path, root first: from the scope tests' tree, else the org
+        rows; None for a department that does not exist."""
+        if dept_id in self.depts:
+            return self.depts[dept_id]
+        dept = self.table(Dept).get(dept_id)
+        if dept is None or dept.deleted:
+            return None
+        return path_ids(dept.path) if dept.path else (dept_id,)
 
 
 def _page(items: list[Any], page: PageRequest) -> Page[Any]:
@@ -139,14 +160,37 @@ def _replace(links: set[tuple[int, int]], owner: int, wanted: frozenset[int]) ->
 class FakeUserRepository(_Repo[User], UserRepository):
     kind = User
 
+    async def get(
+        self, user_id: int, *, lock: bool = False, scope: RowScope | None = None
+    ) -> User | None:
+        user = await super().get(user_id)
+        if user is None or not self.s.admits(scope, user.dept_id, user_id):
+            return None
+        return user
+
+    async def dept_of(self, user_id: int) -> int | None:
+        user = await self.get(user_id)
+        return user.dept_id if user is not None else None
+
+    async def holders_depts(self, role_id: int) -> list[int | None]:
+        holders = {u for u, r in self.s.links["user_role"] if r == role_id}
+        return [u.dept_id for u in self.s.live(User) if u.id in holders]
+
     async def get_by_username(self, username: str) -> User | None:
         return self._by("username", username)
 
     async def get_by_email(self, email: str) -> User | None:
         return self._by("email", email)
 
-    async def search(self, flt: Any, page: PageRequest) -> Page[User]:
-        items = [u for u in self.s.live(User) if not flt.username or flt.username in u.username]
+    async def search(
+        self, flt: Any, page: PageRequest, scope: RowScope | None = None
+    ) -> Page[User]:
+        items = [
+            u
+            for u in self.s.live(User)
+            if (not flt.username or flt.username in u.username)
+            and self.s.admits(scope, u.dept_id, u.id)
+        ]
         if flt.dept_id is not None:
             # The department and those below it, read from the paths as the adapter does.
             below = {d.id for d in self.s.live(Dept) if f"/{flt.dept_id}/" in d.path}
@@ -219,7 +263,25 @@ class FakeRoleRepository(_Repo[Role], RoleRepository):
     async def unlink_all(self, role_id: int, actor_id: Any, now: Any) -> None:
         for name in ("user_role", "label_role"):
             self.s.links[name] = {(a, b) for a, b in self.s.links[name] if b != role_id}
-        self.s.links["role_menu"] = {(a, b) for a, b in self.s.links["role_menu"] if a != role_id}
+        for name in ("role_menu", "role_dept"):
+            self.s.links[name] = {(a, b) for a, b in self.s.links[name] if a != role_id}
+
+    async def dept_ids(self, role_id: int) -> frozenset[int]:
+        return _targets(self.s.links["role_dept"], role_id)
+
+    async def dept_ids_of_live_roles(self) -> dict[int, frozenset[int]]:
+        live = {r.id for r in self.s.live(Role)}
+        out: dict[int, set[int]] = {}
+        for role_id, dept_id in self.s.links["role_dept"]:
+            if role_id in live:
+                out.setdefault(role_id, set()).add(dept_id)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    async def set_depts(self, role_id: int, ids: frozenset[int], actor_id: Any, now: Any) -> None:
+        _replace(self.s.links["role_dept"], role_id, ids)
+
+    async def dept_paths(self, dept_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+        return {d: path for d in dept_ids if (path := self.s.path_of(d)) is not None}
 
 
 class FakeMenuRepository(_Repo[Menu], MenuRepository):

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from bootstrap import Container, Settings, build_container
 from core.rbac.model import User
 from core.rbac.service import UserService, UserView
+from core.shared.scope import EVERY_ROW, RowScope
 from entrypoints.http.app import create_app
 from entrypoints.http.routers import rbac
 from tests.unit.fakes import FakeClock, FakePasswordHasher, FakeTokenCodec, Store
@@ -25,7 +26,7 @@ class StandInUsers(UserService):
     def __init__(self) -> None:
         pass
 
-    async def get(self, user_id: int) -> UserView:
+    async def get(self, user_id: int, scope: RowScope = EVERY_ROW) -> UserView:
         return UserView(User(id=user_id, username="stand-in", password_hash="-"), [], None, [])
 
 

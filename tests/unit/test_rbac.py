@@ -47,7 +47,7 @@ async def test_revoking_a_label_is_refused_on_the_next_check(seeded: Container) 
     admin = await _login(seeded, "admin", "admin123")
     opt = await _login(seeded, "opt", "opt123")
     await seeded.auth().authorize(opt, ("perm:log:get",))  # warms the cache
-    role, _, label_ids = await seeded.roles().get(next(iter(opt.role_ids)))
+    role, _, label_ids, _ = await seeded.roles().get(next(iter(opt.role_ids)))
     async with seeded.uow() as uow:
         log_label = await uow.labels.get_by_label("perm:log:get")
     await seeded.roles().set_labels(admin.user_id, id_of(role), label_ids - {id_of(log_label)})

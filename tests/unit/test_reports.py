@@ -354,7 +354,7 @@ def test_a_report_without_labels_is_refused_at_start() -> None:
             export_labels=(),
             columns=(),
             query=UserQuery,
-            rows=lambda c, q: each(),
+            rows=lambda c, q, s: each(),
         )
 
 

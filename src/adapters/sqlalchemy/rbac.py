@@ -23,7 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.base import contains, in_range, live, locked, paginate
-from adapters.sqlalchemy.org import in_subtrees, posts  # t_dept, t_post: the foreign keys below
+from adapters.sqlalchemy.org import depts, in_subtrees, posts  # also the foreign keys below
+from adapters.sqlalchemy.scope import in_scope, scoped
 from adapters.sqlalchemy.tables import audit_columns, metadata
 from adapters.sqlalchemy.types import ExactString
 from core.org.model import Post
@@ -33,6 +34,7 @@ from core.rbac.model import (
     PermLabel,
     PermLabelRole,
     Role,
+    RoleDept,
     RoleMenu,
     User,
     UserPost,
@@ -49,6 +51,7 @@ from core.rbac.ports import (
 )
 from core.shared.model import Entity
 from core.shared.pagination import Page, PageRequest
+from core.shared.scope import RowScope, path_ids
 
 # --- tables ---
 users = Table(
@@ -67,6 +70,8 @@ users = Table(
     UniqueConstraint("username", "is_deleted"),
     UniqueConstraint("email", "is_deleted"),
 )
+# A user row is in the data scope of its own department, and of the user itself.
+scoped(users, dept="dept_id", user="id")
 
 roles = Table(
     "t_roles",
@@ -234,10 +239,13 @@ class SqlAlchemyUserRepository(UserRepository):
     async def add(self, user: User) -> None:
         await _add(self._s, user)
 
-    async def get(self, user_id: int, *, lock: bool = False) -> User | None:
-        return await self._s.scalar(
-            locked(select(User).where(users.c.id == user_id, live(users)), lock)
-        )
+    async def get(
+        self, user_id: int, *, lock: bool = False, scope: RowScope | None = None
+    ) -> User | None:
+        where = [users.c.id == user_id, live(users)]
+        if scope is not None:
+            where += in_scope(users, scope)
+        return await self._s.scalar(locked(select(User).where(*where), lock))
 
     async def get_by_username(self, username: str) -> User | None:
         return await self._s.scalar(select(User).where(users.c.username == username, live(users)))
@@ -245,7 +253,9 @@ class SqlAlchemyUserRepository(UserRepository):
     async def get_by_email(self, email: str) -> User | None:
         return await self._s.scalar(select(User).where(users.c.email == email, live(users)))
 
-    async def search(self, flt: UserFilter, page: PageRequest) -> Page[User]:
+    async def search(
+        self, flt: UserFilter, page: PageRequest, scope: RowScope | None = None
+    ) -> Page[User]:
         c = users.c
         where = [*contains(c.username, flt.username), *contains(c.nickname, flt.nickname)]
         if flt.status is not None:
@@ -253,11 +263,29 @@ class SqlAlchemyUserRepository(UserRepository):
         where += in_range(c.created_time, flt.created)
         if flt.dept_id is not None:
             where.append(in_subtrees(c.dept_id, (flt.dept_id,)))
+        if scope is not None:
+            where += in_scope(users, scope)
         sortable = {"id": c.id, "created_time": c.created_time, "username": c.username}
         return await paginate(self._s, User, users, where, page, sortable)
 
     async def role_ids(self, user_id: int) -> frozenset[int]:
         return await self._links.targets(user_id)
+
+    async def dept_of(self, user_id: int) -> int | None:
+        dept: int | None = await self._s.scalar(
+            select(users.c.dept_id).where(users.c.id == user_id, live(users))
+        )
+        return dept
+
+    async def holders_depts(self, role_id: int) -> list[int | None]:
+        ur = user_role.c
+        query = (
+            select(users.c.dept_id)
+            .join(user_role, ur.user_id == users.c.id)
+            .where(ur.role_id == role_id, live(user_role), live(users))
+            .distinct()
+        )
+        return list(await self._s.scalars(query))
 
     async def roles_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Role]]:
         """Each user's live roles, in one query for any number of users."""
@@ -309,6 +337,7 @@ class SqlAlchemyRoleRepository(RoleRepository):
         self._menus = _Links(session, RoleMenu, role_menu, "role_id", "menu_id")
         self._labels = _Links(session, PermLabelRole, perm_label_role, "role_id", "label_id")
         self._users = _Links(session, UserRole, user_role, "role_id", "user_id")
+        self._depts = _Links(session, RoleDept, role_dept, "role_id", "dept_id")
 
     async def add(self, role: Role) -> None:
         await _add(self._s, role)
@@ -364,8 +393,36 @@ class SqlAlchemyRoleRepository(RoleRepository):
         await self._labels.replace(role_id, label_ids, actor_id, now)
 
     async def unlink_all(self, role_id: int, actor_id: int | None, now: datetime) -> None:
-        for links in (self._menus, self._labels, self._users):
+        for links in (self._menus, self._labels, self._users, self._depts):
             await links.replace(role_id, frozenset(), actor_id, now)
+
+    async def dept_ids(self, role_id: int) -> frozenset[int]:
+        return await self._depts.targets(role_id)
+
+    async def dept_ids_of_live_roles(self) -> dict[int, frozenset[int]]:
+        c = role_dept.c
+        query = (
+            select(c.role_id, c.dept_id)
+            .join(roles, roles.c.id == c.role_id)
+            .where(live(role_dept), live(roles))
+        )
+        out: dict[int, set[int]] = {}
+        for role_id, dept_id in await self._s.execute(query):
+            out.setdefault(role_id, set()).add(dept_id)
+        return {k: frozenset(v) for k, v in out.items()}
+
+    async def set_depts(
+        self, role_id: int, dept_ids: frozenset[int], actor_id: int | None, now: datetime
+    ) -> None:
+        await self._depts.replace(role_id, dept_ids, actor_id, now)
+
+    async def dept_paths(self, dept_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+        ids = sorted(set(dept_ids))
+        if not ids:
+            return {}
+        d = depts
+        rows = await self._s.execute(select(d.c.id, d.c.path).where(d.c.id.in_(ids), live(d)))
+        return {dept_id: path_ids(path) for dept_id, path in rows}
 
 
 class SqlAlchemyMenuRepository(MenuRepository):
@@ -480,6 +537,7 @@ MAPPINGS = (
     (UserPost, user_post),
     (Menu, menus),
     (RoleMenu, role_menu),
+    (RoleDept, role_dept),
     (PermLabel, perm_labels),
     (PermLabelRole, perm_label_role),
 )

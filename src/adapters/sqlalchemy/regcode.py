@@ -26,11 +26,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from adapters.sqlalchemy.base import contains, in_range, live, locked
 from adapters.sqlalchemy.rbac import users
+from adapters.sqlalchemy.scope import in_scope, scoped
 from adapters.sqlalchemy.tables import audit_columns, metadata
 from adapters.sqlalchemy.types import UtcDateTime
 from core.regcode.model import RegCode, RegCodeState
 from core.regcode.ports import RegCodeFilter, RegCodeRepository, RegCodeRow
 from core.shared.pagination import Page, PageRequest
+from core.shared.scope import RowScope
 
 # --- tables ---
 reg_codes = Table(
@@ -48,6 +50,8 @@ reg_codes = Table(
     UniqueConstraint("code", "is_deleted"),
     Index("ix_t_reg_code_creator_id", "creator_id"),
 )
+# The data scope: a code is owned by the department recorded on it and by its creator.
+scoped(reg_codes, dept="dept_id", user="creator_id")
 
 
 def _state_at(now: datetime) -> Any:
@@ -68,10 +72,11 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
         self._s.add_all(list(codes))
         await self._s.flush()
 
-    async def get(self, code_id: int, *, lock: bool = False) -> RegCode | None:
-        return await self._s.scalar(
-            locked(select(RegCode).where(reg_codes.c.id == code_id, live(reg_codes)), lock)
-        )
+    async def get(
+        self, code_id: int, *, lock: bool = False, scope: RowScope | None = None
+    ) -> RegCode | None:
+        where = [reg_codes.c.id == code_id, live(reg_codes), *_scope(scope)]
+        return await self._s.scalar(locked(select(RegCode).where(*where), lock))
 
     async def existing_codes(self, codes: Iterable[str]) -> frozenset[str]:
         wanted = list(codes)
@@ -83,11 +88,11 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
         )
 
     async def search(
-        self, flt: RegCodeFilter, page: PageRequest, now: datetime
+        self, flt: RegCodeFilter, page: PageRequest, now: datetime, scope: RowScope | None = None
     ) -> Page[RegCodeRow]:
         c, u = reg_codes.c, users.c
         state = _state_at(now)
-        where = _filter_clauses(flt, now)
+        where = _filter_clauses(flt, now) + _scope(scope)
         sortable: dict[str, Any] = {
             "id": c.id,
             "created_time": c.created_time,
@@ -136,17 +141,26 @@ class SqlAlchemyRegCodeRepository(RegCodeRepository):
 
     # --- reports: keyset batches --------------------------------------------------------
     async def after(
-        self, flt: RegCodeFilter, after_id: int, limit: int, now: datetime
+        self,
+        flt: RegCodeFilter,
+        after_id: int,
+        limit: int,
+        now: datetime,
+        scope: RowScope | None = None,
     ) -> list[dict[str, Any]]:
         c, u = reg_codes.c, users.c
         query = (
             select(*reg_codes.c, u.username.label("creator"))
             .outerjoin(users, u.id == c.creator_id)
-            .where(*_filter_clauses(flt, now), c.id > after_id)
+            .where(*_filter_clauses(flt, now), *_scope(scope), c.id > after_id)
             .order_by(c.id)
             .limit(limit)
         )
         return [dict(row) for row in (await self._s.execute(query)).mappings()]
+
+
+def _scope(scope: RowScope | None) -> list[ColumnElement[bool]]:
+    return [] if scope is None else in_scope(reg_codes, scope)
 
 
 def _filter_clauses(flt: RegCodeFilter, now: datetime) -> list[ColumnElement[bool]]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from core.rbac.model import ENABLED, MenuType
 from core.shared.commands import UNSET, Maybe
+from core.shared.scope import DataScope
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,3 +121,11 @@ class UpdateLabel:
     name: Maybe[str] = UNSET
     status: Maybe[int] = UNSET
     remark: Maybe[str] = UNSET
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetDataScope:
+    """A role's data scope; `dept_ids` only with `custom` (its departments, exactly those)."""
+
+    data_scope: DataScope
+    dept_ids: frozenset[int] = frozenset()

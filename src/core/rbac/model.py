@@ -13,6 +13,7 @@ from importlib import resources
 from core.shared.commands import UNSET, Maybe
 from core.shared.errors import Conflict, InvalidInput
 from core.shared.model import Entity
+from core.shared.scope import DataScope, RoleScope
 
 ADMIN_ROLE = "admin"
 # The token store keys each live token under this name (the contract fixes it).
@@ -78,6 +79,9 @@ class Role(Entity):
     status: int = ENABLED
     sort: int = 0
     remark: str = ""
+    # Which rows the role's holders see (core.shared.scope); `custom` names its departments
+    # by links (t_role_dept), as a role names its menus.
+    data_scope: str = DataScope.ALL
 
     @property
     def is_admin(self) -> bool:
@@ -92,6 +96,10 @@ class Role(Entity):
         self, *, name: Maybe[str] = UNSET, sort: Maybe[int] = UNSET, remark: Maybe[str] = UNSET
     ) -> None:
         self._assign(name=name, sort=sort, remark=remark)
+
+    def set_data_scope(self, scope: RoleScope) -> None:
+        """The departments of a `custom` scope are the role's links (set beside it)."""
+        self.data_scope = scope.scope
 
     def set_status(self, status: int) -> None:
         """The admin role is never disabled."""
@@ -215,6 +223,12 @@ class RoleMenu(Entity):
 
 
 @dataclass(kw_only=True, eq=False)
+class RoleDept(Entity):
+    role_id: int
+    dept_id: int
+
+
+@dataclass(kw_only=True, eq=False)
 class PermLabelRole(Entity):
     label_id: int
     role_id: int
@@ -230,6 +244,8 @@ class AccessTable:
 
     roles: dict[int, str]
     label_roles: dict[str, frozenset[int]]
+    # The data scope of every live role (a role missing here sees every row, as before scopes).
+    scopes: dict[int, RoleScope] = field(default_factory=dict)
 
     def role_codes(self, role_ids: frozenset[int]) -> frozenset[str]:
         return frozenset(self.roles[r] for r in role_ids if r in self.roles)
@@ -274,6 +290,9 @@ class Principal:
     jti: str
     role_ids: frozenset[int] = field(default_factory=frozenset)
     username: str = ""
+    # The caller's department (None: none), read with the role ids: a scoped row it creates
+    # belongs to it.
+    dept_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -346,6 +365,17 @@ def check_username(username: str) -> str:
             "a username is 3 to 64 letters, digits or . _ @ -", "username_invalid", "username"
         )
     return name
+
+
+def role_scope(scope: DataScope, dept_ids: frozenset[int]) -> RoleScope:
+    """A role's data scope; departments are named by `custom` alone."""
+    if dept_ids and scope is not DataScope.CUSTOM:
+        raise InvalidInput(
+            "departments are given only with the custom data scope",
+            "dept_ids_not_allowed",
+            "dept_ids",
+        )
+    return RoleScope(scope, dept_ids)
 
 
 def check_role_code(code: str) -> None:

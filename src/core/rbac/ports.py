@@ -13,6 +13,7 @@ from core.org.ports import DeptRepository, PostRepository
 from core.rbac.model import Menu, PermLabel, Role, TokenClaims, User
 from core.shared.cache import Cache, RateCounter
 from core.shared.pagination import Page, PageRequest, TimeRange
+from core.shared.scope import RowScope
 from core.shared.uow import UnitOfWork
 
 
@@ -42,14 +43,30 @@ class LabelFilter:
 
 
 class UserRepository(Protocol):
-    """Live users; deleted ones are invisible to every method."""
+    """Live users; deleted ones are invisible to every method.
+
+    `scope`, where given, keeps only the users the caller's data scope admits (a user row is
+    owned by its own department and by itself): one outside it is not found.
+    """
 
     async def add(self, user: User) -> None: ...
-    async def get(self, user_id: int, *, lock: bool = False) -> User | None: ...
+    async def get(
+        self, user_id: int, *, lock: bool = False, scope: RowScope | None = None
+    ) -> User | None: ...
     async def get_by_username(self, username: str) -> User | None: ...
     async def get_by_email(self, email: str) -> User | None: ...
-    async def search(self, flt: UserFilter, page: PageRequest) -> Page[User]: ...
+    async def search(
+        self, flt: UserFilter, page: PageRequest, scope: RowScope | None = None
+    ) -> Page[User]: ...
     async def role_ids(self, user_id: int) -> frozenset[int]: ...
+    async def dept_of(self, user_id: int) -> int | None:
+        """The live user's department id; None without one (or without the user)."""
+        ...
+
+    async def holders_depts(self, role_id: int) -> list[int | None]:
+        """The department of each live user holding the role (None: a holder without one)."""
+        ...
+
     async def roles_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Role]]: ...
     async def set_roles(
         self, user_id: int, role_ids: frozenset[int], actor_id: int | None, now: datetime
@@ -82,6 +99,20 @@ class RoleRepository(Protocol):
         self, role_id: int, label_ids: frozenset[int], actor_id: int | None, now: datetime
     ) -> None: ...
     async def unlink_all(self, role_id: int, actor_id: int | None, now: datetime) -> None: ...
+    async def dept_ids(self, role_id: int) -> frozenset[int]:
+        """The departments of the role's `custom` data scope (live links)."""
+        ...
+
+    async def dept_ids_of_live_roles(self) -> dict[int, frozenset[int]]:
+        """Every live role's custom departments, by role id (roles without any left out)."""
+        ...
+
+    async def set_depts(
+        self, role_id: int, dept_ids: frozenset[int], actor_id: int | None, now: datetime
+    ) -> None: ...
+    async def dept_paths(self, dept_ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+        """The path (ids root first, itself last) of each of these that is a live department."""
+        ...
 
 
 class MenuRepository(Protocol):

@@ -16,6 +16,7 @@ from core.rbac.commands import (
     CreateMenu,
     CreateRole,
     CreateUser,
+    SetDataScope,
     UpdateLabel,
     UpdateMenu,
     UpdateProfile,
@@ -23,6 +24,7 @@ from core.rbac.commands import (
     UpdateUser,
 )
 from core.rbac.model import (
+    ADMIN_ROLE,
     DISABLED,
     ENABLED,
     AccessTable,
@@ -41,6 +43,7 @@ from core.rbac.model import (
     check_role_code,
     check_username,
     is_canonical_username,
+    role_scope,
 )
 from core.rbac.ports import (
     Cache,
@@ -64,12 +67,14 @@ from core.shared.errors import (
     Unauthorized,
 )
 from core.shared.pagination import Page, PageRequest
+from core.shared.scope import EVERY_ROW, DataScope, RoleScope, RowScope, resolve
 
 UowFactory = Callable[[], RbacUnitOfWork]
 T = TypeVar("T")
 
 ACCESS_KEY = "rbac:access"
-USER_ROLES_KEY = "rbac:user_roles:{}"
+# A user's role ids and department: what every request of theirs needs (decides and scopes).
+USER_ROLES_KEY = "rbac:user_access:{}"
 PROFILE_KEY = "rbac:profile:{}"
 # Failed-login counters: per account and client, per account, per client.
 LOGIN_FAIL_ACCOUNT_IP = "login_fail:account:{}:{}"
@@ -90,7 +95,12 @@ class AuthPolicy:
 
 
 class AccessService:
-    """Keeps the access table and each user's role ids in the cache, and drops them on change."""
+    """Keeps the access table and each user's role ids in the cache, and drops them on change.
+
+    The roles' data scopes live in the access table and each user's department beside the
+    user's role ids, so a caller's row scope costs no query with warm caches, and a change
+    (a role's scope, a user's department or roles) is dropped on every instance at once.
+    """
 
     def __init__(self, uow: UowFactory, cache: Cache) -> None:
         self._uow = uow
@@ -101,10 +111,22 @@ class AccessService:
         return self._parse(await self._cache.get_or_load(ACCESS_KEY, self._load_table))
 
     async def role_ids(self, user_id: int) -> frozenset[int]:
+        return (await self.user_access(user_id))[0]
+
+    async def user_access(self, user_id: int) -> tuple[frozenset[int], int | None]:
+        """The user's role ids and department, from the cache."""
         raw = await self._cache.get_or_load(
             USER_ROLES_KEY.format(user_id), lambda: self._load_roles(user_id)
         )
-        return frozenset(raw)
+        return frozenset(raw["roles"]), raw["dept"]
+
+    async def row_scope(self, principal: Principal) -> RowScope:
+        """The rows the caller may see: the union of its live roles' scopes (admin: all)."""
+        table = await self.table()
+        live = [r for r in principal.role_ids if r in table.roles]
+        admin = ADMIN_ROLE in table.role_codes(frozenset(live))
+        scopes = [table.scopes.get(r, RoleScope(DataScope.ALL)) for r in live]
+        return resolve(principal.user_id, admin, principal.dept_id, scopes)
 
     def _parse(self, raw: dict[str, Any]) -> AccessTable:
         # The in-process cache hands back the same object until it changes: parse it once.
@@ -114,27 +136,37 @@ class AccessService:
         table = AccessTable(
             roles={int(k): v for k, v in raw["roles"].items()},
             label_roles={k: frozenset(v) for k, v in raw["labels"].items()},
+            scopes={
+                int(k): RoleScope(DataScope(scope), frozenset(depts))
+                for k, (scope, depts) in raw.get("scopes", {}).items()
+            },
         )
         self._parsed = (raw, table)
         return table
 
     async def _load_table(self) -> dict[str, Any]:
         async with self._uow() as uow:
-            roles = {
-                r.id: r.code for r in await uow.roles.all_live() if r.id is not None and r.live
-            }
+            live = [r for r in await uow.roles.all_live() if r.id is not None and r.live]
             label_roles = await uow.labels.enabled_label_roles()
-        return {"roles": roles, "labels": {k: sorted(v) for k, v in label_roles.items()}}
+            custom = await uow.roles.dept_ids_of_live_roles()
+        return {
+            "roles": {r.id: r.code for r in live},
+            "labels": {k: sorted(v) for k, v in label_roles.items()},
+            "scopes": {r.id: [str(r.data_scope), sorted(custom.get(r.id or 0, ()))] for r in live},
+        }
 
-    async def _load_roles(self, user_id: int) -> list[int]:
+    async def _load_roles(self, user_id: int) -> dict[str, Any]:
         async with self._uow() as uow:
-            return sorted(await uow.users.role_ids(user_id))
+            return {
+                "roles": sorted(await uow.users.role_ids(user_id)),
+                "dept": await uow.users.dept_of(user_id),
+            }
 
     async def forget_table(self) -> None:
         await self._cache.delete(ACCESS_KEY)
 
     async def forget_users(self, *user_ids: int) -> None:
-        """Drop what is cached about these users: their role ids and their profile."""
+        """Drop what is cached about these users: their role ids, department and profile."""
         keys = [k.format(u) for u in user_ids for k in (USER_ROLES_KEY, PROFILE_KEY)]
         if keys:
             await self._cache.delete(*keys)
@@ -283,9 +315,8 @@ class AuthService:
         claims = self._claims(token)
         if not await self._tokens.exists(claims.user_id, claims.jti):
             raise Unauthorized("the token has been revoked", "token_revoked")
-        return Principal(
-            claims.user_id, claims.jti, await self._access.role_ids(claims.user_id), claims.username
-        )
+        role_ids, dept_id = await self._access.user_access(claims.user_id)
+        return Principal(claims.user_id, claims.jti, role_ids, claims.username, dept_id)
 
     def _claims(self, token: str) -> TokenClaims:
         claims = self._codec.decode(token)
@@ -534,6 +565,38 @@ class PrivilegeGuard:
         if not self.actor.admin:
             raise Forbidden("only an administrator may do this", "admin_only")
 
+    async def scope_of(self, user_id: int, role_ids: Iterable[int]) -> RowScope:
+        """The row scope these roles give the user, read in this unit of work (not the cache)."""
+        return await self.scope_in(user_id, await self._uow.users.dept_of(user_id), role_ids)
+
+    async def scope_in(
+        self, user_id: int, dept_id: int | None, role_ids: Iterable[int]
+    ) -> RowScope:
+        """The row scope these roles give a user of the department `dept_id`."""
+        roles = [r for r in await self._uow.roles.get_many(role_ids) if r.live and r.id is not None]
+        scopes = [
+            RoleScope(
+                DataScope(r.data_scope),
+                await self._uow.roles.dept_ids(r.id)
+                if r.data_scope == DataScope.CUSTOM and r.id is not None
+                else frozenset(),
+            )
+            for r in roles
+        ]
+        return resolve(user_id, any(r.is_admin for r in roles), dept_id, scopes)
+
+    async def require_may_scope(self, actor: int, scopes: Iterable[RowScope]) -> None:
+        """Nobody is given a view of rows beyond the actor's own (the owner part aside: what a
+        holder owns widens nobody's view); an admin, or an actor who sees all, gives any."""
+        wanted = list(scopes)
+        mine = await self.scope_of(actor, await self._uow.users.role_ids(actor))
+        if mine.everything:
+            return
+        named = {d for w in wanted for d in (*w.depts, *w.subtrees)}
+        paths = await self._uow.roles.dept_paths(named)
+        if not all(mine.covers(w, paths) for w in wanted):
+            raise Forbidden("you may give only a data scope within your own", "data_scope_exceeded")
+
 
 class UserView(NamedTuple):
     """A user as the lists and the detail show it: its live roles, department name and posts."""
@@ -561,11 +624,13 @@ class UserService:
         self._access = access
         self._clock = clock
 
-    async def search(self, flt: UserFilter, page: PageRequest) -> Page[UserView]:
-        """A page of users, each with its live roles, department name and posts (at most five
-        queries, any page size)."""
+    async def search(
+        self, flt: UserFilter, page: PageRequest, scope: RowScope = EVERY_ROW
+    ) -> Page[UserView]:
+        """A page of the users in the scope, each with its live roles, department name and
+        posts (at most five queries, any page size)."""
         async with self._uow() as uow:
-            users = await uow.users.search(flt, page)
+            users = await uow.users.search(flt, page, scope)
             ids = [u.id for u in users.items if u.id is not None]
             roles = await uow.users.roles_of_many(ids)
             posts = await uow.users.posts_of_many(ids)
@@ -581,9 +646,10 @@ class UserService:
         ]
         return Page(items, users.total, users.page, users.size)
 
-    async def get(self, user_id: int) -> UserView:
+    async def get(self, user_id: int, scope: RowScope = EVERY_ROW) -> UserView:
+        """A user outside the caller's scope is not found (404), never shown."""
         async with self._uow() as uow:
-            user = require(await uow.users.get(user_id), "user")
+            user = require(await uow.users.get(user_id, scope=scope), "user")
             roles = await uow.roles.get_many(await uow.users.role_ids(user_id))
             posts = await uow.users.posts_of_many((user_id,))
             depts = await _dept_names(uow, (user,))
@@ -607,6 +673,8 @@ class UserService:
             posts = await existing_posts(uow, cmd.post_ids)
             guard = await PrivilegeGuard.of(uow, actor)
             await guard.require_may_grant_roles(roles)
+            if roles:
+                await guard.require_may_scope(actor, [await guard.scope_in(0, None, roles)])
             user = User(
                 username=username,
                 password_hash=await self._hasher.hash(cmd.password),
@@ -626,10 +694,12 @@ class UserService:
             await uow.commit()
             return user.id
 
-    async def update(self, actor: int, user_id: int, cmd: UpdateUser) -> None:
+    async def update(
+        self, actor: int, user_id: int, cmd: UpdateUser, scope: RowScope = EVERY_ROW
+    ) -> None:
         """Contact fields only: never the username, the password hash or the status."""
         async with self._uow() as uow:
-            user = require(await uow.users.get(user_id, lock=True), "user")
+            user = require(await uow.users.get(user_id, lock=True, scope=scope), "user")
             guard = await PrivilegeGuard.of(uow, actor)
             await guard.require_may_manage(user_id)
             await _check_email_free(uow, given(cmd.email, None), user.id)
@@ -642,12 +712,14 @@ class UserService:
         # Also when the department changed: the data scope reads it from what is dropped here.
         await self._access.forget_users(user_id)
 
-    async def set_status(self, actor: int, user_id: int, status: int) -> None:
+    async def set_status(
+        self, actor: int, user_id: int, status: int, scope: RowScope = EVERY_ROW
+    ) -> None:
         """Disabling a user signs it out everywhere; nobody disables their own account."""
         if status == DISABLED and user_id == actor:
             raise Conflict("you cannot disable your own account", "cannot_disable_self")
         async with self._uow() as uow:
-            user = require(await uow.users.get(user_id, lock=True), "user")
+            user = require(await uow.users.get(user_id, lock=True, scope=scope), "user")
             guard = await PrivilegeGuard.of(uow, actor)
             await guard.require_may_manage(user_id)
             user.set_status(status)
@@ -657,10 +729,12 @@ class UserService:
         if status == DISABLED:
             await self._tokens.revoke_all(user_id)
 
-    async def reset_password(self, actor: int, user_id: int, new_password: str) -> None:
+    async def reset_password(
+        self, actor: int, user_id: int, new_password: str, scope: RowScope = EVERY_ROW
+    ) -> None:
         """An administrator sets a new password; the user is signed out everywhere."""
         async with self._uow() as uow:
-            user = require(await uow.users.get(user_id, lock=True), "user")
+            user = require(await uow.users.get(user_id, lock=True, scope=scope), "user")
             guard = await PrivilegeGuard.of(uow, actor)
             await guard.require_may_manage(user_id)
             check_password_policy(new_password, username=user.username)
@@ -669,16 +743,21 @@ class UserService:
             await uow.commit()
         await self._tokens.revoke_all(user_id)
 
-    async def set_roles(self, actor: int, user_id: int, role_ids: Iterable[int]) -> None:
-        """Roles granted must be covered by the actor's own; nobody drops their own admin role."""
+    async def set_roles(
+        self, actor: int, user_id: int, role_ids: Iterable[int], scope: RowScope = EVERY_ROW
+    ) -> None:
+        """Roles granted must be covered by the actor's own, data scope included; nobody drops
+        their own admin role."""
         now = self._clock.now()
         async with self._uow() as uow:
-            require(await uow.users.get(user_id, lock=True), "user")
+            require(await uow.users.get(user_id, lock=True, scope=scope), "user")
             roles = await _existing_roles(uow, role_ids)
             guard = await PrivilegeGuard.of(uow, actor)
             await guard.require_may_manage(user_id)
             held = await uow.users.role_ids(user_id)
             await guard.require_may_grant_roles(roles - held)
+            if added := roles - held:
+                await guard.require_may_scope(actor, [await guard.scope_of(user_id, added)])
             if user_id == actor and guard.actor.admin and not (await guard.of_roles(roles)).admin:
                 raise Conflict(
                     "you cannot remove the admin role from yourself", "cannot_demote_self"
@@ -687,13 +766,13 @@ class UserService:
             await uow.commit()
         await self._access.forget_users(user_id)
 
-    async def delete(self, actor: int, user_id: int) -> None:
+    async def delete(self, actor: int, user_id: int, scope: RowScope = EVERY_ROW) -> None:
         """A deleted user is signed out everywhere and frees its username and e-mail."""
         if user_id == actor:
             raise Conflict("you cannot delete your own account", "cannot_delete_self")
         now = self._clock.now()
         async with self._uow() as uow:
-            user = require(await uow.users.get(user_id, lock=True), "user")
+            user = require(await uow.users.get(user_id, lock=True, scope=scope), "user")
             guard = await PrivilegeGuard.of(uow, actor)
             await guard.require_may_manage(user_id)
             await uow.users.set_roles(user_id, frozenset(), actor, now)
@@ -715,10 +794,46 @@ class RoleService:
         async with self._uow() as uow:
             return await uow.roles.search(flt, page)
 
-    async def get(self, role_id: int) -> tuple[Role, frozenset[int], frozenset[int]]:
+    async def get(
+        self, role_id: int
+    ) -> tuple[Role, frozenset[int], frozenset[int], frozenset[int]]:
+        """The role, its menus, its labels and its custom data scope's departments."""
         async with self._uow() as uow:
             role = require(await uow.roles.get(role_id), "role")
-            return role, await uow.roles.menu_ids(role_id), await uow.roles.label_ids(role_id)
+            return (
+                role,
+                await uow.roles.menu_ids(role_id),
+                await uow.roles.label_ids(role_id),
+                await uow.roles.dept_ids(role_id),
+            )
+
+    async def set_data_scope(self, actor: int, role_id: int, cmd: SetDataScope) -> None:
+        """Which rows the role's holders see; nobody gives a view beyond their own.
+
+        `all` needs an actor who sees every row; each `custom` department must be in the
+        actor's scope; `dept` and `dept_and_below` must keep every current holder within it
+        (a later grant of the role is checked by the grant). `self` widens nobody's view.
+        The admin role (which sees every row whatever its scope says) is an admin's.
+        """
+        now = self._clock.now()
+        async with self._uow() as uow:
+            role = require(await uow.roles.get(role_id, lock=True), "role")
+            scope = role_scope(cmd.data_scope, frozenset(cmd.dept_ids))
+            wanted = scope.dept_ids
+            if missing := wanted - frozenset(await uow.roles.dept_paths(wanted)):
+                raise InvalidInput(
+                    f"no such departments: {sorted(missing)}", "dept_not_found", "dept_ids"
+                )
+            guard = await PrivilegeGuard.of(uow, actor)
+            if role.is_admin:
+                guard.require_admin()
+            if not guard.actor.admin:
+                await guard.require_may_scope(actor, await _holders_views(uow, role_id, scope))
+            role.set_data_scope(scope)
+            await uow.roles.set_depts(role_id, wanted, actor, now)
+            role.stamp_modified(actor, now)
+            await uow.commit()
+        await self._access.forget_table()
 
     async def create(self, actor: int, cmd: CreateRole) -> int:
         check_role_code(cmd.code)
@@ -976,6 +1091,15 @@ async def _change_org(
     if cmd.post_ids is not UNSET:
         assert user.id is not None
         await uow.users.set_posts(user.id, await existing_posts(uow, cmd.post_ids), actor, now)
+
+
+async def _holders_views(uow: RbacUnitOfWork, role_id: int, scope: RoleScope) -> list[RowScope]:
+    """What `scope` lets the role's holders see: for `all` and `custom` the same for everyone,
+    for `dept` and `dept_and_below` one view per current holder's department."""
+    if scope.scope in (DataScope.DEPT, DataScope.DEPT_AND_BELOW):
+        depts = set(await uow.users.holders_depts(role_id))
+        return [resolve(0, False, d, (scope,)) for d in depts]
+    return [resolve(0, False, None, (scope,))]
 
 
 async def _existing_roles(uow: RbacUnitOfWork, role_ids: Iterable[int]) -> frozenset[int]:

@@ -48,6 +48,9 @@ class RegCode(Entity):
     deadline: datetime | None = None
     state: int = RegCodeState.INACTIVE
     remark: str = ""
+    # The creator's department when the code was made: the code is owned by it and by its
+    # creator (the data scope's two owners).
+    dept_id: int | None = None
 
     def state_at(self, now: datetime) -> RegCodeState:
         return state_of(self.first_active_time, self.deadline, now)

@@ -7,6 +7,7 @@ from core.regcode.seed import REGCODE_SEED
 from core.regcode.service import RegCodeService
 from core.shared.language import Text
 from core.shared.module import ModuleSpec, Provide, ReportSpec
+from core.shared.scope import SCOPE_TABLES
 
 MODULE = ModuleSpec(
     name="regcode",
@@ -14,8 +15,8 @@ MODULE = ModuleSpec(
     services=(Provide("reg_codes", RegCodeService, ("uow", "clock")),),
     scripts=(Provide("regcode_scripts", RegCodeScripts, ("uow", "clock")),),
     reports=(ReportSpec("reg_codes", "perm:regcode:export", "perm:regcode:import"),),
-    # The codes, and their creators' usernames.
-    lists={"reg_codes": ("t_reg_code", "t_users")},
+    # The codes, their creators' usernames, and the tree the data scope reads.
+    lists={"reg_codes": ("t_reg_code", "t_users", *SCOPE_TABLES)},
     messages={
         "reg_code_not_found": Text("注册码不存在", "no such reg code"),
         "reg_code_already_active": Text("该注册码已激活", "this code is already activated"),

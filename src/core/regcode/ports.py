@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 from core.regcode.model import RegCode, RegCodeState
 from core.shared.pagination import Page, PageRequest, TimeRange
+from core.shared.scope import RowScope
 from core.shared.uow import UnitOfWork
 
 
@@ -32,13 +33,19 @@ class RegCodeRow:
 
 
 class RegCodeRepository(Protocol):
-    """Live registration codes."""
+    """Live registration codes.
+
+    `scope` keeps the codes the caller's data scope admits (a code is owned by the department
+    recorded on it and by its creator); one outside it is not found.
+    """
 
     async def add_many(self, codes: Iterable[RegCode]) -> None: ...
-    async def get(self, code_id: int, *, lock: bool = False) -> RegCode | None: ...
+    async def get(
+        self, code_id: int, *, lock: bool = False, scope: RowScope | None = None
+    ) -> RegCode | None: ...
     async def existing_codes(self, codes: Iterable[str]) -> frozenset[str]: ...
     async def search(
-        self, flt: RegCodeFilter, page: PageRequest, now: datetime
+        self, flt: RegCodeFilter, page: PageRequest, now: datetime, scope: RowScope | None = None
     ) -> Page[RegCodeRow]: ...
     async def expire_due(self, now: datetime, limit: int) -> int:
         """Stores state EXPIRED on up to `limit` codes that `RegCode.state_at(now)` reads as
@@ -50,7 +57,12 @@ class RegCodeRepository(Protocol):
         ...
 
     async def after(
-        self, flt: RegCodeFilter, after_id: int, limit: int, now: datetime
+        self,
+        flt: RegCodeFilter,
+        after_id: int,
+        limit: int,
+        now: datetime,
+        scope: RowScope | None = None,
     ) -> list[dict[str, Any]]:
         """Up to `limit` codes the filter selects with an id above `after_id`, in id order (keyset).
 

@@ -378,6 +378,9 @@ class DefaultRoleRule(ValueRule):
             if actor is not None:
                 guard = await PrivilegeGuard.of(uow, actor)
                 await guard.require_may_grant_roles((role.id,))
+                # Nor a wider view of rows than the actor's own (sign-ups have no department).
+                sign_up = await guard.scope_in(0, None, (role.id,))
+                await guard.require_may_scope(actor, [sign_up])
 
 
 class EmailChangeService:

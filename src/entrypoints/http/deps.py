@@ -20,6 +20,7 @@ from fastapi.security import OAuth2PasswordBearer, SecurityScopes
 from core.rbac.model import Principal
 from core.rbac.service import AuthService
 from core.shared.errors import Unauthorized
+from core.shared.scope import RowScope
 from entrypoints.http.clientip import client_ip
 
 if TYPE_CHECKING:
@@ -92,3 +93,23 @@ def require(*labels: str) -> Any:
 
 
 Caller = Annotated[Principal, Security(authorized)]
+
+
+async def row_scope(
+    request: Request, principal: Annotated[Principal, Security(authorized)]
+) -> RowScope:
+    """The rows the caller may see (their data scope), from the access cache: no query warm.
+
+    Its guard is the route's own: under `scoped(*labels)` the caller is authenticated and
+    checked once for the route, however many parameters name it.
+    """
+    return await container_of(request).access().row_scope(principal)
+
+
+def scoped(*labels: str) -> Any:
+    """The caller's data scope, on a route that needs one of `labels` (as `require`)."""
+    return Security(row_scope, scopes=list(labels))
+
+
+# The data scope of a route whose labels are checked inside it (the reports' export).
+CallerScope = Annotated[RowScope, Security(row_scope)]

@@ -79,6 +79,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         ZH: "只能授予自己拥有的权限，只能修改权限不超过自己的账号",
         EN: "you may grant only what you hold, and change only accounts you could become",
     },
+    "data_scope_exceeded": {
+        ZH: "只能授予不超过自己数据权限范围的数据权限",
+        EN: "you may give only a data scope within your own",
+    },
     "cannot_delete_self": {ZH: "不能删除自己的账号", EN: "you cannot delete your own account"},
     "cannot_demote_self": {
         ZH: "不能移除自己的管理员角色",
@@ -134,6 +138,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         EN: "a role code starts with a lower-case letter: 2 to 64 of a-z 0-9 _ -",
     },
     "role_not_found": {ZH: "角色不存在", EN: "no such role"},
+    "dept_ids_not_allowed": {
+        ZH: "只有自定义数据权限可以指定部门",
+        EN: "departments are given only with the custom data scope",
+    },
     "menu_exists": {ZH: "该菜单名称已被占用", EN: "this menu name is taken"},
     "menu_has_children": {ZH: "该菜单下还有子菜单", EN: "this menu still has children"},
     "menu_not_found": {ZH: "菜单不存在", EN: "no such menu"},
@@ -339,6 +347,7 @@ ROUTE_SUMMARIES_ZH: dict[str, str] = {
     "delete a role": "删除角色",
     "assign menus to a role": "为角色分配菜单",
     "assign permission labels to a role": "为角色分配权限标识",
+    "set a role's data scope": "设置角色数据权限",
     "create a menu": "新增菜单",
     "update a menu": "修改菜单",
     "delete a menu": "删除菜单",

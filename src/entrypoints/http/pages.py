@@ -1,7 +1,8 @@
 """List answers kept while the tables they read are unchanged.
 
 A list route names the tables its answer reads and how to compute it. The answer is kept, as
-the JSON bytes sent, under the request's path and query and the tables' current generations
+the JSON bytes sent, under the request's path and query (and, for a scoped list, the caller's
+data scope, `RowScope.key()`) and the tables' current generations
 (`core/shared/generations.py`); a commit to any of those tables, on any instance, moves a
 generation on, so the next request computes a fresh answer. Each request reads the
 generations from Redis (one round trip), so an instance never serves an answer older than a
@@ -24,6 +25,7 @@ from fastapi import Depends, Request, Response
 from pydantic import BaseModel
 
 from core.shared.generations import TableGenerations
+from core.shared.scope import RowScope
 
 # What an answer's computation returns: the answer, and for how many seconds it holds
 # regardless of writes (None: until a write).
@@ -45,13 +47,21 @@ class PageCache:
         )
 
     async def answer(
-        self, request: Request, tables: Sequence[str], compute: Callable[[], Awaitable[Fresh]]
+        self,
+        request: Request,
+        tables: Sequence[str],
+        compute: Callable[[], Awaitable[Fresh]],
+        scope: RowScope | None = None,
     ) -> Response:
+        """The kept answer or a fresh one; a scoped list passes the caller's `scope`, which the
+        key carries, so callers who see different rows never share an answer."""
         generations = await self._generations.current(tables) if self._seconds > 0 else None
         if generations is None:
             model, _ = await compute()
             return _json(model.model_dump_json().encode())
         key = f"{request.url.path}?{request.url.query}"
+        if scope is not None:
+            key += f"#{scope.key()}"
         started = time.monotonic()
         kept = self._kept.get(key)
         if kept is not None and kept[0] == generations and kept[1] > started:

@@ -9,6 +9,7 @@ from typing import Any
 from core.regcode.model import RegCode, RegCodeState
 from core.regcode.ports import RegCodeRepository, RegCodeRow
 from core.shared.pagination import Page, PageRequest
+from core.shared.scope import RowScope
 from tests.unit.fakes import _page, _Repo
 
 
@@ -37,21 +38,43 @@ class FakeRegCodeRepository(_Repo[RegCode], RegCodeRepository):
             c.state = RegCodeState.EXPIRED
         return len(due)
 
-    async def search(self, flt: Any, page: PageRequest, now: datetime) -> Page[Any]:
+    async def get(
+        self, code_id: int, *, lock: bool = False, scope: RowScope | None = None
+    ) -> RegCode | None:
+        code = await super().get(code_id)
+        if code is None or not self.s.admits(scope, code.dept_id, code.creator_id):
+            return None
+        return code
+
+    async def search(
+        self, flt: Any, page: PageRequest, now: datetime, scope: RowScope | None = None
+    ) -> Page[Any]:
         rows = [
-            c for c in self.s.live(RegCode) if flt.state is None or c.state_at(now) == flt.state
+            c
+            for c in self.s.live(RegCode)
+            if (flt.state is None or c.state_at(now) == flt.state)
+            and self.s.admits(scope, c.dept_id, c.creator_id)
         ]
         result = _page(rows, page)
         return Page(
             [RegCodeRow(c, None) for c in result.items], result.total, result.page, result.size
         )
 
-    async def after(self, flt: Any, after_id: int, limit: int, now: datetime) -> list[Any]:
+    async def after(
+        self,
+        flt: Any,
+        after_id: int,
+        limit: int,
+        now: datetime,
+        scope: RowScope | None = None,
+    ) -> list[Any]:
         rows = sorted(
             (
                 c
                 for c in self.s.live(RegCode)
-                if (c.id or 0) > after_id and (flt.state is None or c.state_at(now) == flt.state)
+                if (c.id or 0) > after_id
+                and (flt.state is None or c.state_at(now) == flt.state)
+                and self.s.admits(scope, c.dept_id, c.creator_id)
             ),
             key=lambda c: c.id or 0,
         )

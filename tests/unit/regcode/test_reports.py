@@ -8,6 +8,7 @@ from bootstrap import Container
 from core.regcode.model import RegCode
 from core.regcode.ports import RegCodeFilter
 from core.reports.model import ImportRejected, ImportRow, RowError
+from core.shared.scope import EVERY_ROW
 from entrypoints.http.reports import load
 from entrypoints.http.routers.regcode import RegCodeQuery
 from tests.unit.fakes import FakeClock, Store
@@ -77,7 +78,7 @@ async def test_reg_code_export_reuses_the_list_filter(
         await codes.activate(1, code.id)
     report = load(["reg_codes"])["reg_codes"]
     query = RegCodeQuery.model_validate({"state": "1"})
-    exported = [r async for r in report.rows(container, query)]
+    exported = [r async for r in report.rows(container, query, EVERY_ROW)]
     listed = (await codes.search(query.filter(), query.page_request(query.sort))).items
     assert sorted(r["id"] for r in exported) == sorted(v.reg_code.id for v in listed)
     assert len(exported) == 2 and all(r["state"] == 1 for r in exported)

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from core.reports.model import Column, ImportRow, RowError
 from core.shared.pagination import MAX_PAGE_SIZE, Page, PageRequest
+from core.shared.scope import RowScope
 from entrypoints.http.schemas.common import ListQuery
 
 if TYPE_CHECKING:
@@ -28,9 +29,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# (container, the parsed list query) -> rows as mappings of column key to value, pulled by
-# the sheet writer as it goes
-RowsOf = Callable[["Container", Any], AsyncIterator[Mapping[str, Any]]]
+# (container, the parsed list query, the caller's data scope) -> rows as mappings of column
+# key to value, pulled by the sheet writer as it goes; a scoped module's rows keep to the scope
+RowsOf = Callable[["Container", Any, RowScope], AsyncIterator[Mapping[str, Any]]]
 # (container, actor id, validated rows, errors found in other rows) -> rows created
 Importer = Callable[["Container", int, list[ImportRow], list[RowError]], Awaitable[int]]
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.config.ports import ConfigFilter
 from core.reports.model import Column, ColumnType, ImportRow, RowError
+from core.shared.scope import RowScope
 from entrypoints.http.reports import Report, paged
 from entrypoints.http.routers.config import ConfigQuery
 from entrypoints.http.schemas.common import fields_of
@@ -22,7 +23,7 @@ REMARK = Column("remark", "备注", "Remark", width=30)
 SORT = Column("sort", "排序", "Sort", ColumnType.INT, 8)
 
 
-async def _rows(container: Container, q: ConfigQuery) -> AsyncIterator[dict[str, Any]]:
+async def _rows(container: Container, q: ConfigQuery, _: RowScope) -> AsyncIterator[dict[str, Any]]:
     flt = ConfigFilter(name=q.name, key=q.key, created=q.created())
     configs = container.configs()
     async for setting in paged(lambda p: configs.search(flt, p), q.sort, q.order == "desc"):

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.dictionary.ports import DictItemFilter
 from core.reports.model import Column, ColumnType, ImportRow, RowError
+from core.shared.scope import RowScope
 from entrypoints.http.reports import Report, paged
 from entrypoints.http.routers.dictionary import DictItemQuery
 from entrypoints.http.schemas.common import fields_of
@@ -27,7 +28,9 @@ COLUMNS = (
 )
 
 
-async def _rows(container: Container, q: DictItemQuery) -> AsyncIterator[dict[str, Any]]:
+async def _rows(
+    container: Container, q: DictItemQuery, _: RowScope
+) -> AsyncIterator[dict[str, Any]]:
     flt = DictItemFilter(type_code=q.type_code, label=q.label, status=q.status, created=q.created())
     dictionaries = container.dictionaries()
     async for item in paged(lambda p: dictionaries.search_items(flt, p), q.sort, q.order == "desc"):

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from core.regcode.service import RegCodeService
 from core.reports.model import Column, ColumnType, ImportRow, RowError
+from core.shared.scope import RowScope
 from entrypoints.http.reports import Report
 from entrypoints.http.routers.regcode import RegCodeQuery
 from entrypoints.http.schemas.common import Input
@@ -31,9 +32,11 @@ class RegCodeImport(Input):
     remark: Annotated[Line, Field(max_length=255)] = ""
 
 
-async def _rows(container: Container, q: RegCodeQuery) -> AsyncIterator[dict[str, Any]]:
+async def _rows(
+    container: Container, q: RegCodeQuery, scope: RowScope
+) -> AsyncIterator[dict[str, Any]]:
     # Keyset batches in id order: the list's sort does not apply, its filters all do.
-    async for row in container.reg_codes().iterate(q.filter()):
+    async for row in container.reg_codes().iterate(q.filter(), scope=scope):
         row["state"] = int(row["state"])
         yield row
 

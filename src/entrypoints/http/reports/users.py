@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING, Any
 
 from core.reports.model import Column, ColumnType
+from core.shared.scope import RowScope
 from entrypoints.http.reports import Report, paged
 from entrypoints.http.routers.rbac import UserQuery
 
@@ -13,11 +14,13 @@ if TYPE_CHECKING:
     from bootstrap import Container
 
 
-async def _rows(container: Container, q: UserQuery) -> AsyncIterator[dict[str, Any]]:
+async def _rows(
+    container: Container, q: UserQuery, scope: RowScope
+) -> AsyncIterator[dict[str, Any]]:
     flt = q.filter()
     users = container.users()
     async for user, roles, dept_name, posts in paged(
-        lambda p: users.search(flt, p), q.sort, q.order == "desc"
+        lambda p: users.search(flt, p, scope), q.sort, q.order == "desc"
     ):
         # Named fields only: the password hash never reaches a sheet.
         yield {

@@ -12,6 +12,7 @@ from core.rbac.commands import (
     CreateMenu,
     CreateRole,
     CreateUser,
+    SetDataScope,
     UpdateLabel,
     UpdateMenu,
     UpdateProfile,
@@ -31,7 +32,8 @@ from core.rbac.service import (
     UserService,
     UserView,
 )
-from entrypoints.http.deps import Auth, Caller, ClientAddress, provided, require
+from core.shared.scope import DataScope, RowScope
+from entrypoints.http.deps import Auth, Caller, ClientAddress, provided, require, scoped
 from entrypoints.http.pages import Fresh, Pages
 from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import (
@@ -59,6 +61,7 @@ from entrypoints.http.schemas.rbac import (
     ProfileUpdate,
     RoleBrief,
     RoleCreate,
+    RoleDataScope,
     RoleDetail,
     RoleIds,
     RoleOut,
@@ -86,6 +89,11 @@ Users = Annotated[UserService, Depends(user_service)]
 Roles = Annotated[RoleService, Depends(role_service)]
 Menus = Annotated[MenuService, Depends(menu_service)]
 Labels = Annotated[LabelService, Depends(label_service)]
+
+# The caller's data scope on the user routes (the same guard as the route's label: one check).
+UserScopeGet = Annotated[RowScope, scoped("perm:user:get")]
+UserScopePut = Annotated[RowScope, scoped("perm:user:put")]
+UserScopeDelete = Annotated[RowScope, scoped("perm:user:delete")]
 
 
 # --- the caller's own account ----------------------------------------------------------
@@ -176,16 +184,16 @@ USER_LIST_TABLES = MODULE.list_tables("users")
 async def list_users(
     request: Request,
     q: Annotated[UserQuery, Query()],
-    _: Annotated[Principal, require("perm:user:get")],
+    scope: UserScopeGet,
     users: Users,
     pages: Pages,
 ) -> Response:
     async def compute() -> Fresh:
-        page = await users.search(q.filter(), q.page_request(q.sort))
+        page = await users.search(q.filter(), q.page_request(q.sort), scope)
         items = [_user(v) for v in page.items]
         return PageOut(items=items, total=page.total, page=page.page, size=page.size), None
 
-    return await pages.answer(request, USER_LIST_TABLES, compute)
+    return await pages.answer(request, USER_LIST_TABLES, compute, scope)
 
 
 @admin.post("/user", response_model=Created, status_code=201, summary="create a user")
@@ -198,10 +206,8 @@ async def create_user(
 
 
 @admin.get("/user/{user_id}", response_model=UserOut, summary="read a user")
-async def get_user(
-    user_id: Id, _: Annotated[Principal, require("perm:user:get")], users: Users
-) -> UserOut:
-    return _user(await users.get(user_id))
+async def get_user(user_id: Id, scope: UserScopeGet, users: Users) -> UserOut:
+    return _user(await users.get(user_id, scope))
 
 
 @admin.put("/user/{user_id}", summary="update a user", status_code=204)
@@ -209,18 +215,20 @@ async def update_user(
     user_id: Id,
     body: UserUpdate,
     caller: Annotated[Principal, require("perm:user:put")],
+    scope: UserScopePut,
     users: Users,
 ) -> None:
-    await users.update(caller.user_id, user_id, body.changes(UpdateUser))
+    await users.update(caller.user_id, user_id, body.changes(UpdateUser), scope)
 
 
 @admin.delete("/user/{user_id}", summary="delete a user", status_code=204)
 async def delete_user(
     user_id: Id,
     caller: Annotated[Principal, require("perm:user:delete")],
+    scope: UserScopeDelete,
     users: Users,
 ) -> None:
-    await users.delete(caller.user_id, user_id)
+    await users.delete(caller.user_id, user_id, scope)
 
 
 @admin.put("/user/{user_id}/active", summary="enable or disable a user", status_code=204)
@@ -228,9 +236,10 @@ async def set_user_status(
     user_id: Id,
     body: UserStatus,
     caller: Annotated[Principal, require("perm:user:put")],
+    scope: UserScopePut,
     users: Users,
 ) -> None:
-    await users.set_status(caller.user_id, user_id, body.status)
+    await users.set_status(caller.user_id, user_id, body.status, scope)
 
 
 @admin.put("/user/{user_id}/password", summary="reset a user's password", status_code=204)
@@ -238,9 +247,10 @@ async def reset_password(
     user_id: Id,
     body: PasswordReset,
     caller: Annotated[Principal, require("perm:user:put")],
+    scope: UserScopePut,
     users: Users,
 ) -> None:
-    await users.reset_password(caller.user_id, user_id, body.new_password)
+    await users.reset_password(caller.user_id, user_id, body.new_password, scope)
 
 
 @admin.put("/user/{user_id}/roles", summary="assign roles to a user", status_code=204)
@@ -248,9 +258,10 @@ async def set_user_roles(
     user_id: Id,
     body: RoleIds,
     caller: Annotated[Principal, require("perm:user:put")],
+    scope: UserScopePut,
     users: Users,
 ) -> None:
-    await users.set_roles(caller.user_id, user_id, body.role_ids)
+    await users.set_roles(caller.user_id, user_id, body.role_ids, scope)
 
 
 def _user(view: UserView) -> UserOut:
@@ -305,9 +316,14 @@ async def create_role(
 async def get_role(
     role_id: Id, _: Annotated[Principal, require("perm:role:get")], roles: Roles
 ) -> RoleDetail:
-    role, menu_ids, label_ids = await roles.get(role_id)
+    role, menu_ids, label_ids, dept_ids = await roles.get(role_id)
     return RoleDetail.model_validate(
-        {**_fields(role), "menu_ids": sorted(menu_ids), "label_ids": sorted(label_ids)}
+        {
+            **_fields(role),
+            "menu_ids": sorted(menu_ids),
+            "label_ids": sorted(label_ids),
+            "dept_ids": sorted(dept_ids),
+        }
     )
 
 
@@ -350,6 +366,22 @@ async def set_role_labels(
     roles: Roles,
 ) -> None:
     await roles.set_labels(caller.user_id, role_id, body.label_ids)
+
+
+@admin.put(
+    "/role/{role_id}/data-scope",
+    summary="set a role's data scope",
+    status_code=204,
+    responses={403: {"model": ErrorOut, "description": "data_scope_exceeded: beyond your own"}},
+)
+async def set_role_data_scope(
+    role_id: Id,
+    body: RoleDataScope,
+    caller: Annotated[Principal, require("perm:role:put")],
+    roles: Roles,
+) -> None:
+    cmd = SetDataScope(data_scope=DataScope(body.data_scope), dept_ids=frozenset(body.dept_ids))
+    await roles.set_data_scope(caller.user_id, role_id, cmd)
 
 
 # --- menus -----------------------------------------------------------------------------

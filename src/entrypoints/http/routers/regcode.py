@@ -14,7 +14,8 @@ from core.regcode.module import MODULE
 from core.regcode.ports import RegCodeFilter
 from core.regcode.service import RegCodeService, RegCodeView
 from core.shared.pagination import TimeRange
-from entrypoints.http.deps import provided, require
+from core.shared.scope import RowScope
+from entrypoints.http.deps import provided, require, scoped
 from entrypoints.http.pages import Fresh, Pages
 from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import Id, ListQuery, PageOut, RangeEnd, RangeStart, fields_of
@@ -27,6 +28,11 @@ from entrypoints.http.schemas.regcode import (
 
 router = ApiRouter(prefix="/business/reg-code", tags=["reg-code"])
 CanRead = Annotated[Principal, require("perm:regcode:get")]
+# The caller's data scope (a code is owned by its creator's department and its creator),
+# behind the same guard as the route's label.
+ReadScope = Annotated[RowScope, scoped("perm:regcode:get")]
+PutScope = Annotated[RowScope, scoped("perm:regcode:put")]
+DeleteScope = Annotated[RowScope, scoped("perm:regcode:delete")]
 
 reg_code_service = provided(lambda c: c.reg_codes())
 RegCodes = Annotated[RegCodeService, Depends(reg_code_service)]
@@ -64,16 +70,16 @@ LIST_TABLES = MODULE.list_tables("reg_codes")
 async def list_codes(
     request: Request,
     q: Annotated[RegCodeQuery, Query()],
-    _: CanRead,
+    scope: ReadScope,
     reg_codes: RegCodes,
     pages: Pages,
 ) -> Response:
     async def compute() -> Fresh:
-        page, holds_for = await reg_codes.search_until(q.filter(), q.page_request(q.sort))
+        page, holds_for = await reg_codes.search_until(q.filter(), q.page_request(q.sort), scope)
         items = [_out(v) for v in page.items]
         return PageOut(items=items, total=page.total, page=page.page, size=page.size), holds_for
 
-    return await pages.answer(request, LIST_TABLES, compute)
+    return await pages.answer(request, LIST_TABLES, compute, scope)
 
 
 @router.post(
@@ -84,14 +90,16 @@ async def generate(
     caller: Annotated[Principal, require("perm:regcode:post")],
     reg_codes: RegCodes,
 ) -> RegCodeBatch:
-    rows = await reg_codes.generate(caller.user_id, body.count, body.reg_times, body.remark)
+    rows = await reg_codes.generate(
+        caller.user_id, body.count, body.reg_times, body.remark, caller.dept_id
+    )
     items = [_out(RegCodeView(r, caller.username, RegCodeState.INACTIVE)) for r in rows]
     return RegCodeBatch(count=len(items), items=items)
 
 
 @router.get("/{code_id}", response_model=RegCodeOut, summary="read a reg code")
-async def get_code(code_id: Id, _: CanRead, reg_codes: RegCodes) -> RegCodeOut:
-    return _out(await reg_codes.get(code_id))
+async def get_code(code_id: Id, scope: ReadScope, reg_codes: RegCodes) -> RegCodeOut:
+    return _out(await reg_codes.get(code_id, scope))
 
 
 @router.put("/{code_id}", status_code=204, summary="update a reg code")
@@ -99,24 +107,27 @@ async def update_code(
     code_id: Id,
     body: RegCodeUpdate,
     caller: Annotated[Principal, require("perm:regcode:put")],
+    scope: PutScope,
     reg_codes: RegCodes,
 ) -> None:
-    await reg_codes.update(caller.user_id, code_id, body.changes(UpdateRegCode))
+    await reg_codes.update(caller.user_id, code_id, body.changes(UpdateRegCode), scope)
 
 
 @router.put("/{code_id}/activate", response_model=RegCodeOut, summary="activate a reg code")
 async def activate(
     code_id: Id,
     caller: Annotated[Principal, require("perm:regcode:put")],
+    scope: PutScope,
     reg_codes: RegCodes,
 ) -> RegCodeOut:
-    return _out(await reg_codes.activate(caller.user_id, code_id))
+    return _out(await reg_codes.activate(caller.user_id, code_id, scope))
 
 
 @router.delete("/{code_id}", status_code=204, summary="delete a reg code")
 async def delete_code(
     code_id: Id,
     caller: Annotated[Principal, require("perm:regcode:delete")],
+    scope: DeleteScope,
     reg_codes: RegCodes,
 ) -> None:
-    await reg_codes.delete(caller.user_id, code_id)
+    await reg_codes.delete(caller.user_id, code_id, scope)

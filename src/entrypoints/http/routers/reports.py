@@ -23,7 +23,7 @@ from core.reports.service import ReportService
 from core.shared.clock import Clock
 from core.shared.errors import Forbidden, NotFound
 from core.shared.turns import in_turns
-from entrypoints.http.deps import Auth, Caller, provided
+from entrypoints.http.deps import Auth, Caller, CallerScope, provided
 from entrypoints.http.files import UPLOAD_BODY, download, receive_upload, temporary
 from entrypoints.http.reports import Report
 from entrypoints.http.routing import ApiRouter
@@ -149,6 +149,7 @@ async def export(
     request: Request,
     name: str,
     caller: Caller,
+    scope: CallerScope,
     registry: Registry,
     auth: Auth,
     reports: Reports,
@@ -162,7 +163,9 @@ async def export(
     title = report.title_in(lang)
     path = temporary(".xlsx")
     try:
-        await reports.export(str(path), title, report.columns, report.rows(container, query), lang)
+        await reports.export(
+            str(path), title, report.columns, report.rows(container, query, scope), lang
+        )
     except BaseException:
         path.unlink(missing_ok=True)
         raise

@@ -140,6 +140,10 @@ class RoleUpdate(Input):
     remark: NotNull[Annotated[Line, Field(max_length=255)]] = None
 
 
+# A role's data scope: which rows its holders see (core.shared.scope.DataScope).
+DataScopeName = Literal["all", "custom", "dept", "dept_and_below", "self"]
+
+
 class RoleOut(Output):
     id: int
     code: str
@@ -147,12 +151,21 @@ class RoleOut(Output):
     status: int
     sort: int
     remark: str
+    data_scope: DataScopeName
     created_time: datetime | None
 
 
 class RoleDetail(RoleOut):
     menu_ids: list[int]
     label_ids: list[int]
+    dept_ids: list[int]
+
+
+class RoleDataScope(Input):
+    """`dept_ids` only with `custom`: the departments whose rows the role's holders see."""
+
+    data_scope: DataScopeName
+    dept_ids: Annotated[list[Id], Field(max_length=1000)] = []
 
 
 class MenuIds(Input):
