@@ -347,3 +347,34 @@ def test_a_manager_gives_no_view_beyond_their_own(world: World) -> None:
     detail = ok(w.a.client.get(f"{ROLES}/{target}", headers=w.admin))
     assert detail["data_scope"] == "custom" and detail["dept_ids"] == [w.dept["platform"]]
     ok(w.a.client.delete(f"{USERS}/{uid}", headers=w.admin))
+
+
+def test_the_department_routes_and_a_users_department_obey_the_scope(world: World) -> None:
+    """A caller scoped to R&D and below sees that subtree in the tree (and the head office
+    it hangs from), finds no other department, and cannot move a user out of their view."""
+    w = world
+    labels = _labels(w.a, w.admin, (*LABELS, "perm:dept:get", "perm:dept:put"))
+    rid = _role(w, "deptbelow", "dept_and_below", [], labels)
+    w.add_user("c_depts", "rnd", [rid])
+    h = w.login("c_depts")
+
+    def names(nodes: list[dict[str, Any]]) -> list[Any]:
+        return [[n["name"].removeprefix(w.tag), names(n["children"])] for n in nodes]
+
+    tree = ok(w.a.client.get("/api/v1/system/dept", headers=h))
+    assert names(tree) == [["head", [["rnd", [["platform", []]]]]]]
+    for name, status in (("platform", 200), ("marketing", 404), ("head", 404)):
+        got = w.a.client.get(f"/api/v1/system/dept/{w.dept[name]}", headers=h)
+        assert got.status_code == status, (name, got.text)
+    moved = w.a.client.put(
+        f"/api/v1/system/dept/{w.dept['platform']}",
+        headers=h,
+        json={"parent_id": w.dept["marketing"]},
+    )
+    assert (moved.status_code, moved.json()["code"]) == (422, "dept_not_found")
+    away = w.a.client.put(
+        f"{USERS}/{w.uid['t_platform']}", headers=h, json={"dept_id": w.dept["marketing"]}
+    )
+    assert (away.status_code, away.json()["code"]) == (422, "dept_not_found")
+    [(home,)] = execute(w.a, select(users.c.dept_id).where(users.c.id == w.uid["t_platform"]))
+    assert home == w.dept["platform"]  # nothing written

@@ -31,6 +31,7 @@ from adapters.sqlalchemy.types import ExactString
 from core.org.model import Dept, Post
 from core.org.ports import DeptRepository, PostFilter, PostRepository
 from core.shared.pagination import Page, PageRequest
+from core.shared.scope import RowScope
 
 # --- tables ---
 # A department's `path` is the ids from the root down to itself, `/1/4/9/`: the subtree of a
@@ -89,6 +90,15 @@ def _table(name: str) -> Table:
     return metadata.tables[name]
 
 
+def _in_scope(scope: RowScope | None) -> list[ColumnElement[bool]]:
+    """A department is owned by itself: the scope's condition over its own id."""
+    if scope is None:
+        return []
+    from adapters.sqlalchemy.scope import RowOwners  # it builds on in_subtrees, above
+
+    return RowOwners(depts.c.id).where(scope)
+
+
 class SqlAlchemyDeptRepository(DeptRepository):
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -97,10 +107,11 @@ class SqlAlchemyDeptRepository(DeptRepository):
         self._s.add(dept)
         await self._s.flush()
 
-    async def get(self, dept_id: int, *, lock: bool = False) -> Dept | None:
-        return await self._s.scalar(
-            locked(select(Dept).where(depts.c.id == dept_id, live(depts)), lock)
-        )
+    async def get(
+        self, dept_id: int, *, lock: bool = False, scope: RowScope | None = None
+    ) -> Dept | None:
+        where = [depts.c.id == dept_id, live(depts), *_in_scope(scope)]
+        return await self._s.scalar(locked(select(Dept).where(*where), lock))
 
     async def get_many(self, dept_ids: Iterable[int], *, lock: bool = False) -> list[Dept]:
         ids = sorted(set(dept_ids))
@@ -109,9 +120,10 @@ class SqlAlchemyDeptRepository(DeptRepository):
         query = select(Dept).where(depts.c.id.in_(ids), live(depts)).order_by(depts.c.id)
         return list(await self._s.scalars(locked(query, lock)))
 
-    async def all(self) -> list[Dept]:
+    async def all(self, scope: RowScope | None = None) -> list[Dept]:
         c = depts.c
-        return list(await self._s.scalars(select(Dept).where(live(depts)).order_by(c.sort, c.id)))
+        query = select(Dept).where(live(depts), *_in_scope(scope)).order_by(c.sort, c.id)
+        return list(await self._s.scalars(query))
 
     async def get_by_name(self, parent_id: int, name: str) -> Dept | None:
         c = depts.c

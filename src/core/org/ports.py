@@ -9,6 +9,7 @@ from typing import Protocol
 
 from core.org.model import Dept, Post
 from core.shared.pagination import Page, PageRequest, TimeRange
+from core.shared.scope import RowScope
 from core.shared.uow import UnitOfWork
 
 
@@ -24,13 +25,22 @@ class DeptRepository(Protocol):
     """Live departments; deleted ones are invisible to every method."""
 
     async def add(self, dept: Dept) -> None: ...
-    async def get(self, dept_id: int, *, lock: bool = False) -> Dept | None: ...
+    async def get(
+        self, dept_id: int, *, lock: bool = False, scope: RowScope | None = None
+    ) -> Dept | None:
+        """The department, if live (and, given a scope, inside it: a department is in the
+        scope of itself)."""
+        ...
+
     async def get_many(self, dept_ids: Iterable[int], *, lock: bool = False) -> list[Dept]:
         """These departments (the live ones among them), in id order; `lock` locks them in
         that order, so two writers locking the same rows never wait for each other in a ring."""
         ...
 
-    async def all(self) -> list[Dept]: ...
+    async def all(self, scope: RowScope | None = None) -> list[Dept]:
+        """The live departments (inside `scope`, as a query condition), by sort then id."""
+        ...
+
     async def get_by_name(self, parent_id: int, name: str) -> Dept | None: ...
     async def has_children(self, dept_id: int) -> bool: ...
     async def has_users(self, dept_id: int) -> bool:

@@ -19,16 +19,19 @@ from core.org.ports import OrgUnitOfWork, PostFilter
 from core.shared.clock import Clock
 from core.shared.commands import UNSET, given
 from core.shared.entity import require
-from core.shared.errors import Conflict, InvalidInput
+from core.shared.errors import Conflict, Forbidden, InvalidInput
 from core.shared.pagination import Page, PageRequest
-from core.shared.scope import RowScope
+from core.shared.scope import EVERY_ROW, RowScope
 
 UowFactory = Callable[[], OrgUnitOfWork]
 
 
-async def usable_dept(uow: OrgUnitOfWork, dept_id: int, what: str = "dept_id") -> Dept:
-    """The department `dept_id` if a user may join it or a child hang under it (check_usable)."""
-    dept = await uow.depts.get(dept_id)
+async def usable_dept(
+    uow: OrgUnitOfWork, dept_id: int, what: str = "dept_id", scope: RowScope | None = None
+) -> Dept:
+    """The department `dept_id` if a user may join it or a child hang under it (check_usable);
+    one outside the caller's `scope` is not found: nobody places rows where they cannot see."""
+    dept = await uow.depts.get(dept_id, scope=scope)
     above = await uow.depts.get_many(dept.ancestor_ids) if dept is not None else []
     return check_usable(dept, above, what)
 
@@ -42,16 +45,6 @@ async def existing_posts(uow: OrgUnitOfWork, post_ids: Iterable[int]) -> frozens
     return wanted
 
 
-def visible(dept: Dept, scope: RowScope) -> bool:
-    """A department is in a row scope when it is one of its departments or below one of its
-    subtrees (a department's owner department is itself; it has no owner user)."""
-    if scope.everything:
-        return True
-    if dept.id in scope.depts:
-        return True
-    return any(i in scope.subtrees for i in (*dept.ancestor_ids, dept.id))
-
-
 class DeptService:
     """Administration of the department tree."""
 
@@ -59,34 +52,41 @@ class DeptService:
         self._uow = uow
         self._clock = clock
 
-    async def tree(self, flt: DeptFilter, scope: RowScope | None = None) -> list[DeptNode]:
+    async def tree(self, flt: DeptFilter, scope: RowScope = EVERY_ROW) -> list[DeptNode]:
         """The departments the filter and the scope select, each with its ancestors (so the
-        answer stays a tree), siblings by sort then id. No scope: every department."""
+        answer stays a tree), siblings by sort then id.
+
+        The scope is a query condition; the ancestors of what it selects are read after, by
+        id, only to hang the tree on."""
         async with self._uow() as uow:
-            depts = await uow.depts.all()
-        if (scope is None or scope.everything) and flt.empty:
+            inside = await uow.depts.all(None if scope.everything else scope)
+            known = {d.id for d in inside}
+            missing = {a for d in inside for a in d.ancestor_ids if a not in known}
+            depts = sorted(
+                [*inside, *await uow.depts.get_many(missing)], key=lambda d: (d.sort, d.id or 0)
+            )
+        if scope.everything and flt.empty:
             return build_tree(depts)
         by_id = {d.id: d for d in depts if d.id is not None}
-        chosen = [
-            d.id
-            for d in depts
-            if d.id is not None and (scope is None or visible(d, scope)) and flt.matches(d, by_id)
-        ]
+        chosen = [d.id for d in inside if d.id is not None and flt.matches(d, by_id)]
         return build_tree(depts, with_ancestors(depts, chosen))
 
-    async def get(self, dept_id: int) -> Dept:
+    async def get(self, dept_id: int, scope: RowScope = EVERY_ROW) -> Dept:
         async with self._uow() as uow:
-            return require(await uow.depts.get(dept_id), "dept")
+            return require(await uow.depts.get(dept_id, scope=_given(scope)), "dept")
 
-    async def create(self, actor: int, cmd: CreateDept) -> int:
-        """A name is unique among its live siblings; the parent exists and is usable."""
+    async def create(self, actor: int, cmd: CreateDept, scope: RowScope = EVERY_ROW) -> int:
+        """A name is unique among its live siblings; the parent exists, is usable and is in
+        the caller's scope (a new root only for a caller who sees every row)."""
         now = self._clock.now()
         async with self._uow() as uow:
             parent = None
-            if cmd.parent_id != ROOT:
+            if cmd.parent_id == ROOT:
+                _require_everything(scope)
+            else:
                 # Locked first: a move of the parent that commits first is read here at once.
                 await uow.depts.get(cmd.parent_id, lock=True)
-                parent = await usable_dept(uow, cmd.parent_id, "parent_id")
+                parent = await usable_dept(uow, cmd.parent_id, "parent_id", _given(scope))
             if await uow.depts.get_by_name(cmd.parent_id, cmd.name) is not None:
                 raise Conflict("this name is taken under this parent", "dept_name_exists")
             dept = Dept(
@@ -105,7 +105,9 @@ class DeptService:
             assert dept.id is not None
             return dept.id
 
-    async def update(self, actor: int, dept_id: int, cmd: UpdateDept) -> None:
+    async def update(
+        self, actor: int, dept_id: int, cmd: UpdateDept, scope: RowScope = EVERY_ROW
+    ) -> None:
         """A move takes the whole subtree along, in this transaction; never under itself.
 
         The department and its new parent are locked together (in id order), so two moves
@@ -119,6 +121,7 @@ class DeptService:
                 ids.append(cmd.parent_id)
             locked = {d.id: d for d in await uow.depts.get_many(ids, lock=True)}
             dept = require(locked.get(dept_id), "dept")
+            require(await uow.depts.get(dept_id, scope=_given(scope)), "dept")
             parent_id = given(cmd.parent_id, dept.parent_id)
             name = given(cmd.name, dept.name)
             if parent_id != dept.parent_id or name != dept.name:
@@ -127,13 +130,15 @@ class DeptService:
                     raise Conflict("this name is taken under this parent", "dept_name_exists")
             if parent_id != dept.parent_id:
                 parent = None
-                if parent_id != ROOT:
+                if parent_id == ROOT:
+                    _require_everything(scope)
+                else:
                     if parent_id == dept.id:
                         raise Conflict(
                             "a department cannot move under itself or a department below it",
                             "dept_cycle",
                         )
-                    parent = await usable_dept(uow, parent_id, "parent_id")
+                    parent = await usable_dept(uow, parent_id, "parent_id", _given(scope))
                 old = dept.move_under(parent)
                 dept.stamp_modified(actor, now)
                 await uow.depts.move_subtree(old, dept.path, now)
@@ -145,11 +150,11 @@ class DeptService:
             dept.stamp_modified(actor, now)
             await uow.commit()
 
-    async def delete(self, actor: int, dept_id: int) -> None:
+    async def delete(self, actor: int, dept_id: int, scope: RowScope = EVERY_ROW) -> None:
         """Only a department with no live child and no user in it is deleted."""
         now = self._clock.now()
         async with self._uow() as uow:
-            dept = require(await uow.depts.get(dept_id, lock=True), "dept")
+            dept = require(await uow.depts.get(dept_id, lock=True, scope=_given(scope)), "dept")
             if await uow.depts.has_children(dept_id):
                 raise Conflict(
                     "this department still has departments below it", "dept_has_children"
@@ -158,6 +163,19 @@ class DeptService:
                 raise Conflict("users still belong to this department", "dept_has_users")
             dept.soft_delete(actor, now)
             await uow.commit()
+
+
+def _given(scope: RowScope) -> RowScope | None:
+    """The scope as a repository takes it: None (no condition) for a caller who sees all."""
+    return None if scope.everything else scope
+
+
+def _require_everything(scope: RowScope) -> None:
+    if not scope.everything:
+        raise Forbidden(
+            "only a caller who sees every department may add or move one to the top",
+            "data_scope_exceeded",
+        )
 
 
 class PostService:

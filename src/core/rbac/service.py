@@ -658,7 +658,7 @@ class UserService:
             user, sorted(roles, key=lambda r: r.sort), dept_name, posts.get(user_id, [])
         )
 
-    async def create(self, actor: int, cmd: CreateUser) -> int:
+    async def create(self, actor: int, cmd: CreateUser, scope: RowScope = EVERY_ROW) -> int:
         """A username and an e-mail belong to one live account; the password obeys the policy."""
         username = check_username(cmd.username)
         check_password_policy(cmd.password, username=username)
@@ -669,7 +669,7 @@ class UserService:
             await _check_email_free(uow, cmd.email, None)
             roles = await _existing_roles(uow, cmd.role_ids)
             if cmd.dept_id is not None:
-                await usable_dept(uow, cmd.dept_id)
+                await usable_dept(uow, cmd.dept_id, scope=None if scope.everything else scope)
             posts = await existing_posts(uow, cmd.post_ids)
             guard = await PrivilegeGuard.of(uow, actor)
             await guard.require_may_grant_roles(roles)
@@ -706,7 +706,7 @@ class UserService:
             user.change_contact(
                 nickname=cmd.nickname, email=cmd.email, phone=cmd.phone, avatar=cmd.avatar
             )
-            await _change_org(uow, user, cmd, actor, self._clock.now())
+            await _change_org(uow, user, cmd, actor, self._clock.now(), scope)
             user.stamp_modified(actor, self._clock.now())
             await uow.commit()
         # Also when the department changed: the data scope reads it from what is dropped here.
@@ -1079,14 +1079,19 @@ async def _dept_names(uow: RbacUnitOfWork, users: Iterable[User]) -> dict[int, s
 
 
 async def _change_org(
-    uow: RbacUnitOfWork, user: User, cmd: UpdateUser, actor: int, now: datetime
+    uow: RbacUnitOfWork,
+    user: User,
+    cmd: UpdateUser,
+    actor: int,
+    now: datetime,
+    scope: RowScope = EVERY_ROW,
 ) -> None:
-    """A new department must exist and be enabled (keeping the current one is always
-    allowed, so an edit of other fields never fails on a department disabled since); posts
-    must exist."""
+    """A new department must exist, be enabled and be in the caller's scope (keeping the
+    current one is always allowed, so an edit of other fields never fails on a department
+    disabled since); posts must exist."""
     if cmd.dept_id is not UNSET and cmd.dept_id != user.dept_id:
         if cmd.dept_id is not None:
-            await usable_dept(uow, cmd.dept_id)
+            await usable_dept(uow, cmd.dept_id, scope=None if scope.everything else scope)
         user.move_to(cmd.dept_id)
     if cmd.post_ids is not UNSET:
         assert user.id is not None

@@ -10,6 +10,7 @@ from core.org.model import Dept, Post
 from core.org.ports import DeptRepository, PostFilter, PostRepository
 from core.rbac.model import User
 from core.shared.pagination import Page, PageRequest
+from core.shared.scope import RowScope
 from tests.unit.fakes import _Repo
 
 
@@ -19,8 +20,15 @@ class FakeDeptRepository(_Repo[Dept], DeptRepository):
     async def get_many(self, dept_ids: Iterable[int], *, lock: bool = False) -> list[Dept]:
         return [d for i in sorted(set(dept_ids)) if (d := await self.get(i)) is not None]
 
-    async def all(self) -> list[Dept]:
-        return sorted(self.s.live(Dept), key=lambda d: (d.sort, d.id or 0))
+    async def get(
+        self, dept_id: int, *, lock: bool = False, scope: RowScope | None = None
+    ) -> Dept | None:
+        dept = await super().get(dept_id)
+        return dept if dept is not None and self.s.admits(scope, dept_id, None) else None
+
+    async def all(self, scope: RowScope | None = None) -> list[Dept]:
+        inside = [d for d in self.s.live(Dept) if self.s.admits(scope, d.id, None)]
+        return sorted(inside, key=lambda d: (d.sort, d.id or 0))
 
     async def get_by_name(self, parent_id: int, name: str) -> Dept | None:
         return next(

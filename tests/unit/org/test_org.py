@@ -9,11 +9,10 @@ from bootstrap import Container
 from core.org.commands import CreateDept, CreatePost, UpdateDept, UpdatePost
 from core.org.model import Dept, DeptFilter, DeptNode, build_tree, check_usable, ids_of, path_of
 from core.org.ports import PostFilter
-from core.org.service import visible
 from core.rbac.commands import CreateUser, UpdateUser
 from core.rbac.model import User
 from core.rbac.ports import UserFilter
-from core.shared.errors import Conflict, InvalidInput, NotFound
+from core.shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from core.shared.pagination import PageRequest
 from core.shared.scope import RowScope
 from tests.unit.fakes import Store, id_of
@@ -95,16 +94,6 @@ def test_the_enabled_filter_hides_everything_below_a_disabled_department() -> No
     assert [d.id for d in depts if enabled.matches(d, by_id)] == [1, 4]
     assert [d.id for d in depts if DeptFilter(status=0).matches(d, by_id)] == [2]
     assert [d.id for d in depts if DeptFilter(name="D3").matches(d, by_id)] == [3]
-
-
-def test_a_row_scope_sees_its_departments_and_its_subtrees() -> None:
-    mid, leaf, other = _dept(2, "/1/2/"), _dept(3, "/1/2/3/"), _dept(4, "/1/4/")
-    below = RowScope(subtrees=frozenset({2}))
-    assert [visible(d, below) for d in (mid, leaf, other)] == [True, True, False]
-    exact = RowScope(depts=frozenset({2}))
-    assert [visible(d, exact) for d in (mid, leaf, other)] == [True, False, False]
-    assert visible(other, RowScope.all())
-    assert not visible(other, RowScope(owner=7))
 
 
 # --- departments through the service -------------------------------------------------------
@@ -197,6 +186,38 @@ async def test_the_tree_keeps_ancestors_of_what_matches(seeded: Container, store
     scoped = await depts.tree(DeptFilter(), RowScope(subtrees=frozenset({t["B"]})))
     assert _names(scoped) == [("A", [("B", ["C"])])]
     assert await depts.tree(DeptFilter(), RowScope()) == []
+
+
+async def test_a_scoped_caller_sees_and_changes_only_their_subtree(
+    seeded: Container, store: Store
+) -> None:
+    """The tree shows the scope's departments and the ancestors that hang them; a department
+    outside is not found to read, change, delete or hang a child under; no new top level."""
+    t = await _tree(seeded, store)
+    actor, depts = _admin_of(store), seeded.depts()
+    below_b = RowScope(subtrees=frozenset({t["B"]}))
+
+    def names(nodes: list[DeptNode]) -> list[object]:
+        return [[n.dept.name, names(n.children)] for n in nodes]
+
+    assert names(await depts.tree(DeptFilter(), below_b)) == [["A", [["B", [["C", []]]]]]]
+    assert (await depts.get(t["C"], below_b)).name == "C"
+    outside = [
+        depts.get(t["D"], below_b),
+        depts.update(actor, t["D"], UpdateDept(name="D2"), below_b),
+        depts.delete(actor, t["D"], below_b),
+        depts.update(actor, t["C"], UpdateDept(parent_id=t["D"]), below_b),
+        depts.create(actor, CreateDept(name="E", parent_id=t["D"]), below_b),
+    ]
+    for attempt in outside:
+        with pytest.raises((NotFound, InvalidInput)) as refused:
+            await attempt
+        assert refused.value.code == "dept_not_found"
+    with pytest.raises(Forbidden) as top:
+        await depts.create(actor, CreateDept(name="E"), below_b)
+    assert top.value.code == "data_scope_exceeded"
+    assert (await depts.get(t["D"])).name == "D"  # nothing changed
+    assert await depts.create(actor, CreateDept(name="E", parent_id=t["C"]), below_b) > 0
 
 
 async def test_a_department_with_children_or_users_stays(seeded: Container, store: Store) -> None:

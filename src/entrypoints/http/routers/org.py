@@ -13,7 +13,8 @@ from core.org.module import MODULE
 from core.org.ports import PostFilter
 from core.org.service import DeptService, PostService
 from core.rbac.model import Principal
-from entrypoints.http.deps import provided, require
+from core.shared.scope import RowScope
+from entrypoints.http.deps import provided, require, scoped
 from entrypoints.http.pages import Fresh, Pages
 from entrypoints.http.routing import ApiRouter
 from entrypoints.http.schemas.common import (
@@ -63,26 +64,27 @@ def _dept(node: DeptNode) -> DeptOut:
 @depts_router.get("", response_model=list[DeptOut], summary="the department tree")
 async def dept_tree(
     q: Annotated[DeptQuery, Query()],
-    _: Annotated[Principal, require("perm:dept:get")],
+    scope: Annotated[RowScope, scoped("perm:dept:get")],
     depts: Depts,
 ) -> list[DeptOut]:
-    return [_dept(n) for n in await depts.tree(q.filter())]
+    return [_dept(n) for n in await depts.tree(q.filter(), scope)]
 
 
 @depts_router.post("", response_model=Created, status_code=201, summary="create a department")
 async def create_dept(
     body: DeptCreate,
     caller: Annotated[Principal, require("perm:dept:post")],
+    scope: Annotated[RowScope, scoped("perm:dept:post")],
     depts: Depts,
 ) -> Created:
-    return Created(id=await depts.create(caller.user_id, body.command(CreateDept)))
+    return Created(id=await depts.create(caller.user_id, body.command(CreateDept), scope))
 
 
 @depts_router.get("/{dept_id}", response_model=DeptOut, summary="read a department")
 async def get_dept(
-    dept_id: Id, _: Annotated[Principal, require("perm:dept:get")], depts: Depts
+    dept_id: Id, scope: Annotated[RowScope, scoped("perm:dept:get")], depts: Depts
 ) -> DeptOut:
-    return _dept(DeptNode(await depts.get(dept_id)))
+    return _dept(DeptNode(await depts.get(dept_id, scope)))
 
 
 @depts_router.put("/{dept_id}", status_code=204, summary="update a department")
@@ -90,18 +92,20 @@ async def update_dept(
     dept_id: Id,
     body: DeptUpdate,
     caller: Annotated[Principal, require("perm:dept:put")],
+    scope: Annotated[RowScope, scoped("perm:dept:put")],
     depts: Depts,
 ) -> None:
-    await depts.update(caller.user_id, dept_id, body.changes(UpdateDept))
+    await depts.update(caller.user_id, dept_id, body.changes(UpdateDept), scope)
 
 
 @depts_router.delete("/{dept_id}", status_code=204, summary="delete a department")
 async def delete_dept(
     dept_id: Id,
     caller: Annotated[Principal, require("perm:dept:delete")],
+    scope: Annotated[RowScope, scoped("perm:dept:delete")],
     depts: Depts,
 ) -> None:
-    await depts.delete(caller.user_id, dept_id)
+    await depts.delete(caller.user_id, dept_id, scope)
 
 
 # --- posts -----------------------------------------------------------------------------

@@ -200,9 +200,10 @@ async def list_users(
 async def create_user(
     body: UserCreate,
     caller: Annotated[Principal, require("perm:user:post")],
+    scope: Annotated[RowScope, scoped("perm:user:post")],
     users: Users,
 ) -> Created:
-    return Created(id=await users.create(caller.user_id, body.command(CreateUser)))
+    return Created(id=await users.create(caller.user_id, body.command(CreateUser), scope))
 
 
 @admin.get("/user/{user_id}", response_model=UserOut, summary="read a user")
