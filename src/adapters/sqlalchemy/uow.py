@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from pymysql import converters as pymysql_converters
 from pymysql.constants import FIELD_TYPE, SERVER_STATUS
-from sqlalchemy import URL, Engine, create_engine, event, inspect, text
+from sqlalchemy import URL, Engine, Select, create_engine, event, inspect, text
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
@@ -99,8 +99,14 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
     return engine
 
 
-def make_async_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
+def make_async_engine(
+    url: str, *, echo: bool = False, pool_size: int = 10, autocommit: bool = False
+) -> AsyncEngine:
     """The app's engine, on aiomysql, asyncpg or aiosqlite, with the guards of `make_engine`.
+
+    `autocommit`: the engine of plain reads (`make_session_factory`): its connections run each
+    statement on its own, so a read opens no transaction and ends with no ROLLBACK (nor, on
+    PostgreSQL, starts with a BEGIN). Ignored for SQLite, whose one file has one engine.
 
     The same pragmas on SQLite, server-side timeouts on PostgreSQL, the fast DATETIME parser on
     MySQL/MariaDB, `hide_parameters`, the idle-connection ping and the NUL refusal: the events
@@ -141,10 +147,14 @@ def make_async_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> A
         # aiomysql has no read or write timeout of its own (PyMySQL's 30 s): the server ends a
         # statement that runs longer instead (`_limit_statements`).
         connect_args = {"connect_timeout": 5, "charset": "utf8mb4", "conv": _CONVERSIONS}
+    reads: dict[str, Any] = (
+        {"isolation_level": "AUTOCOMMIT", "skip_autocommit_rollback": True} if autocommit else {}
+    )
     engine = create_async_engine(
         target,
         echo=echo,
         hide_parameters=True,
+        **reads,
         pool_recycle=1800,
         pool_size=pool_size,
         max_overflow=pool_size,
@@ -332,19 +342,46 @@ class SqlAlchemyProbe(Probe):
 
 
 def make_session_factory(
-    engine: AsyncEngine, modules: SqlAlchemyModules
+    engine: AsyncEngine, modules: SqlAlchemyModules, reader: AsyncEngine | None = None
 ) -> async_sessionmaker[AsyncSession]:
     """Async sessions whose synchronous core notes the tables it writes.
 
     Each factory gets a `Session` class of its own to run under its AsyncSessions, and the
     write tracking listens on that class: SQLAlchemy runs the ORM's events there.
+
+    With a `reader` (an autocommit engine on the same database), a session sends its plain
+    SELECTs there until it first writes, flushes, locks a row or runs a statement it cannot
+    classify; from then on everything goes to `engine`, in one transaction, so it reads its own
+    writes and its locks hold to the commit. A use case that only reads thus costs its
+    statements alone: no transaction to end (the ROLLBACK was one round trip of three in a
+    computed list on MySQL/MariaDB, two of four with PostgreSQL's BEGIN). What it reads is
+    what is committed, statement by statement: the use cases that must read a row and write
+    by what they read lock it first (decision 16), which sends them to `engine`.
     """
     start_mappers(modules)
     tracked = type("TrackedSession", (Session,), {})
+    if reader is not None and reader is not engine:
+        tracked = _routed(tracked, engine.sync_engine, reader.sync_engine)
     _track_writes(tracked)
     return async_sessionmaker(
         bind=engine, expire_on_commit=False, autoflush=True, sync_session_class=tracked
     )
+
+
+WRITER = "uses_writer"
+
+
+def _routed(base: type[Session], writer: Engine, reader: Engine) -> type[Session]:
+    def get_bind(self: Session, mapper: Any = None, *, clause: Any = None, **kw: Any) -> Engine:
+        if self.info.get(WRITER):
+            return writer
+        plain_read = isinstance(clause, Select) and clause._for_update_arg is None
+        if plain_read and not self._flushing:
+            return reader
+        self.info[WRITER] = True
+        return writer
+
+    return type("RoutedSession", (base,), {"get_bind": get_bind})
 
 
 class SqlAlchemyUnitOfWork:
