@@ -9,6 +9,7 @@ imports an entrypoint). Adding a module is adding its files and one line here.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import os
 import secrets
@@ -499,6 +500,23 @@ class Container(containers.DeclarativeContainer):
         echo=settings.provided.sql_echo,
         pool_size=settings.provided.db_pool_size,
     )
+    # The engine of plain reads: autocommit connections on the same database (SQLite: the same
+    # engine). A session reads there until it writes (make_session_factory).
+    read_engine = providers.Singleton(
+        lambda engine, s: (
+            engine
+            if engine.dialect.name == "sqlite"
+            else make_async_engine(
+                s.database_url, echo=s.sql_echo, pool_size=s.db_pool_size, autocommit=True
+            )
+        ),
+        engine,
+        settings,
+    )
+    # Closes both engines' pools (the same one twice on SQLite: harmless), on the loop that made them.
+    dispose_engines = providers.Callable(
+        lambda *engines: asyncio.gather(*(e.dispose() for e in engines)), engine, read_engine
+    )
     # A synchronous engine, made on first use only: the bulk work of backup and restore runs
     # on it in a worker thread, off the loop (and tests reach the tables through it).
     sync_engine = providers.Singleton(
@@ -508,7 +526,7 @@ class Container(containers.DeclarativeContainer):
     sql_modules = providers.Singleton(
         lambda specs: load_sql_modules(spec.name for spec in specs), modules
     )
-    session_factory = providers.Singleton(make_session_factory, engine, sql_modules)
+    session_factory = providers.Singleton(make_session_factory, engine, sql_modules, read_engine)
     uow = providers.Factory(
         SqlAlchemyUnitOfWork,
         session_factory,

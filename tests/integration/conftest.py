@@ -165,7 +165,7 @@ def seed(settings: Settings) -> None:
         try:
             await container.seed().run()
         finally:
-            await container.engine().dispose()
+            await container.dispose_engines()
             if settings.redis_url:
                 await container.redis().aclose()
 
@@ -292,14 +292,17 @@ def unique(prefix: str) -> str:
 def counting(app: App) -> Iterator[list[str]]:
     """The SQL statements `app` sends while the block runs."""
     statements: list[str] = []
-    engine = app.container.engine()
+    # The engine of writes and the engine of plain reads (the same one on SQLite).
+    engines = {app.container.engine().sync_engine, app.container.read_engine().sync_engine}
 
     def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
         statements.append(statement)
 
     # Events live on the sync engine the async one drives.
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", record)
     try:
         yield statements
     finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)

@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import Insert, func, insert, select
+from sqlalchemy import Insert, event, func, insert, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.config import config_settings
 from adapters.sqlalchemy.modules import load
@@ -67,13 +68,28 @@ def database(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def unit(database: str) -> AsyncIterator[tuple[SqlAlchemyUnitOfWork, Reported]]:
+async def engines(database: str) -> AsyncIterator[tuple[AsyncEngine, AsyncEngine]]:
+    """The engine of writes and the engine of plain reads, as the container makes them."""
     engine = make_async_engine(database, pool_size=2)
+    reader = (
+        engine
+        if engine.dialect.name == "sqlite"
+        else make_async_engine(database, pool_size=1, autocommit=True)
+    )
+    yield engine, reader
+    await engine.dispose()
+    await reader.dispose()
+
+
+@pytest.fixture
+async def unit(
+    engines: tuple[AsyncEngine, AsyncEngine],
+) -> AsyncIterator[tuple[SqlAlchemyUnitOfWork, Reported]]:
+    engine, reader = engines
     reported = Reported()
     modules = load(MODULES)
-    factory = make_session_factory(engine, modules)
+    factory = make_session_factory(engine, modules, reader)
     yield SqlAlchemyUnitOfWork(factory, modules.repositories, reported), reported
-    await engine.dispose()
 
 
 def _setting(key: str) -> Insert:
@@ -188,3 +204,65 @@ async def test_the_repositories_read_and_write_through_the_async_session(
         assert await uow.users.role_ids(user.id) == frozenset()
         assert await uow.roles.menu_ids(role.id) == frozenset()
         assert await uow.roles.label_ids(role.id) == frozenset()
+
+
+async def test_plain_reads_go_to_the_reader_until_the_unit_writes_or_locks(
+    unit: tuple[SqlAlchemyUnitOfWork, Reported], engines: tuple[AsyncEngine, AsyncEngine]
+) -> None:
+    """Once a unit writes or locks, it reads its own uncommitted work and keeps its locks."""
+    uow, _ = unit
+    writer, reader = engines
+    sent: list[tuple[str, str]] = []
+    for name, engine in (("reader", reader), ("writer", writer)):
+        if name == "reader" and engine is writer:
+            continue  # SQLite: one engine
+
+        def record(_c, _cur, statement, *_a, name=name):  # type: ignore[no-untyped-def]
+            sent.append((name, statement.split()[0].upper()))
+
+        event.listen(engine.sync_engine, "before_cursor_execute", record)
+    key = unique("routed")
+    async with uow:
+        assert await _count_in(uow, key) == 0
+        await uow.session.execute(_setting(key))
+        assert await _count_in(uow, key) == 1  # its own write, not yet committed
+    assert await _count(uow, key) == 0  # rolled back: nothing was committed
+    async with uow:
+        locked = select(config_settings.c.id).where(config_settings.c.key == key)
+        await uow.session.execute(locked.with_for_update())
+        await _count_in(uow, key)
+    if reader is not writer:
+        assert sent == [
+            ("reader", "SELECT"),
+            ("writer", "INSERT"),
+            ("writer", "SELECT"),
+            ("reader", "SELECT"),
+            ("writer", "SELECT"),  # the lock
+            ("writer", "SELECT"),  # and what it reads after the lock
+        ]
+
+
+async def test_a_unit_that_only_reads_opens_no_transaction_on_mysql(
+    unit: tuple[SqlAlchemyUnitOfWork, Reported], engines: tuple[AsyncEngine, AsyncEngine]
+) -> None:
+    """No ROLLBACK and no COMMIT for a read: the server counts none on the reader's connection."""
+    uow, _ = unit
+    _, reader = engines
+    if reader.dialect.name != "mysql":
+        pytest.skip("MySQL/MariaDB count the commands of each connection")
+
+    async def counted() -> tuple[int, int]:
+        async with reader.connect() as conn:  # the reader's one pooled connection
+            status = await conn.execute(text("SHOW SESSION STATUS LIKE 'Com_%'"))
+            rows = {str(name): value for name, value in status.all()}
+            return int(rows["Com_rollback"]), int(rows["Com_commit"])
+
+    before = await counted()
+    for _ in range(5):
+        await _count(uow, unique("read"))
+    assert await counted() == before
+
+
+async def _count_in(uow: SqlAlchemyUnitOfWork, key: str) -> int:
+    found = select(func.count()).where(config_settings.c.key == key)
+    return int((await uow.session.execute(found)).scalar_one())

@@ -224,7 +224,7 @@ def test_a_restore_into_a_new_database_takes_new_rows_after_it(
         try:
             await container.backup().restore(io.BytesIO(raw))
         finally:
-            await container.engine().dispose()
+            await container.dispose_engines()
 
     asyncio.run(restore())
     engine = create_engine(url)

@@ -5,19 +5,25 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command as alembic_command
-from alembic.config import Config as AlembicConfig
 from loguru import logger
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from adapters.sqlalchemy.uow import make_engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config as AlembicConfig
+
 ROOT = Path(__file__).resolve().parents[3]
 
 
 def alembic_config(url: str) -> AlembicConfig:
+    # Alembic is imported when a command migrates (a tenth of a second), not by every process
+    # that builds the container: the app's workers and the test suites never migrate.
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig(str(ROOT / "alembic.ini"))
     cfg.attributes["url"] = url
     cfg.attributes["configure_logger"] = False
@@ -32,10 +38,14 @@ class AlembicMigrations:
 
     def upgrade(self, revision: str = "head") -> None:
         """Bring the schema to `revision`."""
-        alembic_command.upgrade(alembic_config(self._url), revision)
+        from alembic import command
+
+        command.upgrade(alembic_config(self._url), revision)
 
     def downgrade(self, revision: str) -> None:
-        alembic_command.downgrade(alembic_config(self._url), revision)
+        from alembic import command
+
+        command.downgrade(alembic_config(self._url), revision)
 
     def wait(self, timeout_seconds: float = 60.0) -> bool:
         """Whether the database answered within the timeout (retrying every second).

@@ -12,8 +12,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 from pymysql import converters as pymysql_converters
-from pymysql.constants import FIELD_TYPE
-from sqlalchemy import URL, Engine, create_engine, event, inspect, text
+from pymysql.constants import FIELD_TYPE, SERVER_STATUS
+from sqlalchemy import URL, Engine, Select, create_engine, event, inspect, text
 from sqlalchemy.exc import (
     DBAPIError,
     DisconnectionError,
@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.pool import PoolResetState
 
 from adapters.sqlalchemy.modules import Repository, SqlAlchemyModules, start_mappers
 from adapters.sqlalchemy.urls import async_driver_url, driver_url
@@ -98,8 +99,14 @@ def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
     return engine
 
 
-def make_async_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> AsyncEngine:
+def make_async_engine(
+    url: str, *, echo: bool = False, pool_size: int = 10, autocommit: bool = False
+) -> AsyncEngine:
     """The app's engine, on aiomysql, asyncpg or aiosqlite, with the guards of `make_engine`.
+
+    `autocommit`: the engine of plain reads (`make_session_factory`): its connections run each
+    statement on its own, so a read opens no transaction and ends with no ROLLBACK (nor, on
+    PostgreSQL, starts with a BEGIN). Ignored for SQLite, whose one file has one engine.
 
     The same pragmas on SQLite, server-side timeouts on PostgreSQL, the fast DATETIME parser on
     MySQL/MariaDB, `hide_parameters`, the idle-connection ping and the NUL refusal: the events
@@ -110,8 +117,13 @@ def make_async_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> A
     if backend == "sqlite":
         _ensure_sqlite_dir(target)
         engine = create_async_engine(
-            target, echo=echo, hide_parameters=True, connect_args={"timeout": 30}
+            target,
+            echo=echo,
+            hide_parameters=True,
+            connect_args={"timeout": 30},
+            pool_reset_on_return=None,
         )
+        _roll_back_once(engine.sync_engine, _sqlite_in_transaction)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -135,21 +147,58 @@ def make_async_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> A
         # aiomysql has no read or write timeout of its own (PyMySQL's 30 s): the server ends a
         # statement that runs longer instead (`_limit_statements`).
         connect_args = {"connect_timeout": 5, "charset": "utf8mb4", "conv": _CONVERSIONS}
+    reads: dict[str, Any] = (
+        {"isolation_level": "AUTOCOMMIT", "skip_autocommit_rollback": True} if autocommit else {}
+    )
     engine = create_async_engine(
         target,
         echo=echo,
         hide_parameters=True,
+        **reads,
         pool_recycle=1800,
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_timeout=10,
         connect_args=connect_args,
+        # MySQL/MariaDB: the pool's own rollback only when a transaction is still open.
+        pool_reset_on_return=None if backend == "mysql" else "rollback",
     )
     _ping_when_idle(engine.sync_engine)
     _refuse_nul(engine.sync_engine)
     if backend == "mysql":
         _limit_statements(engine.sync_engine)
+        _roll_back_once(engine.sync_engine, _mysql_in_transaction)
     return engine
+
+
+def _roll_back_once(engine: Engine, in_transaction: Callable[[Any], bool]) -> None:
+    """Roll a connection back on its return to the pool only when it holds a transaction.
+
+    The session's `close()` rolls its transaction back, then returns the connection, and the
+    pool rolls back again: a second ROLLBACK round trip on every request (measured with
+    MariaDB's `Com_rollback`, two per list request). The engine is made with
+    `pool_reset_on_return=None` and this reset asks the driver whether the server still
+    reports a transaction; when it does (or cannot say), it rolls back as the pool would have.
+    asyncpg's adapter already skips a rollback with no transaction begun.
+    """
+
+    @event.listens_for(engine, "reset")
+    def _reset(dbapi_conn: Any, _record: Any, state: PoolResetState) -> None:
+        if state.terminate_only or not state.asyncio_safe or state.transaction_was_reset:
+            return  # being closed; no I/O possible here; or already rolled back
+        if in_transaction(dbapi_conn):
+            dbapi_conn.rollback()
+
+
+def _mysql_in_transaction(dbapi_conn: Any) -> bool:
+    """The server's own word (the status flags of its last OK packet); unsure means yes."""
+    status = getattr(getattr(dbapi_conn, "_connection", None), "server_status", None)
+    return not isinstance(status, int) or bool(status & SERVER_STATUS.SERVER_STATUS_IN_TRANS)
+
+
+def _sqlite_in_transaction(dbapi_conn: Any) -> bool:
+    flag = getattr(getattr(dbapi_conn, "_connection", None), "in_transaction", None)
+    return not isinstance(flag, bool) or flag
 
 
 STATEMENT_SECONDS = 30
@@ -293,19 +342,46 @@ class SqlAlchemyProbe(Probe):
 
 
 def make_session_factory(
-    engine: AsyncEngine, modules: SqlAlchemyModules
+    engine: AsyncEngine, modules: SqlAlchemyModules, reader: AsyncEngine | None = None
 ) -> async_sessionmaker[AsyncSession]:
     """Async sessions whose synchronous core notes the tables it writes.
 
     Each factory gets a `Session` class of its own to run under its AsyncSessions, and the
     write tracking listens on that class: SQLAlchemy runs the ORM's events there.
+
+    With a `reader` (an autocommit engine on the same database), a session sends its plain
+    SELECTs there until it first writes, flushes, locks a row or runs a statement it cannot
+    classify; from then on everything goes to `engine`, in one transaction, so it reads its own
+    writes and its locks hold to the commit. A use case that only reads thus costs its
+    statements alone: no transaction to end (the ROLLBACK was one round trip of three in a
+    computed list on MySQL/MariaDB, two of four with PostgreSQL's BEGIN). What it reads is
+    what is committed, statement by statement: the use cases that must read a row and write
+    by what they read lock it first (decision 16), which sends them to `engine`.
     """
     start_mappers(modules)
     tracked = type("TrackedSession", (Session,), {})
+    if reader is not None and reader is not engine:
+        tracked = _routed(tracked, engine.sync_engine, reader.sync_engine)
     _track_writes(tracked)
     return async_sessionmaker(
         bind=engine, expire_on_commit=False, autoflush=True, sync_session_class=tracked
     )
+
+
+WRITER = "uses_writer"
+
+
+def _routed(base: type[Session], writer: Engine, reader: Engine) -> type[Session]:
+    def get_bind(self: Session, mapper: Any = None, *, clause: Any = None, **kw: Any) -> Engine:
+        if self.info.get(WRITER):
+            return writer
+        plain_read = isinstance(clause, Select) and clause._for_update_arg is None
+        if plain_read and not self._flushing:
+            return reader
+        self.info[WRITER] = True
+        return writer
+
+    return type("RoutedSession", (base,), {"get_bind": get_bind})
 
 
 class SqlAlchemyUnitOfWork:

@@ -23,7 +23,7 @@ def with_container(settings: Settings, work: Callable[[Container], Awaitable[T]]
         try:
             return await work(container)
         finally:
-            await container.engine().dispose()
+            await container.dispose_engines()
             if settings.redis_url:
                 await container.redis().aclose()
 

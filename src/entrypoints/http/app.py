@@ -65,7 +65,7 @@ def create_app(container: Container) -> FastAPI:
             try:
                 await _awaited(container.shutdown_resources())
             finally:
-                await container.engine().dispose()
+                await container.dispose_engines()
 
     app = AdminApp(
         trusted_proxies=settings.trusted_proxies,

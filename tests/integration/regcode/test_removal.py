@@ -50,7 +50,7 @@ AlembicMigrations(settings.database_url).upgrade()
 async def seed():
     seeding = build_container(settings)
     await seeding.seed().run()
-    await seeding.engine().dispose()
+    await seeding.dispose_engines()
 
 
 asyncio.run(seed())
