@@ -188,7 +188,9 @@ async def test_the_repositories_read_and_write_through_the_async_session(
         locked = await uow.users.get(user.id, lock=True)
         assert locked is not None and locked.username == f"u{tag}"
         assert await uow.users.role_ids(user.id) == {role.id}
-        assert [r.code for r in (await uow.users.roles_of_many([user.id]))[user.id]] == [f"r{tag}"]
+        assert [r.code for r in (await uow.users.links_of_many([user.id]))[user.id].roles] == [
+            f"r{tag}"
+        ]
         page = await uow.users.search(UserFilter(username=f"u{tag}"), PageRequest(size=10))
         assert (page.total, [u.id for u in page.items]) == (1, [user.id])
         assert await uow.roles.menu_ids_of_roles([role.id]) == {menu.id}

@@ -59,30 +59,39 @@ def test_every_page_reports_the_exact_total(
     assert _counts(statements) == (1 if counted else 0), statements
 
 
-def test_a_user_list_reads_every_users_roles_in_one_query(api: App, admin: dict[str, str]) -> None:
+def test_a_user_list_reads_every_users_roles_posts_and_department_in_one_query(
+    api: App, admin: dict[str, str]
+) -> None:
     prefix = unique("lean")
-    roles = {}
-    for code, sort in (("b", 2), ("a", 1)):
-        r = api.client.post(
-            "/api/v1/permission/role",
-            headers=admin,
-            json={"code": f"{prefix}{code}", "name": f"{prefix}{code}", "sort": sort},
-        )
+
+    def made(path: str, body: dict[str, object]) -> int:
+        r = api.client.post(f"/api/v1{path}", headers=admin, json=body)
         assert r.status_code == 201, r.text
-        roles[code] = r.json()["id"]
-    wanted = {"u0": [], "u1": ["a"], "u2": ["b", "a"]}
-    for name, codes in wanted.items():
-        r = api.client.post(
-            "/api/v1/permission/user",
-            headers=admin,
-            json={
+        return int(r.json()["id"])
+
+    roles = {
+        code: made("/permission/role", {"code": f"{prefix}{code}", "name": code, "sort": sort})
+        for code, sort in (("b", 2), ("a", 1))
+    }
+    posts = {
+        code: made("/system/post", {"code": f"{prefix}{code}", "name": code, "sort": sort})
+        for code, sort in (("y", 2), ("x", 1))
+    }
+    dept = made("/system/dept", {"parent_id": 0, "name": f"{prefix}dept"})
+    # u2 has two roles and two posts: four joined rows, one user, each role and post once.
+    wanted = {"u0": ([], [], None), "u1": (["a"], [], dept), "u2": (["b", "a"], ["y", "x"], dept)}
+    for name, (codes, held, home) in wanted.items():
+        made(
+            "/permission/user",
+            {
                 "username": f"{prefix}{name}",
                 "password": "Long-enough-pass-1",
                 "nickname": name,
                 "role_ids": [roles[c] for c in codes],
+                "post_ids": [posts[p] for p in held],
+                "dept_id": home,
             },
         )
-        assert r.status_code == 201, r.text
     with counting(api) as statements:
         r = api.client.get(
             "/api/v1/permission/user",
@@ -90,12 +99,23 @@ def test_a_user_list_reads_every_users_roles_in_one_query(api: App, admin: dict[
             params={"username": prefix, "size": 10, "sort": "username", "order": "asc"},
         )
     assert r.status_code == 200
-    got = {u["username"][len(prefix) :]: [x["code"] for x in u["roles"]] for u in r.json()["items"]}
-    # roles in their sort order: a (1) before b (2)
-    assert got == {"u0": [], "u1": [f"{prefix}a"], "u2": [f"{prefix}a", f"{prefix}b"]}
-    # The page, the roles of all its users, then their posts (and their departments' names,
-    # when one of them has a department): a fixed number per page, none per user.
-    assert len(statements) == 3, statements
+    got = {
+        u["username"][len(prefix) :]: (
+            [x["code"][len(prefix) :] for x in u["roles"]],
+            u["post_ids"],
+            u["dept_name"],
+        )
+        for u in r.json()["items"]
+    }
+    # roles and posts in their sort order: a (1) before b (2), x (1) before y (2)
+    assert got == {
+        "u0": ([], [], None),
+        "u1": (["a"], [], f"{prefix}dept"),
+        "u2": (["a", "b"], [posts["x"], posts["y"]], f"{prefix}dept"),
+    }
+    # The page, then the roles, posts and department of all its users in one query: a fixed
+    # number per page, none per user.
+    assert len(statements) == 2, statements
 
 
 def test_datetimes_read_back_exactly(api: App, admin: dict[str, str]) -> None:

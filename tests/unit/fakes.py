@@ -28,6 +28,7 @@ from core.rbac.ports import (
     RbacUnitOfWork,
     RoleRepository,
     TokenCodec,
+    UserLinks,
     UserRepository,
 )
 from core.shared.clock import Clock
@@ -200,27 +201,30 @@ class FakeUserRepository(_Repo[User], UserRepository):
     async def role_ids(self, user_id: int) -> frozenset[int]:
         return _targets(self.s.links["user_role"], user_id)
 
-    async def roles_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Role]]:
+    async def links_of_many(self, user_ids: Iterable[int]) -> dict[int, UserLinks]:
         roles = {r.id: r for r in self.s.live(Role)}
-        return {
-            u: [roles[r] for r in sorted(await self.role_ids(u)) if r in roles] for u in user_ids
-        }
+        posts = {p.id: p for p in self.s.live(Post)}
+        depts = {d.id: d.name for d in self.s.live(Dept)}
+        out = {}
+        for u in user_ids:
+            user = await self.get(u)
+            out[u] = UserLinks(
+                sorted(
+                    (roles[r] for r in await self.role_ids(u) if r in roles),
+                    key=lambda r: (r.sort, r.id or 0),
+                ),
+                sorted(
+                    (posts[p] for p in _targets(self.s.links["user_post"], u) if p in posts),
+                    key=lambda p: (p.sort, p.id or 0),
+                ),
+                depts.get(user.dept_id) if user is not None and user.dept_id is not None else None,
+            )
+        return out
 
     async def set_roles(
         self, user_id: int, role_ids: frozenset[int], actor_id: Any, now: Any
     ) -> None:
         _replace(self.s.links["user_role"], user_id, role_ids)
-
-    async def posts_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Post]]:
-        posts = {p.id: p for p in self.s.live(Post)}
-        links = self.s.links["user_post"]
-        return {
-            u: sorted(
-                (posts[p] for p in _targets(links, u) if p in posts),
-                key=lambda p: (p.sort, p.id or 0),
-            )
-            for u in user_ids
-        }
 
     async def set_posts(
         self, user_id: int, post_ids: frozenset[int], actor_id: Any, now: Any

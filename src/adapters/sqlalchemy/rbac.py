@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    and_,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -47,6 +48,7 @@ from core.rbac.ports import (
     RoleFilter,
     RoleRepository,
     UserFilter,
+    UserLinks,
     UserRepository,
 )
 from core.shared.model import Entity
@@ -287,43 +289,42 @@ class SqlAlchemyUserRepository(UserRepository):
         )
         return list(await self._s.scalars(query))
 
-    async def roles_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Role]]:
-        """Each user's live roles, in one query for any number of users."""
-        ids = list(user_ids)
+    async def links_of_many(self, user_ids: Iterable[int]) -> dict[int, UserLinks]:
+        """One query: each user joined to its roles, its posts and its department (a user with
+        r roles and p posts is max(r, 1) x max(p, 1) rows; lists show a handful of each)."""
+        ids = sorted(set(user_ids))
         if not ids:
             return {}
-        ur = user_role.c
+        u, ur, up = users.c, user_role.c, user_post.c
         query = (
-            select(ur.user_id, Role)
-            .join(roles, roles.c.id == ur.role_id)
-            .where(ur.user_id.in_(ids), live(user_role), live(roles))
-            .order_by(roles.c.sort, roles.c.id)
+            select(u.id, depts.c.name, Role, Post)
+            .select_from(users)
+            .outerjoin(depts, and_(depts.c.id == u.dept_id, live(depts)))
+            .outerjoin(user_role, and_(ur.user_id == u.id, live(user_role)))
+            .outerjoin(roles, and_(roles.c.id == ur.role_id, live(roles)))
+            .outerjoin(user_post, and_(up.user_id == u.id, live(user_post)))
+            .outerjoin(posts, and_(posts.c.id == up.post_id, live(posts)))
+            .where(u.id.in_(ids))
+            .order_by(u.id, roles.c.sort, roles.c.id, posts.c.sort, posts.c.id)
         )
-        out: dict[int, list[Role]] = {}
-        for user_id, role in await self._s.execute(query):
-            out.setdefault(user_id, []).append(role)
-        return out
+        found: dict[int, tuple[str | None, dict[int, Role], dict[int, Post]]] = {}
+        for user_id, dept_name, role, post in await self._s.execute(query):
+            _, by_role, by_post = found.setdefault(user_id, (dept_name, {}, {}))
+            if role is not None and role.id is not None:
+                by_role.setdefault(role.id, role)
+            if post is not None and post.id is not None:
+                by_post.setdefault(post.id, post)
+        empty: tuple[None, dict[int, Role], dict[int, Post]] = (None, {}, {})
+        return {
+            i: UserLinks(list(r.values()), list(p.values()), name)
+            for i in ids
+            for name, r, p in [found.get(i, empty)]
+        }
 
     async def set_roles(
         self, user_id: int, role_ids: frozenset[int], actor_id: int | None, now: datetime
     ) -> None:
         await self._links.replace(user_id, role_ids, actor_id, now)
-
-    async def posts_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Post]]:
-        ids = list(user_ids)
-        if not ids:
-            return {}
-        up = user_post.c
-        query = (
-            select(up.user_id, Post)
-            .join(posts, posts.c.id == up.post_id)
-            .where(up.user_id.in_(ids), live(user_post), live(posts))
-            .order_by(posts.c.sort, posts.c.id)
-        )
-        out: dict[int, list[Post]] = {}
-        for user_id, post in await self._s.execute(query):
-            out.setdefault(user_id, []).append(post)
-        return out
 
     async def set_posts(
         self, user_id: int, post_ids: frozenset[int], actor_id: int | None, now: datetime

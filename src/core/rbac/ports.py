@@ -42,6 +42,15 @@ class LabelFilter:
     created: TimeRange = TimeRange()
 
 
+@dataclass(frozen=True)
+class UserLinks:
+    """What a user list shows beside each user: its roles, posts and department's name."""
+
+    roles: list[Role]
+    posts: list[Post]
+    dept_name: str | None = None
+
+
 class UserRepository(Protocol):
     """Live users; deleted ones are invisible to every method.
 
@@ -67,14 +76,14 @@ class UserRepository(Protocol):
         """The department of each live user holding the role (None: a holder without one)."""
         ...
 
-    async def roles_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Role]]: ...
+    async def links_of_many(self, user_ids: Iterable[int]) -> dict[int, UserLinks]:
+        """Each user's live roles and live posts (each by sort then id) and the name of its
+        live department, in one query for any number of users; every user asked is answered."""
+        ...
+
     async def set_roles(
         self, user_id: int, role_ids: frozenset[int], actor_id: int | None, now: datetime
     ) -> None: ...
-    async def posts_of_many(self, user_ids: Iterable[int]) -> dict[int, list[Post]]:
-        """Each user's live posts, by sort then id, in one query for any number of users."""
-        ...
-
     async def set_posts(
         self, user_id: int, post_ids: frozenset[int], actor_id: int | None, now: datetime
     ) -> None: ...

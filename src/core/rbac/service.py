@@ -55,6 +55,7 @@ from core.rbac.ports import (
     TokenCodec,
     TokenStore,
     UserFilter,
+    UserLinks,
 )
 from core.shared.clock import Clock
 from core.shared.commands import UNSET, given
@@ -628,35 +629,19 @@ class UserService:
         self, flt: UserFilter, page: PageRequest, scope: RowScope = EVERY_ROW
     ) -> Page[UserView]:
         """A page of the users in the scope, each with its live roles, department name and
-        posts (at most five queries, any page size)."""
+        posts: two queries (three when the page is full and needs a count), any page size."""
         async with self._uow() as uow:
             users = await uow.users.search(flt, page, scope)
-            ids = [u.id for u in users.items if u.id is not None]
-            roles = await uow.users.roles_of_many(ids)
-            posts = await uow.users.posts_of_many(ids)
-            depts = await _dept_names(uow, users.items)
-        items = [
-            UserView(
-                u,
-                sorted(roles.get(u.id or 0, []), key=lambda r: r.sort),
-                depts.get(u.dept_id) if u.dept_id is not None else None,
-                posts.get(u.id or 0, []),
-            )
-            for u in users.items
-        ]
+            links = await uow.users.links_of_many(u.id for u in users.items if u.id is not None)
+        items = [_view(u, links.get(u.id or 0)) for u in users.items]
         return Page(items, users.total, users.page, users.size)
 
     async def get(self, user_id: int, scope: RowScope = EVERY_ROW) -> UserView:
         """A user outside the caller's scope is not found (404), never shown."""
         async with self._uow() as uow:
             user = require(await uow.users.get(user_id, scope=scope), "user")
-            roles = await uow.roles.get_many(await uow.users.role_ids(user_id))
-            posts = await uow.users.posts_of_many((user_id,))
-            depts = await _dept_names(uow, (user,))
-        dept_name = depts.get(user.dept_id) if user.dept_id is not None else None
-        return UserView(
-            user, sorted(roles, key=lambda r: r.sort), dept_name, posts.get(user_id, [])
-        )
+            links = await uow.users.links_of_many((user_id,))
+        return _view(user, links.get(user_id))
 
     async def create(self, actor: int, cmd: CreateUser, scope: RowScope = EVERY_ROW) -> int:
         """A username and an e-mail belong to one live account; the password obeys the policy."""
@@ -1073,9 +1058,10 @@ async def _check_email_free(uow: RbacUnitOfWork, email: str | None, owner_id: in
             raise Conflict("this e-mail address is taken", "email_exists")
 
 
-async def _dept_names(uow: RbacUnitOfWork, users: Iterable[User]) -> dict[int, str]:
-    ids = {u.dept_id for u in users if u.dept_id is not None}
-    return {d.id: d.name for d in await uow.depts.get_many(ids) if d.id is not None}
+def _view(user: User, links: UserLinks | None) -> UserView:
+    if links is None:
+        return UserView(user, [], None, [])
+    return UserView(user, sorted(links.roles, key=lambda r: r.sort), links.dept_name, links.posts)
 
 
 async def _change_org(
