@@ -141,7 +141,8 @@ class Settings(BaseSettings):
     port: int = 8888
     workers: int = 1
     database_url: str = "sqlite:///var/app.db"
-    db_pool_size: int = 20
+    # Per pool: MySQL/MariaDB and PostgreSQL have two (writes, and autocommit plain reads).
+    db_pool_size: int = 10
     redis_url: str | None = None
     redis_prefix: str = ""
     # The token check of every request through a small pipelined client (decision 18); off:
