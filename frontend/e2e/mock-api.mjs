@@ -224,6 +224,7 @@ async function readBody(req) {
 const routes = []
 const on = (method, pattern, handler) => routes.push({ method, re: new RegExp(`^${pattern.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`), handler })
 
+on('GET', '/health', () => ({ status: 'ok' }))
 on('POST', '/user/login', async (req, body) => {
   const recent = (FAILS.get(body.username) || []).filter((t) => Date.now() - t < 60000)
   if (recent.length >= 5) fail(429, 'Too many login attempts', 'rate_limited', { 'Retry-After': String(Math.ceil((recent[0] + 60000 - Date.now()) / 1000)) })
@@ -288,7 +289,7 @@ on('POST', '/permission/user', (req, body) => {
   if (USERS.some((u) => u.username === body.username)) fail(409, `Username ${body.username} already exists`, 'user_exists')
   checkDept(body.dept_id)
   checkPosts(body.post_ids)
-  const user = { id: nextId(), avatar: null, created_time: now(), modified_time: now(), dept_id: null, ...body, role_ids: body.role_ids || [], post_ids: body.post_ids || [] }
+  const user = { id: nextId(), avatar: null, status: 1, created_time: now(), modified_time: now(), dept_id: null, ...body, role_ids: body.role_ids || [], post_ids: body.post_ids || [] }
   USERS.push(user)
   return [201, publicUser(user)]
 })
@@ -328,7 +329,7 @@ on('GET', '/permission/role', (req, b, p, q) => {
 on('POST', '/permission/role', (req, body) => {
   requireLabel(req, 'perm:role:post')
   if (ROLES.some((r) => r.code === body.code)) fail(409, 'Role code already exists', 'role_exists')
-  const role = { id: nextId(), created_time: now(), menu_ids: [], label_ids: [], ...body }
+  const role = { id: nextId(), created_time: now(), data_scope: 'all', dept_ids: [], menu_ids: [], label_ids: [], ...body }
   ROLES.push(role)
   return [201, roleOut(role)]
 })

@@ -226,7 +226,7 @@ export default {
   user: {
     dept: 'Department',
     posts: 'Posts',
-    deptFilter: 'Filter departments',
+    deptFilter: 'Filter by name',
     allDepts: 'All departments',
     username: 'Username',
     nickname: 'Nickname',
