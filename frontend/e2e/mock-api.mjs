@@ -20,7 +20,7 @@ const nextId = () => ++seq
 
 // ---------------------------------------------------------------- data
 const LABELS = []
-for (const res of ['user', 'role', 'menu', 'label']) {
+for (const res of ['user', 'role', 'menu', 'label', 'dept', 'post']) {
   for (const verb of ['get', 'post', 'put', 'delete']) {
     LABELS.push({ id: LABELS.length + 1, label: `perm:${res}:${verb}`, name: `${res} ${verb}`, status: 1, remark: null, created_time: now() })
   }
@@ -51,7 +51,13 @@ const MENUS = [
   },
   { id: 9, parent_id: null, type: 'dir', name: 'System', title: '系统管理', title_en: 'System', path: '/system', component: null, icon: 'Setting', sort: 3, hidden: false, status: 1, perm: null,
     // A menu whose component has no page file: shows the "missing page component" placeholder.
-    children: [{ id: 10, parent_id: 9, type: 'menu', name: 'MissingDemo', title: '缺失页面示例', title_en: 'Missing page (demo)', path: 'missing', component: 'demo/missing/index', icon: 'Tools', sort: 1, hidden: false, status: 1, perm: null, children: [] }] }
+    children: [
+      { id: 10, parent_id: 9, type: 'menu', name: 'MissingDemo', title: '缺失页面示例', title_en: 'Missing page (demo)', path: 'missing', component: 'demo/missing/index', icon: 'Tools', sort: 9, hidden: false, status: 1, perm: null, children: [] },
+      { id: 11, parent_id: 9, type: 'menu', name: 'Dept', title: '部门管理', title_en: 'Departments', path: 'dept', component: 'org/dept/index', icon: 'OfficeBuilding', sort: 1, hidden: false, status: 1, perm: 'perm:dept:get',
+        children: [btn(111, 11, '新增部门', 'Add department', 'perm:dept:post', 1), btn(112, 11, '修改部门', 'Edit department', 'perm:dept:put', 2), btn(113, 11, '删除部门', 'Delete department', 'perm:dept:delete', 3)] },
+      { id: 12, parent_id: 9, type: 'menu', name: 'Post', title: '岗位管理', title_en: 'Posts', path: 'post', component: 'org/post/index', icon: 'Postcard', sort: 2, hidden: false, status: 1, perm: 'perm:post:get',
+        children: [btn(121, 12, '新增岗位', 'Add post', 'perm:post:post', 1), btn(122, 12, '修改岗位', 'Edit post', 'perm:post:put', 2), btn(123, 12, '删除岗位', 'Delete post', 'perm:post:delete', 3)] }
+    ] }
 ]
 
 const flatMenus = () => {
@@ -62,17 +68,32 @@ const flatMenus = () => {
 }
 
 const ROLES = [
-  { id: 1, code: 'admin', name: '超级管理员', status: 1, sort: 1, remark: 'all permissions', created_time: now(), menu_ids: flatMenus().map((m) => m.id), label_ids: LABELS.map((l) => l.id) },
-  { id: 2, code: 'opt', name: '运维', status: 1, sort: 2, remark: 'read all', created_time: now(), menu_ids: [1, 2, 3, 4, 5, 6, 7, 8], label_ids: LABELS.filter((l) => l.label.endsWith(':get')).map((l) => l.id) }
+  { id: 1, code: 'admin', name: '超级管理员', status: 1, sort: 1, remark: 'all permissions', created_time: now(), data_scope: 'all', dept_ids: [], menu_ids: flatMenus().map((m) => m.id), label_ids: LABELS.map((l) => l.id) },
+  { id: 2, code: 'opt', name: '运维', status: 1, sort: 2, remark: 'read all', created_time: now(), data_scope: 'dept_and_below', dept_ids: [], menu_ids: [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12], label_ids: LABELS.filter((l) => l.label.endsWith(':get')).map((l) => l.id) }
+]
+
+// Departments as rows (`parent_id` 0: a root); the API answers them as a tree.
+const DEPTS = [
+  { id: 1, parent_id: 0, name: '总公司', sort: 0, leader: '张总', phone: '010-12345678', email: 'office@example.com', status: 1, created_time: now() },
+  { id: 2, parent_id: 1, name: '研发部', sort: 1, leader: '李工', phone: '', email: 'rd@example.com', status: 1, created_time: now() },
+  { id: 3, parent_id: 2, name: '平台组', sort: 1, leader: '', phone: '', email: '', status: 1, created_time: now() },
+  { id: 4, parent_id: 1, name: '市场部', sort: 2, leader: '王经理', phone: '', email: '', status: 1, created_time: now() },
+  { id: 5, parent_id: 1, name: '已撤销部门', sort: 3, leader: '', phone: '', email: '', status: 0, created_time: now() }
+]
+const POSTS = [
+  { id: 1, code: 'ceo', name: '总经理', sort: 1, status: 1, remark: '', created_time: now() },
+  { id: 2, code: 'manager', name: '经理', sort: 2, status: 1, remark: '', created_time: now() },
+  { id: 3, code: 'staff', name: '员工', sort: 3, status: 1, remark: '', created_time: now() },
+  { id: 4, code: 'intern', name: '实习生', sort: 4, status: 0, remark: 'no longer hired', created_time: now() }
 ]
 
 const USERS = [
-  { id: 1, username: 'admin', password: 'admin123', nickname: '管理员', email: 'admin@example.com', phone: '13800000000', avatar: null, status: 1, role_ids: [1], created_time: '2024-01-01T08:00:00Z', modified_time: now() },
-  { id: 2, username: 'opt', password: 'opt123', nickname: '运维小王', email: 'opt@example.com', phone: null, avatar: null, status: 1, role_ids: [2], created_time: '2024-02-01T08:00:00Z', modified_time: now() },
-  { id: 3, username: 'norole', password: '123456', nickname: '新用户', email: null, phone: null, avatar: null, status: 1, role_ids: [], created_time: '2024-03-01T08:00:00Z', modified_time: now() }
+  { id: 1, username: 'admin', password: 'admin123', nickname: '管理员', email: 'admin@example.com', phone: '13800000000', avatar: null, status: 1, role_ids: [1], dept_id: 1, post_ids: [1], created_time: '2024-01-01T08:00:00Z', modified_time: now() },
+  { id: 2, username: 'opt', password: 'opt123', nickname: '运维小王', email: 'opt@example.com', phone: null, avatar: null, status: 1, role_ids: [2], dept_id: 2, post_ids: [3], created_time: '2024-02-01T08:00:00Z', modified_time: now() },
+  { id: 3, username: 'norole', password: '123456', nickname: '新用户', email: null, phone: null, avatar: null, status: 1, role_ids: [], dept_id: null, post_ids: [], created_time: '2024-03-01T08:00:00Z', modified_time: now() }
 ]
 for (let i = 4; i <= 26; i++) {
-  USERS.push({ id: i, username: `user${i}`, password: '123456', nickname: `用户${i}`, email: `user${i}@example.com`, phone: null, avatar: null, status: i % 5 ? 1 : 0, role_ids: i % 3 ? [2] : [], created_time: new Date(Date.UTC(2024, 3, i)).toISOString(), modified_time: now() })
+  USERS.push({ id: i, username: `user${i}`, password: '123456', nickname: `用户${i}`, email: `user${i}@example.com`, phone: null, avatar: null, status: i % 5 ? 1 : 0, role_ids: i % 3 ? [2] : [], dept_id: [2, 3, 4, 5][i % 4], post_ids: [3], created_time: new Date(Date.UTC(2024, 3, i)).toISOString(), modified_time: now() })
 }
 
 const LOGIN_LOGS = []
@@ -131,7 +152,51 @@ function requireLabel(req, label) {
 }
 const publicUser = (u) => {
   const { password, role_ids, ...rest } = u
-  return { ...rest, roles: ROLES.filter((r) => role_ids.includes(r.id)).map(({ id, code, name }) => ({ id, code, name })) }
+  const dept = DEPTS.find((d) => d.id === u.dept_id)
+  return { ...rest, dept_name: dept ? dept.name : null, roles: ROLES.filter((r) => role_ids.includes(r.id)).map(({ id, code, name }) => ({ id, code, name })) }
+}
+
+// ---- departments: the tree, subtrees, and the data scope (a small imitation of the backend's)
+/** `id` and the ids of every department below it. */
+function subtree(id) {
+  const out = [id]
+  for (let i = 0; i < out.length; i++) for (const d of DEPTS) if (d.parent_id === out[i]) out.push(d.id)
+  return out
+}
+/** Rows as a tree of `keep` (ids; all when null), each kept node with its ancestors. */
+function deptTree(keep = null) {
+  const wanted = new Set()
+  for (const d of DEPTS) {
+    if (keep && !keep.has(d.id)) continue
+    for (let n = d; n; n = DEPTS.find((p) => p.id === n.parent_id)) wanted.add(n.id)
+  }
+  const order = (a, b) => a.sort - b.sort || a.id - b.id
+  const build = (parent) => DEPTS.filter((d) => d.parent_id === parent && wanted.has(d.id)).sort(order).map((d) => ({ ...d, children: build(d.id) }))
+  return build(0)
+}
+/** What a caller may see: null for everything, else `{ depts: Set, self: id }` (the union of their roles). */
+function scopeOf(user) {
+  const roles = rolesOf(user)
+  if (roles.some((r) => r.code === 'admin' || r.data_scope === 'all')) return null
+  const depts = new Set()
+  let self = null
+  for (const r of roles) {
+    if (r.data_scope === 'custom') r.dept_ids.forEach((id) => depts.add(id))
+    if (r.data_scope === 'dept' && user.dept_id) depts.add(user.dept_id)
+    if (r.data_scope === 'dept_and_below' && user.dept_id) subtree(user.dept_id).forEach((id) => depts.add(id))
+    if (r.data_scope === 'self') self = user.id
+  }
+  return { depts, self }
+}
+const inScope = (scope, u) => !scope || scope.depts.has(u.dept_id) || scope.self === u.id
+function checkDept(id) {
+  if (id === null || id === undefined) return
+  const d = DEPTS.find((x) => x.id === Number(id))
+  if (!d) fail(422, 'No such department', 'dept_not_found')
+  if (d.status !== 1) fail(422, 'The department is disabled', 'dept_disabled')
+}
+function checkPosts(ids) {
+  for (const id of ids || []) if (!POSTS.some((p) => p.id === Number(id))) fail(422, 'No such post', 'post_not_found')
 }
 function menuTreeFor(ids) {
   const keep = (list) => list.filter((m) => ids.has(m.id)).map((m) => ({ ...m, children: keep(m.children || []) }))
@@ -159,6 +224,7 @@ async function readBody(req) {
 const routes = []
 const on = (method, pattern, handler) => routes.push({ method, re: new RegExp(`^${pattern.replace(/:(\w+)/g, '(?<$1>[^/]+)')}$`), handler })
 
+on('GET', '/health', () => ({ status: 'ok' }))
 on('POST', '/user/login', async (req, body) => {
   const recent = (FAILS.get(body.username) || []).filter((t) => Date.now() - t < 60000)
   if (recent.length >= 5) fail(429, 'Too many login attempts', 'rate_limited', { 'Retry-After': String(Math.ceil((recent[0] + 60000 - Date.now()) / 1000)) })
@@ -209,8 +275,10 @@ on('PUT', '/user/forget-password/:token', () => [204, null])
 
 // users
 on('GET', '/permission/user', (req, body, p, q) => {
-  requireLabel(req, 'perm:user:get')
-  let list = USERS.filter((u) => like(u.username, q.get('username')) && like(u.nickname, q.get('nickname')) && (!q.get('status') || String(u.status) === q.get('status')) && inRange(u.created_time, q))
+  const me = requireLabel(req, 'perm:user:get')
+  const scope = scopeOf(me)
+  const below = q.get('dept_id') ? new Set(subtree(Number(q.get('dept_id')))) : null
+  let list = USERS.filter((u) => inScope(scope, u) && (!below || below.has(u.dept_id)) && like(u.username, q.get('username')) && like(u.nickname, q.get('nickname')) && (!q.get('status') || String(u.status) === q.get('status')) && inRange(u.created_time, q))
   const sort = q.get('sort') || 'id'
   const dir = q.get('order') === 'desc' ? -1 : 1
   list = list.slice().sort((a, b) => (a[sort] > b[sort] ? dir : a[sort] < b[sort] ? -dir : 0))
@@ -219,17 +287,26 @@ on('GET', '/permission/user', (req, body, p, q) => {
 on('POST', '/permission/user', (req, body) => {
   requireLabel(req, 'perm:user:post')
   if (USERS.some((u) => u.username === body.username)) fail(409, `Username ${body.username} already exists`, 'user_exists')
-  const user = { id: nextId(), avatar: null, created_time: now(), modified_time: now(), ...body, role_ids: body.role_ids || [] }
+  checkDept(body.dept_id)
+  checkPosts(body.post_ids)
+  const user = { id: nextId(), avatar: null, status: 1, created_time: now(), modified_time: now(), dept_id: null, ...body, role_ids: body.role_ids || [], post_ids: body.post_ids || [] }
   USERS.push(user)
   return [201, publicUser(user)]
 })
-const userById = (id) => USERS.find((u) => u.id === Number(id)) || fail(404, 'User not found', 'user_not_found')
-on('GET', '/permission/user/:id', (req, b, p) => { requireLabel(req, 'perm:user:get'); return publicUser(userById(p.id)) })
+// A user outside the caller's data scope is a 404, as one that does not exist.
+const userById = (id, req) => {
+  const u = USERS.find((x) => x.id === Number(id))
+  if (!u || (req && !inScope(scopeOf(requireUser(req).user), u))) fail(404, 'User not found', 'user_not_found')
+  return u
+}
+on('GET', '/permission/user/:id', (req, b, p) => { requireLabel(req, 'perm:user:get'); return publicUser(userById(p.id, req)) })
 on('PUT', '/permission/user/:id', (req, body, p) => {
   requireLabel(req, 'perm:user:put')
-  const u = userById(p.id)
-  for (const k of ['nickname', 'email', 'phone', 'avatar']) if (k in body) u[k] = body[k]
-  return publicUser(u)
+  const u = userById(p.id, req)
+  if ('dept_id' in body) checkDept(body.dept_id)
+  if ('post_ids' in body) checkPosts(body.post_ids)
+  for (const k of ['nickname', 'email', 'phone', 'avatar', 'dept_id', 'post_ids']) if (k in body) u[k] = body[k]
+  return [204, null]
 })
 on('DELETE', '/permission/user/:id', (req, b, p) => {
   requireLabel(req, 'perm:user:delete')
@@ -243,7 +320,7 @@ on('PUT', '/permission/user/:id/password', (req, body, p) => { requireLabel(req,
 on('PUT', '/permission/user/:id/roles', (req, body, p) => { requireLabel(req, 'perm:user:put'); userById(p.id).role_ids = body.role_ids; return [204, null] })
 
 // roles
-const roleOut = ({ menu_ids, label_ids, ...r }) => r
+const roleOut = ({ menu_ids, label_ids, dept_ids, ...r }) => r
 const roleById = (id) => ROLES.find((r) => r.id === Number(id)) || fail(404, 'Role not found', 'role_not_found')
 on('GET', '/permission/role', (req, b, p, q) => {
   requireLabel(req, 'perm:role:get')
@@ -252,7 +329,7 @@ on('GET', '/permission/role', (req, b, p, q) => {
 on('POST', '/permission/role', (req, body) => {
   requireLabel(req, 'perm:role:post')
   if (ROLES.some((r) => r.code === body.code)) fail(409, 'Role code already exists', 'role_exists')
-  const role = { id: nextId(), created_time: now(), menu_ids: [], label_ids: [], ...body }
+  const role = { id: nextId(), created_time: now(), data_scope: 'all', dept_ids: [], menu_ids: [], label_ids: [], ...body }
   ROLES.push(role)
   return [201, roleOut(role)]
 })
@@ -267,6 +344,91 @@ on('DELETE', '/permission/role/:id', (req, b, p) => {
 })
 on('PUT', '/permission/role/:id/menus', (req, body, p) => { requireLabel(req, 'perm:role:put'); roleById(p.id).menu_ids = body.menu_ids; return [204, null] })
 on('PUT', '/permission/role/:id/perm-labels', (req, body, p) => { requireLabel(req, 'perm:role:put'); roleById(p.id).label_ids = body.label_ids; return [204, null] })
+on('PUT', '/permission/role/:id/data-scope', (req, body, p) => {
+  requireLabel(req, 'perm:role:put')
+  const role = roleById(p.id)
+  if (!['all', 'custom', 'dept', 'dept_and_below', 'self'].includes(body.data_scope)) fail(422, 'Unknown data scope', 'validation_error')
+  if (body.data_scope !== 'custom' && body.dept_ids !== undefined) fail(422, 'Departments go only with the custom scope', 'dept_ids_not_allowed')
+  const ids = body.data_scope === 'custom' ? (body.dept_ids || []).map(Number) : []
+  if (ids.some((id) => !DEPTS.some((d) => d.id === id))) fail(422, 'No such department', 'dept_not_found')
+  Object.assign(role, { data_scope: body.data_scope, dept_ids: ids })
+  return [204, null]
+})
+
+// departments
+const deptById = (id) => DEPTS.find((d) => d.id === Number(id)) || fail(404, 'Department not found', 'dept_not_found')
+function deptRules(body, id = null) {
+  const parent = body.parent_id === undefined ? (id ? deptById(id).parent_id : 0) : Number(body.parent_id)
+  if (parent) {
+    const p = DEPTS.find((d) => d.id === parent) || fail(422, 'No such parent department', 'dept_not_found')
+    if (p.status !== 1) fail(422, 'The parent department is disabled', 'dept_disabled')
+    if (id && subtree(Number(id)).includes(parent)) fail(409, 'A department cannot move under itself or below it', 'dept_cycle')
+  }
+  const name = body.name === undefined ? deptById(id).name : body.name
+  if (DEPTS.some((d) => d.parent_id === parent && d.name === name && d.id !== Number(id))) fail(409, 'The name is taken under this parent', 'dept_name_exists')
+}
+on('GET', '/system/dept', (req, b, p, q) => {
+  const me = requireLabel(req, 'perm:dept:get')
+  const scope = scopeOf(me)
+  const name = q.get('name')
+  const status = q.get('status')
+  const keep = new Set(DEPTS.filter((d) => (!scope || scope.depts.has(d.id)) && like(d.name, name) && (!status || String(d.status) === status)).map((d) => d.id))
+  // disabling hides a department and everything below it from a status=1 list
+  if (status === '1') for (const d of DEPTS) if (d.status !== 1) subtree(d.id).forEach((id) => keep.delete(id))
+  return deptTree(keep)
+})
+on('POST', '/system/dept', (req, body) => {
+  requireLabel(req, 'perm:dept:post')
+  deptRules(body)
+  const dept = { id: nextId(), parent_id: 0, sort: 0, leader: '', phone: '', email: '', status: 1, created_time: now(), ...body }
+  DEPTS.push(dept)
+  return [201, { id: dept.id }]
+})
+on('GET', '/system/dept/:id', (req, b, p) => { requireLabel(req, 'perm:dept:get'); return { ...deptById(p.id), children: [] } })
+on('PUT', '/system/dept/:id', (req, body, p) => {
+  requireLabel(req, 'perm:dept:put')
+  deptRules(body, p.id)
+  Object.assign(deptById(p.id), body)
+  return [204, null]
+})
+on('DELETE', '/system/dept/:id', (req, b, p) => {
+  requireLabel(req, 'perm:dept:delete')
+  const d = deptById(p.id)
+  if (DEPTS.some((x) => x.parent_id === d.id)) fail(409, 'The department has departments below it', 'dept_has_children')
+  if (USERS.some((u) => u.dept_id === d.id)) fail(409, 'Users belong to the department', 'dept_has_users')
+  DEPTS.splice(DEPTS.indexOf(d), 1)
+  return [204, null]
+})
+
+// posts
+const postById = (id) => POSTS.find((x) => x.id === Number(id)) || fail(404, 'Post not found', 'post_not_found')
+on('GET', '/system/post', (req, b, p, q) => {
+  requireLabel(req, 'perm:post:get')
+  const list = POSTS.filter((x) => like(x.code, q.get('code')) && like(x.name, q.get('name')) && (!q.get('status') || String(x.status) === q.get('status')))
+  return page(list.slice().sort((a, b) => a.sort - b.sort || a.id - b.id), q)
+})
+on('POST', '/system/post', (req, body) => {
+  requireLabel(req, 'perm:post:post')
+  if (POSTS.some((x) => x.code === body.code)) fail(409, 'The post code is taken', 'post_code_exists')
+  const post = { id: nextId(), sort: 0, status: 1, remark: '', created_time: now(), ...body }
+  POSTS.push(post)
+  return [201, { id: post.id }]
+})
+on('GET', '/system/post/:id', (req, b, p) => { requireLabel(req, 'perm:post:get'); return postById(p.id) })
+on('PUT', '/system/post/:id', (req, body, p) => {
+  requireLabel(req, 'perm:post:put')
+  const post = postById(p.id)
+  if (body.code && POSTS.some((x) => x.code === body.code && x.id !== post.id)) fail(409, 'The post code is taken', 'post_code_exists')
+  Object.assign(post, body)
+  return [204, null]
+})
+on('DELETE', '/system/post/:id', (req, b, p) => {
+  requireLabel(req, 'perm:post:delete')
+  const post = postById(p.id)
+  if (USERS.some((u) => u.post_ids.includes(post.id))) fail(409, 'A user holds the post', 'post_in_use')
+  POSTS.splice(POSTS.indexOf(post), 1)
+  return [204, null]
+})
 
 // menus
 on('GET', '/permission/menu', (req) => { requireLabel(req, 'perm:menu:get'); return MENUS })

@@ -64,6 +64,8 @@ export const LIST_PAGES = [
   '/system/dict',
   '/system/job',
   '/system/job-log',
+  '/system/dept',
+  '/system/post',
   '/business/reg-code'
 ]
 /** The widths every page must fit (issue 20). */

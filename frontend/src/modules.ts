@@ -3,6 +3,7 @@
 // (merged into the messages by `locales/`), the menu paths its backend module seeds (so such a
 // page the user may not open is a 403, not a 404), and the built-in dictionary items its pages
 // show while the dictionary API does not answer. Its API calls live in the slice too.
+import org from '@/views/org/module'
 import regcode from '@/views/business/regcode/module'
 
 /** A dictionary item as `GET /system/dict/{type_code}` answers it. */
@@ -30,7 +31,7 @@ export interface DashboardModule {
   dicts?: Record<string, DictItem[]>
 }
 
-export const MODULES: DashboardModule[] = [regcode]
+export const MODULES: DashboardModule[] = [org, regcode]
 
 /** The modules' texts of `lang`, to merge into the dashboard's own; a key used twice stops the build of the messages. */
 export function moduleMessages(lang: 'zh-CN' | 'en', base: Messages, modules: DashboardModule[] = MODULES): Messages {

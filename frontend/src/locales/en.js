@@ -224,6 +224,10 @@ export default {
     invalidLink: 'This link is invalid, used or expired.'
   },
   user: {
+    dept: 'Department',
+    posts: 'Posts',
+    deptFilter: 'Filter by name',
+    allDepts: 'All departments',
     username: 'Username',
     nickname: 'Nickname',
     email: 'E-mail',
@@ -243,6 +247,27 @@ export default {
     passwordRule: 'Password must be 8–128 characters'
   },
   role: {
+    dataScope: 'Data scope',
+    dataScopeTitle: 'Data scope - {name}',
+    scopeType: 'Scope',
+    scopeDepts: 'Departments',
+    scopes: {
+      all: 'All data',
+      custom: 'Chosen departments',
+      dept: 'Own department',
+      dept_and_below: 'Own department and below',
+      self: 'Own data only'
+    },
+    scopeHints: {
+      all: 'Every row, in every department',
+      custom: 'The rows of exactly the departments ticked below (a department below them only when ticked too)',
+      dept: "The rows of the user's own department",
+      dept_and_below: "The rows of the user's own department and of every department below it",
+      self: 'Only the user themself and the rows they created'
+    },
+    scopeUnion: "A user with several roles sees what any of their roles' scopes allows. The admin role always sees all data.",
+    scopeAdmin: 'The admin role always sees all data: its scope cannot change.',
+    scopeLinkage: 'Tick departments below too',
     name: 'Role name',
     code: 'Role code',
     status: 'Status',

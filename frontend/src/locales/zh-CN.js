@@ -224,6 +224,10 @@ export default {
     invalidLink: '链接无效、已使用或已过期。'
   },
   user: {
+    dept: '部门',
+    posts: '岗位',
+    deptFilter: '输入部门名称筛选',
+    allDepts: '全部部门',
     username: '用户名',
     nickname: '昵称',
     email: '邮箱',
@@ -243,6 +247,27 @@ export default {
     passwordRule: '密码长度为 8–128 个字符'
   },
   role: {
+    dataScope: '数据权限',
+    dataScopeTitle: '数据权限 - {name}',
+    scopeType: '权限范围',
+    scopeDepts: '数据部门',
+    scopes: {
+      all: '全部数据',
+      custom: '自定义部门',
+      dept: '本部门数据',
+      dept_and_below: '本部门及以下数据',
+      self: '仅本人数据'
+    },
+    scopeHints: {
+      all: '所有部门的全部数据',
+      custom: '仅下方勾选的部门的数据（未勾选的下级部门不含在内）',
+      dept: '用户所在部门的数据',
+      dept_and_below: '用户所在部门及其全部下级部门的数据',
+      self: '仅用户本人及本人创建的数据'
+    },
+    scopeUnion: '用户有多个角色时，可以看到其中任一角色范围内的数据。管理员角色始终可以看到全部数据。',
+    scopeAdmin: '管理员角色始终可以看到全部数据，其数据权限不可修改。',
+    scopeLinkage: '同时勾选下级部门',
     name: '角色名称',
     code: '角色编码',
     status: '状态',

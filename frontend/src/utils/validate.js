@@ -8,6 +8,8 @@ export const ROLE_CODE_RE = /^[A-Za-z][A-Za-z0-9_-]{1,63}$/
 export const MENU_NAME_RE = /^[A-Za-z0-9_:.-]{1,64}$/
 /** Config parameter keys, as the backend checks them. */
 export const CONFIG_KEY_RE = /^[A-Za-z][A-Za-z0-9_.:-]{0,99}$/
+/** Post codes, as the backend checks them. */
+export const POST_CODE_RE = /^[A-Za-z0-9_.:-]{1,64}$/
 /** Dictionary type codes, as the backend checks them. */
 export const DICT_CODE_RE = /^[a-z][a-z0-9_]{1,99}$/
 /** Tag styles a dictionary item may carry ('' = none). */
