@@ -348,7 +348,7 @@ on('PUT', '/permission/role/:id/data-scope', (req, body, p) => {
   requireLabel(req, 'perm:role:put')
   const role = roleById(p.id)
   if (!['all', 'custom', 'dept', 'dept_and_below', 'self'].includes(body.data_scope)) fail(422, 'Unknown data scope', 'validation_error')
-  if (body.data_scope !== 'custom' && body.dept_ids !== undefined) fail(422, 'Departments go only with the custom scope', 'dept_ids_not_allowed')
+  if (body.data_scope !== 'custom' && (body.dept_ids || []).length) fail(422, 'Departments go only with the custom scope', 'dept_ids_not_allowed')
   const ids = body.data_scope === 'custom' ? (body.dept_ids || []).map(Number) : []
   if (ids.some((id) => !DEPTS.some((d) => d.id === id))) fail(422, 'No such department', 'dept_not_found')
   Object.assign(role, { data_scope: body.data_scope, dept_ids: ids })

@@ -1,7 +1,6 @@
 // Admin routes of the RBAC module: users, roles, menus and permission labels.
 import type { AxiosRequestConfig } from 'axios'
-import request from '@/utils/request'
-import { api, fillPath, type QueryParams, type Schemas } from './client'
+import { api, type QueryParams, type Schemas } from './client'
 
 export type User = Schemas['UserOut']
 export type Role = Schemas['RoleOut']
@@ -58,29 +57,22 @@ export function setRoleLabels(id: number, labelIds: number[], config: AxiosReque
 }
 
 // ---- a role's data scope: which rows (users, reg codes, departments) its holders see.
-// Typed by hand from the issue's API contract until `make api-types` has the route; then this
-// becomes `api.put('/permission/role/{role_id}/data-scope', ...)` over the generated schema.
-export const DATA_SCOPES = ['all', 'custom', 'dept', 'dept_and_below', 'self'] as const
-export type DataScope = (typeof DATA_SCOPES)[number]
-/** `dept_ids` goes only with `custom` (the API refuses it with any other scope). */
-export type DataScopeBody = { data_scope: Exclude<DataScope, 'custom'> } | { data_scope: 'custom'; dept_ids: number[] }
+export type DataScopeBody = Schemas['RoleDataScope']
+export type DataScope = DataScopeBody['data_scope']
+/** The scopes in the dialog's order; a scope the API adds and this list lacks fails the typecheck. */
+export const DATA_SCOPES = ['all', 'custom', 'dept', 'dept_and_below', 'self'] as const satisfies readonly DataScope[]
+const everyScope: [Exclude<DataScope, (typeof DATA_SCOPES)[number]>] extends [never] ? true : never = true
+void everyScope
 
-/** The body of a data-scope change: the chosen departments for `custom`, none for the others. */
+/** The body of a data-scope change: the chosen departments for `custom`, none for the others
+ * (the API refuses departments with any other scope). */
 export function dataScopeBody(scope: DataScope, deptIds: Iterable<number> = []): DataScopeBody {
   if (scope === 'custom') return { data_scope: 'custom', dept_ids: [...new Set(deptIds)].sort((a, b) => a - b) }
-  return { data_scope: scope }
+  return { data_scope: scope, dept_ids: [] }
 }
 
-/** A role's scope as `GET /permission/role/{id}` answers it (with the custom departments). */
-export interface RoleScopeOut {
-  data_scope?: DataScope
-  dept_ids?: number[]
-}
-
-export function setRoleDataScope(id: number, body: DataScopeBody, config: AxiosRequestConfig = {}): Promise<void> {
-  const url = fillPath('/permission/role/{role_id}/data-scope', { role_id: id })
-  // The interceptor answers the body (nothing, 204), not the AxiosResponse.
-  return request.request({ ...config, method: 'put', url, data: body }) as unknown as Promise<void>
+export function setRoleDataScope(id: number, body: DataScopeBody, config: AxiosRequestConfig = {}) {
+  return api.put('/permission/role/{role_id}/data-scope', { path: { role_id: id }, body, config })
 }
 
 // ---- menus

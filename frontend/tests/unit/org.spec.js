@@ -109,10 +109,10 @@ describe('department tree helpers', () => {
 })
 
 describe('data scope body', () => {
-  it('carries dept_ids only for custom', () => {
+  it('carries departments only for custom (an empty list otherwise, as the API accepts)', () => {
     expect(dataScopeBody('custom', [4, 2, 2])).toEqual({ data_scope: 'custom', dept_ids: [2, 4] })
     expect(dataScopeBody('custom')).toEqual({ data_scope: 'custom', dept_ids: [] })
-    for (const scope of ['all', 'dept', 'dept_and_below', 'self']) expect(dataScopeBody(scope, [1, 2])).toEqual({ data_scope: scope })
+    for (const scope of ['all', 'dept', 'dept_and_below', 'self']) expect(dataScopeBody(scope, [1, 2])).toEqual({ data_scope: scope, dept_ids: [] })
   })
 })
 
@@ -145,7 +145,7 @@ describe('data scope dialog', () => {
     wrapper.unmount()
   })
 
-  it('sends no dept_ids with another scope, and shows no tree for it', async () => {
+  it('sends no departments with another scope, and shows no tree for it', async () => {
     const { wrapper, calls, state } = await open()
     const own = document.body.querySelector('.scope-dept input')
     own.click()
@@ -154,7 +154,7 @@ describe('data scope dialog', () => {
     expect(tree()).toBeNull()
     await state.submit()
     await flushPromises()
-    expect(lastCall(calls, '/permission/role/5/data-scope', 'put').body).toEqual({ data_scope: 'dept' })
+    expect(lastCall(calls, '/permission/role/5/data-scope', 'put').body).toEqual({ data_scope: 'dept', dept_ids: [] })
     wrapper.unmount()
   })
 
