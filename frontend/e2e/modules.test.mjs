@@ -6,12 +6,13 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { inflateRawSync } from 'node:zlib'
 import { REPO, apiCall, apiLogin, launchBrowser, openTablePage, screenshotSeries, startBackend, uiLogin } from './setup.mjs'
 
 const ADMIN = ['admin', 'admin123']
-const PYTHON = process.env.E2E_PYTHON || join(REPO, '.venv', 'bin', 'python')
+// The interpreter beside the backend's `fva` (E2E_FVA points at another checkout's venv from a worktree).
+const PYTHON = process.env.E2E_PYTHON || join(process.env.E2E_FVA ? dirname(process.env.E2E_FVA) : join(REPO, '.venv', 'bin'), 'python')
 const LIMIT = { timeout: 90_000 }
 // Unique per run, so a name or code never meets one of another run (or a seeded one).
 const TAG = Date.now().toString(36).toUpperCase()
@@ -165,7 +166,7 @@ function fillTemplate(template, target, rows) {
     'wb.save(dst)'
   ].join('\n')
   const run = spawnSync(PYTHON, ['-c', script, template, target, JSON.stringify(rows)], { encoding: 'utf8', timeout: 30_000 })
-  if (run.status !== 0) throw new Error(`openpyxl failed (${run.status}): ${run.stderr}`)
+  if (run.status !== 0) throw new Error(`openpyxl failed (${run.status}): ${run.error ? `${PYTHON}: ${run.error.message}` : run.stderr}`)
   return target
 }
 
