@@ -14,7 +14,7 @@ import secrets
 import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
-from typing import Any, cast
+from typing import Any
 
 import pytest
 import redis
@@ -76,51 +76,6 @@ def test_concurrent_commands_each_get_their_own_reply(redis_url: str, run: Runne
             assert answer == (1 if key in present else 0), key
     finally:
         sync.delete(*present)
-
-
-def test_the_commands_of_one_turn_of_the_loop_go_out_in_one_write(
-    redis_url: str, run: Runner
-) -> None:
-    """Fifty requests checking their tokens together cost one system call, not fifty."""
-
-    async def main() -> tuple[list[int], list[int]]:
-        client = PipelinedRedis(redis_url)
-        await client.execute("PING")  # connected
-        protocol = client._protocol
-        assert protocol is not None and protocol.transport is not None
-        transport = protocol.transport
-        writes: list[int] = []
-        real_write = transport.write
-
-        def counted(data: bytes | bytearray | memoryview) -> None:
-            writes.append(len(data))
-            real_write(data)
-
-        protocol.transport = cast(asyncio.Transport, _Writes(transport, counted))
-        together = await asyncio.gather(
-            *(client.execute("EXISTS", f"nokey:{i}") for i in range(50))
-        )
-        one_turn = len(writes)
-        await client.execute("PING")
-        await client.execute("PING")
-        await client.aclose()
-        return [one_turn, len(writes)], together
-
-    (one_turn, total), answers = run(main())
-    assert answers == [0] * 50
-    assert one_turn == 1  # the fifty commands, in one write
-    assert total == 3  # then each awaited command alone, in its own turn
-
-
-class _Writes:
-    """A transport whose writes go through `write`; everything else is the real one's."""
-
-    def __init__(self, real: asyncio.Transport, write: Callable[[bytes], None]) -> None:
-        self._real = real
-        self.write = write
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._real, name)
 
 
 def test_the_database_index_and_password_of_the_url_are_used(

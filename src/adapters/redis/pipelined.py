@@ -2,14 +2,10 @@
 
 redis.asyncio spends about 80-110 µs of CPU on each command (pool checkout, retry wrapper,
 timeout task, release), which was a quarter of an authenticated request. This client keeps one
-connection per event loop (commands of concurrent requests share it, in order) and hands each
-reply to the future that waits for it: about 10-25 µs per command. It speaks RESP2 and only what
-the hot path needs; everything else stays on redis-py.
-
-The commands issued during one turn of the event loop go out in one write at the end of that
-turn. Under load, the token checks of the requests that arrived together are then one system
-call and one reply read, not one each: on this project's machine a send to another process
-costs about 60 µs of CPU, a fifth of GET /user/info (measured with py-spy, docs/benchmarks.md).
+connection per event loop, writes each command at once (commands of concurrent requests share
+the connection, in order) and hands each reply to the future that waits for it: about 10-25 µs
+per command. It speaks RESP2 and only what the hot path needs; everything else stays on
+redis-py.
 
 Failure model, the same as redis-py with `socket_timeout`: a command that gets no reply within
 `timeout` seconds, or a lost connection, fails every command in flight with `ConnectionError`
@@ -84,7 +80,6 @@ class _Protocol(asyncio.Protocol):
         self.buffer = bytearray()
         self.transport: asyncio.Transport | None = None
         self.lost = False
-        self.unsent: list[bytes] = []
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # uvloop's transports are not asyncio.Transport subclasses, but have the same methods.
@@ -112,22 +107,13 @@ class _Protocol(asyncio.Protocol):
     def send(self, command: bytes) -> asyncio.Future[Any]:
         if self.lost or self.transport is None:
             raise ConnectionError("the connection to redis was lost")
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Any] = loop.create_future()
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self.waiting.append(future)
-        if not self.unsent:  # the first command of this turn: write them all when it ends
-            loop.call_soon(self.flush)
-        self.unsent.append(command)
+        self.transport.write(command)
         return future
-
-    def flush(self) -> None:
-        commands, self.unsent = self.unsent, []
-        if commands and not self.lost and self.transport is not None:
-            self.transport.write(b"".join(commands))
 
     def fail(self, exc: Exception) -> None:
         self.lost = True
-        self.unsent.clear()
         while self.waiting:
             future = self.waiting.popleft()
             if not future.done():
