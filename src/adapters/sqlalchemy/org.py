@@ -20,6 +20,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    or_,
     select,
     update,
 )
@@ -70,17 +71,21 @@ def in_subtrees(column: ColumnElement[Any], roots: Iterable[int]) -> ColumnEleme
     """`column` (a department id) names one of `roots` or a live department below one of them.
 
     The subtree is read from the tree at query time (a prefix match on `path`), so a subtree
-    moved a moment ago is already where it now is.
+    moved a moment ago is already where it now is. Each root's prefix is an uncorrelated scalar
+    subquery: MariaDB evaluates it once and scans the path index for the subtree alone (a join
+    on the root, its pattern unknown to the planner, read every department: 1,004 rows against
+    111 for a ninth of a 1,000-department tree, EXPLAIN in decision 40).
     """
     ids = sorted(set(roots))
     if not ids:
         return false()
     root = depts.alias("root")
-    below = (
-        select(depts.c.id)
-        .join(root, depts.c.path.startswith(root.c.path))
-        .where(root.c.id.in_(ids), root.c.is_deleted == 0, live(depts))
-    )
+
+    def prefix(root_id: int) -> Any:
+        found = select(root.c.path + "%").where(root.c.id == root_id, root.c.is_deleted == 0)
+        return found.scalar_subquery()
+
+    below = select(depts.c.id).where(live(depts), or_(*(depts.c.path.like(prefix(i)) for i in ids)))
     return column.in_(below)
 
 
