@@ -378,3 +378,30 @@ def test_the_department_routes_and_a_users_department_obey_the_scope(world: Worl
     assert (away.status_code, away.json()["code"]) == (422, "dept_not_found")
     [(home,)] = execute(w.a, select(users.c.dept_id).where(users.c.id == w.uid["t_platform"]))
     assert home == w.dept["platform"]  # nothing written
+
+
+def test_a_department_given_with_a_role_is_judged_with_the_roles_scope(world: World) -> None:
+    """A caller who sees exactly the head office and R&D may not make, or move, a holder of
+    `dept_and_below` into a department whose subtree reaches beyond that."""
+    w = world
+    labels = _labels(w.a, w.admin, (*LABELS, "perm:user:post"))
+    rid = _role(w, "exact", "custom", [w.dept["head"], w.dept["rnd"]], labels)
+    w.add_user("c_exact", "rnd", [rid])
+    h = w.login("c_exact")
+    made = w.a.client.post(
+        USERS,
+        headers=h,
+        json={
+            "username": f"{w.tag}made",
+            "password": PASS,
+            "role_ids": [w.role["dept_and_below"]],
+            "dept_id": w.dept["rnd"],
+        },
+    )
+    assert (made.status_code, made.json()["code"]) == (403, "data_scope_exceeded")
+    moved = w.a.client.put(
+        f"{USERS}/{w.uid['c_dept_and_below']}", headers=h, json={"dept_id": w.dept["head"]}
+    )
+    assert (moved.status_code, moved.json()["code"]) == (403, "data_scope_exceeded")
+    [(home,)] = execute(w.a, select(users.c.dept_id).where(users.c.id == w.uid["c_dept_and_below"]))
+    assert home == w.dept["rnd"]  # nothing written

@@ -659,7 +659,9 @@ class UserService:
             guard = await PrivilegeGuard.of(uow, actor)
             await guard.require_may_grant_roles(roles)
             if roles:
-                await guard.require_may_scope(actor, [await guard.scope_in(0, None, roles)])
+                # The view the roles give a user of this department (its `dept` scopes too).
+                view = await guard.scope_in(0, cmd.dept_id, roles)
+                await guard.require_may_scope(actor, [view])
             user = User(
                 username=username,
                 password_hash=await self._hasher.hash(cmd.password),
@@ -1078,6 +1080,12 @@ async def _change_org(
     if cmd.dept_id is not UNSET and cmd.dept_id != user.dept_id:
         if cmd.dept_id is not None:
             await usable_dept(uow, cmd.dept_id, scope=None if scope.everything else scope)
+            # A holder of a `dept` scope moved here sees this department's rows from now on.
+            assert user.id is not None
+            guard = await PrivilegeGuard.of(uow, actor)
+            roles = await uow.users.role_ids(user.id)
+            view = await guard.scope_in(user.id, cmd.dept_id, roles)
+            await guard.require_may_scope(actor, [view])
         user.move_to(cmd.dept_id)
     if cmd.post_ids is not UNSET:
         assert user.id is not None
