@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dependency_injector import containers, providers
 from loguru import logger
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from adapters.apscheduler.scheduler import ApschedulerJobScheduler
@@ -51,6 +51,7 @@ from adapters.redis.stores import (
 )
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenCodec
+from adapters.security.useragent import UserAgentsParser
 from adapters.smtp.mailer import SmtpMailer
 from adapters.sqlalchemy.backup import SqlAlchemyDatabaseSnapshot
 from adapters.sqlalchemy.migrations import AlembicMigrations
@@ -84,6 +85,7 @@ from core.rbac.service import (
     RoleService,
     UserService,
 )
+from core.rbac.sessions import SessionPolicy, SessionService
 from core.registration.service import (
     DefaultRoleRule,
     EmailChangeService,
@@ -110,6 +112,7 @@ MODULES: tuple[str, ...] = (
     "jobs",
     "reports",
     "backup",
+    "monitor",
 )
 
 
@@ -133,7 +136,13 @@ class Settings(BaseSettings):
     """Every setting, from `APP_*` environment variables or `config/.env` (the environment wins)."""
 
     model_config = SettingsConfigDict(
-        env_prefix="APP_", env_file="config/.env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="APP_",
+        env_file="config/.env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        # A setting with an old name beside its own (APP_TOKEN_TTL_MINUTES) is still set by
+        # its field name in code.
+        populate_by_name=True,
     )
 
     env: Literal["development", "test", "production"] = "development"
@@ -153,7 +162,15 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr("")
     # Where that generated key lives; empty: next to the SQLite database, or `var/` otherwise.
     secret_key_file: str = ""
-    token_ttl_minutes: int = Field(default=480, ge=1)
+    # Sessions (docs/sessions.md): the access token's lifetime, and the session's refresh
+    # lifetime (sliding), longer with "remember me".
+    access_token_minutes: int = Field(
+        default=30,
+        ge=1,
+        validation_alias=AliasChoices("APP_ACCESS_TOKEN_MINUTES", "APP_TOKEN_TTL_MINUTES"),
+    )
+    refresh_token_hours: int = Field(default=24, ge=1)
+    refresh_remember_days: int = Field(default=14, ge=1)
     frontend_url: str = "http://127.0.0.1:8888"
     frontend_dist: str = "frontend/dist"
     cors_origins: list[str] = ["http://127.0.0.1:5173", "http://localhost:5173"]
@@ -543,7 +560,6 @@ class Container(containers.DeclarativeContainer):
     token_codec = providers.Singleton(lambda s: JwtTokenCodec(signing_key(s)), settings)
     auth_policy = providers.Singleton(
         lambda s: AuthPolicy(
-            token_ttl_seconds=s.token_ttl_minutes * 60,
             max_failed_logins=s.max_failed_logins,
             account_failure_ceiling=s.account_failure_ceiling,
             ip_failure_ceiling=s.ip_failure_ceiling,
@@ -552,8 +568,22 @@ class Container(containers.DeclarativeContainer):
         settings,
     )
 
+    session_policy = providers.Singleton(
+        lambda s: SessionPolicy(
+            access_ttl_seconds=s.access_token_minutes * 60,
+            refresh_ttl_seconds=s.refresh_token_hours * 3600,
+            remember_ttl_seconds=s.refresh_remember_days * 86400,
+        ),
+        settings,
+    )
+    user_agents = providers.Singleton(UserAgentsParser)
+
     # Services hold no per-request state, so one instance each serves every request.
     access = providers.Singleton(AccessService, uow.provider, cache)
+    # Every sign-in ends in `sessions.start` (password, second factor); refresh and logout too.
+    sessions = providers.Singleton(
+        SessionService, uow.provider, token_codec, token_store, user_agents, clock, session_policy
+    )
     auth = providers.Singleton(
         AuthService,
         uow.provider,
@@ -564,6 +594,7 @@ class Container(containers.DeclarativeContainer):
         access,
         clock,
         auth_policy,
+        sessions,
     )
     profiles = providers.Singleton(ProfileService, uow.provider, access, clock)
     users = providers.Singleton(UserService, uow.provider, hasher, token_store, access, clock)

@@ -11,6 +11,8 @@ from tests.integration.conftest import App, unique
 
 PUBLIC = {
     ("POST", "/api/v1/user/login"),
+    # a session's refresh token is its own credential (the access token may have expired)
+    ("POST", "/api/v1/user/token/refresh"),
     ("GET", "/api/v1/health"),
     # registration: the caller has no account yet
     ("POST", "/api/v1/user/register"),

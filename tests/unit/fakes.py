@@ -20,7 +20,7 @@ from core.dictionary.model import DictItem, DictType
 from core.dictionary.ports import DictItemRepository, DictTypeRepository, DictUnitOfWork
 from core.org.model import Dept, Post
 from core.org.ports import DeptRepository, PostRepository
-from core.rbac.model import Menu, PermLabel, Role, TokenClaims, User
+from core.rbac.model import Menu, PermLabel, Role, TokenClaims, TokenType, User
 from core.rbac.ports import (
     MenuRepository,
     PasswordHasher,
@@ -63,15 +63,23 @@ class FakePasswordHasher(PasswordHasher):
 
 
 class FakeTokenCodec(TokenCodec):
-    def encode(self, claims: TokenClaims) -> str:
-        return f"{claims.user_id}|{claims.jti}|{claims.expires_at.isoformat()}|{claims.username}"
+    """Readable tokens `typ|sub|jti|exp|name|sid|purpose`; the `typ` rule is the real one's."""
 
-    def decode(self, token: str) -> TokenClaims:
+    def encode(self, claims: TokenClaims, typ: TokenType = TokenType.ACCESS) -> str:
+        c = claims
+        return "|".join(
+            (typ, str(c.user_id), c.jti, c.expires_at.isoformat(), c.username, c.sid, c.purpose)
+        )
+
+    def decode(self, token: str, typ: TokenType = TokenType.ACCESS) -> TokenClaims:
         try:
-            uid, jti, exp, name = token.split("|")
-            return TokenClaims(int(uid), jti, datetime.fromisoformat(exp), name)
+            found, uid, jti, exp, name, sid, purpose = token.split("|")
+            claims = TokenClaims(int(uid), jti, datetime.fromisoformat(exp), name, sid, purpose)
         except ValueError as exc:
             raise Unauthorized("the token is invalid", "token_invalid") from exc
+        if found != typ:
+            raise Unauthorized("the token is invalid", "token_invalid")
+        return claims
 
 
 E = TypeVar("E", bound=Entity)

@@ -15,7 +15,7 @@ async def test_login_issues_a_token_that_authenticates(seeded: Container) -> Non
     principal = await auth.authenticate(issued.access_token)
     assert principal.username == "admin"
     assert (await seeded.access().table()).role_codes(principal.role_ids) == {"admin"}
-    assert issued.expires_in == seeded.settings().token_ttl_minutes * 60
+    assert issued.expires_in == seeded.settings().access_token_minutes * 60
 
 
 async def test_wrong_password_and_unknown_user_fail_the_same_way(seeded: Container) -> None:
@@ -66,7 +66,7 @@ async def test_a_success_resets_the_failure_count(seeded: Container) -> None:
 
 async def test_expired_token_is_refused(seeded: Container, clock: FakeClock) -> None:
     token = (await seeded.auth().login("admin", "admin123")).access_token
-    clock.advance(minutes=seeded.settings().token_ttl_minutes, seconds=1)
+    clock.advance(minutes=seeded.settings().access_token_minutes, seconds=1)
     with pytest.raises(Unauthorized) as exc:
         await seeded.auth().authenticate(token)
     assert exc.value.code == "token_expired"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from cachetools import TTLCache
 
-from core.rbac.model import TOKEN_RECORD
+from core.rbac.model import LAST_SEEN_EVERY_SECONDS, TOKEN_RECORD, Rotation, Session
 from core.rbac.ports import Cache, RateCounter, TokenStore
 from core.shared.cache import Loader
 from core.shared.health import Probe
@@ -41,33 +43,84 @@ class _Expiring:
         with self._lock:
             return self._data.pop(key, None) is not None
 
-    def pop_prefix(self, prefix: str) -> int:
+    def pop_prefix(self, prefix: str, keep: str | None = None) -> int:
         with self._lock:
-            doomed = [k for k in self._data if k.startswith(prefix)]
+            doomed = [k for k in self._data if k.startswith(prefix) and k != keep]
             for k in doomed:
                 del self._data[k]
             return len(doomed)
 
+    def values(self) -> list[Any]:
+        """The live values (expired ones are dropped on the way)."""
+        with self._lock:
+            now = self._now()
+            for key in [k for k, (_, until) in self._data.items() if until <= now]:
+                del self._data[key]
+            return [value for value, _ in self._data.values()]
+
 
 class InMemoryTokenStore(TokenStore):
+    """The sessions of this one process; each change is one step under the store's lock."""
+
     def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
         self._data = _Expiring(now)
+        self._lock = threading.Lock()
 
-    async def add(self, user_id: int, jti: str, ttl_seconds: int) -> None:
-        self._data.put(TOKEN_RECORD.format(user_id=user_id, jti=jti), 1, ttl_seconds)
+    @staticmethod
+    def _key(user_id: int, sid: str) -> str:
+        return TOKEN_RECORD.format(user_id=user_id, sid=sid)
 
-    async def exists(self, user_id: int, jti: str) -> bool:
-        return self._data.get(TOKEN_RECORD.format(user_id=user_id, jti=jti)) is not None
+    async def start(self, session: Session, ttl_seconds: int) -> None:
+        self._data.put(self._key(session.user_id, session.sid), session, ttl_seconds)
 
-    async def revoke(self, user_id: int, jti: str) -> None:
-        self._data.pop(TOKEN_RECORD.format(user_id=user_id, jti=jti))
+    async def touch(self, user_id: int, sid: str, now: datetime) -> bool:
+        key = self._key(user_id, sid)
+        with self._lock:
+            item = self._data.get(key)
+            if item is None:
+                return False
+            session, left = item
+            if (now - session.last_seen).total_seconds() >= LAST_SEEN_EVERY_SECONDS:
+                self._data.put(key, replace(session, last_seen=now), left)
+            return True
 
-    async def revoke_all(self, user_id: int) -> int:
-        return self._data.pop_prefix(TOKEN_RECORD.format(user_id=user_id, jti=""))
+    async def get(self, user_id: int, sid: str) -> Session | None:
+        item = self._data.get(self._key(user_id, sid))
+        return None if item is None else item[0]
+
+    async def rotate(
+        self, user_id: int, sid: str, presented_jti: str, new_jti: str, ttl_seconds: int
+    ) -> Rotation:
+        key = self._key(user_id, sid)
+        with self._lock:
+            item = self._data.get(key)
+            if item is None:
+                return Rotation.GONE
+            session = item[0]
+            if session.refresh_jti != presented_jti:
+                self._data.pop(key)
+                return Rotation.REUSED
+            self._data.put(key, replace(session, refresh_jti=new_jti), ttl_seconds)
+            return Rotation.ROTATED
+
+    async def end(self, user_id: int, sid: str) -> bool:
+        key = self._key(user_id, sid)
+        with self._lock:
+            live = self._data.get(key) is not None
+            self._data.pop(key)
+            return live
+
+    async def revoke_all(self, user_id: int, keep: str | None = None) -> int:
+        prefix = self._key(user_id, "")
+        with self._lock:
+            return self._data.pop_prefix(prefix, keep=None if keep is None else prefix + keep)
 
     async def revoke_everyone(self) -> int:
-        """Every token of every user (after a restore: the rows they were issued for are gone)."""
+        """Every session of every user (after a restore: the rows they were issued for are gone)."""
         return self._data.pop_prefix(TOKEN_RECORD.split("{", 1)[0])
+
+    async def sessions(self) -> list[Session]:
+        return [value for value in self._data.values() if isinstance(value, Session)]
 
 
 class InMemoryRateCounter(RateCounter):

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import json
 import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import redis
@@ -14,7 +17,7 @@ from cachetools import TTLCache
 from loguru import logger
 
 from adapters.redis.pipelined import PipelinedRedis, ReplyError
-from core.rbac.model import TOKEN_RECORD
+from core.rbac.model import LAST_SEEN_EVERY_SECONDS, TOKEN_RECORD, Rotation, Session
 from core.rbac.ports import Cache, RateCounter, TokenStore
 from core.shared.cache import Loader
 from core.shared.errors import ServiceUnavailable
@@ -55,11 +58,90 @@ class RedisProbe(Probe):
             return False
 
 
+# The per-request check: is the session live, and is its `last_seen` due (then write it)?
+# One round trip, and a write at most once a minute per session.
+_TOUCH = """
+local last = redis.call('HGET', KEYS[1], 'last_seen')
+if not last then return 0 end
+if tonumber(ARGV[1]) - tonumber(last) >= tonumber(ARGV[2]) then
+  redis.call('HSET', KEYS[1], 'last_seen', ARGV[1])
+end
+return 1
+"""
+# Compare-and-set of the refresh jti: 1 rotated, 2 reused (the session is ended), 0 gone.
+_ROTATE = """
+local current = redis.call('HGET', KEYS[1], 'refresh_jti')
+if not current then return 0 end
+if current ~= ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 2
+end
+redis.call('HSET', KEYS[1], 'refresh_jti', ARGV[2])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[3]))
+return 1
+"""
+_ROTATIONS = {0: Rotation.GONE, 1: Rotation.ROTATED, 2: Rotation.REUSED}
+_TOUCH_SHA = hashlib.sha1(_TOUCH.encode(), usedforsecurity=False).hexdigest()
+_FIELDS = (
+    "sid",
+    "user_id",
+    "username",
+    "ip",
+    "user_agent",
+    "browser",
+    "os",
+    "login_time",
+    "last_seen",
+    "remember",
+    "refresh_jti",
+)
+
+
+def _record(session: Session) -> dict[Any, str]:
+    """A session as the fields of its Redis hash; instants as whole epoch seconds."""
+    return {
+        "sid": session.sid,
+        "user_id": str(session.user_id),
+        "username": session.username,
+        "ip": session.ip,
+        "user_agent": session.user_agent,
+        "browser": session.browser,
+        "os": session.os,
+        "login_time": str(int(session.login_time.timestamp())),
+        "last_seen": str(int(session.last_seen.timestamp())),
+        "remember": "1" if session.remember else "0",
+        "refresh_jti": session.refresh_jti,
+    }
+
+
+def _session(fields: Mapping[Any, Any]) -> Session | None:
+    """The session of a hash; None for anything else (a half-written or foreign record)."""
+    if not fields or any(name not in fields for name in _FIELDS):
+        return None
+    try:
+        return Session(
+            sid=fields["sid"],
+            user_id=int(fields["user_id"]),
+            username=fields["username"],
+            ip=fields["ip"],
+            user_agent=fields["user_agent"],
+            browser=fields["browser"],
+            os=fields["os"],
+            login_time=datetime.fromtimestamp(int(fields["login_time"]), UTC),
+            last_seen=datetime.fromtimestamp(int(fields["last_seen"]), UTC),
+            remember=fields["remember"] == "1",
+            refresh_jti=fields["refresh_jti"],
+        )
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
 class RedisTokenStore(TokenStore):
-    """The sign-in tokens; `fast`, when given, answers the per-request `exists` check.
+    """The sessions, one hash each; `fast`, when given, answers the per-request `touch`.
 
     The pipelined client (see `adapters.redis.pipelined`) costs a fifth of redis.asyncio's CPU
-    per command; it only speaks plain `redis://`, so it is optional.
+    per command; it only speaks plain `redis://`, so it is optional. Rotation is a Lua
+    script: the compare and the set are one step for every instance.
     """
 
     def __init__(
@@ -68,46 +150,103 @@ class RedisTokenStore(TokenStore):
         self._r = client
         self._prefix = prefix
         self._fast = fast
+        self._touch = self._r.register_script(_TOUCH)
+        self._rotate = self._r.register_script(_ROTATE)
 
-    def _key(self, user_id: int, jti: str) -> str:
-        return self._prefix + TOKEN_RECORD.format(user_id=user_id, jti=jti)
+    def _key(self, user_id: int, sid: str) -> str:
+        return self._prefix + TOKEN_RECORD.format(user_id=user_id, sid=sid)
 
-    async def add(self, user_id: int, jti: str, ttl_seconds: int) -> None:
+    async def start(self, session: Session, ttl_seconds: int) -> None:
+        key = self._key(session.user_id, session.sid)
         try:
-            await self._r.set(self._key(user_id, jti), "1", ex=ttl_seconds)
+            pipe = self._r.pipeline(transaction=True)
+            pipe.hset(key, mapping=_record(session))
+            pipe.expire(key, ttl_seconds)
+            await pipe.execute()
         except DOWN as exc:
             raise _unavailable(exc) from exc
 
-    async def exists(self, user_id: int, jti: str) -> bool:
-        key = self._key(user_id, jti)
+    async def touch(self, user_id: int, sid: str, now: datetime) -> bool:
+        key = self._key(user_id, sid)
+        args = (int(now.timestamp()), LAST_SEEN_EVERY_SECONDS)
         try:
             if self._fast is not None:
-                return bool(await self._fast.execute("EXISTS", key))
-            return bool(await self._r.exists(key))
+                return bool(await self._fast_touch(key, *args))
+            return bool(await self._touch(keys=[key], args=list(args)))
         except (*DOWN, ReplyError) as exc:
             raise _unavailable(exc) from exc
 
-    async def revoke(self, user_id: int, jti: str) -> None:
+    async def _fast_touch(self, key: str, now: int, every: int) -> Any:
+        assert self._fast is not None
         try:
-            await self._r.delete(self._key(user_id, jti))
+            return await self._fast.execute("EVALSHA", _TOUCH_SHA, 1, key, now, every)
+        except ReplyError as exc:
+            if not str(exc).startswith("NOSCRIPT"):
+                raise
+            # First use on this server (or after SCRIPT FLUSH): EVAL loads it for the next.
+            return await self._fast.execute("EVAL", _TOUCH, 1, key, now, every)
+
+    async def get(self, user_id: int, sid: str) -> Session | None:
+        try:
+            return _session(await self._r.hgetall(self._key(user_id, sid)))
+        except redis.ResponseError:  # not a hash: a record of another shape is no session
+            return None
         except DOWN as exc:
             raise _unavailable(exc) from exc
 
-    async def revoke_all(self, user_id: int) -> int:
-        pattern = self._key(user_id, "").replace("[", "\\[").replace("*", "\\*") + "*"
+    async def rotate(
+        self, user_id: int, sid: str, presented_jti: str, new_jti: str, ttl_seconds: int
+    ) -> Rotation:
+        key = self._key(user_id, sid)
         try:
-            keys = [key async for key in self._r.scan_iter(match=pattern, count=500)]
+            outcome = await self._rotate(keys=[key], args=[presented_jti, new_jti, ttl_seconds])
+        except redis.ResponseError:
+            return Rotation.GONE
+        except DOWN as exc:
+            raise _unavailable(exc) from exc
+        return _ROTATIONS[int(outcome)]
+
+    async def end(self, user_id: int, sid: str) -> bool:
+        try:
+            return bool(await self._r.delete(self._key(user_id, sid)))
+        except DOWN as exc:
+            raise _unavailable(exc) from exc
+
+    async def revoke_all(self, user_id: int, keep: str | None = None) -> int:
+        pattern = _glob_escape(self._key(user_id, "")) + "*"
+        spared = None if keep is None else self._key(user_id, keep)
+        try:
+            keys = [k async for k in self._r.scan_iter(match=pattern, count=500) if k != spared]
             return int(await self._r.delete(*keys)) if keys else 0
         except DOWN as exc:
             raise _unavailable(exc) from exc
 
     async def revoke_everyone(self) -> int:
-        """Every token of every user (after a restore: the rows they were issued for are gone)."""
-        pattern = _glob_escape(self._prefix + TOKEN_RECORD.split("{", 1)[0]) + "*"
+        """Every session of every user (after a restore: the rows they were issued for are gone)."""
         try:
-            return await _delete_matching(self._r, pattern)
+            return await _delete_matching(self._r, self._namespace())
         except DOWN as exc:
             raise _unavailable(exc) from exc
+
+    async def sessions(self) -> list[Session]:
+        found: list[Session] = []
+        try:
+            keys = [k async for k in self._r.scan_iter(match=self._namespace(), count=1000)]
+            for start in range(0, len(keys), FLUSH_KEYS):
+                pipe = self._r.pipeline(transaction=False)
+                for key in keys[start : start + FLUSH_KEYS]:
+                    pipe.hgetall(key)
+                for fields in await pipe.execute(raise_on_error=False):
+                    # Ended between the scan and the read ({}), or a record of another shape.
+                    session = _session(fields) if isinstance(fields, dict) else None
+                    if session is not None:
+                        found.append(session)
+        except DOWN as exc:
+            raise _unavailable(exc) from exc
+        return found
+
+    def _namespace(self) -> str:
+        return _glob_escape(self._prefix + TOKEN_RECORD.split("{", 1)[0]) + "*"
 
 
 class RedisRateCounter(RateCounter):

@@ -9,6 +9,7 @@ from core.shared.model import Entity
 
 LOGIN_SUCCESS = "success"
 LOGIN_FAILED = "failed"
+LOGIN_LOGOUT = "logout"  # a session ended by someone else, or by a detected theft
 
 
 class LoginFailure(enum.StrEnum):
@@ -21,6 +22,13 @@ class LoginFailure(enum.StrEnum):
     UNKNOWN_USER = "unknown_user"
     THROTTLED = "throttled"
     DISABLED = "disabled"
+
+
+class SessionEnd(enum.StrEnum):
+    """Why a session was ended for its user (`t_login_log.message`, status `logout`)."""
+
+    FORCED_LOGOUT = "forced_logout"  # an administrator ended it (online users)
+    REFRESH_REUSED = "refresh_reused"  # a used refresh token came back: theft, the family ends
 
 
 @dataclass(kw_only=True, eq=False)

@@ -16,8 +16,10 @@ from core.shared.model import Entity
 from core.shared.scope import DataScope, RoleScope
 
 ADMIN_ROLE = "admin"
-# The token store keys each live token under this name (the contract fixes it).
-TOKEN_RECORD = "user_login_token_{user_id}:{jti}"  # noqa: S105 - a key pattern, not a secret
+# The token store keys each live session under this name (the contract fixes it).
+TOKEN_RECORD = "user_login_token_{user_id}:{sid}"  # noqa: S105 - a key pattern, not a secret
+# A session's `last_seen` is written at most this often (the per-request check stays a read).
+LAST_SEEN_EVERY_SECONDS = 60
 ENABLED = 1
 DISABLED = 0
 
@@ -287,12 +289,20 @@ class Principal:
     """The authenticated caller of a request."""
 
     user_id: int
-    jti: str
+    sid: str  # the session the access token belongs to
     role_ids: frozenset[int] = field(default_factory=frozenset)
     username: str = ""
     # The caller's department (None: none), read with the role ids: a scoped row it creates
     # belongs to it.
     dept_id: int | None = None
+
+
+class TokenType(enum.StrEnum):
+    """The `typ` claim: what a token may be used for; a token is accepted only as its type."""
+
+    ACCESS = "access"
+    REFRESH = "refresh"
+    MFA = "mfa"
 
 
 @dataclass(frozen=True)
@@ -301,12 +311,43 @@ class TokenClaims:
     jti: str
     expires_at: datetime
     username: str = ""
+    sid: str = ""  # access and refresh tokens: their session
+    purpose: str = ""  # mfa tokens: "login" or "enrol"
 
 
 @dataclass(frozen=True)
-class IssuedToken:
+class TokenPair:
+    """What a sign-in (or a refresh) answers: a short access token and its session's refresh token."""
+
     access_token: str
     expires_in: int
+    refresh_token: str
+    refresh_expires_in: int
+
+
+@dataclass(frozen=True)
+class Session:
+    """One sign-in, as the token store keeps it (`TOKEN_RECORD`); never holds a token."""
+
+    sid: str
+    user_id: int
+    username: str
+    ip: str
+    user_agent: str
+    browser: str
+    os: str
+    login_time: datetime
+    last_seen: datetime
+    remember: bool
+    refresh_jti: str
+
+
+class Rotation(enum.StrEnum):
+    """What the token store did with a presented refresh token."""
+
+    ROTATED = "rotated"  # it was the session's current one: the new one replaces it
+    REUSED = "reused"  # an earlier one of a live session: theft; the session has been ended
+    GONE = "gone"  # the session has ended (or never was)
 
 
 @cache

@@ -10,7 +10,16 @@ from typing import Protocol
 from core.audit.ports import LoginLogRepository, OperationLogRepository
 from core.org.model import Post
 from core.org.ports import DeptRepository, PostRepository
-from core.rbac.model import Menu, PermLabel, Role, TokenClaims, User
+from core.rbac.model import (
+    Menu,
+    PermLabel,
+    Role,
+    Rotation,
+    Session,
+    TokenClaims,
+    TokenType,
+    User,
+)
 from core.shared.cache import Cache, RateCounter
 from core.shared.pagination import Page, PageRequest, TimeRange
 from core.shared.scope import RowScope
@@ -171,22 +180,56 @@ class PasswordHasher(Protocol):
 
 
 class TokenCodec(Protocol):
-    """Signs and verifies access tokens; `decode` raises Unauthorized on anything but a valid one."""
+    """Signs and verifies tokens of one `typ` each (access, refresh, mfa).
 
-    def encode(self, claims: TokenClaims) -> str: ...
-    def decode(self, token: str) -> TokenClaims: ...
+    `decode` raises Unauthorized (`token_expired`, or `token_invalid` for anything else: a bad
+    signature, a token without `typ` or of another `typ` than asked) on all but a valid one.
+    """
+
+    def encode(self, claims: TokenClaims, typ: TokenType = TokenType.ACCESS) -> str: ...
+    def decode(self, token: str, typ: TokenType = TokenType.ACCESS) -> TokenClaims: ...
+
+
+class UserAgentParser(Protocol):
+    """Names a client's browser and system from its User-Agent ("Chrome 131", "Windows 10")."""
+
+    def parse(self, user_agent: str) -> tuple[str, str]: ...
 
 
 class TokenStore(Protocol):
-    """Records of live tokens, `user_login_token_{user_id}:{jti}`; a token is valid only while its record exists.
+    """The live sessions, `user_login_token_{user_id}:{sid}`, shared by every instance.
 
-    Every method raises ServiceUnavailable when the store does not answer.
+    A session's tokens are good only while its record exists; the record lives for the
+    session's refresh lifetime. Every method raises ServiceUnavailable when the store does
+    not answer.
     """
 
-    async def add(self, user_id: int, jti: str, ttl_seconds: int) -> None: ...
-    async def exists(self, user_id: int, jti: str) -> bool: ...
-    async def revoke(self, user_id: int, jti: str) -> None: ...
-    async def revoke_all(self, user_id: int) -> int: ...
+    async def start(self, session: Session, ttl_seconds: int) -> None: ...
+    async def touch(self, user_id: int, sid: str, now: datetime) -> bool:
+        """Whether the session is live (the per-request check, one round trip); its
+        `last_seen` becomes `now` when it is `LAST_SEEN_EVERY_SECONDS` old or more."""
+        ...
+
+    async def get(self, user_id: int, sid: str) -> Session | None: ...
+    async def rotate(
+        self, user_id: int, sid: str, presented_jti: str, new_jti: str, ttl_seconds: int
+    ) -> Rotation:
+        """Atomically: the presented refresh jti, if current, is replaced by `new_jti` and the
+        record lives `ttl_seconds` again; an earlier one ends the session (REUSED)."""
+        ...
+
+    async def end(self, user_id: int, sid: str) -> bool:
+        """Ends one session; whether it was live."""
+        ...
+
+    async def revoke_all(self, user_id: int, keep: str | None = None) -> int:
+        """Ends every session of the user (but `keep`, a session id, when given); how many."""
+        ...
+
+    async def revoke_everyone(self) -> int: ...
+    async def sessions(self) -> list[Session]:
+        """Every live session of every user (a scan: for the admin page, not per request)."""
+        ...
 
 
 __all__ = ["Cache", "RateCounter"]  # re-exported: they live in core.shared.cache

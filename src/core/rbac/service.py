@@ -5,10 +5,10 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
-from core.audit.model import LOGIN_FAILED, LOGIN_SUCCESS, LoginFailure, LoginLog
+from core.audit.model import LOGIN_FAILED, LoginFailure, LoginLog
 from core.org.model import Post
 from core.org.service import existing_posts, usable_dept
 from core.rbac.commands import (
@@ -28,14 +28,14 @@ from core.rbac.model import (
     DISABLED,
     ENABLED,
     AccessTable,
-    IssuedToken,
     Menu,
     MenuType,
     PermLabel,
     Principal,
     Privileges,
     Role,
-    TokenClaims,
+    TokenPair,
+    TokenType,
     User,
     canonical_username,
     check_label,
@@ -57,6 +57,7 @@ from core.rbac.ports import (
     UserFilter,
     UserLinks,
 )
+from core.rbac.sessions import SessionService
 from core.shared.clock import Clock
 from core.shared.commands import UNSET, given
 from core.shared.entity import require
@@ -88,7 +89,6 @@ BAD_CREDENTIALS = "incorrect username or password"
 
 @dataclass(frozen=True, kw_only=True)
 class AuthPolicy:
-    token_ttl_seconds: int = 8 * 3600
     max_failed_logins: int = 5
     account_failure_ceiling: int = 50
     ip_failure_ceiling: int = 100
@@ -231,6 +231,7 @@ class AuthService:
         access: AccessService,
         clock: Clock,
         policy: AuthPolicy,
+        sessions: SessionService,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
@@ -240,14 +241,20 @@ class AuthService:
         self._access = access
         self._clock = clock
         self._policy = policy
+        self._sessions = sessions
         self._dummy_hash: str | None = None
         self._reauth = Reauthentication(
             hasher, counter, tokens, policy.max_failed_logins, policy.failed_login_window_seconds
         )
 
     async def login(
-        self, username: str, password: str, ip: str = "", user_agent: str = ""
-    ) -> IssuedToken:
+        self,
+        username: str,
+        password: str,
+        ip: str = "",
+        user_agent: str = "",
+        remember: bool = False,
+    ) -> TokenPair:
         """Failures lock an account for the client that made them, and a client for all accounts.
 
         Counted per resolved account and client IP (`max_failed_logins`), per account from
@@ -282,21 +289,13 @@ class AuthService:
         # Only this client's own lock on this account lifts: a success elsewhere, or on
         # another account, does not reset what an attacker has spent.
         await self._counter.reset(pair_key)
-        now = self._clock.now()
-        jti = secrets.token_hex(16)
-        ttl = self._policy.token_ttl_seconds
-        token = self._codec.encode(
-            TokenClaims(user.id, jti, now + timedelta(seconds=ttl), user.username)
-        )
-        await self._tokens.add(user.id, jti, ttl)
-        async with self._uow() as uow:
-            if self._hasher.needs_rehash(user.password_hash):
+        if self._hasher.needs_rehash(user.password_hash):
+            async with self._uow() as uow:
                 stored = await uow.users.get(user.id, lock=True)
                 if stored is not None:
                     stored.password_hash = await self._hasher.hash(password)
-            await uow.login_logs.add(self._login_log(username, ip, user_agent, LOGIN_SUCCESS, ""))
-            await uow.commit()
-        return IssuedToken(token, ttl)
+                await uow.commit()
+        return await self._sessions.start(user, ip, user_agent, remember)
 
     async def clear_failures(self, user_id: int, ip: str) -> None:
         """After the owner proved who they are (a password reset): their account's locks lift."""
@@ -312,18 +311,15 @@ class AuthService:
             )
 
     async def authenticate(self, token: str) -> Principal:
-        """A token is good while it verifies, has not expired, and its record is in the token store."""
-        claims = self._claims(token)
-        if not await self._tokens.exists(claims.user_id, claims.jti):
+        """An access token is good while it verifies, has not expired, and its session lives."""
+        claims = self._codec.decode(token, TokenType.ACCESS)
+        now = self._clock.now()
+        if claims.expires_at <= now:
+            raise Unauthorized("the token has expired", "token_expired")
+        if not claims.sid or not await self._tokens.touch(claims.user_id, claims.sid, now):
             raise Unauthorized("the token has been revoked", "token_revoked")
         role_ids, dept_id = await self._access.user_access(claims.user_id)
-        return Principal(claims.user_id, claims.jti, role_ids, claims.username, dept_id)
-
-    def _claims(self, token: str) -> TokenClaims:
-        claims = self._codec.decode(token)
-        if claims.expires_at <= self._clock.now():
-            raise Unauthorized("the token has expired", "token_expired")
-        return claims
+        return Principal(claims.user_id, claims.sid, role_ids, claims.username, dept_id)
 
     async def authorize(self, principal: Principal, labels: tuple[str, ...]) -> None:
         """Pass when one of the caller's live roles holds one of the labels; admin always passes."""
@@ -331,7 +327,8 @@ class AuthService:
             raise Forbidden("you lack the permission for this action", "permission_denied")
 
     async def logout(self, principal: Principal) -> None:
-        await self._tokens.revoke(principal.user_id, principal.jti)
+        """Ends the caller's session: its access and refresh tokens stop working everywhere."""
+        await self._sessions.end(principal.user_id, principal.sid)
 
     async def change_password(
         self, principal: Principal, old_password: str, new_password: str
@@ -361,7 +358,7 @@ class AuthService:
 
     async def _fail(
         self, keys: tuple[str, ...], username: str, ip: str, user_agent: str, why: str
-    ) -> IssuedToken:
+    ) -> TokenPair:
         for key in keys:
             await self._counter.hit(key, self._policy.failed_login_window_seconds)
         await self._log_login(username, ip, user_agent, LOGIN_FAILED, why)

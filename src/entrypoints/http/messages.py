@@ -56,6 +56,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "token_expired": {ZH: "登录已过期或链接已失效", EN: "the token or link has expired"},
     "token_invalid": {ZH: "令牌或链接无效", EN: "the token or link is not valid"},
     "token_revoked": {ZH: "登录已失效，请重新登录", EN: "the token has been revoked"},
+    "refresh_invalid": {ZH: "刷新令牌无效，请重新登录", EN: "the refresh token is not valid"},
+    "refresh_reused": {
+        ZH: "刷新令牌已被使用过，会话已结束，请重新登录",
+        EN: "the refresh token was used before; the session has ended, sign in again",
+    },
     "token_used": {ZH: "该链接已被使用", EN: "this link has already been used"},
     "permission_denied": {
         ZH: "没有执行此操作的权限",
@@ -334,6 +339,7 @@ def validation_message(
 ROUTE_SUMMARIES_ZH: dict[str, str] = {
     "log in": "登录",
     "log out": "退出登录",
+    "refresh the tokens": "刷新令牌",
     "update my profile": "修改个人资料",
     "change my password": "修改我的密码",
     "create a user": "新增用户",

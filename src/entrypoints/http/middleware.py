@@ -13,8 +13,9 @@ from core.audit.service import AuditService
 from entrypoints.http.clientip import client_ip
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
-# Sign-in has its own log (t_login_log); the others carry secrets in their bodies only.
-NOT_LOGGED = ("/api/v1/user/login",)
+# Sign-in has its own log (t_login_log), and so has a session's refresh (every half hour of
+# every session: noise in the operation log; a reused refresh token is in the login log).
+NOT_LOGGED = ("/api/v1/user/login", "/api/v1/user/token/refresh")
 
 
 class OperationLogMiddleware:

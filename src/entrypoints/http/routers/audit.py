@@ -29,7 +29,7 @@ class LogQuery(ListQuery):
 
 
 class LoginLogQuery(LogQuery):
-    status: Literal["success", "failed"] | None = None
+    status: Literal["success", "failed", "logout"] | None = None
 
 
 class OperationLogQuery(LogQuery):

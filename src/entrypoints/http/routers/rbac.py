@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, Query, Request, Response
+from fastapi import Depends, Form, Query, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from core.rbac.commands import (
@@ -19,7 +19,7 @@ from core.rbac.commands import (
     UpdateRole,
     UpdateUser,
 )
-from core.rbac.model import Menu, Principal
+from core.rbac.model import Menu, Principal, TokenPair
 from core.rbac.module import MODULE
 from core.rbac.ports import LabelFilter, RoleFilter, UserFilter
 from core.rbac.service import (
@@ -32,6 +32,7 @@ from core.rbac.service import (
     UserService,
     UserView,
 )
+from core.rbac.sessions import SessionService
 from core.shared.scope import DataScope, RowScope
 from entrypoints.http.deps import Auth, Caller, ClientAddress, provided, require, scoped
 from entrypoints.http.pages import Fresh, Pages
@@ -59,6 +60,7 @@ from entrypoints.http.schemas.rbac import (
     PasswordReset,
     ProfileOut,
     ProfileUpdate,
+    RefreshIn,
     RoleBrief,
     RoleCreate,
     RoleDataScope,
@@ -81,12 +83,14 @@ admin = ApiRouter(prefix="/permission", tags=["permission"])
 profile_service = provided(lambda c: c.profiles())
 user_service = provided(lambda c: c.users())
 role_service = provided(lambda c: c.roles())
+session_service = provided(lambda c: c.sessions())
 menu_service = provided(lambda c: c.menus())
 label_service = provided(lambda c: c.labels())
 
 Profiles = Annotated[ProfileService, Depends(profile_service)]
 Users = Annotated[UserService, Depends(user_service)]
 Roles = Annotated[RoleService, Depends(role_service)]
+Sessions = Annotated[SessionService, Depends(session_service)]
 Menus = Annotated[MenuService, Depends(menu_service)]
 Labels = Annotated[LabelService, Depends(label_service)]
 
@@ -114,14 +118,43 @@ async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     auth: Auth,
     ip: ClientAddress,
+    remember: Annotated[bool, Form(description="keep the session for days (remember me)")] = False,
 ) -> TokenOut:
     ua = request.headers.get("user-agent", "")
-    issued = await auth.login(form.username, form.password, ip, ua)
-    return TokenOut(access_token=issued.access_token, expires_in=issued.expires_in)
+    return _tokens(await auth.login(form.username, form.password, ip, ua, remember))
+
+
+@me.post(
+    "/token/refresh",
+    response_model=TokenOut,
+    summary="refresh the tokens",
+    responses={
+        401: {
+            "model": ErrorOut,
+            "description": "refresh_invalid, token_expired, token_revoked or refresh_reused",
+        },
+        503: {"model": ErrorOut, "description": "cache_unavailable"},
+    },
+)
+async def refresh_tokens(
+    request: Request, body: RefreshIn, sessions: Sessions, ip: ClientAddress
+) -> TokenOut:
+    ua = request.headers.get("user-agent", "")
+    return _tokens(await sessions.refresh(body.refresh_token, ip, ua))
+
+
+def _tokens(pair: TokenPair) -> TokenOut:
+    return TokenOut(
+        access_token=pair.access_token,
+        expires_in=pair.expires_in,
+        refresh_token=pair.refresh_token,
+        refresh_expires_in=pair.refresh_expires_in,
+    )
 
 
 @me.post("/logout", summary="log out", status_code=204)
 async def logout(caller: Caller, auth: Auth) -> None:
+    """Ends the caller's session: its access and refresh tokens stop working everywhere."""
     await auth.logout(caller)
 
 

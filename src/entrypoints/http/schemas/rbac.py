@@ -21,9 +21,17 @@ Password = Annotated[str, Field(min_length=1, max_length=256)]
 
 
 class TokenOut(Output):
+    """A session's tokens: the login answer, and the refresh's."""
+
     access_token: str
     token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth2 token type
     expires_in: int
+    refresh_token: str
+    refresh_expires_in: int
+
+
+class RefreshIn(Input):
+    refresh_token: Annotated[str, Field(min_length=1, max_length=4096)]
 
 
 class PasswordChange(Input):
