@@ -32,12 +32,25 @@ def test_login_answers_the_oauth2_shape(api: App) -> None:
     r = api.client.post(f"{API}/user/login", data={"username": "admin", "password": "admin123"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"access_token", "token_type", "expires_in"}
-    assert body["token_type"] == "bearer" and body["expires_in"] == 480 * 60
+    assert set(body) == {
+        "access_token",
+        "token_type",
+        "expires_in",
+        "refresh_token",
+        "refresh_expires_in",
+    }
+    assert body["token_type"] == "bearer" and body["expires_in"] == 30 * 60
+    assert body["refresh_expires_in"] == 24 * 3600
     claims = jwt.decode(
         body["access_token"], SECRET, algorithms=["HS256"], issuer="fastapi-vue-admin"
     )
-    assert {"sub", "jti", "exp"} <= set(claims)
+    assert {"sub", "jti", "sid", "exp", "iat", "iss", "name"} <= set(claims)
+    assert claims["typ"] == "access"
+    refresh = jwt.decode(
+        body["refresh_token"], SECRET, algorithms=["HS256"], issuer="fastapi-vue-admin"
+    )
+    assert (refresh["typ"], refresh["sid"]) == ("refresh", claims["sid"])
+    assert "name" not in refresh
 
 
 def test_wrong_password_and_unknown_user_give_the_same_401(api: App) -> None:

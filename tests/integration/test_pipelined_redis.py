@@ -14,6 +14,7 @@ import secrets
 import shutil
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -23,6 +24,7 @@ import uvloop
 from adapters.redis.generations import RedisTableGenerations
 from adapters.redis.pipelined import PipelinedRedis, ReplyError, fast_client
 from adapters.redis.stores import RedisTokenStore, make_client
+from core.rbac.model import Rotation, Session
 from core.shared.errors import ServiceUnavailable
 from tests.integration.processes import OwnRedis
 
@@ -185,23 +187,54 @@ async def _token_store(url: str, prefix: str, fast: bool) -> AsyncIterator[Redis
             await pipelined.aclose()
 
 
-def test_the_token_store_keeps_revokes_and_counts_tokens(
+def _session(user_id: int, sid: str, jti: str = "j1") -> Session:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    return Session(
+        sid=sid,
+        user_id=user_id,
+        username=f"u{user_id}",
+        ip="10.0.0.1",
+        user_agent="pytest",
+        browser="",
+        os="",
+        login_time=now,
+        last_seen=now,
+        remember=False,
+        refresh_jti=jti,
+    )
+
+
+def test_the_token_store_keeps_rotates_and_ends_sessions(
     redis_url: str, run: Runner, fast: bool
 ) -> None:
     prefix = f"test:tokens:{secrets.token_hex(4)}:"
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
 
     async def main() -> None:
         async with _token_store(redis_url, prefix, fast) as store:
-            await store.add(1, "a", 60)
-            await store.add(1, "b", 60)
-            await store.add(2, "c", 60)
-            assert await store.exists(1, "a") and not await store.exists(1, "nope")
-            await store.revoke(1, "a")
-            assert not await store.exists(1, "a")
-            assert await store.revoke_all(1) == 1
-            assert not await store.exists(1, "b") and await store.exists(2, "c")
-            assert await store.revoke_everyone() == 1
-            assert not await store.exists(2, "c")
+            await store.start(_session(1, "a"), 60)
+            await store.start(_session(1, "b"), 60)
+            await store.start(_session(2, "c"), 60)
+            assert await store.touch(1, "a", t0) and not await store.touch(1, "nope", t0)
+            # last_seen: written once a minute at most, by the per-request check itself.
+            await store.touch(1, "a", t0 + timedelta(seconds=59))
+            assert (await store.get(1, "a")).last_seen == t0  # type: ignore[union-attr]
+            await store.touch(1, "a", t0 + timedelta(seconds=60))
+            seen = (await store.get(1, "a")).last_seen  # type: ignore[union-attr]
+            assert seen == t0 + timedelta(seconds=60)
+            assert await store.rotate(1, "a", "j1", "j2", 120) is Rotation.ROTATED
+            assert (await store.get(1, "a")).refresh_jti == "j2"  # type: ignore[union-attr]
+            assert await store.rotate(1, "a", "j1", "j3", 120) is Rotation.REUSED
+            assert await store.get(1, "a") is None  # a reuse ended the session
+            assert await store.rotate(1, "a", "j2", "j3", 120) is Rotation.GONE
+            assert {s.sid for s in await store.sessions()} == {"b", "c"}
+            assert await store.end(1, "b") and not await store.end(1, "b")
+            await store.start(_session(1, "d"), 60)
+            await store.start(_session(1, "e"), 60)
+            assert await store.revoke_all(1, keep="e") == 1
+            assert await store.touch(1, "e", t0) and not await store.touch(1, "d", t0)
+            assert await store.revoke_everyone() == 2
+            assert not await store.touch(2, "c", t0) and await store.sessions() == []
 
     run(main())
 
@@ -210,25 +243,28 @@ def test_the_token_store_answers_cache_unavailable_while_redis_is_down(
     own_redis_factory: Callable[..., OwnRedis], run: Runner, fast: bool
 ) -> None:
     server = own_redis_factory()
+    t0 = datetime(2026, 1, 1, tzinfo=UTC)
 
     async def main() -> None:
         async with _token_store(server.url, "", fast) as store:
-            await store.add(1, "a", 60)
-            assert await store.exists(1, "a")
+            await store.start(_session(1, "a"), 60)
+            assert await store.touch(1, "a", t0)
             server.stop()
             calls: list[Callable[[], Awaitable[object]]] = [
-                lambda: store.exists(1, "a"),
-                lambda: store.add(1, "b", 60),
+                lambda: store.touch(1, "a", t0),
+                lambda: store.start(_session(1, "b"), 60),
+                lambda: store.rotate(1, "a", "j1", "j2", 60),
                 lambda: store.revoke_all(1),
+                lambda: store.sessions(),
             ]
             for call in calls:
                 with pytest.raises(ServiceUnavailable) as refused:
                     await call()
                 assert refused.value.code == "cache_unavailable"
-            server.start()  # back, empty: the same clients connect again
-            assert not await store.exists(1, "a")
-            await store.add(1, "b", 60)
-            assert await store.exists(1, "b")
+            server.start()  # back, empty: the same clients connect again (scripts reloaded)
+            assert not await store.touch(1, "a", t0)
+            await store.start(_session(1, "b"), 60)
+            assert await store.touch(1, "b", t0)
 
     run(main())
 

@@ -38,7 +38,7 @@ async def _ask(
 async def test_the_profile_no_longer_changes_the_email_at_once(c: Container, store: Store) -> None:
     # The hole: PUT /user/info {"email": ...} moved the account to the thief's inbox.
     uid = await _account(c)
-    me = Principal(uid, "jti", frozenset(), "mover")
+    me = Principal(uid, "sid", frozenset(), "mover")
     with pytest.raises(InvalidInput) as err:
         await c.profiles().update(me, UpdateProfile(email="thief@example.org"))
     assert (err.value.code, err.value.field) == ("email_change_needs_confirmation", "email")

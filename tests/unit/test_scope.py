@@ -146,7 +146,7 @@ class Org:
     async def scope(self, uid: int) -> RowScope:
         access = self.c.access()
         role_ids, dept = await access.user_access(uid)
-        return await access.row_scope(Principal(uid, "jti", role_ids, "", dept))
+        return await access.row_scope(Principal(uid, "sid", role_ids, "", dept))
 
 
 @pytest.fixture
