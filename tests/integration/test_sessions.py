@@ -41,7 +41,7 @@ def _refresh(app: App, token: object) -> tuple[int, dict[str, object]]:
 
 
 def _info(app: App, body: dict[str, object]) -> int:
-    return app.client.get(f"{V1}/user/info", headers=_bearer(body)).status_code
+    return int(app.client.get(f"{V1}/user/info", headers=_bearer(body)).status_code)
 
 
 def _claims(token: object) -> dict[str, object]:

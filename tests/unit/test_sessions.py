@@ -235,3 +235,17 @@ async def test_sessions_outside_the_callers_scope_are_hidden_and_not_found(
     with pytest.raises(NotFound):
         await seeded.online().end_user(opt, user.user_id, only_self)
     assert (await _principal(seeded, await seeded.auth().login("user", "123456"))).user_id
+
+
+def test_the_access_lifetime_setting_still_answers_to_its_old_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bootstrap import Settings
+
+    monkeypatch.setenv("APP_TOKEN_TTL_MINUTES", "45")
+    assert Settings(_env_file=None).access_token_minutes == 45
+    monkeypatch.setenv("APP_ACCESS_TOKEN_MINUTES", "15")
+    assert Settings(_env_file=None).access_token_minutes == 15
+    monkeypatch.delenv("APP_TOKEN_TTL_MINUTES")
+    monkeypatch.delenv("APP_ACCESS_TOKEN_MINUTES")
+    assert Settings(_env_file=None).access_token_minutes == 30
