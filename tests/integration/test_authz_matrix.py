@@ -11,6 +11,11 @@ from tests.integration.conftest import App, unique
 
 PUBLIC = {
     ("POST", "/api/v1/user/login"),
+    # two-factor sign-in and the captcha: the caller has only a password, or nothing yet
+    ("GET", "/api/v1/user/captcha"),
+    ("POST", "/api/v1/user/login/2fa"),
+    ("POST", "/api/v1/user/login/2fa/setup"),
+    ("POST", "/api/v1/user/login/2fa/enable"),
     ("GET", "/api/v1/health"),
     # registration: the caller has no account yet
     ("POST", "/api/v1/user/register"),

@@ -21,6 +21,7 @@ class LoginFailure(enum.StrEnum):
     UNKNOWN_USER = "unknown_user"
     THROTTLED = "throttled"
     DISABLED = "disabled"
+    CAPTCHA_INVALID, MFA_INVALID = "captcha_invalid", "mfa_invalid"  # issue 16: sign-in checks
 
 
 @dataclass(kw_only=True, eq=False)

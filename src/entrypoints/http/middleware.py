@@ -14,7 +14,12 @@ from entrypoints.http.clientip import client_ip
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 # Sign-in has its own log (t_login_log); the others carry secrets in their bodies only.
-NOT_LOGGED = ("/api/v1/user/login",)
+NOT_LOGGED = (
+    "/api/v1/user/login",
+    "/api/v1/user/login/2fa",
+    "/api/v1/user/login/2fa/setup",
+    "/api/v1/user/login/2fa/enable",
+)
 
 
 class OperationLogMiddleware:
