@@ -584,12 +584,17 @@ class Container(containers.DeclarativeContainer):
 
     # --- two-factor sign-in and the login captcha ---
     sign_in_policy = providers.Singleton(ConfigSignInPolicy, configs)
+    one_time_passwords = providers.Singleton(PyotpOneTimePasswords)
+    # TOTP secrets are sealed, and mfa tokens signed, with keys of the signing key.
+    secret_box = providers.Singleton(lambda s: FernetSecretBox(signing_key(s)), settings)
+    mfa_token_codec = providers.Singleton(lambda s: JwtMfaTokenCodec(signing_key(s)), settings)
+    captcha_images = providers.Singleton(ImageCaptchaImages)
     second_factor = providers.Singleton(
         SecondFactor,
         uow.provider,
-        providers.Singleton(PyotpOneTimePasswords),
-        providers.Singleton(lambda s: FernetSecretBox(signing_key(s)), settings),
-        providers.Singleton(lambda s: JwtMfaTokenCodec(signing_key(s)), settings),
+        one_time_passwords,
+        secret_box,
+        mfa_token_codec,
         short_lived,
         rate_counter,
         clock,
@@ -597,7 +602,7 @@ class Container(containers.DeclarativeContainer):
     )
     captcha = providers.Singleton(
         CaptchaService,
-        providers.Singleton(ImageCaptchaImages),
+        captcha_images,
         short_lived,
         sign_in_policy,
         rate_counter,

@@ -34,6 +34,8 @@ def container(store: Store, clock: FakeClock) -> Iterator[Container]:
             redis_url=None,
             env="test",
             captcha_after_failures=1000,
+            # The mfa tokens and the sealed TOTP secrets are keyed by it: no key file written.
+            secret_key="unit-test-signing-key-" + "0" * 16,
         )
     )
     # FakeUnitOfWork plus the jobs module's repositories (the seed adds jobs too).

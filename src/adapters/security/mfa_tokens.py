@@ -44,7 +44,8 @@ class JwtMfaTokenCodec(MfaTokenCodec):
                 self._secret,
                 algorithms=[ALGORITHM],
                 issuer=self._issuer,
-                options={"require": ["sub", "jti", "exp", "typ", "purpose"]},
+                # The expiry is the use case's to judge, on its clock (SecondFactor.open_token).
+                options={"require": ["sub", "jti", "exp", "typ", "purpose"], "verify_exp": False},
             )
             if payload["typ"] != TYP or payload["purpose"] not in (MFA_LOGIN, MFA_ENROL):
                 raise ValueError("not an mfa token")
@@ -56,7 +57,7 @@ class JwtMfaTokenCodec(MfaTokenCodec):
                 remember=payload.get("remember") is True,
             )
         except (jwt.InvalidTokenError, ValueError, TypeError, OverflowError, OSError) as exc:
-            # Expired, malformed, foreign or of another kind: one answer, sign in again.
+            # Malformed, foreign or of another kind: one answer, sign in again.
             raise Unauthorized(
                 "the sign-in step is not valid; sign in again", "mfa_token_invalid"
             ) from exc

@@ -24,7 +24,9 @@ class FakeUserMfaRepository(UserMfaRepository):
 
     async def enabled_among(self, user_ids: Iterable[int]) -> frozenset[int]:
         wanted = set(user_ids)
-        return frozenset(m.user_id for m in self.s.live(UserMfa) if m.enabled and m.user_id in wanted)
+        return frozenset(
+            m.user_id for m in self.s.live(UserMfa) if m.enabled and m.user_id in wanted
+        )
 
 
 class FakeRecoveryCodeRepository(RecoveryCodeRepository):
