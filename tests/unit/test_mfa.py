@@ -351,3 +351,12 @@ async def test_three_failures_in_a_row_ask_for_a_captcha_with_the_switch_off(
     assert await auth.login("opt", "opt123", "10.1.1.1", captcha_id=captcha_id, captcha_code=code)
     clock.advance(minutes=15, seconds=1)
     assert await auth.login("opt", "opt123", "10.2.2.2")  # the window passed
+
+
+async def test_codes_in_other_scripts_are_just_wrong(mfa: Container, clock: FakeClock) -> None:
+    await _turn_on(mfa, clock, "opt", "opt123")
+    for code in ("１２３４５６", "١٢٣٤٥٦", "12345６", "ü" * 11):
+        challenge = await _challenge(mfa, "opt", "opt123")
+        with pytest.raises(BadRequest) as exc:
+            await mfa.auth().login_2fa(challenge.mfa_token, code)
+        assert exc.value.code == "mfa_code_invalid"

@@ -568,16 +568,6 @@ class SqlAlchemyUserMfaRepository(UserMfaRepository):
     async def add(self, mfa: UserMfa) -> None:
         await _add(self._s, mfa)
 
-    async def enabled_among(self, user_ids: Iterable[int]) -> frozenset[int]:
-        wanted = list(user_ids)
-        if not wanted:
-            return frozenset()
-        c = user_mfa.c
-        rows = await self._s.execute(
-            select(c.user_id).where(c.user_id.in_(wanted), c.enabled.is_(True), live(user_mfa))
-        )
-        return frozenset(r[0] for r in rows)
-
 
 class SqlAlchemyRecoveryCodeRepository(RecoveryCodeRepository):
     def __init__(self, session: AsyncSession) -> None:

@@ -21,7 +21,8 @@ class LoginFailure(enum.StrEnum):
     UNKNOWN_USER = "unknown_user"
     THROTTLED = "throttled"
     DISABLED = "disabled"
-    CAPTCHA_INVALID, MFA_INVALID = "captcha_invalid", "mfa_invalid"  # issue 16: sign-in checks
+    CAPTCHA_INVALID = "captcha_invalid"  # the login captcha was missing or wrong
+    MFA_INVALID = "mfa_invalid"  # a wrong or replayed second-factor code
 
 
 @dataclass(kw_only=True, eq=False)

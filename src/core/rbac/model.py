@@ -454,7 +454,8 @@ def recovery_digest(code: str) -> str:
 
 
 def looks_like_totp(code: str) -> bool:
-    return bool(re.fullmatch(r"\d{6}", code.strip()))
+    # ASCII digits only: `\d` would take other scripts' digits, which no TOTP code has.
+    return bool(re.fullmatch(r"[0-9]{6}", code.strip()))
 
 
 def new_captcha_code() -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 
 from core.rbac.model import RecoveryCode, UserMfa
@@ -21,12 +20,6 @@ class FakeUserMfaRepository(UserMfaRepository):
         if await self.get(mfa.user_id) is not None:
             raise AssertionError("one live second factor per user (the unique key)")
         self.s.add(mfa)
-
-    async def enabled_among(self, user_ids: Iterable[int]) -> frozenset[int]:
-        wanted = set(user_ids)
-        return frozenset(
-            m.user_id for m in self.s.live(UserMfa) if m.enabled and m.user_id in wanted
-        )
 
 
 class FakeRecoveryCodeRepository(RecoveryCodeRepository):
