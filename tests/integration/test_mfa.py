@@ -173,6 +173,28 @@ def test_bad_mfa_tokens_answer_401_with_their_code(app: App, admin: dict[str, st
     assert too_long.status_code == 422
 
 
+def test_an_mfa_token_is_no_bearer_token(app: App) -> None:
+    me = _bearer(str(_password_step(app, "admin", "admin123")["access_token"]))
+    setup = app.client.post(f"{V1}/user/2fa/setup", headers=me).json()
+    _steady()
+    code = _code(setup["secret"])
+    assert (
+        app.client.post(f"{V1}/user/2fa/enable", headers=me, json={"code": code}).status_code == 200
+    )
+    try:
+        step = _password_step(app, "admin", "admin123")
+        r = app.client.get(f"{V1}/user/info", headers=_bearer(str(step["mfa_token"])))
+        assert r.status_code == 401
+    finally:
+        _steady()
+        off = app.client.post(
+            f"{V1}/user/2fa/disable",
+            headers=me,
+            json={"password": "admin123", "code": _code(setup["secret"], 1)},
+        )
+        assert off.status_code == 204, off.text
+
+
 def test_a_required_role_enrols_at_sign_in(app: App, admin: dict[str, str]) -> None:
     c = app.client
     username = unique("enrol")
