@@ -355,7 +355,8 @@ async def test_three_failures_in_a_row_ask_for_a_captcha_with_the_switch_off(
 
 async def test_codes_in_other_scripts_are_just_wrong(mfa: Container, clock: FakeClock) -> None:
     await _turn_on(mfa, clock, "opt", "opt123")
-    for code in ("１２３４５６", "١٢٣٤٥٦", "12345６", "ü" * 11):
+    # Full-width digits, Arabic-Indic digits, a mix, and letters beyond ASCII.
+    for code in ("\uff11" * 6, "\u0661" * 6, "12345\uff16", "\u00fc" * 11):
         challenge = await _challenge(mfa, "opt", "opt123")
         with pytest.raises(BadRequest) as exc:
             await mfa.auth().login_2fa(challenge.mfa_token, code)
