@@ -29,6 +29,7 @@ from adapters.apscheduler.scheduler import ApschedulerJobScheduler
 from adapters.excel.reader import OpenpyxlSpreadsheetReader, SheetLimits
 from adapters.excel.writer import OpenpyxlSpreadsheetWriter
 from adapters.memory.jobs import InMemoryRunLock, LocalInstanceRegistry, LocalLeaderLease
+from adapters.memory.mfa import InMemoryShortLivedValues
 from adapters.memory.registration import InMemoryVerificationTokens
 from adapters.memory.stores import (
     InMemoryCache,
@@ -40,6 +41,7 @@ from adapters.memory.stores import (
 from adapters.outbox.mailer import OutboxMailer
 from adapters.redis.generations import RedisTableGenerations
 from adapters.redis.jobs import RedisInstanceRegistry, RedisLeaderLease, RedisRunLock
+from adapters.redis.mfa import RedisShortLivedValues
 from adapters.redis.pipelined import fast_client
 from adapters.redis.registration import RedisVerificationTokens
 from adapters.redis.stores import (
@@ -49,8 +51,11 @@ from adapters.redis.stores import (
     RedisTwoLevelCache,
     make_client,
 )
+from adapters.security.captcha import ImageCaptchaImages
+from adapters.security.mfa_tokens import JwtMfaTokenCodec
 from adapters.security.passwords import Argon2PasswordHasher
 from adapters.security.tokens import JwtTokenCodec
+from adapters.security.totp import FernetSecretBox, PyotpOneTimePasswords
 from adapters.security.useragent import UserAgentsParser
 from adapters.smtp.mailer import SmtpMailer
 from adapters.sqlalchemy.backup import SqlAlchemyDatabaseSnapshot
@@ -68,12 +73,13 @@ from core.backup.model import RestoreLimits
 from core.backup.ports import CacheReset
 from core.backup.service import BackupService
 from core.config.model import DEFAULT_ROLE
-from core.config.service import ConfigRegistrationPolicy, ConfigService
+from core.config.service import ConfigRegistrationPolicy, ConfigService, ConfigSignInPolicy
 from core.dictionary.service import DictionaryService
 from core.jobs.registry import ScriptRegistry
 from core.jobs.runner import JobRunner, RunnerConfig
 from core.jobs.scripts import HousekeepingScripts, demo
 from core.jobs.service import JobService
+from core.rbac.mfa import CaptchaService, MfaPolicy, SecondFactor
 from core.rbac.seed import SeedService
 from core.rbac.service import (
     AccessService,
@@ -83,6 +89,7 @@ from core.rbac.service import (
     MenuService,
     ProfileService,
     RoleService,
+    TwoFactorService,
     UserService,
 )
 from core.rbac.sessions import SessionPolicy, SessionService
@@ -184,6 +191,8 @@ class Settings(BaseSettings):
     account_failure_ceiling: int = Field(default=50, ge=1)
     ip_failure_ceiling: int = Field(default=100, ge=1)
     failed_login_window_minutes: int = Field(default=15, ge=1)
+    # Failed logins in a row (client or account) after which a login needs a captcha anyway.
+    captcha_after_failures: int = Field(default=3, ge=1)
     access_log: bool = False
     log_level: str = "INFO"
     sql_echo: bool = False
@@ -443,6 +452,7 @@ class RedisStores(containers.DeclarativeContainer):
     verification_tokens = providers.Singleton(
         RedisVerificationTokens, redis, settings.provided.redis_prefix
     )
+    short_lived = providers.Singleton(RedisShortLivedValues, redis, settings.provided.redis_prefix)
     job_lease = providers.Singleton(
         RedisLeaderLease,
         redis,
@@ -478,6 +488,7 @@ class MemoryStores(containers.DeclarativeContainer):
     cache = providers.Singleton(InMemoryCache, settings.provided.cache_local_ttl_seconds)
     cache_probe = providers.Singleton(InMemoryProbe)
     verification_tokens = providers.Singleton(InMemoryVerificationTokens)
+    short_lived = providers.Singleton(InMemoryShortLivedValues)
     job_lease = providers.Singleton(LocalLeaderLease)
     job_run_lock = providers.Singleton(InMemoryRunLock)
     job_instances = providers.Singleton(LocalInstanceRegistry, job_instance)
@@ -505,6 +516,8 @@ class Container(containers.DeclarativeContainer):
     cache = stores.provided.cache.call()
     cache_probe = stores.provided.cache_probe.call()
     verification_tokens = stores.provided.verification_tokens.call()
+    # Captcha codes and pending TOTP secrets (two-factor sign-in).
+    short_lived = stores.provided.short_lived.call()
     job_lease = stores.provided.job_lease.call()
     job_run_lock = stores.provided.job_run_lock.call()
     job_instances = stores.provided.job_instances.call()
@@ -564,6 +577,7 @@ class Container(containers.DeclarativeContainer):
             account_failure_ceiling=s.account_failure_ceiling,
             ip_failure_ceiling=s.ip_failure_ceiling,
             failed_login_window_seconds=s.failed_login_window_minutes * 60,
+            captcha_after_failures=s.captcha_after_failures,
         ),
         settings,
     )
@@ -584,18 +598,6 @@ class Container(containers.DeclarativeContainer):
     sessions = providers.Singleton(
         SessionService, uow.provider, token_codec, token_store, user_agents, clock, session_policy
     )
-    auth = providers.Singleton(
-        AuthService,
-        uow.provider,
-        hasher,
-        token_codec,
-        token_store,
-        rate_counter,
-        access,
-        clock,
-        auth_policy,
-        sessions,
-    )
     profiles = providers.Singleton(ProfileService, uow.provider, access, clock)
     users = providers.Singleton(UserService, uow.provider, hasher, token_store, access, clock)
     roles = providers.Singleton(RoleService, uow.provider, access, clock)
@@ -609,6 +611,50 @@ class Container(containers.DeclarativeContainer):
     )
     configs = providers.Singleton(ConfigService, uow.provider, cache, clock, config_rules)
     dictionaries = providers.Singleton(DictionaryService, uow.provider, cache, clock)
+
+    # --- two-factor sign-in and the login captcha ---
+    sign_in_policy = providers.Singleton(ConfigSignInPolicy, configs)
+    one_time_passwords = providers.Singleton(PyotpOneTimePasswords)
+    # TOTP secrets are sealed, and mfa tokens signed, with keys of the signing key.
+    secret_box = providers.Singleton(lambda s: FernetSecretBox(signing_key(s)), settings)
+    mfa_token_codec = providers.Singleton(lambda s: JwtMfaTokenCodec(signing_key(s)), settings)
+    captcha_images = providers.Singleton(ImageCaptchaImages)
+    second_factor = providers.Singleton(
+        SecondFactor,
+        uow.provider,
+        one_time_passwords,
+        secret_box,
+        mfa_token_codec,
+        short_lived,
+        rate_counter,
+        clock,
+        providers.Object(MfaPolicy()),
+    )
+    captcha = providers.Singleton(
+        CaptchaService,
+        captcha_images,
+        short_lived,
+        sign_in_policy,
+        rate_counter,
+    )
+    auth = providers.Singleton(
+        AuthService,
+        uow.provider,
+        hasher,
+        token_codec,
+        token_store,
+        rate_counter,
+        access,
+        clock,
+        auth_policy,
+        sessions,
+        second_factor,
+        captcha,
+        sign_in_policy,
+    )
+    two_factor = providers.Singleton(
+        TwoFactorService, second_factor, hasher, token_store, rate_counter, auth_policy
+    )
 
     # Each module's roles, labels, menus and data, in the list's order (parents first).
     seed_bundles = providers.Callable(

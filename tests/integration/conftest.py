@@ -144,6 +144,9 @@ def settings_for(
 ) -> Settings:
     # No scheduler (and its SQL) in apps that do not test jobs; test_jobs turns it on.
     extra.setdefault("scheduler_enabled", False)
+    # The suite's apps share one client address and fail logins on purpose: the captcha
+    # after 3 failures (tests/integration/test_mfa.py) would stand before every lock test.
+    extra.setdefault("captcha_after_failures", 1000)
     return Settings(
         _env_file=None,
         env="test",

@@ -13,6 +13,11 @@ PUBLIC = {
     ("POST", "/api/v1/user/login"),
     # a session's refresh token is its own credential (the access token may have expired)
     ("POST", "/api/v1/user/token/refresh"),
+    # two-factor sign-in and the captcha: the caller has only a password, or nothing yet
+    ("GET", "/api/v1/user/captcha"),
+    ("POST", "/api/v1/user/login/2fa"),
+    ("POST", "/api/v1/user/login/2fa/setup"),
+    ("POST", "/api/v1/user/login/2fa/enable"),
     ("GET", "/api/v1/health"),
     # registration: the caller has no account yet
     ("POST", "/api/v1/user/register"),

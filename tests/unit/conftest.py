@@ -26,7 +26,17 @@ def clock() -> FakeClock:
 @pytest.fixture
 def container(store: Store, clock: FakeClock) -> Iterator[Container]:
     c = build_container(
-        Settings(_env_file=None, database_url="sqlite://", redis_url=None, env="test")
+        # The lock tests fail logins past the captcha's threshold; tests/unit/test_mfa.py
+        # checks the captcha at its default.
+        Settings(
+            _env_file=None,
+            database_url="sqlite://",
+            redis_url=None,
+            env="test",
+            captcha_after_failures=1000,
+            # The mfa tokens and the sealed TOTP secrets are keyed by it: no key file written.
+            secret_key="unit-test-signing-key-" + "0" * 16,
+        )
     )
     # FakeUnitOfWork plus the jobs module's repositories (the seed adds jobs too).
     c.uow.override(providers.Factory(FakeJobsUnitOfWork, store))

@@ -32,7 +32,13 @@ class StandInUsers(UserService):
 
 async def _container() -> Container:
     c = build_container(
-        Settings(_env_file=None, database_url="sqlite://", redis_url=None, env="test")
+        Settings(
+            _env_file=None,
+            database_url="sqlite://",
+            redis_url=None,
+            env="test",
+            secret_key="unit-test-signing-key-" + "0" * 16,  # no key file written
+        )
     )
     c.uow.override(providers.Factory(FakeJobsUnitOfWork, Store()))
     c.clock.override(providers.Object(FakeClock()))

@@ -24,7 +24,7 @@ CHROME = (
 async def _login(
     c: Container, name: str = "admin", password: str = "admin123", remember: bool = False
 ) -> TokenPair:
-    return await c.auth().login(name, password, "10.0.0.1", CHROME, remember)
+    return await c.auth().login(name, password, "10.0.0.1", CHROME, remember=remember)
 
 
 async def _principal(c: Container, pair: TokenPair) -> Principal:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     and_,
+    func,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,28 +28,32 @@ from adapters.sqlalchemy.base import contains, in_range, live, locked, paginate
 from adapters.sqlalchemy.org import depts, in_subtrees, posts  # also the foreign keys below
 from adapters.sqlalchemy.scope import in_scope, scoped
 from adapters.sqlalchemy.tables import audit_columns, metadata
-from adapters.sqlalchemy.types import ExactString
+from adapters.sqlalchemy.types import ExactString, UtcDateTime
 from core.org.model import Post
-from core.rbac.model import (
+from core.rbac.model import (  # two-factor sign-in
     Menu,
     MenuType,
     PermLabel,
     PermLabelRole,
+    RecoveryCode,
     Role,
     RoleDept,
     RoleMenu,
     User,
+    UserMfa,
     UserPost,
     UserRole,
 )
-from core.rbac.ports import (
+from core.rbac.ports import (  # two-factor sign-in
     LabelFilter,
     MenuRepository,
     PermLabelRepository,
+    RecoveryCodeRepository,
     RoleFilter,
     RoleRepository,
     UserFilter,
     UserLinks,
+    UserMfaRepository,
     UserRepository,
 )
 from core.shared.model import Entity
@@ -524,12 +529,86 @@ async def _existing(session: AsyncSession, table: Table, ids: Iterable[int]) -> 
     return frozenset(r[0] for r in rows)
 
 
+# --- two-factor sign-in (TOTP) ----------------------------------------------------------
+
+# A user's second factor: the TOTP secret (sealed with a key derived from the signing key)
+# and the last time step accepted (a code of that step or an earlier one is refused).
+user_mfa = Table(
+    "t_user_mfa",
+    metadata,
+    *audit_columns(),
+    Column("user_id", BigInteger, ForeignKey("t_users.id"), nullable=False),
+    Column("secret", String(255), nullable=False),
+    Column("enabled", Boolean, nullable=False, server_default="0"),
+    Column("last_step", BigInteger, nullable=False, server_default="0"),
+    Column("enabled_time", UtcDateTime(), nullable=True),
+    UniqueConstraint("user_id", "is_deleted"),
+)
+
+# Recovery codes, as SHA-256 digests (they are random: a slow hash adds nothing); each good once.
+user_recovery_code = Table(
+    "t_user_recovery_code",
+    metadata,
+    *audit_columns(),
+    Column("user_id", BigInteger, ForeignKey("t_users.id"), nullable=False),
+    Column("code_hash", String(64), nullable=False),
+    Column("used_time", UtcDateTime(), nullable=True),
+    UniqueConstraint("user_id", "code_hash", "is_deleted"),
+)
+
+
+class SqlAlchemyUserMfaRepository(UserMfaRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def get(self, user_id: int, *, lock: bool = False) -> UserMfa | None:
+        query = select(UserMfa).where(user_mfa.c.user_id == user_id, live(user_mfa))
+        return await self._s.scalar(locked(query, lock))
+
+    async def add(self, mfa: UserMfa) -> None:
+        await _add(self._s, mfa)
+
+
+class SqlAlchemyRecoveryCodeRepository(RecoveryCodeRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, code: RecoveryCode) -> None:
+        await _add(self._s, code)
+
+    async def find(
+        self, user_id: int, code_hash: str, *, lock: bool = False
+    ) -> RecoveryCode | None:
+        c = user_recovery_code.c
+        query = select(RecoveryCode).where(
+            c.user_id == user_id, c.code_hash == code_hash, live(user_recovery_code)
+        )
+        return await self._s.scalar(locked(query, lock))
+
+    async def unused_count(self, user_id: int) -> int:
+        c = user_recovery_code.c
+        query = select(func.count()).where(
+            c.user_id == user_id, c.used_time.is_(None), live(user_recovery_code)
+        )
+        return int(await self._s.scalar(query) or 0)
+
+    async def drop_all(self, user_id: int, actor_id: int | None, now: datetime) -> None:
+        c = user_recovery_code.c
+        for code in await self._s.scalars(
+            select(RecoveryCode).where(c.user_id == user_id, live(user_recovery_code))
+        ):
+            code.soft_delete(actor_id, now)
+        await self._s.flush()
+
+
 # What the unit of work opens for this module (attribute -> repository), and the mapping.
 REPOSITORIES = {
     "users": SqlAlchemyUserRepository,
     "roles": SqlAlchemyRoleRepository,
     "menus": SqlAlchemyMenuRepository,
     "labels": SqlAlchemyPermLabelRepository,
+    "mfa": SqlAlchemyUserMfaRepository,
+    "recovery_codes": SqlAlchemyRecoveryCodeRepository,
 }
 MAPPINGS = (
     (User, users),
@@ -541,4 +620,6 @@ MAPPINGS = (
     (RoleDept, role_dept),
     (PermLabel, perm_labels),
     (PermLabelRole, perm_label_role),
+    (UserMfa, user_mfa),
+    (RecoveryCode, user_recovery_code),
 )

@@ -22,6 +22,8 @@ class LoginFailure(enum.StrEnum):
     UNKNOWN_USER = "unknown_user"
     THROTTLED = "throttled"
     DISABLED = "disabled"
+    CAPTCHA_INVALID = "captcha_invalid"  # the login captcha was missing or wrong
+    MFA_INVALID = "mfa_invalid"  # a wrong or replayed second-factor code
 
 
 class SessionEnd(enum.StrEnum):

@@ -15,6 +15,8 @@ TRUE_WORDS = {"1", "true", "yes", "on", "y"}
 # The parameters the product reads itself (seeded; operators change them in the dashboard).
 REGISTRATION_OPEN = "sys.account.registration_open"
 DEFAULT_ROLE = "sys.account.default_role"
+CAPTCHA_ENABLED = "sys.account.captcha_enabled"
+MFA_REQUIRED_ROLES = "sys.account.mfa_required_roles"
 
 
 @dataclass(kw_only=True, eq=False)

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.config.model import DEFAULT_ROLE, REGISTRATION_OPEN, ConfigSetting
+from core.config.model import (
+    CAPTCHA_ENABLED,
+    DEFAULT_ROLE,
+    MFA_REQUIRED_ROLES,
+    REGISTRATION_OPEN,
+    ConfigSetting,
+)
 from core.config.ports import ConfigUnitOfWork
 from core.rbac.model import MenuType
 from core.rbac.seed import SeedBundle, SeedMenu, crud_buttons, crud_labels
@@ -30,6 +36,24 @@ PARAMETERS = (
         DEFAULT_ROLE,
         "user",
         Text("自助注册的用户获得的角色编码", "role code given to a self-registered user"),
+    ),
+    (
+        Text("登录验证码", "Login captcha"),
+        CAPTCHA_ENABLED,
+        "false",
+        Text(
+            "true：每次登录都需输入验证码；false：仅在连续登录失败后需要",
+            "true: every login passes a captcha; false: only after failed logins in a row",
+        ),
+    ),
+    (
+        Text("必须启用两步验证的角色", "Roles that must use two-factor sign-in"),
+        MFA_REQUIRED_ROLES,
+        "",
+        Text(
+            "角色编码，逗号分隔；持有这些角色且未启用两步验证的用户登录时须先启用",
+            "role codes, comma-separated; a holder without 2FA enrols at sign-in",
+        ),
     ),
 )
 

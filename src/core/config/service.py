@@ -6,8 +6,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from core.config.commands import CreateConfig, UpdateConfig
-from core.config.model import DEFAULT_ROLE, REGISTRATION_OPEN, ConfigSetting, as_flag, check_key
+from core.config.model import (
+    CAPTCHA_ENABLED,
+    DEFAULT_ROLE,
+    MFA_REQUIRED_ROLES,
+    REGISTRATION_OPEN,
+    ConfigSetting,
+    as_flag,
+    check_key,
+)
 from core.config.ports import ConfigFilter, ConfigUnitOfWork, ValueRule
+from core.rbac.ports import SignInPolicy
 from core.registration.ports import RegistrationPolicy
 from core.reports.model import ImportRow, RowError, RowErrors
 from core.shared.cache import Cache
@@ -170,3 +179,17 @@ class ConfigRegistrationPolicy(RegistrationPolicy):
 
     async def default_role(self) -> str:
         return await self._configs.text(DEFAULT_ROLE, self._role)
+
+
+class ConfigSignInPolicy(SignInPolicy):
+    """Sign-in reads the captcha switch and the roles that need 2FA from config parameters."""
+
+    def __init__(self, configs: ConfigService) -> None:
+        self._configs = configs
+
+    async def captcha_enabled(self) -> bool:
+        return await self._configs.flag(CAPTCHA_ENABLED, False)
+
+    async def mfa_required_roles(self) -> frozenset[str]:
+        text = await self._configs.text(MFA_REQUIRED_ROLES, "")
+        return frozenset(code.strip() for code in text.split(",") if code.strip())

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -433,3 +435,105 @@ def check_label(label: str) -> None:
         raise InvalidInput(
             "a permission label reads perm:{resource}:{verb}", "label_invalid", "label"
         )
+
+
+# --- two-factor sign-in (TOTP) and the login captcha -------------------------------------
+
+# Recovery codes and captchas draw from alphabets without look-alikes (0/o, 1/l/i).
+RECOVERY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+RECOVERY_CODES = 10
+CAPTCHA_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CAPTCHA_LENGTH = 4
+MFA_LOGIN = "login"
+MFA_ENROL = "enrol"
+
+
+@dataclass(kw_only=True, eq=False)
+class UserMfa(Entity):
+    """A user's second factor: the TOTP secret (sealed) and the last time step it accepted.
+
+    A code is good once: one of the last step used, or an earlier one, is refused.
+    """
+
+    user_id: int
+    secret: str
+    enabled: bool = False
+    last_step: int = 0
+    enabled_time: datetime | None = None
+
+    def accept_step(self, step: int) -> bool:
+        """Take the step of a matching code; False (unchanged) for a replayed or older one."""
+        if step <= self.last_step:
+            return False
+        self.last_step = step
+        return True
+
+
+@dataclass(kw_only=True, eq=False)
+class RecoveryCode(Entity):
+    """One recovery code, stored as its SHA-256 digest; good once."""
+
+    user_id: int
+    code_hash: str
+    used_time: datetime | None = None
+
+    @property
+    def used(self) -> bool:
+        return self.used_time is not None
+
+
+def new_recovery_code() -> str:
+    """`xxxxx-xxxxx` from the unambiguous alphabet (about 49 bits)."""
+    picks = [secrets.choice(RECOVERY_ALPHABET) for _ in range(10)]
+    return "".join(picks[:5]) + "-" + "".join(picks[5:])
+
+
+def recovery_digest(code: str) -> str:
+    """The stored form of a recovery code as typed: case, spaces and the dash do not matter."""
+    canonical = re.sub(r"[\s-]", "", code).lower()
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def looks_like_totp(code: str) -> bool:
+    # ASCII digits only: `\d` would take other scripts' digits, which no TOTP code has.
+    return bool(re.fullmatch(r"[0-9]{6}", code.strip()))
+
+
+def new_captcha_code() -> str:
+    return "".join(secrets.choice(CAPTCHA_ALPHABET) for _ in range(CAPTCHA_LENGTH))
+
+
+@dataclass(frozen=True)
+class MfaClaims:
+    """What a short-lived mfa token says: whose sign-in it continues, and for what."""
+
+    user_id: int
+    jti: str
+    purpose: str
+    expires_at: datetime
+    remember: bool = False
+
+
+@dataclass(frozen=True)
+class MfaChallenge:
+    """A login that needs a second factor (or its enrolment) before it gets the tokens."""
+
+    mfa_token: str
+    expires_in: int
+    enrol: bool = False
+
+
+@dataclass(frozen=True)
+class TotpSetup:
+    """A pending secret to scan; shown once, at setup."""
+
+    secret: str
+    otpauth_uri: str
+    qr_svg: str
+
+
+@dataclass(frozen=True)
+class Captcha:
+    captcha_id: str
+    png: bytes
+    enabled: bool

@@ -12,13 +12,17 @@ from core.org.model import Post
 from core.org.ports import DeptRepository, PostRepository
 from core.rbac.model import (
     Menu,
+    MfaClaims,
     PermLabel,
+    RecoveryCode,
     Role,
     Rotation,
     Session,
     TokenClaims,
     TokenType,
+    TotpSetup,
     User,
+    UserMfa,
 )
 from core.shared.cache import Cache, RateCounter
 from core.shared.pagination import Page, PageRequest, TimeRange
@@ -230,6 +234,105 @@ class TokenStore(Protocol):
     async def sessions(self) -> list[Session]:
         """Every live session of every user (a scan: for the admin page, not per request)."""
         ...
+
+
+# --- two-factor sign-in (TOTP) and the login captcha -------------------------------------
+
+
+class UserMfaRepository(Protocol):
+    """Each user's live second-factor row (at most one)."""
+
+    async def get(self, user_id: int, *, lock: bool = False) -> UserMfa | None: ...
+    async def add(self, mfa: UserMfa) -> None: ...
+
+
+class RecoveryCodeRepository(Protocol):
+    """A user's live recovery codes, used or not."""
+
+    async def add(self, code: RecoveryCode) -> None: ...
+    async def find(
+        self, user_id: int, code_hash: str, *, lock: bool = False
+    ) -> RecoveryCode | None: ...
+    async def unused_count(self, user_id: int) -> int: ...
+    async def drop_all(self, user_id: int, actor_id: int | None, now: datetime) -> None:
+        """Soft-delete every live code of the user."""
+        ...
+
+
+class MfaUnitOfWork(RbacUnitOfWork, Protocol):
+    mfa: UserMfaRepository
+    recovery_codes: RecoveryCodeRepository
+
+
+class MfaTokenCodec(Protocol):
+    """Signs and verifies mfa tokens (`typ: "mfa"`, 5 minutes); `decode` raises Unauthorized
+    `mfa_token_invalid` on anything but a valid, unexpired one."""
+
+    def encode(self, claims: MfaClaims) -> str: ...
+    def decode(self, token: str) -> MfaClaims: ...
+
+
+class OneTimePasswords(Protocol):
+    """RFC 6238 TOTP: SHA-1, 6 digits, 30-second steps."""
+
+    def new_secret(self) -> str: ...
+    def matching_step(self, secret: str, code: str, at: datetime) -> int | None:
+        """The time step within one step of `at` whose code is `code`, else None."""
+        ...
+
+    def provisioning(self, secret: str, account: str) -> TotpSetup:
+        """The otpauth URI and its QR code (SVG) of this secret for this account."""
+        ...
+
+
+class SecretBox(Protocol):
+    """Encrypts what is stored at rest (the TOTP secrets) with a key of the app's."""
+
+    def seal(self, plain: str) -> str: ...
+    def open(self, sealed: str) -> str:
+        """The plain text; ValueError when it was not sealed with this key."""
+        ...
+
+
+class CaptchaImages(Protocol):
+    """Draws a captcha's text as a PNG image."""
+
+    async def render(self, text: str) -> bytes: ...
+
+
+class ShortLivedValues(Protocol):
+    """Values kept a short while, shared by every instance (captcha codes, pending secrets).
+
+    `take` is atomic: of concurrent calls for one key, one gets the value. Every method
+    raises ServiceUnavailable when the store does not answer.
+    """
+
+    async def put(self, key: str, value: str, ttl_seconds: int) -> None: ...
+    async def get(self, key: str) -> str | None: ...
+    async def take(self, key: str) -> str | None:
+        """The value, which is gone from then on; None when there was none."""
+        ...
+
+
+class SignInPolicy(Protocol):
+    """What operators switch about sign-in: the captcha, and the roles that need 2FA."""
+
+    async def captcha_enabled(self) -> bool: ...
+    async def mfa_required_roles(self) -> frozenset[str]: ...
+
+
+class FixedSignInPolicy(SignInPolicy):
+    """A policy fixed at start (tests; until the config-parameter module holds it)."""
+
+    def __init__(self, captcha: bool = False, roles: Iterable[str] = ()) -> None:
+        self._captcha = captcha
+        self._roles = frozenset(roles)
+
+    async def captcha_enabled(self) -> bool:
+        return self._captcha
+
+    async def mfa_required_roles(self) -> frozenset[str]:
+        return self._roles
 
 
 __all__ = ["Cache", "RateCounter"]  # re-exported: they live in core.shared.cache

@@ -23,19 +23,25 @@ from core.rbac.commands import (
     UpdateRole,
     UpdateUser,
 )
+from core.rbac.mfa import CaptchaService, SecondFactor
 from core.rbac.model import (
     ADMIN_ROLE,
     DISABLED,
     ENABLED,
+    MFA_ENROL,
+    MFA_LOGIN,
     AccessTable,
     Menu,
     MenuType,
+    MfaChallenge,
+    MfaClaims,
     PermLabel,
     Principal,
     Privileges,
     Role,
     TokenPair,
     TokenType,
+    TotpSetup,
     User,
     canonical_username,
     check_label,
@@ -52,6 +58,7 @@ from core.rbac.ports import (
     RateCounter,
     RbacUnitOfWork,
     RoleFilter,
+    SignInPolicy,
     TokenCodec,
     TokenStore,
     UserFilter,
@@ -62,6 +69,7 @@ from core.shared.clock import Clock
 from core.shared.commands import UNSET, given
 from core.shared.entity import require
 from core.shared.errors import (
+    BadRequest,
     Conflict,
     Forbidden,
     InvalidInput,
@@ -93,6 +101,8 @@ class AuthPolicy:
     account_failure_ceiling: int = 50
     ip_failure_ceiling: int = 100
     failed_login_window_seconds: int = 15 * 60
+    # Failed logins in a row (client or account) after which a captcha is needed anyway.
+    captcha_after_failures: int = 3
 
 
 class AccessService:
@@ -232,10 +242,16 @@ class AuthService:
         clock: Clock,
         policy: AuthPolicy,
         sessions: SessionService,
+        second_factor: SecondFactor,
+        captcha: CaptchaService,
+        sign_in: SignInPolicy,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
         self._codec = codec
+        self._mfa = second_factor
+        self._captcha = captcha
+        self._sign_in = sign_in
         self._tokens = tokens
         self._counter = counter
         self._access = access
@@ -253,14 +269,46 @@ class AuthService:
         password: str,
         ip: str = "",
         user_agent: str = "",
+        *,
         remember: bool = False,
+        captcha_id: str | None = None,
+        captcha_code: str | None = None,
     ) -> TokenPair:
+        """`sign_in` for a caller that has no second step (scripts, tests): a sign-in that
+        needs a second factor is refused (401 `mfa_required`)."""
+        result = await self.sign_in(
+            username,
+            password,
+            ip,
+            user_agent,
+            remember=remember,
+            captcha_id=captcha_id,
+            captcha_code=captcha_code,
+        )
+        if isinstance(result, MfaChallenge):
+            raise Unauthorized("this account signs in with a second factor", "mfa_required")
+        return result
+
+    async def sign_in(
+        self,
+        username: str,
+        password: str,
+        ip: str = "",
+        user_agent: str = "",
+        *,
+        remember: bool = False,
+        captcha_id: str | None = None,
+        captcha_code: str | None = None,
+    ) -> TokenPair | MfaChallenge:
         """Failures lock an account for the client that made them, and a client for all accounts.
 
         Counted per resolved account and client IP (`max_failed_logins`), per account from
         every client (`account_failure_ceiling`, higher, so one attacker naming an account
         cannot lock its owner out) and per client IP over every name (`ip_failure_ceiling`).
         A lock lasts until its window passes. Names are looked up in canonical form only.
+        A captcha is checked before the password when the switch is on or when one of these
+        counters has reached `captcha_after_failures`. A right password of a user with 2FA
+        (or who must enrol) answers a challenge; only the tokens start a session.
         """
         policy = self._policy
         ip_key = LOGIN_FAIL_IP.format(ip)
@@ -270,6 +318,14 @@ class AuthService:
         if is_canonical_username(name):
             async with self._uow() as uow:
                 user = await uow.users.get_by_username(name)
+        keys: tuple[str, ...] = (ip_key,)
+        if user is not None and user.id is not None:
+            keys = (
+                ip_key,
+                LOGIN_FAIL_ACCOUNT_IP.format(user.id, ip),
+                LOGIN_FAIL_ACCOUNT.format(user.id),
+            )
+        await self._check_captcha(keys, captcha_id, captcha_code, username, ip, user_agent)
         if user is None or user.id is None:
             # Cost the same as a real check, so timing does not reveal which usernames exist.
             await self._hasher.verify(await self._dummy(), password)
@@ -295,7 +351,102 @@ class AuthService:
                 if stored is not None:
                     stored.password_hash = await self._hasher.hash(password)
                 await uow.commit()
-        return await self._sessions.start(user, ip, user_agent, remember)
+        if await self._mfa.enabled(user.id):
+            return self._mfa.challenge(user.id, MFA_LOGIN, remember)
+        if await self._must_enrol(user.id):
+            return self._mfa.challenge(user.id, MFA_ENROL, remember)
+        return await self._issue(user, ip, user_agent, remember, "")
+
+    async def _issue(
+        self, user: User, ip: str, user_agent: str, remember: bool, note: str
+    ) -> TokenPair:
+        """A sign-in that passed every check (password, second factor): its session starts."""
+        return await self._sessions.start(user, ip, user_agent, remember, note)
+
+    async def _check_captcha(
+        self,
+        keys: tuple[str, ...],
+        captcha_id: str | None,
+        captcha_code: str | None,
+        username: str,
+        ip: str,
+        ua: str,
+    ) -> None:
+        """With the switch on, or after `captcha_after_failures` failures counted on the
+        client or the account, a login passes a captcha first (400 `captcha_invalid`)."""
+        needed = await self._captcha.required()
+        for key in keys:
+            if needed:
+                break
+            needed = (await self._counter.count(key))[0] >= self._policy.captcha_after_failures
+        passed = await self._captcha.passes(captcha_id, captcha_code) if captcha_id else False
+        if needed and not passed:
+            await self._log_login(username, ip, ua, LOGIN_FAILED, LoginFailure.CAPTCHA_INVALID)
+            raise BadRequest("the captcha is missing or wrong", "captcha_invalid")
+
+    async def _must_enrol(self, user_id: int) -> bool:
+        """A holder of a role that `mfa_required_roles` lists, without 2FA, enrols first."""
+        required = await self._sign_in.mfa_required_roles()
+        if not required:
+            return False
+        async with self._uow() as uow:
+            role_ids = await uow.users.role_ids(user_id)
+        return bool((await self._access.table()).role_codes(role_ids) & required)
+
+    async def login_2fa(
+        self, mfa_token: str, code: str, ip: str = "", user_agent: str = ""
+    ) -> TokenPair:
+        """The second step of a sign-in: a TOTP code or a recovery code, each good once."""
+        claims = await self._mfa.open_token(mfa_token, MFA_LOGIN)
+        user = await self._signing_in(claims)
+        assert user.id is not None
+        try:
+            await self._mfa.use_code(user.id, code, claims)
+        except Conflict as exc:  # 2FA was turned off since: the token is of no use
+            raise Unauthorized("sign in again", "mfa_token_invalid") from exc
+        except (BadRequest, TooManyRequests):
+            await self._log_login(
+                user.username, ip, user_agent, LOGIN_FAILED, LoginFailure.MFA_INVALID
+            )
+            raise
+        await self._mfa.spend_token(claims)
+        return await self._issue(user, ip, user_agent, claims.remember, "mfa")
+
+    async def enrol_setup(self, mfa_token: str) -> TotpSetup:
+        """Enrolment at sign-in, for a holder of a role that requires 2FA: a pending secret."""
+        claims = await self._mfa.open_token(mfa_token, MFA_ENROL)
+        user = await self._signing_in(claims)
+        assert user.id is not None
+        return await self._mfa.setup(user.id, user.username)
+
+    async def enrol_enable(
+        self, mfa_token: str, code: str, ip: str = "", user_agent: str = ""
+    ) -> tuple[list[str], TokenPair]:
+        """Enrolment at sign-in: a right code turns 2FA on, ends the user's other sessions,
+        and answers the recovery codes and the tokens."""
+        claims = await self._mfa.open_token(mfa_token, MFA_ENROL)
+        user = await self._signing_in(claims)
+        assert user.id is not None
+        try:
+            codes = await self._mfa.enable(user.id, code, claims)
+        except (BadRequest, TooManyRequests):
+            await self._log_login(
+                user.username, ip, user_agent, LOGIN_FAILED, LoginFailure.MFA_INVALID
+            )
+            raise
+        await self._mfa.spend_token(claims)
+        await self._tokens.revoke_all(user.id)
+        return codes, await self._issue(user, ip, user_agent, claims.remember, "mfa")
+
+    async def _signing_in(self, claims: MfaClaims) -> User:
+        """The user an mfa token continues the sign-in of, still live and enabled."""
+        async with self._uow() as uow:
+            user = await uow.users.get(claims.user_id)
+        if user is None or user.id is None:
+            raise Unauthorized("sign in again", "mfa_token_invalid")
+        if user.status != ENABLED:
+            raise Forbidden("this account is disabled", "user_disabled")
+        return user
 
     async def clear_failures(self, user_id: int, ip: str) -> None:
         """After the owner proved who they are (a password reset): their account's locks lift."""
@@ -1146,3 +1297,67 @@ __all__ = [
     "UserView",
     "build_tree",
 ]
+
+
+class TwoFactorService:
+    """A signed-in user's own second factor, and an administrator's reset of someone's.
+
+    Turning it on or off, or a reset, ends every session of the user but the caller's own.
+    """
+
+    def __init__(
+        self,
+        factor: SecondFactor,
+        hasher: PasswordHasher,
+        tokens: TokenStore,
+        counter: RateCounter,
+        policy: AuthPolicy,
+    ) -> None:
+        self._factor = factor
+        self._tokens = tokens
+        self._policy = policy
+        self._reauth = Reauthentication(
+            hasher, counter, tokens, policy.max_failed_logins, policy.failed_login_window_seconds
+        )
+
+    async def status(self, principal: Principal) -> tuple[bool, int]:
+        return await self._factor.status(principal.user_id)
+
+    async def setup(self, principal: Principal) -> TotpSetup:
+        return await self._factor.setup(principal.user_id, principal.username)
+
+    async def enable(self, principal: Principal, code: str) -> list[str]:
+        codes = await self._factor.enable(principal.user_id, code)
+        await self._end_other_sessions(principal.user_id, principal)
+        return codes
+
+    async def disable(self, principal: Principal, password: str, code: str) -> None:
+        """The current password and a code (TOTP or recovery) turn the second factor off."""
+        if not await self._factor.enabled(principal.user_id):
+            raise Conflict("two-factor sign-in is not on", "mfa_not_enabled")
+        async with self._factor.uow() as uow:
+            user = require(await uow.users.get(principal.user_id), "user")
+        if not await self._reauth.verify(user, password):
+            raise BadRequest("the password is wrong", "password_wrong")
+        await self._factor.use_code(principal.user_id, code)
+        async with self._factor.uow() as uow:
+            await self._factor.remove(uow, principal.user_id, principal.user_id)
+            await uow.commit()
+        await self._end_other_sessions(principal.user_id, principal)
+
+    async def reset(self, actor: Principal, user_id: int, scope: RowScope = EVERY_ROW) -> None:
+        """An administrator turns off a user's second factor (a lost device): the privilege
+        guard and the data scope of the user routes apply; 409 when it is not on."""
+        async with self._factor.uow() as uow:
+            require(await uow.users.get(user_id, lock=True, scope=scope), "user")
+            guard = await PrivilegeGuard.of(uow, actor.user_id)
+            await guard.require_may_manage(user_id)
+            if not await self._factor.remove(uow, user_id, actor.user_id):
+                raise Conflict("two-factor sign-in is not on", "mfa_not_enabled")
+            await uow.commit()
+        await self._end_other_sessions(user_id, actor)
+
+    async def _end_other_sessions(self, user_id: int, caller: Principal) -> None:
+        # Every session of the user ends but the caller's own (when it is theirs).
+        keep = caller.sid if caller.user_id == user_id else None
+        await self._tokens.revoke_all(user_id, keep=keep)

@@ -14,8 +14,15 @@ from entrypoints.http.clientip import client_ip
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 # Sign-in has its own log (t_login_log), and so has a session's refresh (every half hour of
-# every session: noise in the operation log; a reused refresh token is in the login log).
-NOT_LOGGED = ("/api/v1/user/login", "/api/v1/user/token/refresh")
+# every session: noise in the operation log; a reused refresh token is in the login log); the
+# second-factor steps carry secrets in their bodies only.
+NOT_LOGGED = (
+    "/api/v1/user/login",
+    "/api/v1/user/token/refresh",
+    "/api/v1/user/login/2fa",
+    "/api/v1/user/login/2fa/setup",
+    "/api/v1/user/login/2fa/enable",
+)
 
 
 class OperationLogMiddleware:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Form, Query, Request, Response
@@ -19,7 +20,8 @@ from core.rbac.commands import (
     UpdateRole,
     UpdateUser,
 )
-from core.rbac.model import Menu, Principal, TokenPair
+from core.rbac.mfa import CaptchaService
+from core.rbac.model import Menu, MfaChallenge, Principal, TokenPair, TotpSetup
 from core.rbac.module import MODULE
 from core.rbac.ports import LabelFilter, RoleFilter, UserFilter
 from core.rbac.service import (
@@ -29,6 +31,7 @@ from core.rbac.service import (
     Profile,
     ProfileService,
     RoleService,
+    TwoFactorService,
     UserService,
     UserView,
 )
@@ -48,6 +51,7 @@ from entrypoints.http.schemas.common import (
     fields_of,
 )
 from entrypoints.http.schemas.rbac import (
+    CaptchaOut,
     LabelCreate,
     LabelIds,
     LabelOut,
@@ -56,10 +60,19 @@ from entrypoints.http.schemas.rbac import (
     MenuIds,
     MenuOut,
     MenuUpdate,
+    MfaCode,
+    MfaDisable,
+    MfaEnrolledOut,
+    MfaEnrolOut,
+    MfaLogin,
+    MfaRequiredOut,
+    MfaStatusOut,
+    MfaTokenIn,
     PasswordChange,
     PasswordReset,
     ProfileOut,
     ProfileUpdate,
+    RecoveryCodesOut,
     RefreshIn,
     RoleBrief,
     RoleCreate,
@@ -70,6 +83,7 @@ from entrypoints.http.schemas.rbac import (
     RoleUpdate,
     RoutersOut,
     TokenOut,
+    TotpSetupOut,
     UserCreate,
     UserOut,
     UserStatus,
@@ -105,9 +119,10 @@ UserScopeDelete = Annotated[RowScope, scoped("perm:user:delete")]
 
 @me.post(
     "/login",
-    response_model=TokenOut,
+    response_model=TokenOut | MfaRequiredOut | MfaEnrolOut,
     summary="log in",
     responses={
+        400: {"model": ErrorOut, "description": "captcha_invalid: a captcha is needed"},
         401: {"model": ErrorOut, "description": "bad_credentials or user_disabled"},
         429: {"model": ErrorOut, "description": "too many failed logins (see Retry-After)"},
         503: {"model": ErrorOut, "description": "cache_unavailable"},
@@ -119,9 +134,22 @@ async def login(
     auth: Auth,
     ip: ClientAddress,
     remember: Annotated[bool, Form(description="keep the session for days (remember me)")] = False,
-) -> TokenOut:
+    captcha_id: Annotated[str | None, Form(max_length=64)] = None,
+    captcha_code: Annotated[str | None, Form(max_length=16)] = None,
+) -> TokenOut | MfaRequiredOut | MfaEnrolOut:
     ua = request.headers.get("user-agent", "")
-    return _tokens(await auth.login(form.username, form.password, ip, ua, remember))
+    issued = await auth.sign_in(
+        form.username,
+        form.password,
+        ip,
+        ua,
+        remember=remember,
+        captcha_id=captcha_id,
+        captcha_code=captcha_code,
+    )
+    if isinstance(issued, MfaChallenge):
+        return _challenge(issued)
+    return _tokens(issued)
 
 
 @me.post(
@@ -538,3 +566,123 @@ def _fields(entity: object) -> dict[str, Any]:
     if isinstance(entity, Menu):
         data["type"] = entity.type.value
     return data
+
+
+# --- two-factor sign-in and the login captcha -------------------------------------------
+
+two_factor_service = provided(lambda c: c.two_factor())
+captcha_service = provided(lambda c: c.captcha())
+TwoFactor = Annotated[TwoFactorService, Depends(two_factor_service)]
+Captchas = Annotated[CaptchaService, Depends(captcha_service)]
+
+MFA_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "mfa_code_invalid: wrong or replayed code"},
+    401: {"model": ErrorOut, "description": "mfa_token_invalid"},
+    429: {"model": ErrorOut, "description": "mfa_throttled (see Retry-After)"},
+}
+
+
+@me.get("/captcha", response_model=CaptchaOut, summary="a login captcha")
+async def captcha(captchas: Captchas, ip: ClientAddress) -> CaptchaOut:
+    c = await captchas.issue(ip)
+    image = "data:image/png;base64," + base64.b64encode(c.png).decode("ascii")
+    return CaptchaOut(captcha_id=c.captcha_id, image=image, enabled=c.enabled)
+
+
+@me.post(
+    "/login/2fa",
+    response_model=TokenOut,
+    summary="log in: the second factor",
+    responses={**MFA_ERRORS, 403: {"model": ErrorOut, "description": "user_disabled"}},
+)
+async def login_2fa(request: Request, body: MfaLogin, auth: Auth, ip: ClientAddress) -> TokenOut:
+    ua = request.headers.get("user-agent", "")
+    return _tokens(await auth.login_2fa(body.mfa_token, body.code, ip, ua))
+
+
+@me.post(
+    "/login/2fa/setup",
+    response_model=TotpSetupOut,
+    summary="log in: set up the required second factor",
+    responses={**MFA_ERRORS, 409: {"model": ErrorOut, "description": "mfa_already_enabled"}},
+)
+async def login_2fa_setup(body: MfaTokenIn, auth: Auth) -> TotpSetupOut:
+    return _setup(await auth.enrol_setup(body.mfa_token))
+
+
+@me.post(
+    "/login/2fa/enable",
+    response_model=MfaEnrolledOut,
+    summary="log in: turn on the required second factor",
+    responses={**MFA_ERRORS, 409: {"model": ErrorOut, "description": "mfa_not_set_up"}},
+)
+async def login_2fa_enable(
+    request: Request, body: MfaLogin, auth: Auth, ip: ClientAddress
+) -> MfaEnrolledOut:
+    ua = request.headers.get("user-agent", "")
+    codes, issued = await auth.enrol_enable(body.mfa_token, body.code, ip, ua)
+    return MfaEnrolledOut(recovery_codes=codes, token=_tokens(issued))
+
+
+@me.get("/2fa", response_model=MfaStatusOut, summary="my two-factor sign-in")
+async def mfa_status(caller: Caller, two_factor: TwoFactor) -> MfaStatusOut:
+    enabled, left = await two_factor.status(caller)
+    return MfaStatusOut(enabled=enabled, recovery_codes_left=left)
+
+
+@me.post(
+    "/2fa/setup",
+    response_model=TotpSetupOut,
+    summary="set up two-factor sign-in",
+    responses={409: {"model": ErrorOut, "description": "mfa_already_enabled"}},
+)
+async def mfa_setup(caller: Caller, two_factor: TwoFactor) -> TotpSetupOut:
+    return _setup(await two_factor.setup(caller))
+
+
+@me.post(
+    "/2fa/enable",
+    response_model=RecoveryCodesOut,
+    summary="turn on two-factor sign-in",
+    responses={
+        **MFA_ERRORS,
+        409: {"model": ErrorOut, "description": "mfa_already_enabled or mfa_not_set_up"},
+    },
+)
+async def mfa_enable(caller: Caller, body: MfaCode, two_factor: TwoFactor) -> RecoveryCodesOut:
+    return RecoveryCodesOut(recovery_codes=await two_factor.enable(caller, body.code))
+
+
+@me.post(
+    "/2fa/disable",
+    status_code=204,
+    summary="turn off two-factor sign-in",
+    responses={**MFA_ERRORS, 409: {"model": ErrorOut, "description": "mfa_not_enabled"}},
+)
+async def mfa_disable(caller: Caller, body: MfaDisable, two_factor: TwoFactor) -> None:
+    await two_factor.disable(caller, body.password, body.code)
+
+
+@admin.delete(
+    "/user/{user_id}/2fa",
+    status_code=204,
+    summary="reset a user's two-factor sign-in",
+    responses={409: {"model": ErrorOut, "description": "mfa_not_enabled"}},
+)
+async def reset_user_mfa(
+    user_id: Id,
+    caller: Annotated[Principal, require("perm:user:put")],
+    scope: UserScopePut,
+    two_factor: TwoFactor,
+) -> None:
+    await two_factor.reset(caller, user_id, scope)
+
+
+def _challenge(c: MfaChallenge) -> MfaRequiredOut | MfaEnrolOut:
+    if c.enrol:
+        return MfaEnrolOut(mfa_token=c.mfa_token, expires_in=c.expires_in)
+    return MfaRequiredOut(mfa_token=c.mfa_token, expires_in=c.expires_in)
+
+
+def _setup(s: TotpSetup) -> TotpSetupOut:
+    return TotpSetupOut(secret=s.secret, otpauth_uri=s.otpauth_uri, qr_svg=s.qr_svg)

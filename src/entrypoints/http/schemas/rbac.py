@@ -240,3 +240,66 @@ class LabelOut(Output):
     status: int
     remark: str
     created_time: datetime | None
+
+
+# --- two-factor sign-in and the login captcha -------------------------------------------
+
+MfaToken = Annotated[str, Field(min_length=1, max_length=2048)]
+# A 6-digit TOTP code or a recovery code (`xxxxx-xxxxx`).
+MfaCodeText = Annotated[str, Field(min_length=1, max_length=32)]
+
+
+class MfaRequiredOut(Output):
+    mfa_required: Literal[True] = True
+    mfa_token: str
+    expires_in: int
+
+
+class MfaEnrolOut(Output):
+    mfa_enrol_required: Literal[True] = True
+    mfa_token: str
+    expires_in: int
+
+
+class CaptchaOut(Output):
+    captcha_id: str
+    image: str  # data:image/png;base64,...
+    enabled: bool
+
+
+class TotpSetupOut(Output):
+    secret: str
+    otpauth_uri: str
+    qr_svg: str
+
+
+class MfaStatusOut(Output):
+    enabled: bool
+    recovery_codes_left: int
+
+
+class RecoveryCodesOut(Output):
+    recovery_codes: list[str]
+
+
+class MfaEnrolledOut(Output):
+    recovery_codes: list[str]
+    token: TokenOut
+
+
+class MfaCode(Input):
+    code: MfaCodeText
+
+
+class MfaDisable(Input):
+    password: Password
+    code: MfaCodeText
+
+
+class MfaTokenIn(Input):
+    mfa_token: MfaToken
+
+
+class MfaLogin(Input):
+    mfa_token: MfaToken
+    code: MfaCodeText
