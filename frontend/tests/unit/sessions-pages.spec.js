@@ -127,7 +127,7 @@ describe('online users page', () => {
     expect(deletes(calls)).toEqual([])
     await rowOf(wrapper, 2).find('.logout-user').trigger('click')
     await settle()
-    expect(confirmAction.mock.calls[1][0]).toBe('Sign "opt" out of every session?')
+    expect(confirmAction.mock.calls[1][0]).toBe('End every session of "opt"? They are signed out at once.')
     expect(deletes(calls)).toEqual(['/monitor/online/user/2'])
     wrapper.unmount()
   })

@@ -13,7 +13,7 @@ export default {
         current: '当前会话',
         forceLogout: '强退',
         logoutUser: '全部强退',
-        forceLogoutConfirm: '确定强制退出用户“{name}”的此会话（{ip}）吗？',
+        forceLogoutConfirm: '确定强制退出用户“{name}”的此会话（{ip}）吗？该会话将立即下线。',
         logoutUserConfirm: '确定强制退出用户“{name}”的全部会话吗？',
         done: '已强制退出'
       }
@@ -30,11 +30,11 @@ export default {
         loginTime: 'Signed in',
         lastSeen: 'Last seen',
         current: 'This session',
-        forceLogout: 'Sign out',
-        logoutUser: 'Sign out all',
-        forceLogoutConfirm: 'Sign "{name}" out of this session ({ip})?',
-        logoutUserConfirm: 'Sign "{name}" out of every session?',
-        done: 'Signed out'
+        forceLogout: 'Force logout',
+        logoutUser: 'End all sessions',
+        forceLogoutConfirm: 'End this session of "{name}" ({ip})? It is signed out at once.',
+        logoutUserConfirm: 'End every session of "{name}"? They are signed out at once.',
+        done: 'Session ended'
       }
     }
   }
