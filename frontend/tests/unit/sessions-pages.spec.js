@@ -18,6 +18,7 @@ import { useUserStore } from '@/store/modules/user'
 import OnlinePage from '@/views/monitor/online/index.vue'
 import TwoFactor from '@/views/profile/TwoFactor.vue'
 import UserPage from '@/views/rbac/user/index.vue'
+import LoginLogPage from '@/views/log/login/index.vue'
 
 const session = (session_id, user_id, username, current = false) => ({
   session_id,
@@ -216,6 +217,27 @@ describe('user list: Reset 2FA', () => {
     await settle()
     expect(confirmAction.mock.calls[1][0]).toContain('"zoe"')
     expect(deletes(calls)).toEqual(['/permission/user/7/2fa'])
+    wrapper.unmount()
+  })
+})
+
+describe('login log', () => {
+  it('words the status logout and the new outcomes, also with a dictionary seeded before sessions', async () => {
+    const row = (id, status, message) => ({ id, username: 'opt', ip: '10.0.0.2', status, message, user_agent: 'x', created_time: '2026-05-01T08:00:00Z' })
+    serve((config) => {
+      if (config.url === '/system/dict/sys_login_status')
+        return [200, [{ label: '成功', label_en: 'Success', value: 'success', css_class: 'success' }, { label: '失败', label_en: 'Failed', value: 'failed', css_class: 'danger' }]]
+      if (config.url === '/system/log/login')
+        return [200, { items: [row(1, 'logout', 'forced_logout'), row(2, 'failed', 'captcha_invalid'), row(3, 'failed', 'mfa_invalid'), row(4, 'success', 'mfa'), row(5, 'failed', 'refresh_reused')], total: 5, page: 1, size: 10 }]
+      return null
+    })
+    const wrapper = await mountPage(LoginLogPage)
+    const text = wrapper.text()
+    expect(text).toContain('Signed out')
+    expect(text).not.toMatch(/\blogout\b/)
+    for (const worded of ['Signed out by an administrator', 'Wrong captcha', 'Wrong two-factor code', 'Signed in with two-factor authentication', 'Session ended: refresh token reused']) {
+      expect(text).toContain(worded)
+    }
     wrapper.unmount()
   })
 })

@@ -168,6 +168,32 @@ describe('silent renewal', () => {
     expect(fakeRouter.replace).not.toHaveBeenCalled()
   })
 
+  it('stops a request whose renewal ahead of the expiry is refused, and signs out once', async () => {
+    setTokens(pair('access-1', 'refresh-1'))
+    document.cookie = `Admin-Token-Expiry=${encodeURIComponent(JSON.stringify({ exp: Date.now() + 30000, at: Date.now() - 30000, remember: false }))}; path=/`
+    const calls = serve({ valid: ['access-1'], refresh: () => [401, { detail: 'revoked', code: 'token_revoked' }] })
+    const results = await Promise.allSettled([service.get('/a'), service.get('/b')])
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected'])
+    expect(calls.map((c) => c.url)).toEqual(['/user/token/refresh']) // neither request went out
+    expect(getToken()).toBeUndefined()
+    expect(fakeRouter.replace).toHaveBeenCalledTimes(1)
+    expect(ElMessage.mock.calls).toHaveLength(1)
+    expect(lastMessage()).toMatch(/You have been signed out/)
+  })
+
+  it('logout calls /user/logout and forgets both tokens', async () => {
+    const { createPinia, setActivePinia } = await import('pinia')
+    const { useUserStore } = await import('@/store/modules/user')
+    setActivePinia(createPinia())
+    setTokens(pair('access-1', 'refresh-1'))
+    const calls = serve({ valid: ['access-1'], refresh: () => [500, {}] })
+    await useUserStore().logout()
+    expect(calls.map((c) => [c.url, c.auth])).toEqual([['/user/logout', 'Bearer access-1']])
+    expect(getToken()).toBeUndefined()
+    expect(getRefreshToken()).toBeUndefined()
+    expect(getExpiry()).toBeNull()
+  })
+
   it('keeps "remember me" across a renewal', async () => {
     setTokens(pair('access-1', 'refresh-1'), { remember: true })
     serve({ valid: ['access-2'], refresh: () => [200, pair('access-2', 'refresh-2')] })
