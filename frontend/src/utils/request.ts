@@ -72,11 +72,15 @@ export function acceptLanguage(locale: string = getLocale()): string {
 const REFRESH_LOCK = 'fva-token-refresh'
 let inflight: Promise<string> | null = null
 
-/** A renewal refused with a 401: the session is over and the tab has been signed out. */
+/** A renewal refused with a 401: the session is over and the tab has been signed out. Reads as
+ * the 401 it is (`status`, `apiCode`), so the callers that look at those (the router guard) do. */
 export class SessionEndedError extends Error {
+  readonly status = 401
+  readonly apiCode: string
   constructor(readonly code: string) {
     super(`session ended: ${code}`)
     this.name = 'SessionEndedError'
+    this.apiCode = code
   }
 }
 
@@ -92,7 +96,11 @@ function withTabLock<T>(work: () => Promise<T>): Promise<T> {
 async function rotate(before: string | undefined): Promise<string> {
   const current = getRefreshToken()
   const access = getToken()
-  if (!current) throw new SessionEndedError('token_revoked') // signed out in another tab meanwhile
+  if (!current) {
+    // signed out in another tab meanwhile
+    signOut('token_revoked')
+    throw new SessionEndedError('token_revoked')
+  }
   if (current !== before && access) return access // another tab renewed while this one waited
   let pair: TokenPair
   try {

@@ -175,6 +175,8 @@ describe('silent renewal', () => {
     const results = await Promise.allSettled([service.get('/a'), service.get('/b')])
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected'])
     expect(calls.map((c) => c.url)).toEqual(['/user/token/refresh']) // neither request went out
+    // read as the 401 it is (the router guard then leaves the redirect to the login page alone)
+    expect(results[0].reason).toMatchObject({ status: 401, apiCode: 'token_revoked' })
     expect(getToken()).toBeUndefined()
     expect(fakeRouter.replace).toHaveBeenCalledTimes(1)
     expect(ElMessage.mock.calls).toHaveLength(1)
@@ -192,6 +194,20 @@ describe('silent renewal', () => {
     expect(getToken()).toBeUndefined()
     expect(getRefreshToken()).toBeUndefined()
     expect(getExpiry()).toBeNull()
+  })
+
+  it('signs out when another tab signed out while this one waited to renew', async () => {
+    setTokens(pair('access-1', 'refresh-1'))
+    navigator.locks = {
+      request: async (_name, work) => {
+        removeToken() // the other tab's logout
+        return work()
+      }
+    }
+    const calls = serve({ valid: [], refresh: () => [200, pair('x', 'y')] })
+    await expect(service.get('/a')).rejects.toMatchObject({ status: 401 })
+    expect(refreshes(calls)).toHaveLength(0)
+    expect(fakeRouter.replace).toHaveBeenCalledWith({ path: '/login', query: { redirect: '/system/config' } })
   })
 
   it('keeps "remember me" across a renewal', async () => {
