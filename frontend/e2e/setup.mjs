@@ -66,6 +66,7 @@ export const LIST_PAGES = [
   '/system/job-log',
   '/system/dept',
   '/system/post',
+  '/monitor/online',
   '/business/reg-code'
 ]
 /** The widths every page must fit (issue 20). */
@@ -74,9 +75,10 @@ export const WIDTHS = [1280, 1440]
 /**
  * Start `fva serve` on a free port with a fresh database, after `fva init`.
  * `scheduler: true` runs the job scheduler (off by default: no job fires behind a test's back).
+ * `env`: further `APP_*` settings of this run (`{ APP_ACCESS_TOKEN_MINUTES: '1' }`).
  * Answers `{ url, api, outbox, dir, stop() }`; `stop()` ends the server's process group.
  */
-export async function startBackend({ scheduler = false, seedLanguage = 'zh-CN' } = {}) {
+export async function startBackend({ scheduler = false, seedLanguage = 'zh-CN', env: extra = {} } = {}) {
   if (!existsSync(join(DIST, 'index.html'))) throw new Error(`no built dashboard at ${DIST}: run npm run build first`)
   if (!existsSync(FVA)) throw new Error(`no backend at ${FVA}: run make install first`)
   const dir = mkdtempSync(join(tmpdir(), 'fva-e2e-'))
@@ -94,7 +96,8 @@ export async function startBackend({ scheduler = false, seedLanguage = 'zh-CN' }
     APP_FRONTEND_URL: url,
     APP_SCHEDULER_ENABLED: scheduler ? 'true' : 'false',
     APP_LOG_LEVEL: 'WARNING',
-    APP_SEED_LANGUAGE: seedLanguage
+    APP_SEED_LANGUAGE: seedLanguage,
+    ...extra
   })
 
   const init = spawnSync(FVA, ['init'], { cwd: REPO, env, encoding: 'utf8', timeout: 120_000 })

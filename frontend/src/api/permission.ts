@@ -1,6 +1,6 @@
 // Admin routes of the RBAC module: users, roles, menus and permission labels.
 import type { AxiosRequestConfig } from 'axios'
-import { api, type QueryParams, type Schemas } from './client'
+import { api, fillPath, untyped, type QueryParams, type Schemas } from './client'
 
 export type User = Schemas['UserOut']
 export type Role = Schemas['RoleOut']
@@ -28,6 +28,10 @@ export function setUserStatus(id: number, status: Schemas['UserStatus']['status'
 }
 export function resetUserPassword(id: number, newPassword: string) {
   return api.put('/permission/user/{user_id}/password', { path: { user_id: id }, body: { new_password: newPassword } })
+}
+/** Turn off a user's two-factor sign-in (they enrol again); ends their sessions. 204. */
+export function resetUserMfa(id: number) {
+  return untyped.delete<void>(fillPath('/permission/user/{user_id}/2fa', { user_id: id }))
 }
 export function setUserRoles(id: number, roleIds: number[]) {
   return api.put('/permission/user/{user_id}/roles', { path: { user_id: id }, body: { role_ids: roleIds } })

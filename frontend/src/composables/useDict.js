@@ -27,7 +27,8 @@ export const DEFAULT_DICTS = {
   ],
   sys_login_status: [
     { label: '成功', label_en: 'Success', value: 'success', css_class: 'success' },
-    { label: '失败', label_en: 'Failed', value: 'failed', css_class: 'danger' }
+    { label: '失败', label_en: 'Failed', value: 'failed', css_class: 'danger' },
+    { label: '退出', label_en: 'Signed out', value: 'logout', css_class: 'info' }
   ],
   // and those of the dashboard's modules (src/modules.ts)
   ...moduleDicts()

@@ -132,7 +132,26 @@ export default {
     tooMany: 'Too many requests, please retry in {seconds} seconds',
     tooManyNoWait: 'Too many requests, please retry later',
     serverError: 'Server error ({status})',
-    validation: 'Validation failed'
+    validation: 'Validation failed',
+    // The dashboard's words for the API's error codes (the toast shows them instead of `detail`)
+    codes: {
+      captcha_invalid: 'The captcha is wrong or has expired: enter the new one',
+      mfa_code_invalid: 'The code is wrong or has been used already',
+      mfa_token_invalid: 'The sign-in step has expired: enter your password again',
+      mfa_throttled: 'Too many wrong codes: wait a while, then sign in again',
+      mfa_already_enabled: 'Two-factor authentication is already on',
+      mfa_not_set_up: 'Start the set-up again: the pending key has expired',
+      mfa_not_enabled: 'Two-factor authentication is off',
+      password_wrong: 'The password is wrong',
+      session_not_found: 'That session has already ended'
+    },
+    // Why a session ended: the toast on the way to the login page
+    ended: {
+      token_revoked: 'You have been signed out (the session was ended). Please sign in again',
+      refresh_reused: 'You have been signed out for safety: this session was used from elsewhere. Please sign in again',
+      token_expired: 'Your session has expired, please sign in again',
+      refresh_invalid: 'Your session has expired, please sign in again'
+    }
   },
   login: {
     title: 'Admin Console',
@@ -147,7 +166,35 @@ export default {
     usernameRequired: 'Enter your username',
     passwordRequired: 'Enter your password',
     welcome: 'Welcome back, {name}',
-    demo: 'Demo account: admin / admin123'
+    demo: 'Demo account: admin / admin123',
+    captcha: 'Captcha',
+    captchaRequired: 'Enter the captcha',
+    captchaRenew: 'Click for a new image',
+    mfaTitle: 'Two-factor authentication',
+    mfaHint: 'Enter the 6-digit code from your authenticator app, or one of your recovery codes.',
+    mfaCode: 'Code or recovery code',
+    mfaCodeRequired: 'Enter the code',
+    verify: 'Verify',
+    backToLogin: 'Back to sign-in',
+    enrolTitle: 'Set up two-factor authentication',
+    enrolHint: 'Your role requires two-factor authentication. Scan the QR code with an authenticator app (or enter the key), then enter the code it shows.',
+    recoveryTitle: 'Save your recovery codes'
+  },
+  // Two-factor sign-in (TOTP): the set-up steps shared by the login and profile pages
+  mfa: {
+    qrAlt: 'QR code of the authenticator key',
+    secret: 'Key',
+    copySecret: 'Copy key',
+    code: '6-digit code',
+    codeRequired: 'Enter the 6-digit code',
+    codeRule: 'The code is 6 digits',
+    enable: 'Turn on',
+    recoveryHint: 'Each code signs you in once if you lose your authenticator. They are shown only now: keep them somewhere safe.',
+    copyCodes: 'Copy',
+    downloadCodes: 'Download',
+    saved: 'I have saved them',
+    copied: 'Copied',
+    copyFailed: 'Copy failed: select the text and copy it by hand'
   },
   register: {
     title: 'Create an account',
@@ -213,7 +260,22 @@ export default {
     samePassword: 'The new password must differ from the current one',
     currentPassword: 'Current password',
     emailChangeHint: 'A new e-mail address takes effect once you open the link we mail to it.',
-    emailChangeSent: 'Check your new inbox: open the link sent to {email} to finish the change.'
+    emailChangeSent: 'Check your new inbox: open the link sent to {email} to finish the change.',
+    mfa: 'Two-factor authentication',
+    mfaOn: 'On',
+    mfaOff: 'Off',
+    mfaStatus: 'Status',
+    mfaCodesLeft: 'Recovery codes left',
+    mfaIntro: 'Sign in with a code from an authenticator app as well as your password.',
+    mfaEnable: 'Set up',
+    mfaDisable: 'Turn off',
+    mfaSetupHint: 'Scan the QR code with an authenticator app (or enter the key), then enter the code it shows.',
+    mfaEnabled: 'Two-factor authentication is on; your other sessions have been signed out',
+    mfaDisableTitle: 'Turn off two-factor authentication',
+    mfaDisableHint: 'Your password and a current code (or a recovery code).',
+    mfaDisableConfirm: 'Turn off two-factor authentication? Your other sessions will be signed out.',
+    mfaDisabled: 'Two-factor authentication is off',
+    mfaCode: 'Code'
   },
   emailChange: {
     title: 'Confirm your new e-mail',
@@ -242,6 +304,9 @@ export default {
     resetPassword: 'Reset password',
     resetPasswordPrompt: 'New password for "{name}"',
     resetPasswordDone: 'Password reset',
+    resetMfa: 'Reset 2FA',
+    resetMfaConfirm: 'Turn off two-factor authentication of "{name}"? They will set it up again, and their sessions are signed out.',
+    resetMfaDone: 'Two-factor authentication reset',
     enableConfirm: 'Enable user "{name}"?',
     disableConfirm: 'Disable user "{name}"? Their sessions will end.',
     passwordRule: 'Password must be 8–128 characters'
@@ -394,7 +459,12 @@ export default {
       wrong_password: 'Wrong password',
       unknown_user: 'Unknown user',
       throttled: 'Too many failed attempts (locked)',
-      disabled: 'Account disabled'
+      disabled: 'Account disabled',
+      captcha_invalid: 'Wrong captcha',
+      mfa_invalid: 'Wrong two-factor code',
+      forced_logout: 'Signed out by an administrator',
+      refresh_reused: 'Session ended: refresh token reused',
+      mfa: 'Signed in with two-factor authentication'
     }
   },
   job: {

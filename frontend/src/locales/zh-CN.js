@@ -132,7 +132,24 @@ export default {
     tooMany: '请求过于频繁，请在 {seconds} 秒后重试',
     tooManyNoWait: '请求过于频繁，请稍后重试',
     serverError: '服务器错误（{status}）',
-    validation: '参数校验失败'
+    validation: '参数校验失败',
+    codes: {
+      captcha_invalid: '验证码错误或已过期，请输入新的验证码',
+      mfa_code_invalid: '动态码错误或已使用',
+      mfa_token_invalid: '登录步骤已过期，请重新输入密码',
+      mfa_throttled: '动态码错误次数过多，请稍后重新登录',
+      mfa_already_enabled: '双因素认证已开启',
+      mfa_not_set_up: '待绑定的密钥已过期，请重新设置',
+      mfa_not_enabled: '双因素认证未开启',
+      password_wrong: '密码错误',
+      session_not_found: '该会话已结束'
+    },
+    ended: {
+      token_revoked: '您已被登出（会话已结束），请重新登录',
+      refresh_reused: '为了安全，您已被登出：此会话在别处被使用，请重新登录',
+      token_expired: '登录状态已过期，请重新登录',
+      refresh_invalid: '登录状态已过期，请重新登录'
+    }
   },
   login: {
     title: '后台管理系统',
@@ -147,7 +164,34 @@ export default {
     usernameRequired: '请输入用户名',
     passwordRequired: '请输入密码',
     welcome: '欢迎回来，{name}',
-    demo: '演示账号：admin / admin123'
+    demo: '演示账号：admin / admin123',
+    captcha: '验证码',
+    captchaRequired: '请输入验证码',
+    captchaRenew: '点击更换图片',
+    mfaTitle: '双因素认证',
+    mfaHint: '请输入身份验证器应用中的 6 位动态码，或一个恢复码。',
+    mfaCode: '动态码或恢复码',
+    mfaCodeRequired: '请输入动态码',
+    verify: '验 证',
+    backToLogin: '返回登录',
+    enrolTitle: '设置双因素认证',
+    enrolHint: '您的角色要求开启双因素认证。请用身份验证器应用扫描二维码（或输入密钥），再输入其显示的动态码。',
+    recoveryTitle: '保存恢复码'
+  },
+  mfa: {
+    qrAlt: '身份验证器密钥的二维码',
+    secret: '密钥',
+    copySecret: '复制密钥',
+    code: '6 位动态码',
+    codeRequired: '请输入 6 位动态码',
+    codeRule: '动态码为 6 位数字',
+    enable: '开启',
+    recoveryHint: '身份验证器丢失时，每个恢复码可登录一次。恢复码只显示这一次，请妥善保存。',
+    copyCodes: '复制',
+    downloadCodes: '下载',
+    saved: '我已保存',
+    copied: '已复制',
+    copyFailed: '复制失败，请手动选中文本复制'
   },
   register: {
     title: '注册账号',
@@ -213,6 +257,21 @@ export default {
     samePassword: '新密码不能与旧密码相同',
     currentPassword: '当前密码',
     emailChangeHint: '新邮箱需打开我们发到该邮箱的链接后才会生效。',
+    mfa: '双因素认证',
+    mfaOn: '已开启',
+    mfaOff: '未开启',
+    mfaStatus: '状态',
+    mfaCodesLeft: '剩余恢复码',
+    mfaIntro: '登录时除密码外，还需输入身份验证器应用中的动态码。',
+    mfaEnable: '设置',
+    mfaDisable: '关闭',
+    mfaSetupHint: '请用身份验证器应用扫描二维码（或输入密钥），再输入其显示的动态码。',
+    mfaEnabled: '双因素认证已开启，您的其他会话已被登出',
+    mfaDisableTitle: '关闭双因素认证',
+    mfaDisableHint: '请输入密码和当前动态码（或一个恢复码）。',
+    mfaDisableConfirm: '确定关闭双因素认证吗？您的其他会话将被登出。',
+    mfaDisabled: '双因素认证已关闭',
+    mfaCode: '动态码',
     emailChangeSent: '请查收新邮箱：打开发送到 {email} 的链接即可完成更换。'
   },
   emailChange: {
@@ -242,6 +301,9 @@ export default {
     resetPassword: '重置密码',
     resetPasswordPrompt: '请输入用户“{name}”的新密码',
     resetPasswordDone: '密码已重置',
+    resetMfa: '重置双因素认证',
+    resetMfaConfirm: '确定关闭用户“{name}”的双因素认证吗？该用户需重新设置，其会话将被登出。',
+    resetMfaDone: '双因素认证已重置',
     enableConfirm: '确定启用用户“{name}”吗？',
     disableConfirm: '确定停用用户“{name}”吗？停用后其登录状态将失效。',
     passwordRule: '密码长度为 8–128 个字符'
@@ -394,7 +456,12 @@ export default {
       wrong_password: '密码错误',
       unknown_user: '用户不存在',
       throttled: '失败次数过多（已锁定）',
-      disabled: '账号已停用'
+      disabled: '账号已停用',
+      captcha_invalid: '验证码错误',
+      mfa_invalid: '动态码错误',
+      forced_logout: '被管理员强制退出',
+      refresh_reused: '会话已结束：刷新令牌被重复使用',
+      mfa: '双因素认证登录'
     }
   },
   job: {

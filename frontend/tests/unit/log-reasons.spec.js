@@ -4,8 +4,8 @@ import en from '@/locales/en'
 import zhCN from '@/locales/zh-CN'
 import { loginReason } from '@/views/log/login/reason'
 
-// The codes core.audit.model.LoginFailure writes into t_login_log.message.
-const CODES = ['wrong_password', 'unknown_user', 'throttled', 'disabled']
+// The codes core.audit.model.LoginFailure writes into t_login_log.message (docs/sessions.md, "Login log").
+const CODES = ['wrong_password', 'unknown_user', 'throttled', 'disabled', 'captcha_invalid', 'mfa_invalid', 'forced_logout', 'refresh_reused', 'mfa']
 
 describe('login-log reasons', () => {
   afterEach(() => setLocale('zh-CN'))

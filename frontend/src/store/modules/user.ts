@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import * as userApi from '@/api/user'
-import type { Profile } from '@/api/user'
-import { getToken, setToken, removeToken } from '@/utils/auth'
+import type { LoginAnswer, LoginForm, LoginTokens, Profile } from '@/api/user'
+import { getExpiry, getRefreshToken, getToken, removeToken, setTokens, type TokenPair } from '@/utils/auth'
 
 export const ADMIN_ROLE = 'admin'
 
@@ -13,6 +13,9 @@ function roleCode(role: string | { code: string }): string {
 export const useUserStore = defineStore('user', {
   state: () => ({
     token: getToken() || '',
+    refreshToken: getRefreshToken() || '',
+    /** When the access token expires (ms since the epoch), 0 when unknown. */
+    expiresAt: (getExpiry() || { exp: 0 }).exp,
     info: null as Profile | null,
     roles: [] as string[],
     labels: [] as string[]
@@ -24,11 +27,21 @@ export const useUserStore = defineStore('user', {
     isAdmin: (state) => state.roles.includes(ADMIN_ROLE)
   },
   actions: {
-    async login({ username, password, remember }: { username: string; password: string; remember?: boolean }) {
-      const res = await userApi.login({ username: username.trim(), password })
-      setToken(res.access_token, { remember: !!remember, expiresIn: res.expires_in })
-      this.token = res.access_token
+    /**
+     * The password step. Answers the API's body: with tokens the session has started (they are
+     * stored); `mfa_required` / `mfa_enrol_required` name the second step the page shows.
+     */
+    async login(form: LoginForm): Promise<LoginAnswer> {
+      const res = await userApi.login({ ...form, username: form.username.trim(), remember: !!form.remember })
+      if ('access_token' in res && res.access_token) this.applyTokens(res, !!form.remember)
       return res
+    },
+    /** Start the session from a login body (after the password, the second step or enrolment). */
+    applyTokens(pair: TokenPair | LoginTokens, remember: boolean) {
+      setTokens(pair, { remember })
+      this.token = pair.access_token
+      this.refreshToken = pair.refresh_token || ''
+      this.expiresAt = (getExpiry() || { exp: 0 }).exp
     },
     async getInfo() {
       const info = await userApi.getInfo()
@@ -51,6 +64,8 @@ export const useUserStore = defineStore('user', {
     clear() {
       removeToken()
       this.token = ''
+      this.refreshToken = ''
+      this.expiresAt = 0
       this.info = null
       this.roles = []
       this.labels = []
