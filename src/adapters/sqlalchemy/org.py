@@ -209,7 +209,7 @@ class SqlAlchemyPostRepository(PostRepository):
             where,
             page,
             {"sort": c.sort},
-            lambda q: q.order_by(None).order_by(c.sort, c.id),
+            order=(c.sort, c.id),
         )
 
     async def in_use(self, post_id: int) -> bool:

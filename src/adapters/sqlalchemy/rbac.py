@@ -73,9 +73,11 @@ users = Table(
     Column("avatar", String(255), nullable=True),
     Column("status", SmallInteger, nullable=False, server_default="1"),
     # The user's department (t_dept, module org); NULL: none.
-    Column("dept_id", BigInteger, nullable=True, index=True),
+    Column("dept_id", BigInteger, nullable=True),
     UniqueConstraint("username", "is_deleted"),
     UniqueConstraint("email", "is_deleted"),
+    # A scoped list picks its page from this index alone (migration 0008).
+    Index("ix_t_users_dept_live", "dept_id", "is_deleted", "created_time"),
 )
 # A user row is in the data scope of its own department, and of the user itself.
 scoped(users, dept="dept_id", user="id")
