@@ -44,7 +44,12 @@ DICTIONARIES: tuple[Dictionary, ...] = (
     (
         "sys_login_status",
         Text("登录状态", "Login status"),
-        (("success", "成功", "Success", "success"), ("failed", "失败", "Failed", "danger")),
+        (
+            ("success", "成功", "Success", "success"),
+            ("failed", "失败", "Failed", "danger"),
+            # A session ended: forced by an administrator, or a reused refresh token.
+            ("logout", "登出", "Signed out", "info"),
+        ),
     ),
     (
         "sys_job_status",
