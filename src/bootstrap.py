@@ -28,6 +28,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from adapters.apscheduler.scheduler import ApschedulerJobScheduler
 from adapters.excel.reader import OpenpyxlSpreadsheetReader, SheetLimits
 from adapters.excel.writer import OpenpyxlSpreadsheetWriter
+from adapters.html.sanitizer import Nh3HtmlSanitizer
 from adapters.memory.jobs import InMemoryRunLock, LocalInstanceRegistry, LocalLeaderLease
 from adapters.memory.registration import InMemoryVerificationTokens
 from adapters.memory.stores import (
@@ -106,6 +107,7 @@ MODULES: tuple[str, ...] = (
     "config",
     "dictionary",
     "regcode",
+    "notice",
     "registration",
     "jobs",
     "reports",
@@ -472,6 +474,8 @@ class Container(containers.DeclarativeContainer):
     modules = providers.Dependency(instance_of=tuple)
 
     clock = providers.Singleton(SystemClock)
+    # Rich text a module stores (a notice's content) is sanitised by it before it is kept.
+    html_sanitizer = providers.Singleton(Nh3HtmlSanitizer)
     job_instance = providers.Singleton(_instance_name)
 
     # Redis or memory, chosen once: each shared store below is that choice's.
