@@ -5,6 +5,7 @@
 // show while the dictionary API does not answer. Its API calls live in the slice too.
 import org from '@/views/org/module'
 import regcode from '@/views/business/regcode/module'
+import notice from '@/views/notice/module'
 
 /** A dictionary item as `GET /system/dict/{type_code}` answers it. */
 export interface DictItem {
@@ -31,7 +32,7 @@ export interface DashboardModule {
   dicts?: Record<string, DictItem[]>
 }
 
-export const MODULES: DashboardModule[] = [org, regcode]
+export const MODULES: DashboardModule[] = [org, regcode, notice]
 
 /** The modules' texts of `lang`, to merge into the dashboard's own; a key used twice stops the build of the messages. */
 export function moduleMessages(lang: 'zh-CN' | 'en', base: Messages, modules: DashboardModule[] = MODULES): Messages {
