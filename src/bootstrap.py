@@ -474,7 +474,7 @@ class Container(containers.DeclarativeContainer):
     modules = providers.Dependency(instance_of=tuple)
 
     clock = providers.Singleton(SystemClock)
-    # Rich text a module stores (a notice's content) is sanitised by it before it is kept.
+    # Rich text a module keeps (an editor's HTML) is sanitised by it before it is stored.
     html_sanitizer = providers.Singleton(Nh3HtmlSanitizer)
     job_instance = providers.Singleton(_instance_name)
 

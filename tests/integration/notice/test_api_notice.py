@@ -152,10 +152,8 @@ def test_marks_racing_for_one_notice_leave_one_mark(api: App, admin: dict[str, s
     api.client.post(
         "/api/v1/permission/user", headers=admin, json={"username": name, "password": PASSWORD}
     )
-    user_id = int(
-        api.client.get("/api/v1/permission/user", headers=admin, params={"username": name})
-        .json()["items"][0]["id"]
-    )
+    found = api.client.get("/api/v1/permission/user", headers=admin, params={"username": name})
+    user_id = int(found.json()["items"][0]["id"])
     service = api.container.notices()
 
     async def race() -> None:

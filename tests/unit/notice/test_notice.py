@@ -58,7 +58,7 @@ def test_an_unknown_status_is_refused_and_changes_nothing(status: str) -> None:
 def test_bad_changes_are_refused(changes: dict[str, str], code: str) -> None:
     notice = Notice(title="t")
     with pytest.raises(InvalidInput) as exc:
-        notice.change(**changes)  # type: ignore[arg-type]
+        notice.change(**changes)
     assert exc.value.code == code
     assert notice.title == "t" and notice.type == "notice" and notice.content == ""
 
