@@ -28,6 +28,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from adapters.apscheduler.scheduler import ApschedulerJobScheduler
 from adapters.excel.reader import OpenpyxlSpreadsheetReader, SheetLimits
 from adapters.excel.writer import OpenpyxlSpreadsheetWriter
+from adapters.html.sanitizer import Nh3HtmlSanitizer
 from adapters.memory.jobs import InMemoryRunLock, LocalInstanceRegistry, LocalLeaderLease
 from adapters.memory.mfa import InMemoryShortLivedValues
 from adapters.memory.registration import InMemoryVerificationTokens
@@ -115,6 +116,7 @@ MODULES: tuple[str, ...] = (
     "config",
     "dictionary",
     "regcode",
+    "notice",
     "registration",
     "jobs",
     "reports",
@@ -500,6 +502,8 @@ class Container(containers.DeclarativeContainer):
     modules = providers.Dependency(instance_of=tuple)
 
     clock = providers.Singleton(SystemClock)
+    # Rich text a module keeps (an editor's HTML) is sanitised by it before it is stored.
+    html_sanitizer = providers.Singleton(Nh3HtmlSanitizer)
     job_instance = providers.Singleton(_instance_name)
 
     # Redis or memory, chosen once: each shared store below is that choice's.

@@ -1,0 +1,1 @@
+"""HTML adapters: the sanitiser of rich text."""
