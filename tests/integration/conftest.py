@@ -242,18 +242,40 @@ class App:
         return {"Authorization": f"Bearer {r.json()['access_token']}"}
 
 
+def _start_app(db_url: str, redis_url: str, prefix: str, extra: dict[str, Any]) -> App:
+    extra.setdefault("database_url", db_url)
+    extra.setdefault("redis_url", redis_url)
+    extra.setdefault("prefix", prefix)
+    settings = settings_for(
+        extra.pop("database_url"), extra.pop("redis_url"), extra.pop("prefix"), **extra
+    )
+    return App(settings).__enter__()
+
+
 @pytest.fixture(scope="session")
 def make_app(db_url: str, redis_url: str, redis_prefix: str) -> Iterator[Callable[..., App]]:
     apps: list[App] = []
 
     def make(**extra: Any) -> App:
-        extra.setdefault("database_url", db_url)
-        extra.setdefault("redis_url", redis_url)
-        extra.setdefault("prefix", redis_prefix)
-        settings = settings_for(
-            extra.pop("database_url"), extra.pop("redis_url"), extra.pop("prefix"), **extra
-        )
-        app = App(settings).__enter__()
+        app = _start_app(db_url, redis_url, redis_prefix, extra)
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.__exit__(None, None, None)
+
+
+@pytest.fixture
+def make_app_for_test(
+    db_url: str, redis_url: str, redis_prefix: str
+) -> Iterator[Callable[..., App]]:
+    """`make_app` whose apps shut down (and close their pooled connections) when the test
+    ends: for tests that start several instances, so the suite's connections stay bounded."""
+    apps: list[App] = []
+
+    def make(**extra: Any) -> App:
+        app = _start_app(db_url, redis_url, redis_prefix, extra)
         apps.append(app)
         return app
 

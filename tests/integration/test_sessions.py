@@ -59,9 +59,9 @@ def _online(app: App, admin: dict[str, str], body: dict[str, object]) -> dict[st
 
 
 def test_login_answers_the_session_body_and_remember_lengthens_it(
-    make_app: Callable[..., App],
+    make_app_for_test: Callable[..., App],
 ) -> None:
-    a = make_app()
+    a = make_app_for_test()
     body = _sign_in(a, "opt", "opt123")
     assert set(body) == {
         "access_token",
@@ -78,8 +78,10 @@ def test_login_answers_the_session_body_and_remember_lengthens_it(
     assert _sign_in(a, "opt", "opt123", remember="true")["refresh_expires_in"] == 14 * 86400
 
 
-def test_a_forced_logout_on_a_is_obeyed_on_b_and_logged(make_app: Callable[..., App]) -> None:
-    a, b = make_app(), make_app()
+def test_a_forced_logout_on_a_is_obeyed_on_b_and_logged(
+    make_app_for_test: Callable[..., App],
+) -> None:
+    a, b = make_app_for_test(), make_app_for_test()
     admin = _bearer(_sign_in(a, "admin", "admin123"))
     victim = _sign_in(b, "opt", "opt123")
     assert _info(b, victim) == 200
@@ -109,9 +111,9 @@ def test_a_forced_logout_on_a_is_obeyed_on_b_and_logged(make_app: Callable[..., 
 
 
 def test_ending_all_of_a_users_sessions_and_the_listing_guard(
-    make_app: Callable[..., App],
+    make_app_for_test: Callable[..., App],
 ) -> None:
-    a, b = make_app(), make_app()
+    a, b = make_app_for_test(), make_app_for_test()
     admin_body = _sign_in(a, "admin", "admin123")
     admin = _bearer(admin_body)
     one, two = _sign_in(a, "user", "123456"), _sign_in(b, "user", "123456")
@@ -129,9 +131,9 @@ def test_ending_all_of_a_users_sessions_and_the_listing_guard(
 
 
 def test_a_refresh_on_a_works_on_b_and_a_replay_revokes_the_family_everywhere(
-    make_app: Callable[..., App],
+    make_app_for_test: Callable[..., App],
 ) -> None:
-    a, b = make_app(), make_app()
+    a, b = make_app_for_test(), make_app_for_test()
     first = _sign_in(a, "opt", "opt123")
     status, second = _refresh(b, first["refresh_token"])
     assert status == 200 and second["refresh_token"] != first["refresh_token"]
@@ -148,8 +150,8 @@ def test_a_refresh_on_a_works_on_b_and_a_replay_revokes_the_family_everywhere(
     assert (status, after["code"]) == (401, "token_revoked")
 
 
-def test_bad_refresh_tokens_are_401_with_their_codes(make_app: Callable[..., App]) -> None:
-    a = make_app()
+def test_bad_refresh_tokens_are_401_with_their_codes(make_app_for_test: Callable[..., App]) -> None:
+    a = make_app_for_test()
     body = _sign_in(a, "opt", "opt123")
     claims = _claims(body["refresh_token"])
     past = int((datetime.now(UTC) - timedelta(minutes=1)).timestamp())
@@ -172,9 +174,9 @@ def test_bad_refresh_tokens_are_401_with_their_codes(make_app: Callable[..., App
 
 
 def test_an_access_token_without_typ_from_before_sessions_is_refused(
-    make_app: Callable[..., App],
+    make_app_for_test: Callable[..., App],
 ) -> None:
-    a = make_app()
+    a = make_app_for_test()
     body = _sign_in(a, "opt", "opt123")
     claims = _claims(body["access_token"])
     del claims["typ"]
@@ -183,16 +185,18 @@ def test_an_access_token_without_typ_from_before_sessions_is_refused(
     assert (r.status_code, r.json()["code"]) == (401, "token_invalid")
 
 
-def test_logout_ends_the_session_on_every_instance(make_app: Callable[..., App]) -> None:
-    a, b = make_app(), make_app()
+def test_logout_ends_the_session_on_every_instance(make_app_for_test: Callable[..., App]) -> None:
+    a, b = make_app_for_test(), make_app_for_test()
     body = _sign_in(a, "opt", "opt123")
     assert b.client.post(f"{V1}/user/logout", headers=_bearer(body)).status_code == 204
     assert _info(a, body) == 401
     assert _refresh(a, body["refresh_token"])[1]["code"] == "token_revoked"
 
 
-def test_the_embedded_profile_keeps_sessions_in_memory(make_app: Callable[..., App]) -> None:
-    app = make_app(redis_url=None)
+def test_the_embedded_profile_keeps_sessions_in_memory(
+    make_app_for_test: Callable[..., App],
+) -> None:
+    app = make_app_for_test(redis_url=None)
     admin_body = _sign_in(app, "admin", "admin123")
     victim = _sign_in(app, "opt", "opt123")
     status, fresh = _refresh(app, victim["refresh_token"])
