@@ -439,10 +439,6 @@ class RedisStores(containers.DeclarativeContainer):
     table_generations = providers.Singleton(
         RedisTableGenerations, redis, settings.provided.redis_prefix, fast_redis
     )
-    token_store = providers.Singleton(
-        RedisTokenStore, redis, settings.provided.redis_prefix, fast_redis
-    )
-    rate_counter = providers.Singleton(RedisRateCounter, redis, settings.provided.redis_prefix)
     cache = providers.Singleton(
         RedisTwoLevelCache,
         redis,
@@ -450,6 +446,11 @@ class RedisStores(containers.DeclarativeContainer):
         settings.provided.cache_local_ttl_seconds,
         settings.provided.cache_redis_ttl_seconds,
     )
+    # The token check reads the cache's epoch in the same round trip (decision 44).
+    token_store = providers.Singleton(
+        RedisTokenStore, redis, settings.provided.redis_prefix, fast_redis, cache
+    )
+    rate_counter = providers.Singleton(RedisRateCounter, redis, settings.provided.redis_prefix)
     cache_probe = providers.Singleton(RedisProbe, redis)
     verification_tokens = providers.Singleton(
         RedisVerificationTokens, redis, settings.provided.redis_prefix

@@ -60,13 +60,18 @@ class RedisProbe(Probe):
 
 # The per-request check: is the session live, and is its `last_seen` due (then write it)?
 # One round trip, and a write at most once a minute per session.
+# The per-request check: {1, cache epoch} when the session lives (its `last_seen` written when
+# a minute old), {0, epoch} when it does not. KEYS[2], the cache's epoch, rides along so the
+# in-process cache level learns of a write on another instance before this request reads it.
 _TOUCH = """
+local epoch = false
+if KEYS[2] then epoch = redis.call('GET', KEYS[2]) end
 local last = redis.call('HGET', KEYS[1], 'last_seen')
-if not last then return 0 end
+if not last then return {0, epoch} end
 if tonumber(ARGV[1]) - tonumber(last) >= tonumber(ARGV[2]) then
   redis.call('HSET', KEYS[1], 'last_seen', ARGV[1])
 end
-return 1
+return {1, epoch}
 """
 # Compare-and-set of the refresh jti: 1 rotated, 2 reused (the session is ended), 0 gone.
 _ROTATE = """
@@ -145,11 +150,17 @@ class RedisTokenStore(TokenStore):
     """
 
     def __init__(
-        self, client: redis.asyncio.Redis, prefix: str = "", fast: PipelinedRedis | None = None
+        self,
+        client: redis.asyncio.Redis,
+        prefix: str = "",
+        fast: PipelinedRedis | None = None,
+        cache: RedisTwoLevelCache | None = None,
     ) -> None:
         self._r = client
         self._prefix = prefix
         self._fast = fast
+        # The two-level cache whose epoch each touch reads (decision 44); None: not read.
+        self._cache = cache
         self._touch = self._r.register_script(_TOUCH)
         self._rotate = self._r.register_script(_ROTATE)
 
@@ -167,24 +178,30 @@ class RedisTokenStore(TokenStore):
             raise _unavailable(exc) from exc
 
     async def touch(self, user_id: int, sid: str, now: datetime) -> bool:
-        key = self._key(user_id, sid)
+        keys = [self._key(user_id, sid)]
+        if self._cache is not None:
+            keys.append(self._cache.epoch_key)
         args = (int(now.timestamp()), LAST_SEEN_EVERY_SECONDS)
         try:
             if self._fast is not None:
-                return bool(await self._fast_touch(key, *args))
-            return bool(await self._touch(keys=[key], args=list(args)))
+                reply = await self._fast_touch(keys, *args)
+            else:
+                reply = await self._touch(keys=keys, args=list(args))
         except (*DOWN, ReplyError) as exc:
             raise _unavailable(exc) from exc
+        if self._cache is not None:
+            self._cache.observe(reply[1] if len(reply) > 1 else None)
+        return bool(reply[0])
 
-    async def _fast_touch(self, key: str, now: int, every: int) -> Any:
+    async def _fast_touch(self, keys: list[str], now: int, every: int) -> Any:
         assert self._fast is not None
         try:
-            return await self._fast.execute("EVALSHA", _TOUCH_SHA, 1, key, now, every)
+            return await self._fast.execute("EVALSHA", _TOUCH_SHA, len(keys), *keys, now, every)
         except ReplyError as exc:
             if not str(exc).startswith("NOSCRIPT"):
                 raise
             # First use on this server (or after SCRIPT FLUSH): EVAL loads it for the next.
-            return await self._fast.execute("EVAL", _TOUCH, 1, key, now, every)
+            return await self._fast.execute("EVAL", _TOUCH, len(keys), *keys, now, every)
 
     async def get(self, user_id: int, sid: str) -> Session | None:
         try:
@@ -339,6 +356,11 @@ class RedisTwoLevelCache(Cache):
         self._r = client
         self._prefix = prefix + "cache:"
         self._channel = prefix + "cache-invalidate"
+        # Moved on by every invalidation; each authenticated request reads it with its token
+        # check, so an instance drops its in-process level before it serves a value another
+        # instance has replaced (pub/sub alone takes up to a moment to arrive).
+        self.epoch_key = prefix + "cache-epoch"
+        self._seen_epoch: object = _MISSING
         self._redis_ttl = redis_ttl_seconds
         self._local: TTLCache[str, Any] = TTLCache(maxsize=maxsize, ttl=local_ttl_seconds)
         self._generation = 0
@@ -427,10 +449,22 @@ class RedisTwoLevelCache(Cache):
                 keys.add(name[2:] if name.startswith("v:") else name)
             if keys:
                 await self.delete(*sorted(keys))
-            await self._r.publish(self._channel, json.dumps([CLEAR_ALL]))
+            pipe = self._r.pipeline()
+            pipe.incr(self.epoch_key)
+            pipe.publish(self._channel, json.dumps([CLEAR_ALL]))
+            await pipe.execute()
         except DOWN as exc:
             # Instances that lost Redis too bypass and purge on reconnect (see _listen).
             logger.warning("cache clear incomplete, redis unavailable: {}", type(exc).__name__)
+
+    def observe(self, epoch: object) -> None:
+        """The cache's epoch as a request read it: when it moved, the in-process level goes.
+
+        The first observation drops it too: what was kept before it may predate a write.
+        """
+        if epoch != self._seen_epoch:
+            self._seen_epoch = epoch
+            self._drop_local()
 
     # internals -----------------------------------------------------------------
     async def _flush_pending(self) -> None:
@@ -444,6 +478,7 @@ class RedisTwoLevelCache(Cache):
                 pipe.delete(self._prefix + key)
                 pipe.incr(self._prefix + "v:" + key)
                 pipe.expire(self._prefix + "v:" + key, _VERSION_TTL)
+            pipe.incr(self.epoch_key)  # after the deletes: a reader that sees it misses them
             pipe.publish(self._channel, json.dumps(batch))
             await pipe.execute()
             self._pending.difference_update(batch)
@@ -468,6 +503,7 @@ class RedisTwoLevelCache(Cache):
                 pipe.incr(k)
             else:
                 pipe.delete(k)
+        pipe.incr(self.epoch_key)
         await pipe.execute()
 
     async def _listen(self) -> None:
