@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from tests.integration.conftest import SECRET, App
+from tests.integration.conftest import SECRET, App, unique
 
 V1 = "/api/v1"
 CHROME = (
@@ -210,3 +210,44 @@ def test_the_embedded_profile_keeps_sessions_in_memory(
         == 204
     )
     assert _info(app, again) == 401
+
+
+def test_only_an_admin_ends_an_admins_session(make_app_for_test: Callable[..., App]) -> None:
+    """A holder of the online-users labels ends ordinary sessions, never an admin's (403)."""
+    a = make_app_for_test()
+    admin_body = _sign_in(a, "admin", "admin123")
+    admin = _bearer(admin_body)
+    labels = a.client.get(
+        f"{V1}/permission/perm-label", headers=admin, params={"label": "perm:online", "size": 10}
+    ).json()["items"]
+    assert {lab["label"] for lab in labels} == {"perm:online:get", "perm:online:delete"}
+    code = unique("online_op")
+    role = a.client.post(
+        f"{V1}/permission/role", headers=admin, json={"code": code, "name": code}
+    ).json()["id"]
+    r = a.client.put(
+        f"{V1}/permission/role/{role}/perm-labels",
+        headers=admin,
+        json={"label_ids": [lab["id"] for lab in labels]},
+    )
+    assert r.status_code == 204, r.text
+    name = unique("op")
+    r = a.client.post(
+        f"{V1}/permission/user",
+        headers=admin,
+        json={"username": name, "password": "Op-Passw0rd-x", "role_ids": [role]},
+    )
+    assert r.status_code == 201, r.text
+    operator = _bearer(_sign_in(a, name, "Op-Passw0rd-x"))
+    user = _sign_in(a, "user", "123456")
+    admin_sid = _claims(admin_body["access_token"])["sid"]
+    user_sid = _claims(user["access_token"])["sid"]
+
+    refused = a.client.delete(f"{V1}/monitor/online/{admin_sid}", headers=operator)
+    assert (refused.status_code, refused.json()["code"]) == (403, "permission_denied")
+    admin_id = a.client.get(f"{V1}/user/info", headers=admin).json()["id"]
+    refused = a.client.delete(f"{V1}/monitor/online/user/{admin_id}", headers=operator)
+    assert refused.status_code == 403
+    assert _info(a, admin_body) == 200  # still signed in
+    assert a.client.delete(f"{V1}/monitor/online/{user_sid}", headers=operator).status_code == 204
+    assert _info(a, user) == 401
