@@ -158,7 +158,8 @@ async def servers(
 
 cache_router = ApiRouter(prefix="/monitor/cache", tags=["monitor"])
 Caches = Annotated[CacheMonitorService, Depends(provided(lambda c: c.cache_monitor()))]
-NamespaceName = Annotated[str, Path(pattern=r"^[a-z][a-z-]{0,31}$")]
+# Any name is looked up: one that is not the product's is 404, whatever its spelling.
+NamespaceName = Annotated[str, Path(min_length=1, max_length=64)]
 CacheKey = Annotated[str, Path(min_length=1, max_length=512)]
 
 
