@@ -17,7 +17,7 @@ from sqlalchemy import update
 from adapters.redis.monitor import PREFIXES, REPORTS
 from adapters.sqlalchemy.config import config_settings
 from core.monitor.model import NAMESPACES
-from tests.integration.conftest import App, execute, unique
+from tests.integration.conftest import App, execute, settings_for, unique
 
 SERVER = "/api/v1/monitor/server"
 CACHE = "/api/v1/monitor/cache"
@@ -255,3 +255,38 @@ def test_the_monitors_are_the_admins(api: App) -> None:
         ("DELETE", f"{CACHE}/cache"),
     ):
         assert api.client.request(method, path, headers=opt).status_code == 403
+
+
+def test_the_leader_shows_its_next_fires(
+    make_seeded_database: Callable[[], str], redis_url: str, redis_prefix: str
+) -> None:
+    # A database of its own: the scheduler takes every running job of its database.
+    settings = settings_for(
+        make_seeded_database(),
+        redis_url,
+        f"{redis_prefix}mon{secrets.token_hex(3)}:",
+        scheduler_enabled=True,
+        scheduler_lease_seconds=1.5,
+        scheduler_sync_seconds=0.25,
+    )
+    with App(settings) as app:
+        headers = app.login("admin", "admin123")
+        made = app.client.post(
+            "/api/v1/system/job",
+            headers=headers,
+            json={"name": unique("mon-job"), "script": "demo", "cron": "0 0 1 1 *"},
+        )
+        assert made.status_code == 201, made.text
+        job_id = made.json()["id"]
+        app.client.put(f"/api/v1/system/job/{job_id}/resume", headers=headers)
+
+        def fires() -> list[int]:
+            body = app.client.get(SERVER, headers=headers).json()
+            scheduler = body["items"][0]["scheduler"]
+            assert scheduler["enabled"] is True
+            return [f["job_id"] for f in scheduler["next_fires"]] if scheduler["leader"] else []
+
+        _until(lambda: job_id in fires(), 10)
+        first = app.client.get(SERVER, headers=headers).json()["items"][0]["scheduler"]
+        assert first["leader"] is True
+        assert first["next_fires"][0]["fire_time"].startswith(("20", "21"))
