@@ -52,9 +52,9 @@ class InMemoryCacheInspector(CacheInspector):
             ttl_seconds=self._cache.ttl_seconds,
         )
 
-    async def count(self, namespace: str, limit: int) -> tuple[int, bool]:
+    async def counts(self, limit: int) -> dict[str, tuple[int, bool]]:
         n = len(self._cache.snapshot())
-        return min(n, limit), n > limit
+        return {"cache": (min(n, limit), n > limit)}
 
     async def keys(self, namespace: str, offset: int, size: int, limit: int) -> KeyPage:
         found = sorted(self._cache.snapshot())

@@ -24,6 +24,8 @@ from core.shared.errors import ServiceUnavailable
 REPORTS = "monitor:server:"
 # Items of a list, set or sorted set shown at most.
 SHOWN_ITEMS = 100
+# Keys the overview's count looks at, at most (the app's keys, or all of them without a prefix).
+SCAN_BUDGET = 200_000
 # Commands listed in the cache monitor's chart, most called first.
 TOP_COMMANDS = 10
 
@@ -166,14 +168,24 @@ class RedisCacheInspector(CacheInspector):
             commands=tuple(calls[:TOP_COMMANDS]),
         )
 
-    async def count(self, namespace: str, limit: int) -> tuple[int, bool]:
+    async def counts(self, limit: int) -> dict[str, tuple[int, bool]]:
+        """One SCAN of the app's keys sorts them all into their namespaces (not one per
+        namespace); it stops after `SCAN_BUDGET` keys, and then every count is partial."""
+        found = dict.fromkeys(PREFIXES, 0)
+        seen = 0
         try:
-            n = 0
-            async for _ in self._scan(namespace, limit):
-                n += 1
+            async for raw in self._r.scan_iter(match=_glob_escape(self._app) + "*", count=1000):
+                seen += 1
+                if seen > SCAN_BUDGET:
+                    return {name: (min(n, limit), True) for name, n in found.items()}
+                key = raw[len(self._app) :]
+                for name, spec in PREFIXES.items():
+                    if spec.holds(key):
+                        found[name] += 1
+                        break
         except DOWN as exc:
             raise _unavailable(exc) from exc
-        return min(n, limit), n > limit
+        return {name: (min(n, limit), n > limit) for name, n in found.items()}
 
     async def keys(self, namespace: str, offset: int, size: int, limit: int) -> KeyPage:
         try:
@@ -223,7 +235,9 @@ class RedisCacheInspector(CacheInspector):
     async def clear(self, namespace: str) -> int:
         try:
             if namespace == "cache":
-                n, _ = await self.count(namespace, 1_000_000)
+                n = 0
+                async for _ in self._scan(namespace, 1_000_000):
+                    n += 1
                 # Deletes as the cache's own delete does (versions bumped: a load in flight
                 # keeps nothing old) and tells every instance to drop its local level.
                 await self._cache.clear()

@@ -248,12 +248,15 @@ class CacheMonitorService:
     async def overview(self) -> CacheOverview:
         """The store's essentials and each namespace's key count."""
         info = await self._inspector.info()
-        counts = []
-        for ns in NAMESPACES:
-            if ns.name in self._inspector.namespaces():
-                keys, capped = await self._inspector.count(ns.name, KEY_LIMIT)
-                counts.append(KeyCount(namespace=ns, keys=keys, capped=capped))
-        return CacheOverview(info, counts)
+        counted = await self._inspector.counts(KEY_LIMIT)
+        return CacheOverview(
+            info,
+            [
+                KeyCount(namespace=ns, keys=counted[ns.name][0], capped=counted[ns.name][1])
+                for ns in NAMESPACES
+                if ns.name in counted
+            ],
+        )
 
     async def keys(self, name: str, page: PageRequest) -> Page[StoredKey]:
         """A page of the namespace's keys, by name; keys that carry a secret masked."""

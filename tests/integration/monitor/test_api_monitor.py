@@ -11,9 +11,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 import redis
 from sqlalchemy import update
 
+from adapters.redis import monitor as monitor_adapter
 from adapters.redis.monitor import PREFIXES, REPORTS
 from adapters.sqlalchemy.config import config_settings
 from core.monitor.model import NAMESPACES
@@ -290,3 +292,13 @@ def test_the_leader_shows_its_next_fires(
         first = app.client.get(SERVER, headers=headers).json()["items"][0]["scheduler"]
         assert first["leader"] is True
         assert first["next_fires"][0]["fire_time"].startswith(("20", "21"))
+
+
+def test_the_overview_scan_is_bounded(
+    make_app_for_test: Callable[..., App], redis_prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, _ = _one(make_app_for_test, redis_prefix)
+    ha = a.login("admin", "admin123")
+    monkeypatch.setattr(monitor_adapter, "SCAN_BUDGET", 1)
+    spaces = a.client.get(CACHE, headers=ha).json()["namespaces"]
+    assert spaces and all(n["capped"] and n["keys"] <= 1 for n in spaces)

@@ -110,9 +110,8 @@ class FakeCacheInspector(CacheInspector):
     async def info(self) -> CacheServerInfo:
         return CacheServerInfo(backend="fake", hits=3, misses=1, commands=(("get", 9),))
 
-    async def count(self, namespace: str, limit: int) -> tuple[int, bool]:
-        n = len(self.data[namespace])
-        return min(n, limit), n > limit
+    async def counts(self, limit: int) -> dict[str, tuple[int, bool]]:
+        return {name: (min(len(d), limit), len(d) > limit) for name, d in self.data.items()}
 
     async def keys(self, namespace: str, offset: int, size: int, limit: int) -> KeyPage:
         found = sorted(self.data[namespace])[:limit]

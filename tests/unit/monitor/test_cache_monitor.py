@@ -141,3 +141,15 @@ async def test_protected_namespaces_are_not_cleared(name: str) -> None:
 def test_hit_rate_without_lookups_is_none() -> None:
     assert CacheServerInfo(backend="redis", hits=0, misses=0).hit_rate() is None
     assert CacheServerInfo(backend="memory").hit_rate() is None
+
+
+async def test_counts_and_pages_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.monitor.service as service_module
+
+    monkeypatch.setattr(service_module, "KEY_LIMIT", 3)
+    monitor, store = service()
+    for i in range(5):
+        store.put("cache", f"k:{i}", "1")
+    counted = {k.namespace.name: (k.keys, k.capped) for k in (await monitor.overview()).namespaces}
+    assert counted["cache"] == (3, True) and counted["sessions"] == (0, False)
+    assert (await monitor.keys("cache", PageRequest(size=10))).total == 3
