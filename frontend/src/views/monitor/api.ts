@@ -1,6 +1,6 @@
 // Online users (`/monitor/online`): every live session, across the instances. Typed by hand from
 // docs/sessions.md until `make api-types` has the routes.
-import { fillPath, untyped } from '@/api/client'
+import { api, fillPath, untyped, type QueryParams, type Schemas } from '@/api/client'
 
 /** One live session. `current`: the caller's own. */
 export interface OnlineSession {
@@ -44,130 +44,37 @@ export function forceLogoutUser(userId: number) {
   return untyped.delete<void>(fillPath('/monitor/online/user/{user_id}', { user_id: userId }))
 }
 
-// ---- server monitor (`/monitor/server`) -----------------------------------------------
-
-export interface PoolFigures {
-  name: string
-  size: number
-  checked_out: number
-  overflow: number
-}
-
-export interface HostFigures {
-  hostname: string
-  pid: number
-  python: string
-  packages: Record<string, string>
-  started_at: string
-  uptime_seconds: number
-  cpu_percent: number
-  cpu_count: number
-  memory_total: number
-  memory_used: number
-  memory_percent: number
-  disk_path: string
-  disk_total: number
-  disk_used: number
-  disk_percent: number
-  process_rss: number
-  process_threads: number
-}
+// ---- server monitor (`/monitor/server`) and cache monitor (`/monitor/cache`), over the types
+// generated from the backend's OpenAPI document (`make api-types`).
 
 /** One running instance, as its last heartbeat reported it. `current`: the one answering. */
-export interface ServerEntry {
-  instance: string
-  current: boolean
-  reported_at: string
-  host: HostFigures
-  pools: PoolFigures[]
-  scheduler: { enabled: boolean; leader: boolean; next_fires: { job_id: number; fire_time: string }[] }
-}
-
-export interface Servers {
-  items: ServerEntry[]
-  heartbeat_seconds: number
-}
+export type ServerEntry = Schemas['ServerOut']
+export type Servers = Schemas['ServersOut']
+export type CacheOverview = Schemas['CacheOut']
+export type CacheNamespace = Schemas['NamespaceOut']
+export type CacheKey = Schemas['CacheKeyOut']
+/** A value as its namespace allows: a session its user and expiry, a secret nothing. */
+export type CacheValue = Schemas['CacheValueOut']
 
 /** Every running instance; this one first. */
 export function getServers() {
-  return untyped.get<Servers>('/monitor/server')
-}
-
-// ---- cache monitor (`/monitor/cache`) -------------------------------------------------
-
-export interface CacheInfo {
-  backend: 'redis' | 'memory' | string
-  version?: string | null
-  uptime_seconds?: number | null
-  used_memory?: number | null
-  used_memory_peak?: number | null
-  max_memory?: number | null
-  clients?: number | null
-  hits?: number | null
-  misses?: number | null
-  hit_rate?: number | null
-  ops_per_second?: number | null
-  keys?: number | null
-  entries?: number | null
-  max_entries?: number | null
-  ttl_seconds?: number | null
-  commands: { name: string; calls: number }[]
-}
-
-export interface CacheNamespace {
-  name: string
-  label_zh: string
-  label_en: string
-  kind: 'session' | 'secret' | 'data' | 'counter' | string
-  clearable: boolean
-  keys: number
-  capped: boolean
-}
-
-export interface CacheOverview {
-  info: CacheInfo
-  namespaces: CacheNamespace[]
-}
-
-export interface CacheKey {
-  key: string
-  type: string
-  ttl_seconds: number | null
-  viewable: boolean
-}
-
-export interface CacheKeyPage {
-  items: CacheKey[]
-  total: number
-  page: number
-  size: number
-}
-
-/** A value as its namespace allows: a session its user and expiry, a secret nothing. */
-export interface CacheValue {
-  namespace: string
-  key: string
-  type: string
-  ttl_seconds: number | null
-  masked: boolean
-  value: unknown
+  return api.get('/monitor/server')
 }
 
 export function getCache() {
-  return untyped.get<CacheOverview>('/monitor/cache')
+  return api.get('/monitor/cache')
 }
 
-export function listCacheKeys(namespace: string, query: { page?: number; size?: number } = {}) {
-  return untyped.get<CacheKeyPage>(fillPath('/monitor/cache/{namespace}/keys', { namespace }), { query })
+export function listCacheKeys(namespace: string, query: QueryParams<'/monitor/cache/{namespace}/keys'> = {}) {
+  return api.get('/monitor/cache/{namespace}/keys', { path: { namespace }, query })
 }
 
-/** The key goes in the path as it is (keys hold `:`); each segment is escaped. */
+/** The key is escaped whole (`/` too); the server reads it back as it was. */
 export function getCacheValue(namespace: string, key: string) {
-  const path = key.split('/').map(encodeURIComponent).join('/')
-  return untyped.get<CacheValue>(`${fillPath('/monitor/cache/{namespace}/keys', { namespace })}/${path}`)
+  return api.get('/monitor/cache/{namespace}/keys/{key}', { path: { namespace, key } })
 }
 
-/** Clears one namespace on every instance. */
+/** Clears one namespace on every instance; answers `{deleted}`. */
 export function clearCacheNamespace(namespace: string) {
-  return untyped.delete<{ deleted: number }>(fillPath('/monitor/cache/{namespace}', { namespace }))
+  return api.delete('/monitor/cache/{namespace}', { path: { namespace } })
 }
