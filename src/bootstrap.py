@@ -247,7 +247,7 @@ class Settings(BaseSettings):
     backup_dir: str = "var/backups"
     # --- server monitor ---
     # Each instance reports itself this often; a report lives three beats, then it drops out.
-    server_heartbeat_seconds: float = Field(default=10.0, gt=0)
+    server_heartbeat_seconds: float = Field(default=10.0, ge=0.1)
 
     @field_validator("registration_default_role")
     @classmethod

@@ -51,3 +51,9 @@ async def test_the_heartbeat_starts_and_stops_with_the_container() -> None:
         await container.dispose_engines()
     assert await container.server_reports().reports() == []
     assert monitor is container.server_monitor()
+
+
+def test_the_heartbeat_setting_defaults_to_ten_seconds_and_refuses_a_storm() -> None:
+    assert Settings(_env_file=None).server_heartbeat_seconds == 10
+    with pytest.raises(ValueError, match="server_heartbeat_seconds"):
+        Settings(_env_file=None, server_heartbeat_seconds=0.01)
