@@ -25,12 +25,14 @@ from loguru import logger
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from adapters.apscheduler.gauge import ApschedulerSchedulerGauge
 from adapters.apscheduler.scheduler import ApschedulerJobScheduler
 from adapters.excel.reader import OpenpyxlSpreadsheetReader, SheetLimits
 from adapters.excel.writer import OpenpyxlSpreadsheetWriter
 from adapters.html.sanitizer import Nh3HtmlSanitizer
 from adapters.memory.jobs import InMemoryRunLock, LocalInstanceRegistry, LocalLeaderLease
 from adapters.memory.mfa import InMemoryShortLivedValues
+from adapters.memory.monitor import InMemoryCacheInspector, LocalServerReports
 from adapters.memory.registration import InMemoryVerificationTokens
 from adapters.memory.stores import (
     InMemoryCache,
@@ -40,9 +42,11 @@ from adapters.memory.stores import (
     InMemoryTokenStore,
 )
 from adapters.outbox.mailer import OutboxMailer
+from adapters.psutil.probe import PsutilHostProbe
 from adapters.redis.generations import RedisTableGenerations
 from adapters.redis.jobs import RedisInstanceRegistry, RedisLeaderLease, RedisRunLock
 from adapters.redis.mfa import RedisShortLivedValues
+from adapters.redis.monitor import RedisCacheInspector, RedisServerReports
 from adapters.redis.pipelined import fast_client
 from adapters.redis.registration import RedisVerificationTokens
 from adapters.redis.stores import (
@@ -62,6 +66,7 @@ from adapters.smtp.mailer import SmtpMailer
 from adapters.sqlalchemy.backup import SqlAlchemyDatabaseSnapshot
 from adapters.sqlalchemy.migrations import AlembicMigrations
 from adapters.sqlalchemy.modules import load as load_sql_modules
+from adapters.sqlalchemy.pools import SqlAlchemyPoolGauge
 from adapters.sqlalchemy.uow import (
     SqlAlchemyProbe,
     SqlAlchemyUnitOfWork,
@@ -240,6 +245,9 @@ class Settings(BaseSettings):
     restore_max_unzipped_mib: int = Field(default=10240, ge=1)
     restore_max_compression_ratio: int = Field(default=100, ge=10)
     backup_dir: str = "var/backups"
+    # --- server monitor ---
+    # Each instance reports itself this often; a report lives three beats, then it drops out.
+    server_heartbeat_seconds: float = Field(default=10.0, ge=0.1)
 
     @field_validator("registration_default_role")
     @classmethod
@@ -476,6 +484,10 @@ class RedisStores(containers.DeclarativeContainer):
         job_instance,
         settings.provided.scheduler_lease_seconds,
     )
+    server_reports = providers.Singleton(RedisServerReports, redis, settings.provided.redis_prefix)
+    cache_inspector = providers.Singleton(
+        RedisCacheInspector, redis, settings.provided.redis_prefix, cache
+    )
 
 
 class MemoryStores(containers.DeclarativeContainer):
@@ -495,6 +507,8 @@ class MemoryStores(containers.DeclarativeContainer):
     job_lease = providers.Singleton(LocalLeaderLease)
     job_run_lock = providers.Singleton(InMemoryRunLock)
     job_instances = providers.Singleton(LocalInstanceRegistry, job_instance)
+    server_reports = providers.Singleton(LocalServerReports)
+    cache_inspector = providers.Singleton(InMemoryCacheInspector, cache)
 
 
 class Container(containers.DeclarativeContainer):
@@ -813,6 +827,16 @@ class Container(containers.DeclarativeContainer):
         _job_scheduler, settings, job_scheduler, jobs, job_runner
     )
 
+    # --- the server and cache monitors' sources (each instance reports itself) ---
+    server_reports = stores.provided.server_reports.call()
+    cache_inspector = stores.provided.cache_inspector.call()
+    host_probe = providers.Singleton(PsutilHostProbe)
+    pool_gauge = providers.Singleton(SqlAlchemyPoolGauge, engine, read_engine)
+    scheduler_gauge = providers.Singleton(
+        ApschedulerSchedulerGauge, job_scheduler, settings.provided.scheduler_enabled
+    )
+    heartbeat_seconds = settings.provided.server_heartbeat_seconds
+
     # --- reports and backup ---
     spreadsheet_limits = providers.Singleton(
         lambda s: SheetLimits(
@@ -864,7 +888,23 @@ def build_container(
     container.module_scripts.add_args(
         *(_provider(container, script) for spec in specs for script in spec.scripts)
     )
+    for spec in specs:
+        for name in spec.background:
+            if name not in {service.name for service in spec.services}:
+                raise ValueError(f"module {spec.name}: background {name!r} is not its service")
+            container.set_provider(
+                f"{name}_runtime", providers.Resource(_background, container.providers[name])
+            )
     return container
+
+
+async def _background(service: Any) -> AsyncIterator[Any]:
+    """Runs a module's background service for the app's lifetime, on the app's loop."""
+    await service.start()
+    try:
+        yield service
+    finally:
+        await service.stop()
 
 
 def _provider(container: Container, declared: Provide) -> providers.Provider[object]:

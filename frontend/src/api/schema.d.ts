@@ -75,6 +75,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitor/cache": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** cache store figures and namespaces */
+        get: operations["cache_overview_api_v1_monitor_cache_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitor/cache/{namespace}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** clear a cache namespace */
+        delete: operations["clear_cache_namespace_api_v1_monitor_cache__namespace__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitor/cache/{namespace}/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** keys of a namespace */
+        get: operations["cache_keys_api_v1_monitor_cache__namespace__keys_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitor/cache/{namespace}/keys/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** a key's value, masked */
+        get: operations["cache_value_api_v1_monitor_cache__namespace__keys__key__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitor/online": {
         parameters: {
             query?: never;
@@ -121,6 +189,23 @@ export interface paths {
         post?: never;
         /** end a session */
         delete: operations["end_session_api_v1_monitor_online__session_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/monitor/server": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** running instances and their figures */
+        get: operations["servers_api_v1_monitor_server_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1425,6 +1510,82 @@ export interface components {
             /** Username */
             username: string;
         };
+        /**
+         * CacheInfoOut
+         * @description Redis INFO essentials, or the memory cache's own figures (`backend`: memory).
+         */
+        CacheInfoOut: {
+            /** Backend */
+            backend: string;
+            /** Clients */
+            clients?: number | null;
+            /** Commands */
+            commands: components["schemas"]["CommandOut"][];
+            /** Entries */
+            entries?: number | null;
+            /** Hit Rate */
+            hit_rate?: number | null;
+            /** Hits */
+            hits?: number | null;
+            /** Keys */
+            keys?: number | null;
+            /** Max Entries */
+            max_entries?: number | null;
+            /** Max Memory */
+            max_memory?: number | null;
+            /** Misses */
+            misses?: number | null;
+            /** Ops Per Second */
+            ops_per_second?: number | null;
+            /** Ttl Seconds */
+            ttl_seconds?: number | null;
+            /** Uptime Seconds */
+            uptime_seconds?: number | null;
+            /** Used Memory */
+            used_memory?: number | null;
+            /** Used Memory Peak */
+            used_memory_peak?: number | null;
+            /** Version */
+            version?: string | null;
+        };
+        /**
+         * CacheKeyOut
+         * @description A key (`viewable` false where the key itself is masked); `ttl_seconds` null: no expiry.
+         */
+        CacheKeyOut: {
+            /** Key */
+            key: string;
+            /** Ttl Seconds */
+            ttl_seconds: number | null;
+            /** Type */
+            type: string;
+            /** Viewable */
+            viewable: boolean;
+        };
+        /** CacheOut */
+        CacheOut: {
+            info: components["schemas"]["CacheInfoOut"];
+            /** Namespaces */
+            namespaces: components["schemas"]["NamespaceOut"][];
+        };
+        /**
+         * CacheValueOut
+         * @description A value as its namespace allows: a session shows its user and expiry, a secret nothing.
+         */
+        CacheValueOut: {
+            /** Key */
+            key: string;
+            /** Masked */
+            masked: boolean;
+            /** Namespace */
+            namespace: string;
+            /** Ttl Seconds */
+            ttl_seconds: number | null;
+            /** Type */
+            type: string;
+            /** Value */
+            value?: unknown;
+        };
         /** CaptchaOut */
         CaptchaOut: {
             /** Captcha Id */
@@ -1433,6 +1594,18 @@ export interface components {
             enabled: boolean;
             /** Image */
             image: string;
+        };
+        /** ClearedOut */
+        ClearedOut: {
+            /** Deleted */
+            deleted: number;
+        };
+        /** CommandOut */
+        CommandOut: {
+            /** Calls */
+            calls: number;
+            /** Name */
+            name: string;
         };
         /** ConfigCreate */
         ConfigCreate: {
@@ -1791,6 +1964,48 @@ export interface components {
              * Format: email
              */
             email: string;
+        };
+        /** HostOut */
+        HostOut: {
+            /** Cpu Count */
+            cpu_count: number;
+            /** Cpu Percent */
+            cpu_percent: number;
+            /** Disk Path */
+            disk_path: string;
+            /** Disk Percent */
+            disk_percent: number;
+            /** Disk Total */
+            disk_total: number;
+            /** Disk Used */
+            disk_used: number;
+            /** Hostname */
+            hostname: string;
+            /** Memory Percent */
+            memory_percent: number;
+            /** Memory Total */
+            memory_total: number;
+            /** Memory Used */
+            memory_used: number;
+            /** Packages */
+            packages: {
+                [key: string]: string;
+            };
+            /** Pid */
+            pid: number;
+            /** Process Rss */
+            process_rss: number;
+            /** Process Threads */
+            process_threads: number;
+            /** Python */
+            python: string;
+            /**
+             * Started At
+             * Format: date-time
+             */
+            started_at: string;
+            /** Uptime Seconds */
+            uptime_seconds: number;
         };
         /** ImportOut */
         ImportOut: {
@@ -2313,6 +2528,36 @@ export interface components {
             mfa_token: string;
         };
         /**
+         * NamespaceOut
+         * @description A product namespace with its key count (`capped`: there are more than counted).
+         */
+        NamespaceOut: {
+            /** Capped */
+            capped: boolean;
+            /** Clearable */
+            clearable: boolean;
+            /** Keys */
+            keys: number;
+            /** Kind */
+            kind: string;
+            /** Label En */
+            label_en: string;
+            /** Label Zh */
+            label_zh: string;
+            /** Name */
+            name: string;
+        };
+        /** NextFireOut */
+        NextFireOut: {
+            /**
+             * Fire Time
+             * Format: date-time
+             */
+            fire_time: string;
+            /** Job Id */
+            job_id: number;
+        };
+        /**
          * NoticeBrief
          * @description A row of the administration list: everything but the content.
          */
@@ -2455,6 +2700,17 @@ export interface components {
             user_id: number | null;
             /** Username */
             username: string;
+        };
+        /** PageOut[CacheKeyOut] */
+        PageOut_CacheKeyOut_: {
+            /** Items */
+            items: components["schemas"]["CacheKeyOut"][];
+            /** Page */
+            page: number;
+            /** Size */
+            size: number;
+            /** Total */
+            total: number;
         };
         /** PageOut[ConfigOut] */
         PageOut_ConfigOut_: {
@@ -2651,6 +2907,20 @@ export interface components {
              * @default true
              */
             valid: boolean;
+        };
+        /**
+         * PoolOut
+         * @description A database engine's connection pool (`write`, and `read` for plain reads).
+         */
+        PoolOut: {
+            /** Checked Out */
+            checked_out: number;
+            /** Name */
+            name: string;
+            /** Overflow */
+            overflow: number;
+            /** Size */
+            size: number;
         };
         /** PostCreate */
         PostCreate: {
@@ -3013,6 +3283,15 @@ export interface components {
             /** Log Id */
             log_id: number;
         };
+        /** SchedulerOut */
+        SchedulerOut: {
+            /** Enabled */
+            enabled: boolean;
+            /** Leader */
+            leader: boolean;
+            /** Next Fires */
+            next_fires: components["schemas"]["NextFireOut"][];
+        };
         /** ScriptOut */
         ScriptOut: {
             /** Description */
@@ -3041,6 +3320,32 @@ export interface components {
             name: string;
             /** Required */
             required: boolean;
+        };
+        /**
+         * ServerOut
+         * @description One running instance, as its last heartbeat reported it (`current`: the one answering).
+         */
+        ServerOut: {
+            /** Current */
+            current: boolean;
+            host: components["schemas"]["HostOut"];
+            /** Instance */
+            instance: string;
+            /** Pools */
+            pools: components["schemas"]["PoolOut"][];
+            /**
+             * Reported At
+             * Format: date-time
+             */
+            reported_at: string;
+            scheduler: components["schemas"]["SchedulerOut"];
+        };
+        /** ServersOut */
+        ServersOut: {
+            /** Heartbeat Seconds */
+            heartbeat_seconds: number;
+            /** Items */
+            items: components["schemas"]["ServerOut"][];
         };
         /** TableCountOut */
         TableCountOut: {
@@ -3704,6 +4009,267 @@ export interface operations {
             };
         };
     };
+    cache_overview_api_v1_monitor_cache_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CacheOut"];
+                };
+            };
+            /** @description Not authenticated (`not_authenticated`, `token_invalid`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Forbidden: the caller lacks the label (`permission_denied`, ...) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A backing service does not answer (`cache_unavailable`, `database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    clear_cache_namespace_api_v1_monitor_cache__namespace__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearedOut"];
+                };
+            };
+            /** @description Not authenticated (`not_authenticated`, `token_invalid`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Forbidden: the caller lacks the label (`permission_denied`, ...) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (`not_found` or a module's own code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Conflict with the current state (`conflict`, a key that is taken, ...) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A backing service does not answer (`cache_unavailable`, `database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    cache_keys_api_v1_monitor_cache__namespace__keys_get: {
+        parameters: {
+            query?: {
+                page?: number;
+                size?: number;
+            };
+            header?: never;
+            path: {
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PageOut_CacheKeyOut_"];
+                };
+            };
+            /** @description Not authenticated (`not_authenticated`, `token_invalid`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Forbidden: the caller lacks the label (`permission_denied`, ...) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (`not_found` or a module's own code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A backing service does not answer (`cache_unavailable`, `database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    cache_value_api_v1_monitor_cache__namespace__keys__key__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                namespace: string;
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CacheValueOut"];
+                };
+            };
+            /** @description Not authenticated (`not_authenticated`, `token_invalid`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Forbidden: the caller lacks the label (`permission_denied`, ...) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Not found (`not_found` or a module's own code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A backing service does not answer (`cache_unavailable`, `database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
     online_users_api_v1_monitor_online_get: {
         parameters: {
             query?: {
@@ -3895,6 +4461,53 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A backing service does not answer (`cache_unavailable`, `database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    servers_api_v1_monitor_server_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServersOut"];
+                };
+            };
+            /** @description Not authenticated (`not_authenticated`, `token_invalid`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Forbidden: the caller lacks the label (`permission_denied`, ...) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -158,6 +158,17 @@ class ApschedulerJobScheduler(JobScheduler):
     def aps_job_ids(self) -> list[str]:
         return [j.id for j in self._aps.get_jobs(jobstore=_SCHEDULE)] if self._aps else []
 
+    def next_fires(self, limit: int = 10) -> list[tuple[int, datetime]]:
+        """The soonest fires this instance holds, (job id, instant); none unless leader."""
+        if not self._leader or self._aps is None:
+            return []
+        fires = [
+            (int(j.id), j.next_run_time)
+            for j in self._aps.get_jobs(jobstore=_SCHEDULE)
+            if j.next_run_time is not None
+        ]
+        return sorted(fires, key=lambda f: f[1])[:limit]
+
     # --- lifecycle -------------------------------------------------------------------------
 
     async def start(self, service: JobService, runner: JobRunner) -> None:

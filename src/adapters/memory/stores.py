@@ -180,6 +180,20 @@ class InMemoryCache(Cache):
             self._generation += 1
             self._local.clear()
 
+    def snapshot(self) -> dict[str, Any]:
+        """The live entries now (the cache monitor's view)."""
+        with self._lock:
+            self._local.expire()
+            return dict(self._local.items())
+
+    @property
+    def max_entries(self) -> int:
+        return int(self._local.maxsize)
+
+    @property
+    def ttl_seconds(self) -> int:
+        return int(self._local.ttl)
+
 
 class InMemoryProbe(Probe):
     """The in-process cache is up whenever the process is."""

@@ -1,7 +1,7 @@
 """Initial data of the monitor module: the "Monitor" directory and its online-users page.
 
 Only admin holds the labels (admin passes every check): who is signed in, and ending a
-session, are an administrator's view. Issue 17 adds the server and cache pages here.
+session, are an administrator's view; so are the server and cache monitors (issue 17).
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ MONITOR_SEED = SeedBundle(
     labels=(
         SeedLabel("perm:online:get", Text("在线用户查询", "Read online users")),
         SeedLabel("perm:online:delete", Text("强制退出", "Force logout")),
+        # --- server and cache monitors ---
+        SeedLabel("perm:monitor:get", Text("服务与缓存监控查询", "Read server and cache monitors")),
+        SeedLabel("perm:monitor:delete", Text("清理缓存", "Clear a cache namespace")),
     ),
     menus=(
         MONITOR_DIR,
@@ -41,6 +44,40 @@ MONITOR_SEED = SeedBundle(
             parent="monitor_online",
             sort=1,
             perm="perm:online:delete",
+        ),
+        # --- server and cache monitors ---
+        SeedMenu(
+            "monitor_server",
+            "服务监控",
+            "Server",
+            MenuType.MENU,
+            "monitor",
+            "server",
+            "monitor/server/index",
+            "Cpu",
+            2,
+            "perm:monitor:get",
+        ),
+        SeedMenu(
+            "monitor_cache",
+            "缓存监控",
+            "Cache",
+            MenuType.MENU,
+            "monitor",
+            "cache",
+            "monitor/cache/index",
+            "Coin",
+            3,
+            "perm:monitor:get",
+        ),
+        SeedMenu(
+            "monitor_cache:delete",
+            "清理缓存",
+            "Clear",
+            MenuType.BUTTON,
+            parent="monitor_cache",
+            sort=1,
+            perm="perm:monitor:delete",
         ),
     ),
 )

@@ -50,6 +50,9 @@ class ModuleSpec:
     seed: SeedBundle | None = None
     # Use-case services the container builds; handlers reach them by `name`.
     services: tuple[Provide, ...] = ()
+    # Services (of `services`, by name) that run for the app's lifetime: the app awaits
+    # their `start()` when it starts and their `stop()` when it stops (a heartbeat).
+    background: tuple[str, ...] = ()
     # Objects (or functions) whose `@job_script` members a job may run.
     scripts: tuple[Provide, ...] = ()
     reports: tuple[ReportSpec, ...] = ()
