@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.monitor.overview import OverviewService
 from core.monitor.seed import MONITOR_SEED
 from core.monitor.service import OnlineService
 from core.shared.language import Text
@@ -10,7 +11,11 @@ from core.shared.module import ModuleSpec, Provide
 MODULE = ModuleSpec(
     name="monitor",
     seed=MONITOR_SEED,
-    services=(Provide("online", OnlineService, ("uow", "token_store", "sessions", "access")),),
+    services=(
+        Provide("online", OnlineService, ("uow", "token_store", "sessions", "access")),
+        # --- the home page's figures (GET /monitor/overview) ---
+        Provide("overview", OverviewService, ("uow", "clock", "token_store", "job_timezone")),
+    ),
     messages={
         "session_not_found": Text("会话不存在或已结束", "no such session, or it has ended"),
     },

@@ -7,14 +7,14 @@ session, are an administrator's view. Issue 17 adds the server and cache pages h
 from __future__ import annotations
 
 from core.rbac.model import MenuType
-from core.rbac.seed import SeedBundle, SeedLabel, SeedMenu
+from core.rbac.seed import SeedBundle, SeedLabel, SeedMenu, merged
 from core.shared.language import Text
 
 MONITOR_DIR = SeedMenu(
     "monitor", "系统监控", "Monitor", MenuType.DIR, path="/monitor", icon="Monitor", sort=30
 )
 
-MONITOR_SEED = SeedBundle(
+_ONLINE_SEED = SeedBundle(
     labels=(
         SeedLabel("perm:online:get", Text("在线用户查询", "Read online users")),
         SeedLabel("perm:online:delete", Text("强制退出", "Force logout")),
@@ -44,3 +44,11 @@ MONITOR_SEED = SeedBundle(
         ),
     ),
 )
+
+# --- the home page's figures (GET /monitor/overview): the label only, no page of its own (the
+# charts sit on the home page, shown to its holders; the shortcut cards stay for everyone) ---
+OVERVIEW_SEED = SeedBundle(
+    labels=(SeedLabel("perm:monitor:get", Text("系统监控查询", "Read the monitors")),),
+)
+
+MONITOR_SEED = merged(_ONLINE_SEED, OVERVIEW_SEED)

@@ -78,3 +78,6 @@ async def end_user_sessions(
     online: Online,
 ) -> None:
     await online.end_user(caller, user_id, scope)
+
+
+from entrypoints.http.routers.monitor_overview import overview_router  # noqa: E402, F401
