@@ -100,6 +100,7 @@ describe('home page charts', () => {
     await page.getByText('Sign-ins, last 30 days').waitFor()
     await page.getByText('Shortcuts').waitFor()
     await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {})
+    await page.waitForTimeout(1500) // for the picture only: ECharts' entry animation ends
     await screenshot(page, 'home-charts')
     assert.deepEqual(await violations(), [])
     await context.close()

@@ -12,7 +12,7 @@ vi.mock('vue-echarts', async () => {
   const { defineComponent, h } = await import('vue')
   return {
     default: defineComponent({
-      props: { option: { type: Object, required: true } },
+      props: { option: { type: Object, required: true }, theme: { type: String, default: undefined } },
       setup(props, { attrs }) {
         charts.push(props)
         return () => h('div', { class: 'chart-stub', 'data-test': attrs['data-test'] })
@@ -26,6 +26,7 @@ import service from '@/utils/request'
 import i18n, { setLocale } from '@/locales'
 import directives from '@/directives'
 import { useUserStore } from '@/store/modules/user'
+import { useSettingsStore } from '@/store/modules/settings'
 import HomePage from '@/views/dashboard/index.vue'
 // Loaded here first, so the page's lazy import of it resolves within a test's settling.
 import '@/views/dashboard/OverviewCharts.vue'
@@ -129,6 +130,17 @@ describe('home page charts', () => {
     const wrapper = await mountHome()
     expect(wrapper.text()).toContain('The figures could not be loaded')
     expect(wrapper.findAll('.chart-stub')).toHaveLength(0)
+    wrapper.unmount()
+  })
+
+  it("draws with ECharts' dark theme in the layout's dark mode", async () => {
+    serve()
+    const wrapper = await mountHome()
+    expect(charts.map((c) => c.theme)).toEqual([undefined, undefined, undefined, undefined])
+    useSettingsStore().dark = true
+    await settle()
+    expect(charts.map((c) => c.theme)).toEqual(['dark', 'dark', 'dark', 'dark'])
+    expect(charts.every((c) => c.option.backgroundColor === 'transparent')).toBe(true)
     wrapper.unmount()
   })
 

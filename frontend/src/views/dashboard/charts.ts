@@ -24,9 +24,10 @@ function perDay(days: DayFigure[], t: Translate, type: 'line' | 'bar') {
     type,
     data: days.map((d) => d[key]),
     itemStyle: { color },
-    ...(type === 'line' ? { smooth: true, showSymbol: false } : { stack: 'runs', barMaxWidth: 14 })
+    ...(type === 'line' ? { symbolSize: 5 } : { stack: 'runs', barMaxWidth: 14 })
   })
   return {
+    backgroundColor: 'transparent',
     tooltip: { trigger: 'axis' },
     legend: { top: 0 },
     grid: { left: 40, right: 16, top: 32, bottom: 28 },
@@ -49,6 +50,7 @@ export function jobRunsOption(days: DayFigure[], t: Translate) {
 /** Users per role: a ring. */
 export function rolesOption(groups: GroupFigure[], t: Translate) {
   return {
+    backgroundColor: 'transparent',
     tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
     legend: { type: 'scroll', bottom: 0 },
     series: [
@@ -68,6 +70,7 @@ export function rolesOption(groups: GroupFigure[], t: Translate) {
 export function deptsOption(groups: GroupFigure[], t: Translate) {
   const rows = [...groups].reverse()
   return {
+    backgroundColor: 'transparent',
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
     xAxis: { type: 'value', minInterval: 1 },
