@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 
 from adapters.memory.stores import InMemoryTokenStore
 from bootstrap import Container
-from core.audit.model import LoginLog
-from core.jobs.model import JobLog
+from core.audit.model import LOGIN_FAILED, LOGIN_SUCCESS, LoginLog
+from core.jobs.model import JobLog, RunStatus
 from core.monitor.overview import (
     DAYS,
+    FAILED,
+    SUCCESS,
     GroupFigure,
     GroupKind,
     GroupTally,
@@ -206,3 +208,9 @@ async def test_sessions_now_counts_the_live_sessions_of_the_users_in_scope(
     # The seeded sign-ins are today's successes (the fake clock's day, UTC by default).
     today = (await overviews.overview()).logins[-1]
     assert today.day == clock.now().date() and today.success == 4
+
+
+def test_the_statuses_counted_are_the_login_logs_and_the_job_logs_own_words() -> None:
+    assert (
+        (SUCCESS, FAILED) == (LOGIN_SUCCESS, LOGIN_FAILED) == (RunStatus.SUCCESS, RunStatus.FAILED)
+    )
