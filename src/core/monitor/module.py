@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.monitor.overview import OverviewService
 from core.monitor.seed import MONITOR_SEED
 from core.monitor.service import CacheMonitorService, OnlineService, ServerMonitorService
 from core.shared.language import Text
@@ -27,6 +28,8 @@ MODULE = ModuleSpec(
             ),
         ),
         Provide("cache_monitor", CacheMonitorService, ("cache_inspector", "clock")),
+        # --- the home page's figures (GET /monitor/overview) ---
+        Provide("overview", OverviewService, ("uow", "clock", "token_store", "job_timezone")),
     ),
     # Each instance's heartbeat: its report in the shared store, every few seconds.
     background=("server_monitor",),

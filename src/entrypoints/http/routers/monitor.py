@@ -246,3 +246,6 @@ async def clear_cache_namespace(
     caches: Caches,
 ) -> ClearedOut:
     return ClearedOut(deleted=await caches.clear(namespace))
+
+
+from entrypoints.http.routers.monitor_overview import overview_router  # noqa: E402, F401
