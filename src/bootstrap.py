@@ -28,7 +28,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from adapters.apscheduler.scheduler import ApschedulerJobScheduler
 from adapters.excel.reader import OpenpyxlSpreadsheetReader, SheetLimits
 from adapters.excel.writer import OpenpyxlSpreadsheetWriter
+from adapters.files.local import LocalDiskFileStore
 from adapters.html.sanitizer import Nh3HtmlSanitizer
+from adapters.images.pillow import PillowImageNormaliser
 from adapters.memory.jobs import InMemoryRunLock, LocalInstanceRegistry, LocalLeaderLease
 from adapters.memory.mfa import InMemoryShortLivedValues
 from adapters.memory.registration import InMemoryVerificationTokens
@@ -117,6 +119,7 @@ MODULES: tuple[str, ...] = (
     "dictionary",
     "regcode",
     "notice",
+    "file",
     "registration",
     "jobs",
     "reports",
@@ -240,6 +243,11 @@ class Settings(BaseSettings):
     restore_max_unzipped_mib: int = Field(default=10240, ge=1)
     restore_max_compression_ratio: int = Field(default=100, ge=10)
     backup_dir: str = "var/backups"
+    # --- files ---
+    # Uploaded files and avatars; instances on one host share it (one directory).
+    file_dir: str = "var/files"
+    # The largest attachment `POST /system/file` takes (avatars: 2 MiB).
+    file_max_mib: int = Field(default=10, ge=1, le=1024)
 
     @field_validator("registration_default_role")
     @classmethod
@@ -504,6 +512,10 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     # Rich text a module keeps (an editor's HTML) is sanitised by it before it is stored.
     html_sanitizer = providers.Singleton(Nh3HtmlSanitizer)
+    # Uploaded bytes, by key, under APP_FILE_DIR; pictures users upload are encoded again.
+    file_store = providers.Singleton(LocalDiskFileStore, settings.provided.file_dir)
+    file_max_bytes = providers.Callable(lambda s: s.file_max_mib << 20, settings)
+    image_normaliser = providers.Singleton(PillowImageNormaliser)
     job_instance = providers.Singleton(_instance_name)
 
     # Redis or memory, chosen once: each shared store below is that choice's.
