@@ -32,10 +32,11 @@ LIST_TABLES = MODULE.list_tables("files")
 UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
     415: {"model": ErrorOut, "description": "a type that is not accepted"},
 }
-BINARY: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
-    }
+_BYTES = {"schema": {"type": "string", "format": "binary"}}
+# A download answers the file's accepted type; an avatar one of the three picture types.
+DOWNLOAD: dict[int | str, dict[str, Any]] = {200: {"content": {"*/*": _BYTES}}}
+PICTURE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {t: _BYTES for t in ("image/png", "image/jpeg", "image/webp")}}
 }
 AvatarName = Annotated[str, Path(pattern=r"^[0-9a-f]{32}\.(png|jpg|webp)$", max_length=40)]
 
@@ -100,7 +101,7 @@ async def get_file(
 @admin.get(
     "/{file_id}/download",
     response_class=StreamingResponse,
-    responses=BINARY,
+    responses=DOWNLOAD,
     summary="download a file",
 )
 async def download_file(
@@ -141,7 +142,7 @@ async def upload_avatar(request: Request, caller: Caller, avatars: Avatars) -> A
         await upload.close()
 
 
-@mine.get("/{name}", response_class=StreamingResponse, responses=BINARY, summary="an avatar")
+@mine.get("/{name}", response_class=StreamingResponse, responses=PICTURE, summary="an avatar")
 async def get_avatar(name: AvatarName, avatars: Avatars) -> StreamingResponse:
     """Public by an unguessable name (128 random bits), so `<img>` shows it without a token;
     a new avatar has a new name, so each is kept by browsers for good."""
