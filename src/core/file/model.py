@@ -151,7 +151,9 @@ def accepted_type(name: str, head: bytes) -> str:
             f"files of type .{ext or '(none)'} are not accepted", "file_type_refused"
         )
     media_type, check = TYPES[ext]
-    if not head or not check(head):
+    if not head:
+        raise InvalidInput("the file is empty", "file_empty", "file")
+    if not check(head):
         raise InvalidInput(f"the file's content is not a .{ext} file", "file_type_mismatch", "file")
     return media_type
 

@@ -29,6 +29,7 @@ MODULE = ModuleSpec(
         "file_type_mismatch": Text(
             "文件内容与其扩展名不符", "the file's content does not match its extension"
         ),
+        "file_empty": Text("文件为空", "the file is empty"),
         "file_too_large": Text("文件超过大小上限", "the file is larger than the limit"),
         "avatar_too_large": Text("头像不能超过 2 MiB", "an avatar is at most 2 MiB"),
         "avatar_type_unsupported": Text(

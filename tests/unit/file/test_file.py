@@ -107,13 +107,19 @@ def test_types_outside_the_list_are_refused(name: str) -> None:
         ("notes.txt", b"MZ\x90\x00 an executable"),
         ("notes.txt", b"text with a \x00 byte"),
         ("sheet.xlsx", b"%PDF-1.4"),
-        ("empty.pdf", b""),
     ],
 )
 def test_bytes_that_are_not_what_the_extension_says_are_refused(name: str, head: bytes) -> None:
     with pytest.raises(InvalidInput) as exc:
         accepted_type(name, head)
     assert exc.value.code == "file_type_mismatch"
+
+
+@pytest.mark.parametrize("name", ["empty.pdf", "empty.txt"])
+def test_an_empty_file_is_refused(name: str) -> None:
+    with pytest.raises(InvalidInput) as exc:
+        accepted_type(name, b"")
+    assert exc.value.code == "file_empty"
 
 
 @pytest.mark.parametrize(
