@@ -103,6 +103,9 @@ def test_upload_list_download_and_delete(app: App, admin_h: dict[str, str], root
 
     assert app.client.delete(f"{FILES}/{fid}", headers=admin_h).status_code == 204
     assert not stored[0].exists()
+    # The kept list follows the delete (the table's generation moved on).
+    listed = app.client.get(FILES, headers=admin_h, params={"name": name[:20]}).json()
+    assert listed["items"] == [] and listed["total"] == 0
     for path in (f"{FILES}/{fid}", f"{FILES}/{fid}/download"):
         r = app.client.get(path, headers=admin_h)
         assert (r.status_code, r.json()["code"]) == (404, "file_not_found")
