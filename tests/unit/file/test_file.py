@@ -10,8 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 from dependency_injector import providers
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
+from adapters.images.pillow import normalise
 from bootstrap import Container
 from core.file.model import (
     AVATAR_MAX_BYTES,
@@ -362,3 +363,28 @@ async def test_the_module_seeds_its_page_and_labels(seeded: Container, store: St
     menus = {m.name: m for m in store.live(Menu)}
     assert menus["system_file"].component == "file/index"
     assert menus["system_file:post"].perm == "perm:file:post"
+
+
+def test_the_cameras_orientation_is_applied_before_the_exif_goes() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to show
+    data = normalise(_picture("JPEG", (40, 20), exif=exif.tobytes()), "jpeg", 512)
+    clean = Image.open(io.BytesIO(data))
+    assert clean.size == (20, 40) and not clean.getexif()
+
+
+def test_transparency_survives_in_png_and_webp() -> None:
+    for fmt, kind in (("PNG", "png"), ("WEBP", "webp")):
+        out = io.BytesIO()
+        Image.new("RGBA", (8, 8), (0, 0, 0, 0)).save(out, fmt)
+        clean = Image.open(io.BytesIO(normalise(out.getvalue(), kind, 512)))
+        assert clean.mode == "RGBA" and clean.getpixel((0, 0))[3] == 0
+
+
+def test_a_png_with_a_colour_profile_and_text_comes_back_without_them() -> None:
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "tracking-id-123")
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "PNG", pnginfo=info, icc_profile=b"\0" * 200)
+    data = normalise(out.getvalue(), "png", 512)
+    assert b"tracking-id-123" not in data and b"iCCP" not in data
