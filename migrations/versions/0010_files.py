@@ -41,7 +41,9 @@ def upgrade() -> None:
         sa.Column("size", sa.BigInteger(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_t_file")),
-        sa.UniqueConstraint("storage_key", name=op.f("uq_t_file_storage_key")),
+        sa.UniqueConstraint(
+            "storage_key", "is_deleted", name=op.f("uq_t_file_storage_key_is_deleted")
+        ),
         **TABLE_OPTIONS,
     )
     with op.batch_alter_table("t_file") as batch:

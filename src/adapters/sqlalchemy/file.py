@@ -28,13 +28,13 @@ files = Table(
     "t_file",
     metadata,
     *audit_columns(),
-    # Generated (`files/<32 hex>`) and never reused, so unique among deleted rows too.
+    # Generated (`files/<32 hex>`, never reused); unique with is_deleted like every key (decision 2).
     Column("storage_key", String(64), nullable=False),
     Column("name", String(255), nullable=False),
     Column("media_type", String(100), nullable=False),
     Column("size", BigInteger, nullable=False),
     Column("sha256", String(64), nullable=False),
-    UniqueConstraint("storage_key"),
+    UniqueConstraint("storage_key", "is_deleted"),
 )
 
 
