@@ -378,7 +378,8 @@ def test_transparency_survives_in_png_and_webp() -> None:
         out = io.BytesIO()
         Image.new("RGBA", (8, 8), (0, 0, 0, 0)).save(out, fmt)
         clean = Image.open(io.BytesIO(normalise(out.getvalue(), kind, 512)))
-        assert clean.mode == "RGBA" and clean.getpixel((0, 0))[3] == 0
+        pixel = clean.getpixel((0, 0))
+        assert clean.mode == "RGBA" and isinstance(pixel, tuple) and pixel[3] == 0
 
 
 def test_a_png_with_a_colour_profile_and_text_comes_back_without_them() -> None:
