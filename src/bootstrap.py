@@ -29,7 +29,9 @@ from adapters.apscheduler.gauge import ApschedulerSchedulerGauge
 from adapters.apscheduler.scheduler import ApschedulerJobScheduler
 from adapters.excel.reader import OpenpyxlSpreadsheetReader, SheetLimits
 from adapters.excel.writer import OpenpyxlSpreadsheetWriter
+from adapters.files.local import LocalDiskFileStore
 from adapters.html.sanitizer import Nh3HtmlSanitizer
+from adapters.images.pillow import PillowImageNormaliser
 from adapters.memory.jobs import InMemoryRunLock, LocalInstanceRegistry, LocalLeaderLease
 from adapters.memory.mfa import InMemoryShortLivedValues
 from adapters.memory.monitor import InMemoryCacheInspector, LocalServerReports
@@ -122,6 +124,7 @@ MODULES: tuple[str, ...] = (
     "dictionary",
     "regcode",
     "notice",
+    "file",
     "registration",
     "jobs",
     "reports",
@@ -248,6 +251,11 @@ class Settings(BaseSettings):
     # --- server monitor ---
     # Each instance reports itself this often; a report lives three beats, then it drops out.
     server_heartbeat_seconds: float = Field(default=10.0, ge=0.1)
+    # --- files ---
+    # Uploaded files and avatars; instances on one host share it (one directory).
+    file_dir: str = "var/files"
+    # The largest attachment `POST /system/file` takes (avatars: 2 MiB).
+    file_max_mib: int = Field(default=10, ge=1, le=1024)
 
     @field_validator("registration_default_role")
     @classmethod
@@ -519,6 +527,10 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     # Rich text a module keeps (an editor's HTML) is sanitised by it before it is stored.
     html_sanitizer = providers.Singleton(Nh3HtmlSanitizer)
+    # Uploaded bytes, by key, under APP_FILE_DIR; pictures users upload are encoded again.
+    file_store = providers.Singleton(LocalDiskFileStore, settings.provided.file_dir)
+    file_max_bytes = providers.Callable(lambda s: s.file_max_mib << 20, settings)
+    image_normaliser = providers.Singleton(PillowImageNormaliser)
     job_instance = providers.Singleton(_instance_name)
 
     # Redis or memory, chosen once: each shared store below is that choice's.

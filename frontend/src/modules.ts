@@ -7,6 +7,7 @@ import org from '@/views/org/module'
 import regcode from '@/views/business/regcode/module'
 import monitor from '@/views/monitor/module'
 import notice from '@/views/notice/module'
+import file from '@/views/file/module'
 
 /** A dictionary item as `GET /system/dict/{type_code}` answers it. */
 export interface DictItem {
@@ -33,7 +34,7 @@ export interface DashboardModule {
   dicts?: Record<string, DictItem[]>
 }
 
-export const MODULES: DashboardModule[] = [org, monitor, regcode, notice]
+export const MODULES: DashboardModule[] = [org, monitor, regcode, notice, file]
 
 /** The modules' texts of `lang`, to merge into the dashboard's own; a key used twice stops the build of the messages. */
 export function moduleMessages(lang: 'zh-CN' | 'en', base: Messages, modules: DashboardModule[] = MODULES): Messages {

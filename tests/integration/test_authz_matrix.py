@@ -29,6 +29,8 @@ PUBLIC = {
     # an e-mail change link is opened by whoever reads the new inbox (the request needs a token)
     ("GET", "/api/v1/user/email/{token}"),
     ("PUT", "/api/v1/user/email/{token}"),
+    # avatars are shown by <img> (no token): public by an unguessable name (decision in F)
+    ("GET", "/api/v1/user/avatar/{name}"),
 }
 
 

@@ -1,6 +1,7 @@
 // Self-service routes of the signed-in user (and the anonymous e-mail flows).
 import { api, untyped, type Schemas } from './client'
 import type { TokenPair } from '@/utils/auth'
+import { uploadFile, type UploadConfig } from '@/utils/download'
 
 export type Profile = Schemas['ProfileOut']
 export type Routers = Schemas['RoutersOut']
@@ -152,4 +153,10 @@ export function confirmEmailChange(token: string) {
 
 export function checkAvailability(field: string, value: string) {
   return api.post('/user/check/{field}/availability', { path: { field }, body: { value }, config: { silent: true } })
+}
+
+// ---- avatar (the file module's route): PNG, JPEG or WebP up to 2 MiB, encoded again by the
+// server; answers the new `avatar` link (public by an unguessable name, for <img>).
+export function uploadAvatar(file: Blob, config: UploadConfig = {}): Promise<Schemas['AvatarOut']> {
+  return uploadFile('/user/avatar', file, config)
 }

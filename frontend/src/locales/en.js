@@ -244,6 +244,13 @@ export default {
   },
   profile: {
     title: 'About me',
+    avatarChange: 'Change avatar',
+    avatarUpload: 'Use this picture',
+    avatarCancel: 'Cancel',
+    avatarSaved: 'Your avatar is changed',
+    avatarTip: 'PNG, JPEG or WebP, at most 2 MiB; shown as it is, scaled to 512 px',
+    avatarType: 'An avatar is a PNG, JPEG or WebP picture',
+    avatarTooLarge: 'An avatar is at most 2 MiB',
     basicInfo: 'Basic info',
     changePassword: 'Change password',
     username: 'Username',

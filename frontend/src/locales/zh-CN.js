@@ -241,6 +241,13 @@ export default {
   },
   profile: {
     title: '个人信息',
+    avatarChange: '更换头像',
+    avatarUpload: '使用这张图片',
+    avatarCancel: '取消',
+    avatarSaved: '头像已更换',
+    avatarTip: 'PNG、JPEG 或 WebP，不超过 2 MiB；原样显示，最大缩放到 512 像素',
+    avatarType: '头像须为 PNG、JPEG 或 WebP 图片',
+    avatarTooLarge: '头像不能超过 2 MiB',
     basicInfo: '基本资料',
     changePassword: '修改密码',
     username: '用户名',

@@ -37,6 +37,18 @@ class BadRequest(DomainError):
     code = "bad_request"
 
 
+class TooLarge(DomainError):
+    """More bytes than the use case accepts (413)."""
+
+    code = "payload_too_large"
+
+
+class UnsupportedType(DomainError):
+    """Content of a type the use case does not take (415)."""
+
+    code = "unsupported_media_type"
+
+
 class Unauthorized(DomainError):
     code = "unauthorized"
 

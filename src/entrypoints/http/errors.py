@@ -25,8 +25,10 @@ from core.shared.errors import (
     InvalidInput,
     NotFound,
     ServiceUnavailable,
+    TooLarge,
     TooManyRequests,
     Unauthorized,
+    UnsupportedType,
 )
 from core.shared.language import negotiate_language
 from entrypoints.http.messages import message, validation_message
@@ -37,6 +39,8 @@ STATUS: dict[type[DomainError], int] = {
     Forbidden: 403,
     NotFound: 404,
     Conflict: 409,
+    TooLarge: 413,
+    UnsupportedType: 415,
     InvalidInput: 422,
     TooManyRequests: 429,
     ServiceUnavailable: 503,
