@@ -194,6 +194,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/monitor/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** home page figures */
+        get: operations["overview_api_v1_monitor_overview_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/monitor/server": {
         parameters: {
             query?: never;
@@ -1781,6 +1798,21 @@ export interface components {
             /** Next Fire Times */
             next_fire_times: string[];
         };
+        /**
+         * DayFigureOut
+         * @description One day (in the answer's `timezone`): successes and failures.
+         */
+        DayFigureOut: {
+            /**
+             * Day
+             * Format: date
+             */
+            day: string;
+            /** Failure */
+            failure: number;
+            /** Success */
+            success: number;
+        };
         /** DeptCreate */
         DeptCreate: {
             /**
@@ -2088,6 +2120,27 @@ export interface components {
              * Format: email
              */
             email: string;
+        };
+        /**
+         * GroupFigureOut
+         * @description Users of one role or department (`one`), of no department (`none`), or of every group
+         *     past the first ten, summed (`others`); `id` and `name` only for `one`.
+         */
+        GroupFigureOut: {
+            /** Count */
+            count: number;
+            /** Id */
+            id?: number | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "one" | "none" | "others";
+            /**
+             * Name
+             * @default
+             */
+            name: string;
         };
         /** HostOut */
         HostOut: {
@@ -2824,6 +2877,25 @@ export interface components {
             user_id: number | null;
             /** Username */
             username: string;
+        };
+        /**
+         * OverviewOut
+         * @description The home page's figures; the user figures and `sessions` count only the users in the
+         *     caller's data scope.
+         */
+        OverviewOut: {
+            /** Job Runs */
+            job_runs: components["schemas"]["DayFigureOut"][];
+            /** Logins */
+            logins: components["schemas"]["DayFigureOut"][];
+            /** Sessions */
+            sessions: number;
+            /** Timezone */
+            timezone: string;
+            /** Users By Dept */
+            users_by_dept: components["schemas"]["GroupFigureOut"][];
+            /** Users By Role */
+            users_by_role: components["schemas"]["GroupFigureOut"][];
         };
         /** PageOut[CacheKeyOut] */
         PageOut_CacheKeyOut_: {
@@ -4596,6 +4668,53 @@ export interface operations {
             };
             /** @description Validation Error */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description A backing service does not answer (`cache_unavailable`, `database_unavailable`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+        };
+    };
+    overview_api_v1_monitor_overview_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OverviewOut"];
+                };
+            };
+            /** @description Not authenticated (`not_authenticated`, `token_invalid`, `token_expired`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorOut"];
+                };
+            };
+            /** @description Forbidden: the caller lacks the label (`permission_denied`, ...) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
