@@ -8,6 +8,7 @@ import regcode from '@/views/business/regcode/module'
 import monitor from '@/views/monitor/module'
 import notice from '@/views/notice/module'
 import file from '@/views/file/module'
+import type { Component } from 'vue'
 
 /** A dictionary item as `GET /system/dict/{type_code}` answers it. */
 export interface DictItem {
@@ -32,6 +33,8 @@ export interface DashboardModule {
   pages?: string[]
   /** Built-in items of its dictionaries, used only while the dictionary API fails. */
   dicts?: Record<string, DictItem[]>
+  /** A widget it adds to the navbar (the notice bell); load it lazily, it is on every page. */
+  navbar?: Component
 }
 
 export const MODULES: DashboardModule[] = [org, monitor, regcode, notice, file]

@@ -15,7 +15,7 @@ import i18n, { setLocale } from '@/locales'
 import directives from '@/directives'
 import { clearDictCache } from '@/composables/useDict'
 import { useUserStore } from '@/store/modules/user'
-import NoticeBell from '@/layout/components/NoticeBell.vue'
+import NoticeBell from '@/views/notice/NoticeBell.vue'
 import NoticePage from '@/views/notice/index.vue'
 
 const MINE = [

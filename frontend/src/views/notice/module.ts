@@ -1,5 +1,6 @@
 // The notice module of the dashboard (listed once, in `src/modules.ts`): the administration
-// page and, in the navbar, the bell (`layout/components/NoticeBell.vue`) every user has.
+// page and, in the navbar, the bell (`NoticeBell.vue`, loaded when the layout mounts) every user has.
+import { defineAsyncComponent } from 'vue'
 import type { DashboardModule } from '@/modules'
 import locale from './locale'
 
@@ -7,6 +8,7 @@ const module: DashboardModule = {
   name: 'notice',
   locale,
   pages: ['/system/notice'],
+  navbar: defineAsyncComponent(() => import('./NoticeBell.vue')),
   dicts: {
     sys_notice_type: [
       { label: '通知', label_en: 'Notice', value: 'notice', css_class: 'primary' },
